@@ -1,0 +1,136 @@
+"""End-to-end latency: from object upload to the assignment notices on Kafka.
+
+    python bench/e2e.py [--text-runs 10] [--scan-runs 3]
+
+Runs the three services in this process against the real local Kafka and MinIO (started
+when absent), on private topics and buckets. Each run uploads a fresh variant of the
+document (a trailing PDF comment changes its sha256, so no artifact is reused) and
+measures until the first and until the last notice of that document. The OCR time of
+the same scan, measured alone in this process, stands beside it as the reference.
+Goal: text-layer PDF p50 under 1 s; a scan under its OCR time + 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import io
+import json
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from aiokafka import AIOKafkaConsumer
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from examples.render import example_texts, scan_pdf, text_pdf  # noqa: E402
+from services.notify import app as notify_app  # noqa: E402
+from services.ocr import app as ocr_app  # noqa: E402
+from services.ocr.pipeline import extract  # noqa: E402
+from services.parse import app as parse_app  # noqa: E402
+from vanthu.provision import create_buckets, create_topics, private_copy, remove_private  # noqa: E402
+from vanthu.settings import Settings  # noqa: E402
+from vanthu.storage import Storage  # noqa: E402
+
+SAMPLE = "002_d2642929b84c508e"
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+async def measure(settings: Settings, storage: Storage, variants: list[bytes], idle_s: float = 3.0) -> tuple[list[float], list[float]]:
+    """Upload each variant in turn; latency to its first and to its last notice."""
+    consumer = AIOKafkaConsumer(settings.topics.assignments, settings.topics.review, settings.topics.failed,
+                                bootstrap_servers=settings.kafka_bootstrap, auto_offset_reset="latest", group_id=None)
+    await consumer.start()
+    await consumer.getmany(timeout_ms=500)  # join before the first upload, so nothing is missed
+    firsts, lasts = [], []
+    try:
+        for i, data in enumerate(variants):
+            document_id = hashlib.sha256(data).hexdigest()
+            start = time.perf_counter()
+            await asyncio.to_thread(storage.client.put_object, settings.buckets.incoming, f"bench/{i}.pdf",
+                                    io.BytesIO(data), len(data))
+            first = last = None
+            while True:
+                batch = await consumer.getmany(timeout_ms=200)
+                now = time.perf_counter()
+                for records in batch.values():
+                    for record in records:
+                        payload = json.loads(record.value)
+                        if payload.get("document_id") != document_id:
+                            continue
+                        if record.topic == settings.topics.failed:
+                            raise SystemExit(f"document failed: {payload}")
+                        first = first or now
+                        last = now
+                if last and time.perf_counter() - last > idle_s:
+                    break
+                if time.perf_counter() - start > 600:
+                    raise SystemExit("no notice within 600 s")
+            firsts.append(first - start)
+            lasts.append(last - start)
+    finally:
+        await consumer.stop()
+    return firsts, lasts
+
+
+async def main(text_runs: int, scan_runs: int) -> None:
+    stack = [sys.executable, str(ROOT / "deploy" / "local" / "stack.py")]
+    up = subprocess.run([*stack, "up"], check=True, capture_output=True, text=True)
+    settings = private_copy(Settings(), f"bench{uuid.uuid4().hex[:6]}")
+    create_topics(settings)
+    create_buckets(settings)
+    storage = Storage(settings)
+    text = example_texts()[SAMPLE]
+    text_doc, scan_doc = text_pdf(text), scan_pdf(text, seed=7)
+
+    ocr_alone = []
+    for _ in range(max(1, scan_runs)):
+        start = time.perf_counter()
+        artifact = extract(scan_doc, settings.ocr)
+        ocr_alone.append(time.perf_counter() - start)
+    pages = len(artifact.pages)
+
+    apps = [m.create_app(settings) for m in (ocr_app, parse_app, notify_app)]
+    for app in apps:
+        await app.start()
+    try:
+        # A warm-up document, so consumer-group joins are not counted as latency.
+        await measure(settings, storage, [text_doc + b"\n%warm-up\n"])
+        variant = lambda doc, i: doc + f"\n%bench {uuid.uuid4().hex} {i}\n".encode()  # noqa: E731
+        t_first, t_last = await measure(settings, storage, [variant(text_doc, i) for i in range(text_runs)])
+        s_first, s_last = await measure(settings, storage, [variant(scan_doc, i) for i in range(scan_runs)])
+    finally:
+        for app in apps:
+            await app.stop()
+        remove_private(settings)
+        if up.stdout.strip().endswith("started"):
+            subprocess.run([*stack, "down"], check=True, stdout=subprocess.DEVNULL)
+
+    ocr_p50 = statistics.median(ocr_alone)
+    print(f"\nEnd-to-end latency, upload -> assignment notices on Kafka (sample {SAMPLE}, {pages}-page scan)\n")
+    print("| input | runs | first notice p50 | p95 | last notice p50 | p95 | goal |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print(f"| text-layer PDF | {text_runs} | {pct(t_first, .5):.2f} s | {pct(t_first, .95):.2f} s | "
+          f"{pct(t_last, .5):.2f} s | {pct(t_last, .95):.2f} s | p50 < 1 s: {'met' if pct(t_first, .5) < 1 else 'MISSED'} |")
+    print(f"| {pages}-page scan | {scan_runs} | {pct(s_first, .5):.2f} s | {pct(s_first, .95):.2f} s | "
+          f"{pct(s_last, .5):.2f} s | {pct(s_last, .95):.2f} s | < OCR + 1 s = {ocr_p50 + 1:.2f} s: "
+          f"{'met' if pct(s_first, .5) < ocr_p50 + 1 else 'MISSED'} |")
+    print(f"| same scan, OCR alone (reference) | {len(ocr_alone)} | {ocr_p50:.2f} s | {pct(ocr_alone, .95):.2f} s | | | |")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--text-runs", type=int, default=10)
+    parser.add_argument("--scan-runs", type=int, default=3)
+    args = parser.parse_args()
+    asyncio.run(main(args.text_runs, args.scan_runs))

@@ -1,0 +1,187 @@
+"""Benchmark of the OCR stage's extraction pipeline (services/ocr/pipeline.py).
+
+    python bench/ocr.py [--quick]
+
+On image-only 300 dpi scans of the example directives (about 22 pages):
+
+1. CER of the recognised text against the source text (goal <= 1.0%);
+2. throughput, PDF bytes -> text, against the raw limit: the ``tesseract`` CLI run
+   directly on the same page PNGs, one process per core, OMP_THREAD_LIMIT=1, with the
+   same recognition flags (goal >= 0.85x). The pipeline runs document after document,
+   as the OCR service does, so it pays the tail of each document; the raw run is one
+   pool over all pages;
+3. OCRmyPDF on the same PDFs, if it is installed;
+4. text-layer PDF pages per second on one core (goal >= 20);
+5. peak memory (RSS) of a 200-page scan, in a child process (skipped by --quick).
+
+``--quick`` uses two documents and skips (5). Results print as a markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from examples.render import example_texts, images_pdf, page_images, text_pdf  # noqa: E402
+from services.ocr.pipeline import extract  # noqa: E402
+from tests.ocr.ocr_cer import cer, normalise  # noqa: E402
+from vanthu.settings import OcrOptions  # noqa: E402
+
+DPI = 300
+CORES = os.cpu_count() or 1
+MEMORY_PAGES = 200
+
+
+def _tesseract_raw(pngs: list[Path]) -> float:
+    """Seconds for the tesseract CLI on every PNG, one process per core."""
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+
+    def run(png: Path) -> None:
+        cmd = ["tesseract", str(png), "stdout", "-l", "vie", "--dpi", str(DPI), "--psm", "3", "tsv"]
+        subprocess.run(cmd, env=env, check=True, capture_output=True)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(CORES) as pool:
+        list(pool.map(run, pngs))
+    return time.perf_counter() - started
+
+
+def _pipeline(pdfs: list[bytes], options: OcrOptions) -> tuple[float, list[str]]:
+    """Seconds for extract() on each PDF in turn, and the texts."""
+    started = time.perf_counter()
+    texts = [extract(pdf, options).text for pdf in pdfs]
+    return time.perf_counter() - started, texts
+
+
+def _ocrmypdf(pdfs: list[bytes], workdir: Path) -> str:
+    if importlib.util.find_spec("ocrmypdf") is None and shutil.which("ocrmypdf") is None:
+        return "skipped: ocrmypdf is not installed"
+    started = time.perf_counter()
+    for i, pdf in enumerate(pdfs):
+        src, dst = workdir / f"in{i}.pdf", workdir / f"out{i}.pdf"
+        src.write_bytes(pdf)
+        subprocess.run(
+            ["ocrmypdf", "-l", "vie", "--jobs", str(CORES), "--output-type", "pdf", "--quiet", str(src), str(dst)],
+            check=True,
+            env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+        )
+    return f"{time.perf_counter() - started:.1f} s"
+
+
+def _text_layer_rate(pdfs: list[bytes], pages: int) -> float:
+    """Best of three: text-layer pages per second with one worker (one core)."""
+    options = OcrOptions(workers=1)
+    best = min(_pipeline(pdfs, options)[0] for _ in range(3))
+    return pages / best
+
+
+_MEMORY_CHILD = """
+import json, resource, sys, time
+sys.path.insert(0, sys.argv[2])
+from services.ocr.pipeline import extract
+from vanthu.settings import OcrOptions
+data = open(sys.argv[1], "rb").read()
+started = time.perf_counter()
+artifact = extract(data, OcrOptions(max_bytes=len(data) + 1, max_pages=10_000))
+print(json.dumps({
+    "seconds": time.perf_counter() - started,
+    "pages": len(artifact.pages),
+    "failed": sum(1 for p in artifact.pages if p.error),
+    "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "child_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+}))
+"""
+
+
+def _memory(scans: list, workdir: Path) -> dict:
+    """Peak RSS of extract() on a MEMORY_PAGES-page scan (the pages repeated), in a child process."""
+    pages = [scans[i % len(scans)] for i in range(MEMORY_PAGES)]
+    path = workdir / "long.pdf"
+    path.write_bytes(images_pdf(pages, dpi=DPI))
+    out = subprocess.run(
+        [sys.executable, "-c", _MEMORY_CHILD, str(path), str(ROOT)], check=True, capture_output=True, text=True
+    )
+    result = json.loads(out.stdout)
+    result["pdf_mb"] = path.stat().st_size / 2**20
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="two documents, no 200-page memory run")
+    args = parser.parse_args()
+
+    samples = example_texts()
+    if args.quick:
+        samples = dict(list(samples.items())[:2])
+    rows: list[tuple[str, str, str]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        print(f"rendering scans of {len(samples)} documents ...", file=sys.stderr)
+        text_pdfs, scan_pdfs, pngs, all_scans = [], [], [], []
+        for n, text in enumerate(samples.values()):
+            born_digital = text_pdf(text)
+            scans = page_images(born_digital, dpi=DPI, seed=n)
+            text_pdfs.append(born_digital)
+            scan_pdfs.append(images_pdf(scans, dpi=DPI))
+            for i, image in enumerate(scans):
+                png = workdir / f"{n}_{i}.png"
+                image.save(png, dpi=(DPI, DPI))
+                pngs.append(png)
+            all_scans += scans
+        pages = len(pngs)
+
+        print(f"OCR of {pages} pages: raw tesseract, then the pipeline ...", file=sys.stderr)
+        options = OcrOptions()
+        rounds = 1 if args.quick else 2
+        raw, piped, texts = float("inf"), float("inf"), []
+        for _ in range(rounds):  # alternated, best of each: other load on the machine hits both alike
+            raw = min(raw, _tesseract_raw(pngs))
+            seconds, texts = _pipeline(scan_pdfs, options)
+            piped = min(piped, seconds)
+        errors = sum(cer(hyp, ref) * len(normalise(ref)) for hyp, ref in zip(texts, samples.values(), strict=True))
+        total_cer = errors / sum(len(normalise(ref)) for ref in samples.values())
+        rows.append(("CER vs source (image-only scans)", f"{total_cer:.2%}", "<= 1.0%"))
+        rows.append((f"raw tesseract, {CORES} processes", f"{pages / raw:.2f} pages/s ({raw:.1f} s)", ""))
+        rows.append(("pipeline, PDF bytes -> text", f"{pages / piped:.2f} pages/s ({piped:.1f} s)", ""))
+        rows.append(("pipeline / raw", f"{raw / piped:.2f}x", ">= 0.85x"))
+        rows.append(("OCRmyPDF", _ocrmypdf(scan_pdfs, workdir), ""))
+
+        print("text layer ...", file=sys.stderr)
+        rate = _text_layer_rate(text_pdfs, sum(len(extract(p, options).pages) for p in text_pdfs))
+        rows.append(("text-layer PDF, 1 core", f"{rate:.1f} pages/s", ">= 20"))
+
+        if args.quick:
+            rows.append((f"peak RSS, {MEMORY_PAGES}-page scan", "skipped (--quick)", ""))
+        else:
+            print(f"{MEMORY_PAGES}-page scan ...", file=sys.stderr)
+            mem = _memory(all_scans, workdir)
+            rows.append(
+                (
+                    f"peak RSS, {MEMORY_PAGES}-page scan ({mem['pdf_mb']:.0f} MB PDF)",
+                    f"{mem['rss_mb']:.0f} MB pipeline, {mem['child_rss_mb']:.0f} MB largest tesseract",
+                    f"{mem['pages'] / mem['seconds']:.2f} pages/s, {mem['failed']} failed",
+                )
+            )
+
+    print(f"\nOCR pipeline benchmark ({CORES} cores, {pages} pages at {DPI} dpi)\n")
+    print("| measure | result | goal / note |")
+    print("|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
+if __name__ == "__main__":
+    main()

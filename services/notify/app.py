@@ -1,0 +1,72 @@
+"""Notify service: ``vanthu.directives`` -> ``vanthu.assignments`` (and ``vanthu.review``).
+
+Contract of :func:`on_directive_parsed`: builds the notices of one directive
+(:func:`services.notify.notices.build_notices`), with presigned links to the original
+and to the text artifact, and publishes each to ``vanthu.assignments`` keyed by unit id,
+so one unit's notices stay in order. Notices for units the directory does not know go
+to ``vanthu.review`` for a clerk, keyed by document id. The offset is committed only
+after every notice is acknowledged by Kafka; a redelivered directive republishes the
+same idempotency keys.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from faststream import FastStream
+
+from services.notify.notices import build_notices
+from vanthu.delivery import StepRunner, invalid_event_guard, make_app, make_broker, subscriber_options
+from vanthu.directory import UnitDirectory
+from vanthu.events import AssignmentNotice, DirectiveParsed, DocumentFailed
+from vanthu.logs import get_logger
+from vanthu.settings import Settings, get_settings
+from vanthu.storage import Storage
+
+STAGE = "notify"
+
+
+def create_app(settings: Settings | None = None, storage: Storage | None = None) -> FastStream:
+    settings = settings or get_settings()
+    storage = storage or Storage(settings)
+    directory = UnitDirectory.load(settings.directory_path)
+    log = get_logger(STAGE)
+
+    async def report(event: DocumentFailed) -> None:
+        await failed.publish(event, key=(event.document_id or "").encode() or None)
+
+    broker = make_broker(settings, STAGE, invalid_event_guard(STAGE, {"on_directive_parsed"}, report))
+    failed = broker.publisher(settings.topics.failed, schema=DocumentFailed, title="vanthu.failed")
+    assignments = broker.publisher(settings.topics.assignments, schema=AssignmentNotice, title="vanthu.assignments")
+    review = broker.publisher(settings.topics.review, schema=AssignmentNotice, title="vanthu.review")
+    runner = StepRunner(STAGE, report)
+
+    async def link(ref) -> str | None:
+        return await asyncio.to_thread(storage.presigned_url, ref, settings.link_expiry_s) if ref else None
+
+    async def process(event: DirectiveParsed) -> None:
+        notices = build_notices(event, event.document_id, directory,
+                                original_url=await link(event.source), text_url=await link(event.artifact))
+        for notice in notices:
+            if notice.unit_id:
+                await assignments.publish(notice, key=notice.unit_id.encode())
+            else:
+                await review.publish(notice, key=event.document_id.encode())
+        log.info("assignments sent", document_id=event.document_id,
+                 units=len({n.unit_id for n in notices if n.unit_id}),
+                 for_review=sum(1 for n in notices if not n.unit_id))
+
+    @broker.subscriber(settings.topics.directives, title="vanthu.directives", **subscriber_options(settings, STAGE))
+    async def on_directive_parsed(event: DirectiveParsed) -> None:
+        """Send each unit its assignments from one directive."""
+        await runner.run(
+            lambda: process(event),
+            lambda exc: DocumentFailed(document_id=event.document_id, stage=STAGE, reason=exc.reason,
+                                       message=exc.message, source=event.source, submission=event.submission),
+            document_id=event.document_id,
+        )
+
+    return make_app(broker, STAGE, "Sends each unit its assignments from a parsed directive.")
+
+
+app = create_app()

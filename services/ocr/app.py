@@ -1,0 +1,93 @@
+"""OCR service: ``vanthu.objects`` (MinIO notifications) -> ``vanthu.text``.
+
+Contract of :func:`on_object_created`, per S3 record of the notification:
+- reads the object (never modifies it); ``document_id`` is the sha256 of its bytes;
+- reuses the text artifact ``artifacts/text/<document_id>.json`` when one exists
+  (same bytes, same text), otherwise extracts the text and writes the artifact;
+- then publishes ``TextExtracted`` keyed by document id;
+- bad input (missing, empty, corrupt, encrypted, unsupported, too big...) publishes
+  ``DocumentFailed`` instead; storage or Kafka trouble raises, so the notification is
+  redelivered after a backoff and nothing is lost.
+Objects in buckets other than the intake bucket are ignored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+
+from faststream import FastStream
+
+from services.ocr.pipeline import extract
+from vanthu.delivery import StepRunner, invalid_event_guard, make_app, make_broker, subscriber_options
+from vanthu.events import DocumentFailed, ObjectCreated, S3Record, TextArtifact, TextExtracted
+from vanthu.logs import get_logger
+from vanthu.settings import Settings, get_settings
+from vanthu.storage import Storage, text_artifact_ref
+
+STAGE = "ocr"
+
+
+def summarise(record: S3Record, artifact: TextArtifact, settings: Settings) -> TextExtracted:
+    """The ``vanthu.text`` event for an extracted artifact."""
+    ocr_confidences = [p.confidence for p in artifact.pages if p.confidence is not None]
+    mean = sum(ocr_confidences) / len(ocr_confidences) if ocr_confidences else None
+    return TextExtracted(
+        document_id=artifact.document_id,
+        source=record.ref,
+        submission=record.submission,
+        artifact=text_artifact_ref(settings, artifact.document_id),
+        media_type=artifact.media_type,
+        pages=len(artifact.pages),
+        text_source=artifact.text_source,
+        page_sources=[p.source for p in artifact.pages],
+        mean_confidence=mean,
+        low_confidence=mean is not None and mean < settings.ocr.low_confidence,
+        failed_pages=[p.number for p in artifact.pages if p.error],
+    )
+
+
+def create_app(settings: Settings | None = None, storage: Storage | None = None) -> FastStream:
+    settings = settings or get_settings()
+    storage = storage or Storage(settings)
+    log = get_logger(STAGE)
+
+    async def report(event: DocumentFailed) -> None:
+        await failed.publish(event, key=(event.document_id or "").encode() or None)
+
+    broker = make_broker(settings, STAGE, invalid_event_guard(STAGE, {"on_object_created"}, report))
+    failed = broker.publisher(settings.topics.failed, schema=DocumentFailed, title="vanthu.failed")
+    text = broker.publisher(settings.topics.text, schema=TextExtracted, title="vanthu.text")
+    runner = StepRunner(STAGE, report)
+
+    async def process(record: S3Record, seen: dict[str, str]) -> None:
+        data = await asyncio.to_thread(storage.read, record.ref, max_bytes=settings.ocr.max_bytes)
+        document_id = seen["document_id"] = hashlib.sha256(data).hexdigest()
+        artifact_ref = text_artifact_ref(settings, document_id)
+        artifact = await asyncio.to_thread(storage.get_model, artifact_ref, TextArtifact)
+        if artifact is None:
+            artifact = await asyncio.to_thread(extract, data, settings.ocr)
+            await asyncio.to_thread(storage.put_model, artifact_ref, artifact)
+        event = summarise(record, artifact, settings)
+        await text.publish(event, key=document_id.encode())
+        log.info("text extracted", document_id=document_id, key=record.ref.key, pages=event.pages,
+                 text_source=event.text_source, failed_pages=event.failed_pages)
+
+    @broker.subscriber(settings.topics.objects, title="vanthu.objects", **subscriber_options(settings, STAGE))
+    async def on_object_created(event: ObjectCreated) -> None:
+        """Extract the text of each object created in the intake bucket."""
+        for record in event.records:
+            if not record.event_name.startswith("s3:ObjectCreated") or record.ref.bucket != settings.buckets.incoming:
+                continue
+            seen: dict[str, str] = {}
+            await runner.run(
+                lambda: process(record, seen),
+                lambda exc: DocumentFailed(document_id=seen.get("document_id"), stage=STAGE, reason=exc.reason,
+                                           message=exc.message, source=record.ref, submission=record.submission),
+                key=record.ref.key,
+            )
+
+    return make_app(broker, STAGE, "Extracts the text of documents put into the intake bucket.")
+
+
+app = create_app()

@@ -1,0 +1,84 @@
+"""Page geometry before recognition: quarter turns and small skews, from ink profiles.
+
+Both measures work on a ~75 dpi binarised copy of the page; only a final rotation
+touches the full-resolution image.
+
+* Sideways pages: text lines make the row sums of ink very uneven (lines and gaps)
+  and the column sums flat; on a page turned 90 degrees it is the other way round (on
+  the samples the ratio is 3.5-20 either way). Tesseract would otherwise read such a
+  page itself, turning it the wrong way half of the time.
+* Skew: Tesseract reads skewed lines badly (on the samples: CER 0.05% straight, 0.4%
+  at 2 degrees, 2.8% at 5 degrees) and has no deskew of its own. Rotated by the right
+  angle, the lines become level bands and the row sums are as uneven as they get
+  (a projection-profile search, about 25 ms a page).
+"""
+
+from __future__ import annotations
+
+from PIL import Image, ImageStat
+
+MAX_SKEW = 5.0
+"""Largest skew searched, in degrees; larger angles are not scanner skew."""
+
+MIN_SKEW = 0.3
+"""Skews below this are left alone: Tesseract copes, and a full-page rotation costs ~90 ms."""
+
+_PROFILE_WIDTH = 600  # pixels: ~75 dpi for A4, enough for 0.05 degree resolution
+_SIDEWAYS_RATIO = 2.0
+_INK = [255 if v < 160 else 0 for v in range(256)]  # dark pixels become ink (255), paper 0
+_TURNS = {
+    90: Image.Transpose.ROTATE_270,  # PIL turns counter-clockwise; Tesseract's "Rotate: 90" is clockwise
+    180: Image.Transpose.ROTATE_180,
+    270: Image.Transpose.ROTATE_90,
+}
+
+
+def _ink(image: Image.Image) -> Image.Image:
+    factor = max(1, image.width // _PROFILE_WIDTH)
+    return (image.reduce(factor) if factor > 1 else image).point(_INK)
+
+
+def _unevenness(profile: Image.Image) -> float:
+    stat = ImageStat.Stat(profile)
+    return stat.var[0] / max(stat.mean[0], 1e-9) ** 2
+
+
+def sideways(image: Image.Image) -> bool:
+    """Whether the text lines of ``image`` (mode ``L``) run vertically."""
+    ink = _ink(image)
+    rows = _unevenness(ink.reduce((ink.width, 1)))
+    columns = _unevenness(ink.reduce((1, ink.height)))
+    return columns > _SIDEWAYS_RATIO * rows
+
+
+def _profile_score(ink: Image.Image, angle: float) -> float:
+    """Sum of squared row sums of ``ink`` rotated by ``angle``: larger when lines are level."""
+    rotated = ink.rotate(angle, resample=Image.Resampling.NEAREST, fillcolor=0)
+    return ImageStat.Stat(rotated.reduce((rotated.width, 1))).sum2[0]
+
+
+def skew_angle(image: Image.Image) -> float:
+    """The angle (degrees, counter-clockwise) that levels the text lines of ``image``.
+
+    Coarse-to-fine search: 1 degree steps over +-MAX_SKEW, then 0.25, then 0.05.
+    ``image`` must be mode ``L``.
+    """
+    ink = _ink(image)
+    best = 0.0
+    for step, span in ((1.0, MAX_SKEW), (0.25, 0.75), (0.05, 0.2)):
+        n = round(span / step)
+        best = max((best + i * step for i in range(-n, n + 1)), key=lambda a: _profile_score(ink, a))
+    return best
+
+
+def deskew(image: Image.Image) -> tuple[Image.Image, float]:
+    """``image`` levelled, and the angle applied (0.0 when the skew was negligible)."""
+    angle = skew_angle(image)
+    if abs(angle) < MIN_SKEW:
+        return image, 0.0
+    return image.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255), angle
+
+
+def turn(image: Image.Image, degrees: int) -> Image.Image:
+    """``image`` turned ``degrees`` (0, 90, 180, 270) clockwise."""
+    return image.transpose(_TURNS[degrees]) if degrees else image

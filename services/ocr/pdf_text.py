@@ -1,0 +1,135 @@
+"""The text layer of a PDF, page by page (pdfplumber), and whether it can be trusted.
+
+Vietnamese PDFs often draw tone marks as separate glyphs (combining characters) on a
+raised or lowered baseline. pdfplumber then makes the marks a line of their own,
+interleaved with the letters they belong to, and splits words where a mark sits. So
+each combining mark is first attached to the letter under (or over) it, and lines are
+clustered with a tolerance proportional to the font size rather than a fixed 3 pt. A
+vertical gap of more than 1.6 line pitches becomes a blank line, like the paragraph
+breaks in Tesseract's output.
+"""
+
+from __future__ import annotations
+
+import bisect
+import io
+import re
+import statistics
+import unicodedata
+from typing import Any
+
+import pdfplumber
+from pdfplumber.utils import cluster_objects, extract_words
+
+_LINE_TOLERANCE = 0.45  # of the median font size: tone marks sit well within half an em
+_MIN_LINE_TOLERANCE = 3.0  # pt, pdfplumber's default
+_PARAGRAPH_GAP = 1.6  # line pitches
+_CID = re.compile(r"\(cid:\d+\)")
+_MIN_LATIN_WORDS = 0.9
+
+_VIETNAMESE_LETTERS = frozenset(
+    unicodedata.normalize("NFC", base + mark)
+    for base in "aăâeêioôơuưyAĂÂEÊIOÔƠUƯY"
+    for mark in ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
+) | frozenset("đĐ")
+_TYPOGRAPHY = frozenset("«»°§€–—")
+
+
+class TextLayer:
+    """The text layer of one PDF. Not thread-safe: one caller at a time.
+
+    Opening never fails: a PDF that pdfminer cannot read (PDFium may still render
+    it) simply has no text layer, and every page goes to OCR.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        try:
+            self._pdf: pdfplumber.PDF | None = pdfplumber.open(io.BytesIO(data), password="")
+        except Exception:  # pdfminer raises a zoo of types on damaged files
+            self._pdf = None
+
+    def page_text(self, number: int) -> str:
+        """The text of page ``number`` (1-based), NFC, lines in reading order; "" when unreadable."""
+        if self._pdf is None or number > len(self._pdf.pages):
+            return ""
+        page = self._pdf.pages[number - 1]
+        try:
+            return _page_text(page)
+        except Exception:  # a broken content stream: the page is left to OCR
+            return ""
+        finally:
+            page.close()  # drops pdfplumber's per-page caches; a long PDF would otherwise keep them all
+
+    def close(self) -> None:
+        if self._pdf is not None:
+            self._pdf.close()
+
+
+def _attach_marks(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``chars`` with each combining mark appended to the text of its letter.
+
+    The letter is the one horizontally nearest to the mark's centre among letters
+    whose top lies within one font size of the mark's.
+    """
+    marks = [c for c in chars if c["text"] and unicodedata.combining(c["text"][0])]
+    if not marks:
+        return chars
+    letters = sorted((dict(c) for c in chars if not (c["text"] and unicodedata.combining(c["text"][0]))), key=lambda c: c["top"])
+    tops = [c["top"] for c in letters]
+    for mark in marks:
+        centre, top = (mark["x0"] + mark["x1"]) / 2, mark["top"]
+        near = letters[bisect.bisect_left(tops, top - mark["size"]) : bisect.bisect_right(tops, top + mark["size"])]
+        if near:
+            letter = min(near, key=lambda c: (max(c["x0"] - centre, centre - c["x1"], 0.0), abs(c["top"] - top)))
+            letter["text"] += mark["text"]
+    return letters
+
+
+def _page_text(page: pdfplumber.page.Page) -> str:
+    chars = _attach_marks(page.chars)
+    if not chars:
+        return ""
+    size = statistics.median(c["size"] for c in chars)
+    tolerance = max(_MIN_LINE_TOLERANCE, _LINE_TOLERANCE * size)
+    words = extract_words(chars, y_tolerance=tolerance)
+    lines = [sorted(line, key=lambda w: w["x0"]) for line in cluster_objects(words, "top", tolerance)]
+    lines.sort(key=lambda line: min(w["top"] for w in line))
+    tops = [min(w["top"] for w in line) for line in lines]
+    pitch = statistics.median(b - a for a, b in zip(tops, tops[1:], strict=False)) if len(tops) > 1 else 0.0
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if i and pitch and tops[i] - tops[i - 1] > _PARAGRAPH_GAP * pitch:
+            out.append("")
+        out.append(" ".join(w["text"] for w in line))
+    return unicodedata.normalize("NFC", "\n".join(out))
+
+
+def _latin_word(word: str) -> bool:
+    return all(
+        c.isascii() or c in _VIETNAMESE_LETTERS or c in _TYPOGRAPHY or "\u2000" <= c <= "\u206f" for c in word
+    )
+
+
+def unusable(text: str, min_chars: int) -> str | None:
+    """Why ``text`` cannot stand for its page, or ``None`` when it can.
+
+    Unusable: fewer than ``min_chars`` non-space characters once ``(cid:NN)`` codes
+    (glyphs without a Unicode mapping) are dropped, or fewer than 90% of its words
+    written in Vietnamese/Latin letters -- which catches unmapped glyphs, replacement
+    characters, private-use code points and legacy 8-bit Vietnamese fonts (TCVN3,
+    VNI) whose text comes out as Latin-1 soup ("Céng hßa x· héi").
+    """
+    words = text.split()
+    cids = sum(len(_CID.findall(w)) for w in words)
+    chars = sum(len(c) for c in _CID.sub("", text).split())
+    if chars < min_chars:
+        return f"text layer has {chars} characters" + (f" and {cids} unmapped glyphs" if cids else "")
+    latin = sum(1 for w in words if not _CID.search(w) and _latin_word(w))
+    if latin < _MIN_LATIN_WORDS * len(words):
+        return f"text layer does not read as Vietnamese/Latin ({latin} of {len(words)} words)"
+    return None
+
+
+def clean(text: str) -> str:
+    """Usable text-layer text without its stray ``(cid:NN)`` codes (symbols such as bullets)."""
+    return _CID.sub("", text)

@@ -1,0 +1,172 @@
+"""Page images for OCR, one page at a time: PDF pages (PDFium) and image frames (Pillow).
+
+Nothing is rasterised ahead of need: ``image(number)`` produces one page, so memory
+holds only the pages being recognised. Every page comes out as 8-bit grey (mode
+``L``), what Tesseract works on internally anyway, with the resolution to tell it.
+
+Decompression bombs are refused against Pillow's own limit (``Image.MAX_IMAGE_PIXELS``,
+never changed here): an image, or a PDF page at the requested resolution, with more
+pixels than that raises DocumentError IMAGE_TOO_LARGE.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from dataclasses import dataclass
+from typing import Protocol
+
+import pypdfium2
+import pypdfium2.raw as pdfium_c
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from vanthu.errors import DocumentError, FailureReason
+
+# PDFium is not thread-safe, across documents too: every PDFium call in this process
+# holds this lock.
+_PDFIUM = threading.Lock()
+
+# A page that is nothing but one upright scan at (about) the requested resolution is
+# taken as the scan itself: decoding it costs ~10 ms, rendering the page ~125 ms.
+_NATIVE_DPI_TOLERANCE = 0.1
+_NATIVE_COVERAGE = 0.98
+_NATIVE_COLOURSPACES = {pdfium_c.FPDF_COLORSPACE_DEVICEGRAY: 8, pdfium_c.FPDF_COLORSPACE_DEVICERGB: 24}
+
+
+@dataclass
+class PageImage:
+    """One page ready for recognition: grey pixels and their resolution (``None``: unknown)."""
+
+    image: Image.Image
+    dpi: int | None
+
+
+class PageImages(Protocol):
+    """The pages of a document as images. Implementations are not thread-safe."""
+
+    def __len__(self) -> int: ...
+
+    def image(self, number: int) -> PageImage:
+        """Page ``number`` (1-based)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def _check_pixels(width: float, height: float, what: str) -> None:
+    limit = Image.MAX_IMAGE_PIXELS
+    if limit is not None and width * height > limit:
+        raise DocumentError(
+            FailureReason.IMAGE_TOO_LARGE,
+            f"{what} is {width:.0f}x{height:.0f} pixels, over the {limit} pixel limit",
+        )
+
+
+def _grey(image: Image.Image) -> Image.Image:
+    if image.mode == "L":
+        return image
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        # Transparent areas are paper, not the black that a plain convert would make them.
+        background = Image.new("RGBA", image.size, "white")
+        image = Image.alpha_composite(background, image.convert("RGBA"))
+    return image.convert("L")
+
+
+class PdfPages:
+    """The pages of a PDF rasterised with PDFium.
+
+    Opening classifies unreadable files: DocumentError ENCRYPTED (a password other
+    than the empty one is needed) or CORRUPT_FILE (truncated or damaged beyond
+    PDFium's repair). A PDF without pages opens, with length 0.
+    """
+
+    def __init__(self, data: bytes, dpi: int) -> None:
+        self._dpi = dpi
+        self._data = data  # PDFium reads from this buffer for as long as the document is open
+        with _PDFIUM:
+            # The raw API, because pypdfium2 reports every failure alike. No password:
+            # PDFium then tries the empty one, which opens PDFs that anyone may read.
+            raw = pdfium_c.FPDF_LoadMemDocument64(data, len(data), None)
+            if not raw:
+                code = pdfium_c.FPDF_GetLastError()  # only meaningful right after a failure
+                if code == pdfium_c.FPDF_ERR_PASSWORD:
+                    raise DocumentError(FailureReason.ENCRYPTED, "the PDF needs a password")
+                raise DocumentError(FailureReason.CORRUPT_FILE, f"unreadable PDF (PDFium error {code})")
+            self._pdf = pypdfium2.PdfDocument(raw)
+            self._count = len(self._pdf)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def image(self, number: int) -> PageImage:
+        with _PDFIUM:
+            page = self._pdf[number - 1]
+            try:
+                width, height = page.get_size()
+                scale = self._dpi / 72
+                _check_pixels(width * scale, height * scale, f"page {number} at {self._dpi} dpi")
+                native = self._native_scan(page, width, height)
+                if native is not None:
+                    return native
+                bitmap = page.render(scale=scale, grayscale=True)
+                return PageImage(_grey(bitmap.to_pil()), self._dpi)
+            finally:
+                page.close()
+
+    def _native_scan(self, page: pypdfium2.PdfPage, width: float, height: float) -> PageImage | None:
+        """The page's only object when it is an upright scan covering the page at ~dpi."""
+        if page.get_rotation() or pdfium_c.FPDFPage_CountObjects(page) != 1:
+            return None
+        obj = next(page.get_objects(max_depth=1))
+        if obj.type != pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            return None
+        m = obj.get_matrix()
+        if m.b or m.c or m.a <= 0 or m.d <= 0 or m.a * m.d < _NATIVE_COVERAGE * width * height:
+            return None
+        meta = obj.get_metadata()
+        if _NATIVE_COLOURSPACES.get(meta.colorspace) != meta.bits_per_pixel:
+            return None
+        px_width, px_height = obj.get_size()
+        dpi = px_width * 72 / m.a
+        if abs(dpi / self._dpi - 1) > _NATIVE_DPI_TOLERANCE:
+            return None
+        _check_pixels(px_width, px_height, "the page's scan")
+        return PageImage(_grey(obj.get_bitmap(render=False).to_pil()), round(dpi))
+
+    def close(self) -> None:
+        with _PDFIUM:
+            self._pdf.close()
+
+
+class ImageFrames:
+    """The frames of a PNG, JPEG or TIFF (every page of a multi-page TIFF).
+
+    Opening raises DocumentError CORRUPT_FILE when Pillow cannot read the header and
+    IMAGE_TOO_LARGE for a decompression bomb. A frame that fails to decode raises
+    whatever Pillow raises (OSError for truncated data).
+    """
+
+    def __init__(self, data: bytes) -> None:
+        try:
+            self._image = Image.open(io.BytesIO(data))
+        except Image.DecompressionBombError as exc:
+            raise DocumentError(FailureReason.IMAGE_TOO_LARGE, str(exc)) from None
+        except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+            raise DocumentError(FailureReason.CORRUPT_FILE, f"unreadable image: {exc}") from None
+        self._count = getattr(self._image, "n_frames", 1)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def image(self, number: int) -> PageImage:
+        self._image.seek(number - 1)
+        _check_pixels(*self._image.size, f"image frame {number}")
+        dpi = self._image.info.get("dpi")
+        frame = ImageOps.exif_transpose(self._image)  # phone photos are stored sideways with an EXIF note
+        image = _grey(frame)
+        # Below ~70 dpi the value is a placeholder (often 72 or 1): let Tesseract estimate instead.
+        resolution = round(float(dpi[0])) if dpi and float(dpi[0]) >= 70 else None
+        return PageImage(image, resolution)
+
+    def close(self) -> None:
+        self._image.close()

@@ -1,0 +1,74 @@
+"""Parse service: ``vanthu.text`` -> ``vanthu.directives``.
+
+Contract of :func:`on_text_extracted`: reads the text artifact named by the event,
+structures it with :func:`services.parse.parser.parse_directive` (which never raises on
+odd text: it returns nulls and warnings), and publishes ``DirectiveParsed`` keyed by
+document id. A missing artifact or a document without any text publishes
+``DocumentFailed``; storage or Kafka trouble raises, so the event is redelivered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from faststream import FastStream
+
+from services.parse.parser import parse_directive
+from vanthu.delivery import StepRunner, invalid_event_guard, make_app, make_broker, subscriber_options
+from vanthu.directory import UnitDirectory
+from vanthu.errors import DocumentError, FailureReason
+from vanthu.events import DirectiveParsed, DocumentFailed, TextArtifact, TextExtracted
+from vanthu.logs import get_logger
+from vanthu.settings import Settings, get_settings
+from vanthu.storage import Storage
+
+STAGE = "parse"
+
+
+def create_app(settings: Settings | None = None, storage: Storage | None = None) -> FastStream:
+    settings = settings or get_settings()
+    storage = storage or Storage(settings)
+    directory = UnitDirectory.load(settings.directory_path)
+    log = get_logger(STAGE)
+
+    async def report(event: DocumentFailed) -> None:
+        await failed.publish(event, key=(event.document_id or "").encode() or None)
+
+    broker = make_broker(settings, STAGE, invalid_event_guard(STAGE, {"on_text_extracted"}, report))
+    failed = broker.publisher(settings.topics.failed, schema=DocumentFailed, title="vanthu.failed")
+    directives = broker.publisher(settings.topics.directives, schema=DirectiveParsed, title="vanthu.directives")
+    runner = StepRunner(STAGE, report)
+
+    async def process(event: TextExtracted) -> None:
+        artifact = await asyncio.to_thread(storage.get_model, event.artifact, TextArtifact)
+        if artifact is None:
+            raise DocumentError(FailureReason.ARTIFACT_MISSING, f"text artifact {event.artifact.key} is gone")
+        if not artifact.text.strip():
+            raise DocumentError(FailureReason.NO_TEXT, "no text was found on any page")
+        directive = await asyncio.to_thread(parse_directive, artifact.text, directory)
+        parsed = DirectiveParsed(
+            **directive.model_dump(),
+            document_id=event.document_id,
+            text_source=event.text_source,
+            source=event.source,
+            artifact=event.artifact,
+            submission=event.submission,
+        )
+        await directives.publish(parsed, key=event.document_id.encode())
+        log.info("directive parsed", document_id=event.document_id, doc_type=parsed.doc_type,
+                 number=parsed.number, assignments=len(parsed.assignments), warnings=len(parsed.warnings))
+
+    @broker.subscriber(settings.topics.text, title="vanthu.text", **subscriber_options(settings, STAGE))
+    async def on_text_extracted(event: TextExtracted) -> None:
+        """Structure the extracted text of one document."""
+        await runner.run(
+            lambda: process(event),
+            lambda exc: DocumentFailed(document_id=event.document_id, stage=STAGE, reason=exc.reason,
+                                       message=exc.message, source=event.source, submission=event.submission),
+            document_id=event.document_id,
+        )
+
+    return make_app(broker, STAGE, "Structures the text of a directive into the public parsed-directive event.")
+
+
+app = create_app()

@@ -1,0 +1,120 @@
+"""Dates as Vietnamese directives print them, and deadlines inside task text.
+
+Every function takes printed text and returns ``None`` (or an empty result) rather than
+raising when the text holds no valid date: "ngày 31/02/2021" is no date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from vanthu.events import PartialDate
+
+from vanthu.normalize import fold
+
+# "ngày 14 tháng 6 năm 2021"; any part may be left blank on an unsigned copy
+# ("ngày   tháng 9 năm 2021"). Searched on folded text.
+_WORDED = re.compile(r"ngay\s*(\d{1,2})?\s*thang\s*(\d{1,2})?\s*nam\s*(\d{4})?")
+# "14/6/2021", "14-6-2021", "14.6.2021"; the year may be missing ("30/9").
+_NUMERIC = re.compile(r"(?<![\d/.-])(\d{1,2})\s*([/.-])\s*(\d{1,2})(?:\s*\2\s*(\d{4}|\d{2}))?(?![\d/])")
+
+
+def make_date(year: int | None, month: int | None, day: int | None) -> dt.date | None:
+    """A real calendar date, or None."""
+    if year is None or month is None or day is None:
+        return None
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _year(text: str | None) -> int | None:
+    if not text:
+        return None
+    year = int(text)
+    return year + 2000 if year < 100 else year
+
+
+def parse_worded_date(text: str) -> PartialDate | None:
+    """The first "ngày .. tháng .. năm .." in ``text``, with blank parts left None."""
+    m = _WORDED.search(fold(text))
+    if not m:
+        return None
+    day, month, year = (int(g) if g else None for g in m.groups())
+    if day is not None and not 1 <= day <= 31 or month is not None and not 1 <= month <= 12:
+        return None
+    return PartialDate(day=day, month=month, year=year)
+
+
+def parse_numeric_date(text: str, default_year: int | None = None) -> dt.date | None:
+    """The first "dd/mm/yyyy" (or "dd/mm" with ``default_year``) in ``text`` that is a real date."""
+    for m in _NUMERIC.finditer(text):
+        year = _year(m.group(4)) or default_year
+        date = make_date(year, int(m.group(3)), int(m.group(1)))
+        if date:
+            return date
+    return None
+
+
+def parse_any_date(text: str, default_year: int | None = None) -> dt.date | None:
+    """A worded or numeric date, whichever the text holds first."""
+    worded = parse_worded_date(text)
+    if worded and worded.day:
+        return make_date(worded.year or default_year, worded.month, worded.day)
+    return parse_numeric_date(text, default_year)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    date: dt.date | None
+    text: str
+
+
+_DEADLINE_LEAD = r"(?:(?:hoàn thành|xong|thực hiện)\s+)?(?:trước|chậm nhất|muộn nhất|không quá|hạn chót|đến)"
+_DATE_WORDS = r"(?:ngày\s*)?\d{1,2}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{2,4})?|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?"
+_DEADLINE_DAY = re.compile(rf"{_DEADLINE_LEAD}\s*(?:là\s*)?(?:ngày\s*)?:?\s*(?:{_DATE_WORDS})", re.IGNORECASE)
+_ROMAN_QUARTER = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_DEADLINE_PERIOD = re.compile(
+    r"(?:trong|trước|hết|cuối|xong trong)\s+(?:(tháng)\s+(\d{1,2})\s*(?:/|năm)\s*(\d{4})"
+    r"|(quý)\s+(IV|III|II|I|[1-4])\s*(?:/|năm)\s*(\d{4}))",
+    re.IGNORECASE,
+)
+
+
+def find_deadline(text: str, default_year: int | None) -> Deadline | None:
+    """The first deadline phrase in task text.
+
+    "trước ngày 01/10/2021", "chậm nhất ngày 15 tháng 10 năm 2021", "xong trước 30/9"
+    (year from ``default_year``) give that day; "trong tháng 10/2021" and "trong quý
+    IV/2021" give the last day of the period. ``text`` keeps the phrase as printed.
+    """
+    m = _DEADLINE_DAY.search(text)
+    if m:
+        return Deadline(parse_any_date(m.group(0), default_year), m.group(0))
+    m = _DEADLINE_PERIOD.search(text)
+    if m:
+        if m.group(1):
+            year, month = int(m.group(3)), int(m.group(2))
+        else:
+            year, month = int(m.group(6)), 3 * _ROMAN_QUARTER[m.group(5).lower()]
+        if not 1 <= month <= 12:
+            return Deadline(None, m.group(0))
+        return Deadline(dt.date(year, month, calendar.monthrange(year, month)[1]), m.group(0))
+    return None
+
+
+_RECURRENCE = re.compile(
+    r"(?:định kỳ\s+)?(?:hằng|hàng|mỗi)\s+(?:ngày|tuần|tháng|quý|năm)"
+    r"|định kỳ\s+(?:\d+\s+)?(?:ngày|tuần|tháng|quý|năm)(?:\s+một lần)?",
+    re.IGNORECASE,
+)
+
+
+def find_recurrence(text: str) -> str | None:
+    """"hằng tuần", "định kỳ hằng tháng", "định kỳ 6 tháng" ... as printed."""
+    m = _RECURRENCE.search(text)
+    return m.group(0) if m else None

@@ -1,0 +1,103 @@
+"""Document numbers ("số và ký hiệu") and document types.
+
+State bodies (Decree 30/2020/NĐ-CP) print ``143/TB-UBND`` or, for legal documents,
+``30/2020/NĐ-CP``: number, optional year, then TYPE-ISSUER. A state công văn has no
+type code: ``575/UBND-VP7`` is ISSUER-DIVISION. Party bodies (Guideline 36-HD/VPTW)
+print ``215-CV/TU``: number-TYPE/ISSUER.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from vanthu.normalize import fold
+
+System = Literal["party", "state"]
+
+# Type codes shared by both systems.
+_COMMON_TYPES = {
+    "CV": "Công văn", "CT": "Chỉ thị", "TB": "Thông báo", "KL": "Kết luận", "KH": "Kế hoạch",
+    "NQ": "Nghị quyết", "QĐ": "Quyết định", "HD": "Hướng dẫn", "BC": "Báo cáo", "TTr": "Tờ trình",
+    "CĐ": "Công điện", "GM": "Giấy mời", "QC": "Quy chế", "CTr": "Chương trình", "ĐA": "Đề án",
+    "PA": "Phương án", "DA": "Dự án", "BB": "Biên bản", "TC": "Thông cáo", "NĐ": "Nghị định",
+    "QyĐ": "Quy định", "QĐi": "Quy định", "HĐ": "Hợp đồng", "GGT": "Giấy giới thiệu",
+    "GUQ": "Giấy ủy quyền", "PC": "Phiếu chuyển", "TTLT": "Thông tư liên tịch", "NQLT": "Nghị quyết liên tịch",
+}
+# "TT" is a Thông tư (circular) of the State but a Thông tri of the Party.
+_SYSTEM_TYPES = {"state": {"TT": "Thông tư"}, "party": {"TT": "Thông tri"}}
+
+DOC_TYPE_NAMES = sorted(
+    {*_COMMON_TYPES.values(), "Thông tư", "Thông tri", "Văn bản", "Luật", "Pháp lệnh", "Quy định"},
+    key=len,
+    reverse=True,
+)
+_TYPE_BY_FOLDED = {fold(name): name for name in DOC_TYPE_NAMES}
+
+# A number as printed: optional sequence, optional year, then a symbol of upper-case codes.
+# Spaces around the separators are OCR noise ("215 - CV/TU").
+NUMBER_PATTERN = (
+    r"(?<![\w/])(\d{1,6})?(?:\s*/\s*(\d{4}))?\s*([/-])\s*"
+    r"((?:[A-ZĐ][A-Za-zĐđ0-9&.]*)(?:\s*[-/]\s*[A-ZĐ0-9][A-Za-zĐđ0-9&.]*)*)"
+)
+_NUMBER = re.compile(NUMBER_PATTERN)
+
+
+@dataclass(frozen=True)
+class ParsedNumber:
+    number: str
+    seq: int | None
+    year: int | None
+    symbol: str
+    system: System | None
+    end: int  # offset just after the number in the text it was read from
+
+    @property
+    def type_code(self) -> str | None:
+        """The code naming the document type, or None for a state công văn."""
+        first = re.split(r"[-/]", self.symbol)[0]
+        return first if first in _COMMON_TYPES or first == "TT" else None
+
+
+def _from_match(m: re.Match[str]) -> ParsedNumber | None:
+    seq, year, sep, symbol = m.groups()
+    symbol = re.sub(r"\s+", "", symbol).rstrip(".")
+    if seq is None and (sep == "-" or not re.search(r"[-/]", symbol)):
+        return None  # "COVID-19" or a lone "/TB" are no numbers
+    # Party numbers join sequence and type with "-", state numbers with "/".
+    system: System | None = "party" if sep == "-" and "/" in symbol else "state" if sep == "/" else None
+    number = (seq or "") + (f"/{year}" if year else "") + sep + symbol
+    end = m.end() - (len(m.group(4)) - len(m.group(4).rstrip(".")))
+    return ParsedNumber(number, int(seq) if seq else None, int(year) if year else None, symbol, system, end)
+
+
+def parse_number(text: str) -> ParsedNumber | None:
+    """The first document number in ``text``; ``seq`` is None when left blank ("/TB-UBND")."""
+    for m in _NUMBER.finditer(text):
+        if parsed := _from_match(m):
+            return parsed
+    return None
+
+
+def number_at(text: str, pos: int) -> ParsedNumber | None:
+    """The document number starting exactly at ``pos``, if any."""
+    m = _NUMBER.match(text, pos)
+    return _from_match(m) if m else None
+
+
+def doc_type_for(parsed: ParsedNumber, system: System | None = None) -> str | None:
+    """The canonical type name the number's symbol implies."""
+    code = parsed.type_code
+    system = system or parsed.system
+    if code is None:
+        # A state number without a type code is a công văn ("575/UBND-VP7").
+        return "Công văn" if (system or "state") == "state" and parsed.seq is not None else None
+    if code in _SYSTEM_TYPES.get(system or "state", {}):
+        return _SYSTEM_TYPES[system or "state"][code]
+    return _COMMON_TYPES.get(code)
+
+
+def canonical_doc_type(printed: str) -> str | None:
+    """"THÔNG BÁO", "Chỉ thi" (OCR), "chỉ thị" -> "Thông báo"/"Chỉ thị"; None when no type name."""
+    return _TYPE_BY_FOLDED.get(" ".join(fold(printed).split()))

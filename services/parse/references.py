@@ -1,0 +1,84 @@
+"""Documents cited in a directive's text.
+
+A citation is a type name, an optional "số", a number, then optionally a date
+("ngày 01/7/2021", ", ngày 11 tháng 6 năm 2021") and an issuer ("của Chính phủ"):
+"Nghị quyết số 68/NQ-CP ngày 01/7/2021 của Chính phủ", "Chỉ thị 15/CT-TTg",
+"Văn bản số 575/UBND-VP7 ngày 09/9/2021". Citations are de-duplicated by number; a
+later mention fills in a date or issuer an earlier one lacked.
+"""
+
+from __future__ import annotations
+
+import re
+
+from vanthu.events import Reference
+
+from services.parse.dates import parse_any_date
+from services.parse.numbers import DOC_TYPE_NAMES, canonical_doc_type, doc_type_for, number_at
+from services.parse.subjects import lower_form
+
+_TYPES = "|".join(re.escape(n.lower()) for n in DOC_TYPE_NAMES)
+_DATE = r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}"
+# A few words may name the document between type and "số" ("Quy chế làm việc số 01-QC/TU").
+_CITATION = re.compile(rf"(?<![\w])({_TYPES})(?:(?:\s+[^\s\d,.;:]+){{0,5}}?\s+số\s*:?\s*|\s+)")
+# "theo chỉ đạo của UBND tỉnh tại Thông báo số ...": the issuer printed before the type.
+_ISSUER_BEFORE = re.compile(r"của\s+([^,.;:()]{2,60}?)\s+tại\s+$")
+_AFTER_NUMBER = re.compile(rf"\s*,?\s*(?:ngày\s+({_DATE}))?")
+_ISSUER = re.compile(r"\s*,?\s*của\s+")
+# The issuer phrase stops at the first word that begins what was decided or where.
+_ISSUER_STOP = {
+    "về", "quy", "trên", "tại", "và", "để", "nhằm", "đối", "theo", "hướng", "số", "ngày", "cho", "với",
+    "trong", "thì", "đã", "là", "khi", "vì", "nên", "đến", "ban", "thực", "việc", "năm", "đảm", "bảo",
+}
+_MAX_ISSUER_WORDS = 8
+
+
+def _issuer(text: str, low: str, pos: int) -> str | None:
+    m = _ISSUER.match(low, pos)
+    if not m:
+        return None
+    words: list[str] = []
+    for word in re.finditer(r"[^\s,.;:()]+", text[m.end() :]):
+        if word.start() > 0 and text[m.end() + word.start() - 1] in ",.;:(" or len(words) >= _MAX_ISSUER_WORDS:
+            break
+        if word.group(0).lower() in _ISSUER_STOP:
+            break
+        words.append(word.group(0))
+        if text[m.end() + word.end() : m.end() + word.end() + 1] in (",", ".", ";", ":", ")"):
+            break
+    return " ".join(words) or None
+
+
+def find_references(text: str, exclude: str | None = None) -> list[Reference]:
+    """Every cited document in ``text`` except number ``exclude`` (the directive itself)."""
+    low = lower_form(text)
+    found: dict[str, Reference] = {}
+    for m in _CITATION.finditer(low):
+        parsed = number_at(text, m.end())
+        if parsed is None or parsed.seq is None or parsed.number == exclude:
+            continue
+        num_end = parsed.end
+        after = _AFTER_NUMBER.match(low, num_end)
+        date = parse_any_date(after.group(1)) if after and after.group(1) else None
+        end = after.end() if after else num_end
+        issuer = _issuer(text, low, end)
+        printed_text = text[m.start() : end].strip(" ,") + (f" của {issuer}" if issuer else "")
+        if issuer is None and (before := _ISSUER_BEFORE.search(low, max(0, m.start() - 80), m.start())):
+            issuer = text[before.start(1) : before.end(1)]
+            printed_text = text[before.start() : end].strip(" ,")
+        printed = canonical_doc_type(text[m.start(1) : m.end(1)])
+        doc_type = doc_type_for(parsed) if printed in (None, "Văn bản") else printed
+        reference = Reference(
+            doc_type=doc_type or printed,
+            number=parsed.number,
+            date=date,
+            issuer=issuer,
+            text=printed_text,
+        )
+        known = found.get(parsed.number)
+        if known is None:
+            found[parsed.number] = reference
+        else:
+            known.date = known.date or reference.date
+            known.issuer = known.issuer or reference.issuer
+    return list(found.values())

@@ -1,0 +1,150 @@
+"""The numbered structure of a directive's body.
+
+Markers, outermost first: "I." (roman), "Điều 2." (article), "1." / "1.2." (arabic),
+"a)" (letter), "-" (dash item), "+" (plus item). A marker nests under the nearest
+preceding marker of an outer kind. Paths join the labels: "II.1.3", "Điều 2",
+"3.-2" (second dash item under 3), "3.-1.+2".
+
+A paragraph without a marker continues the innermost numbered section (dash and plus
+items end at the next paragraph). Paragraphs before the first marker are the
+*opening*; paragraphs after the last section that speak of the document itself
+("... tại Thông báo này", "thực hiện Chỉ thị.") are the *closing*.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from vanthu.events import Section
+
+from vanthu.normalize import fold
+from services.parse.numbers import DOC_TYPE_NAMES
+
+_ROMAN = re.compile(r"^(M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3}))\s*[.:]\s+(?=\S)")
+_ARTICLE = re.compile(r"^dieu\s+(\d{1,3})\s*[.:]?\s*")
+_ARABIC = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\s*[.)]\s*(?=\S)(?!\d)")
+# OCR often reads "5." as "5," or "5;": trusted only for the next number in sequence.
+_ARABIC_OCR = re.compile(r"^(\d{1,2})\s*[,;]\s+(?=[A-ZĐÀ-Ỹ])")
+_LETTER = re.compile(r"^([a-zđ])\s*\)\s*")
+_DASH = re.compile(r"^[-–—•]\s*")
+_PLUS = re.compile(r"^\+\s*")
+_SELF_REFERENCE = re.compile(
+    r"\b(?:van ban|" + "|".join(re.escape(fold(n)) for n in DOC_TYPE_NAMES) + r")\s+nay\b"
+)
+# Level of each marker kind; arabic numbers add their depth ("1.2." is deeper than "1.").
+_LEVEL = {"roman": 1, "article": 1, "arabic": 2, "letter": 7, "dash": 8, "plus": 9}
+
+
+@dataclass
+class _Node:
+    kind: str
+    label: str
+    level: int
+    paragraphs: list[str]
+    parent: _Node | None = None
+    children: list[_Node] = field(default_factory=list)
+
+    def path(self) -> str:
+        if self.parent is None:
+            return self.label
+        return f"{self.parent.path()}.{self.label}"
+
+
+@dataclass
+class Body:
+    opening: list[str]
+    sections: list[Section]
+    closing: list[str]
+
+
+def _marker(line: str, next_number: int) -> tuple[str, str, int, str] | None:
+    """(kind, label, level, text after the marker) for a marked line.
+
+    ``next_number`` is the top-level number that would follow the last one seen."""
+    if m := _ROMAN.match(line):
+        if m.group(1):
+            return "roman", m.group(1), _LEVEL["roman"], line[m.end() :]
+    if m := _ARTICLE.match(fold(line)):
+        return "article", f"Điều {int(m.group(1))}", _LEVEL["article"], line[m.end() :]
+    if m := _ARABIC.match(line):
+        label = m.group(1)
+        return "arabic", label, _LEVEL["arabic"] + label.count("."), line[m.end() :]
+    if (m := _ARABIC_OCR.match(line)) and int(m.group(1)) == next_number:
+        return "arabic", m.group(1), _LEVEL["arabic"], line[m.end() :]
+    if m := _LETTER.match(line):
+        return "letter", m.group(1), _LEVEL["letter"], line[m.end() :]
+    if m := _DASH.match(line):
+        return "dash", "-", _LEVEL["dash"], line[m.end() :]
+    if m := _PLUS.match(line):
+        return "plus", "+", _LEVEL["plus"], line[m.end() :]
+    return None
+
+
+def _label(node_kind: str, label: str, parent: _Node | None, siblings: list[_Node]) -> str:
+    if node_kind in ("dash", "plus"):
+        return f"{label}{sum(1 for s in siblings if s.kind == node_kind) + 1}"
+    if node_kind == "arabic" and "." in label and parent is not None and parent.kind == "arabic":
+        return label.rsplit(".", 1)[1]  # "1.2." under "1." is "1.2", not "1.1.2"
+    return label
+
+
+def _heading(text: str) -> str | None:
+    text = text.strip()
+    if text.endswith(":") or (len(text) <= 120 and not text.endswith((".", ";", "./."))):
+        return text.rstrip(":").strip() or None
+    return None
+
+
+def _to_section(node: _Node) -> Section:
+    first = node.paragraphs[0] if node.paragraphs else ""
+    return Section(
+        path=node.path(),
+        heading=_heading(first) if node.kind not in ("dash", "plus") else None,
+        text="\n".join(p for p in node.paragraphs if p),
+        children=[_to_section(c) for c in node.children],
+    )
+
+
+def _speaks_of_itself(line: str, doc_type: str | None) -> bool:
+    """"... tại Thông báo này", "văn bản này", or the document's own type capitalised
+    mid-sentence ("tổ chức thực hiện Chỉ thị.")."""
+    if _SELF_REFERENCE.search(fold(line)):
+        return True
+    return bool(doc_type) and re.search(rf"(?<=\s){re.escape(doc_type)}(?=\s*[.;,]|$)", line) is not None
+
+
+def split_body(lines: list[str], doc_type: str | None = None) -> Body:
+    """Body lines -> opening paragraphs, the section tree, closing paragraphs.
+
+    ``doc_type`` (the directive's own type) helps recognise closing paragraphs."""
+    opening: list[str] = []
+    closing: list[str] = []
+    roots: list[_Node] = []
+    stack: list[_Node] = []
+    for line in lines:
+        top_numbers = [int(r.label) for r in roots if r.kind == "arabic" and r.label.isdigit()]
+        marked = _marker(line, (top_numbers[-1] + 1) if top_numbers else 1)
+        if marked is None:
+            if closing or (roots and _speaks_of_itself(line, doc_type)):
+                closing.append(line)
+                continue
+            # Dash and plus items are one paragraph; what follows belongs to the section.
+            while stack and stack[-1].kind in ("dash", "plus"):
+                stack.pop()
+            (stack[-1].paragraphs if stack else opening).append(line)
+            continue
+        if closing:
+            # A marked line after closing text: the closing was a section's last paragraph.
+            target = stack[-1].paragraphs if stack else opening
+            target.extend(closing)
+            closing = []
+        kind, label, level, text = marked
+        while stack and stack[-1].level >= level:
+            stack.pop()
+        parent = stack[-1] if stack else None
+        siblings = parent.children if parent else roots
+        node = _Node(kind, _label(kind, label, parent, siblings), level, [text.strip()], parent)
+        siblings.append(node)
+        stack.append(node)
+    return Body(opening, [_to_section(r) for r in roots], closing)

@@ -1,0 +1,79 @@
+"""Shared fixtures: the example directives, an in-memory storage for handler tests, and
+the real local Kafka + MinIO for integration tests (started when absent, stopped after).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from examples.render import example_texts
+from vanthu.errors import DocumentError, FailureReason
+from vanthu.events import ObjectRef
+from vanthu.provision import create_buckets, create_topics, private_copy, remove_private
+from vanthu.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+STACK = [sys.executable, str(ROOT / "deploy" / "local" / "stack.py")]
+
+
+@pytest.fixture(scope="session")
+def examples() -> dict[str, str]:
+    return example_texts()
+
+
+class MemoryStorage:
+    """Storage with the same contract as :class:`vanthu.storage.Storage`, in memory."""
+
+    def __init__(self) -> None:
+        self.objects: dict[tuple[str, str], bytes] = {}
+
+    def read(self, ref: ObjectRef, *, max_bytes: int | None = None) -> bytes:
+        try:
+            data = self.objects[(ref.bucket, ref.key)]
+        except KeyError:
+            raise DocumentError(FailureReason.OBJECT_MISSING, f"s3://{ref.bucket}/{ref.key} does not exist") from None
+        if max_bytes is not None and len(data) > max_bytes:
+            raise DocumentError(FailureReason.TOO_LARGE, "too large")
+        return data
+
+    def put_model(self, ref: ObjectRef, model: BaseModel) -> None:
+        self.objects[(ref.bucket, ref.key)] = model.model_dump_json().encode()
+
+    def get_model(self, ref: ObjectRef, model_type):
+        data = self.objects.get((ref.bucket, ref.key))
+        return None if data is None else model_type.model_validate_json(data)
+
+    def presigned_url(self, ref: ObjectRef, expiry_s: int) -> str:
+        return f"memory://{ref.bucket}/{ref.key}?expires={expiry_s}"
+
+
+@pytest.fixture
+def memory_storage() -> MemoryStorage:
+    return MemoryStorage()
+
+
+@pytest.fixture(scope="session")
+def local_stack():
+    """The real local Kafka and MinIO, started by this fixture when they are not running."""
+    result = subprocess.run([*STACK, "up"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, f"the local stack did not start:\n{result.stdout}\n{result.stderr}"
+    started = result.stdout.strip().endswith("started")
+    yield
+    if started:
+        subprocess.run([*STACK, "down"], timeout=120, check=True)
+
+
+@pytest.fixture
+def run_settings(local_stack) -> Settings:
+    """Settings private to one test: its own topics, buckets and consumer groups."""
+    settings = private_copy(Settings(), f"test{uuid.uuid4().hex[:8]}")
+    create_topics(settings)
+    create_buckets(settings)
+    yield settings
+    remove_private(settings)

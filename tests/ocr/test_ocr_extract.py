@@ -1,0 +1,97 @@
+"""Extraction from every accepted input kind, checked against the source text."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from ocr_cer import cer
+
+from services.ocr.pipeline import extract
+
+MAX_OCR_CER = 0.01  # the samples read at ~0.1-0.3%; 1% leaves room for Tesseract versions
+
+
+def test_text_layer_pdf_is_read_without_ocr(text_pdf_bytes, source_text, options):
+    # GIVEN a born-digital PDF of a directive
+    seen: list[tuple[int, int]] = []
+    # WHEN it is extracted
+    artifact = extract(text_pdf_bytes, options, progress=lambda done, total: seen.append((done, total)))
+    # THEN every page comes from the text layer, verbatim, and progress counted every page
+    assert artifact.document_id == hashlib.sha256(text_pdf_bytes).hexdigest()
+    assert artifact.media_type == "application/pdf"
+    assert [p.source for p in artifact.pages] == ["text-layer"] * 3
+    assert all(p.confidence is None and p.error is None for p in artifact.pages)
+    assert cer(artifact.text, source_text) < 0.001
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_text_layer_keeps_lines_whole_and_in_order(text_pdf_bytes, options):
+    # GIVEN the sample's first page, whose header has short lines and a list
+    # WHEN it is extracted
+    text = extract(text_pdf_bytes, options).pages[0].text
+    # THEN lines come out whole, in reading order, with paragraph breaks kept
+    lines = text.splitlines()
+    assert lines[:3] == ["TỈNH ỦY NAM ĐỊNH", "", "*"]
+    assert "Về một số nhiệm vụ trọng tâm tăng cường\ncông tác phòng, chống dịch Covid-19 và" in text
+    assert "- Kính gửi:\n- Các đảng đoàn, ban cán sự đảng;" in text
+    assert lines.index("ĐẢNG CỘNG SẢN VIỆT NAM") < lines.index("Nam Định, ngày 14 tháng 6 năm 2021")
+
+
+def test_image_only_pdf_is_recognised(scan_pdf_bytes, page_refs, options):
+    # GIVEN a two-page 300 dpi scan with skew, speckles and blur
+    # WHEN it is extracted
+    artifact = extract(scan_pdf_bytes, options)
+    # THEN both pages are OCR'd in order, confidently and accurately
+    assert [p.source for p in artifact.pages] == ["ocr", "ocr"]
+    for page, ref in zip(artifact.pages, page_refs, strict=False):
+        assert page.error is None and page.rotation == 0
+        assert page.confidence is not None and page.confidence > 85
+        assert cer(page.text, ref) < MAX_OCR_CER
+
+
+@pytest.mark.parametrize(
+    ("fixture", "media_type", "pages"),
+    [("png_bytes", "image/png", 1), ("jpeg_bytes", "image/jpeg", 1), ("tiff_bytes", "image/tiff", 2)],
+)
+def test_images_are_recognised(request, fixture, media_type, pages, page_refs, options):
+    # GIVEN the scanned pages saved as an image file (the TIFF holds two pages)
+    data = request.getfixturevalue(fixture)
+    # WHEN it is extracted
+    artifact = extract(data, options)
+    # THEN its type is sniffed and every frame is read accurately
+    assert artifact.media_type == media_type
+    assert len(artifact.pages) == pages
+    for page, ref in zip(artifact.pages, page_refs, strict=False):
+        assert page.source == "ocr" and page.error is None
+        assert cer(page.text, ref) < MAX_OCR_CER
+
+
+@pytest.mark.parametrize("degrees", [90, 180])
+def test_turned_page_is_turned_back(turned_pdf, degrees, page_refs, options):
+    # GIVEN a scan fed into the copier turned `degrees` clockwise
+    data = turned_pdf(degrees)
+    # WHEN it is extracted
+    page = extract(data, options).pages[0]
+    # THEN the page was turned back before it was read
+    assert page.rotation == (360 - degrees) % 360
+    assert cer(page.text, page_refs[0]) < MAX_OCR_CER
+
+
+def test_skewed_page_is_straightened(skewed_png, page_refs, options):
+    # GIVEN a page scanned 3 degrees askew
+    # WHEN it is extracted
+    page = extract(skewed_png, options).pages[0]
+    # THEN it reads as well as a straight one
+    assert cer(page.text, page_refs[0]) < 0.005
+
+
+def test_mixed_pdf_is_decided_page_by_page(mixed_pdf_bytes, page_refs, options):
+    # GIVEN born-digital pages 1 and 3 around a scanned page 2
+    # WHEN it is extracted
+    artifact = extract(mixed_pdf_bytes, options)
+    # THEN only the scanned page went to OCR, and the artifact says the source is mixed
+    assert [p.source for p in artifact.pages] == ["text-layer", "ocr", "text-layer"]
+    assert artifact.text_source == "mixed"
+    for page, ref in zip(artifact.pages, page_refs, strict=False):
+        assert cer(page.text, ref) < MAX_OCR_CER

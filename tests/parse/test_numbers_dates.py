@@ -1,0 +1,62 @@
+"""Document numbers, dates and deadlines."""
+
+import datetime as dt
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from services.parse.dates import find_deadline, parse_numeric_date, parse_worded_date
+from services.parse.numbers import doc_type_for, parse_number
+
+CODES = st.sampled_from(["CV", "CT", "TB", "KL", "KH", "NQ", "QĐ", "HD", "BC", "TTr", "CĐ", "GM"])
+ISSUERS = st.sampled_from(["TU", "UBND", "HU", "TW", "VPTW", "CP"])
+
+
+@given(st.integers(1, 99999), CODES, ISSUERS)
+def test_party_numbers_round_trip(seq, code, issuer):
+    # GIVEN a Party number "215-CV/TU" WHEN parsed THEN sequence, symbol and type come back
+    parsed = parse_number(f"Số {seq}-{code}/{issuer}")
+    assert (parsed.number, parsed.seq, parsed.symbol, parsed.system) == (f"{seq}-{code}/{issuer}", seq, f"{code}/{issuer}", "party")
+    assert doc_type_for(parsed) is not None
+
+
+@given(st.integers(1, 99999), st.one_of(st.none(), st.integers(1990, 2100)), CODES, ISSUERS)
+def test_state_numbers_round_trip(seq, year, code, issuer):
+    # GIVEN a state number "143/TB-UBND" or "30/2020/NĐ-CP" WHEN parsed THEN its parts come back
+    printed = f"{seq}/{year}/{code}-{issuer}" if year else f"{seq}/{code}-{issuer}"
+    parsed = parse_number(f"Số: {printed} ngày")
+    assert (parsed.number, parsed.seq, parsed.year, parsed.system) == (printed, seq, year, "state")
+
+
+def test_blank_number_and_state_cong_van():
+    # GIVEN an unsigned copy and a state công văn WHEN parsed THEN blank seq and type Công văn
+    assert parse_number("Số: /TB-UBND").seq is None
+    assert doc_type_for(parse_number("575/UBND-VP7")) == "Công văn"
+    assert doc_type_for(parse_number("12-TT/TU")) == "Thông tri"  # Party TT is a Thông tri
+    assert parse_number("Covid-19 ngày 01/7/2021") is None
+
+
+@given(st.dates(dt.date(1990, 1, 1), dt.date(2100, 12, 31)))
+def test_dates_round_trip(date):
+    # GIVEN a date printed in either style WHEN parsed THEN the same date
+    worded = parse_worded_date(f"Nam Định, ngày {date.day} tháng {date.month} năm {date.year}")
+    assert (worded.day, worded.month, worded.year) == (date.day, date.month, date.year)
+    assert parse_numeric_date(f"ngày {date.day}/{date.month}/{date.year}") == date
+    assert find_deadline(f"hoàn thành trước ngày {date.day:02d}/{date.month:02d}/{date.year}", None).date == date
+
+
+def test_blank_day_and_deadline_forms():
+    # GIVEN a blank day and the usual deadline phrases WHEN parsed THEN known parts and ISO dates
+    partial = parse_worded_date("Nam Định, ngày   tháng 9 năm 2021")
+    assert (partial.day, partial.month, partial.year) == (None, 9, 2021)
+    assert find_deadline("xong trước 30/9", 2021).date == dt.date(2021, 9, 30)
+    assert find_deadline("trong tháng 10/2021", None).date == dt.date(2021, 10, 31)
+    assert find_deadline("chậm nhất ngày 15 tháng 10 năm 2021", None).date == dt.date(2021, 10, 15)
+    assert find_deadline("hoạt động 24/24 giờ", 2021) is None
+    assert parse_numeric_date("31/02/2021") is None
+
+
+@given(st.text(max_size=120))
+def test_parsers_never_raise(text):
+    # GIVEN arbitrary text WHEN every parser runs THEN no exception
+    parse_number(text), parse_worded_date(text), parse_numeric_date(text, 2021), find_deadline(text, 2021)

@@ -1,0 +1,132 @@
+"""Generality: state documents laid out per Decree 30/2020/NĐ-CP, and garbage input."""
+
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vanthu.events import Directive
+
+from services.parse.parser import parse_directive
+
+DECISION = """ỦY BAN NHÂN DÂN
+TỈNH NAM ĐỊNH
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 12/QĐ-UBND
+HỎA TỐC
+Nam Định, ngày 05 tháng 10 năm 2021
+QUYẾT ĐỊNH
+Về việc thành lập Tổ công tác hỗ trợ tiêm chủng
+CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH NAM ĐỊNH
+Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05/3/2020 của Chính phủ về công tác văn thư;
+Theo đề nghị của Giám đốc Sở Y tế.
+QUYẾT ĐỊNH:
+Điều 1. Thành lập Tổ công tác hỗ trợ tiêm chủng tỉnh Nam Định.
+Điều 2. Giao Sở Y tế chủ trì, phối hợp với Sở Tài chính, UBND huyện Hải Hậu xây dựng kế hoạch triển khai, hoàn thành trước ngày 30/10/2021; báo cáo định kỳ hằng tuần về UBND tỉnh.
+Điều 3. Chánh Văn phòng UBND tỉnh, Giám đốc Sở Y tế, Chủ tịch UBND các huyện, thành phố chịu trách nhiệm thi hành Quyết định này./.
+Nơi nhận:
+- Như Điều 3;
+- Lưu: VT, VP7.
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+Trần Lê Đoài
+"""
+
+PLAN = """ỦY BAN NHÂN DÂN
+TỈNH NAM ĐỊNH
+Số: 88/KH-UBND
+Nam Định, ngày 01 tháng 9 năm 2021
+KẾ HOẠCH
+Tiêm vắc xin phòng COVID-19 đợt 5
+I. MỤC ĐÍCH, YÊU CẦU
+Bảo đảm an toàn.
+II. NHIỆM VỤ
+1. Tiếp nhận và bảo quản vắc xin
+- Cơ quan chủ trì: Sở Y tế.
+- Cơ quan phối hợp: Công an tỉnh, UBND các huyện, thành phố.
+- Thời gian thực hiện: trong tháng 10/2021.
+2. Tuyên truyền về tiêm chủng. Cơ quan chủ trì: Sở Thông tin và Truyền thông; cơ quan phối hợp: Báo Nam Định, Đài Phát thanh và Truyền hình tỉnh; thời gian thực hiện: xong trước 30/9.
+3. Ủy ban nhân dân tỉnh Đồng Nai:
+- Phối hợp tiếp nhận người lao động trở về.
+TM. ỦY BAN NHÂN DÂN
+CHỦ TỊCH
+Phạm Đình Nghị
+"""
+
+
+def _roles(d, section):
+    return {(a.unit_id or a.unit_text, a.role) for a in d.assignments if a.section == section}
+
+
+def test_decision_header_and_articles(directory):
+    # GIVEN a Quyết định laid out per Decree 30 WHEN parsed THEN header, articles and signer are read
+    d = parse_directive(DECISION, directory)
+    assert (d.system, d.issuer, d.number, d.number_seq, d.symbol, d.doc_type) == (
+        "state", "Ủy ban nhân dân tỉnh Nam Định", "12/QĐ-UBND", 12, "QĐ-UBND", "Quyết định")
+    assert (d.date, d.place, d.urgency) == (dt.date(2021, 10, 5), "Nam Định", "Hỏa tốc")
+    assert d.subject == "Về việc thành lập Tổ công tác hỗ trợ tiêm chủng"
+    assert [s.path for s in d.sections] == ["Điều 1", "Điều 2", "Điều 3"]
+    assert _roles(d, "Điều 2") == {("so-y-te", "lead"), ("so-tai-chinh", "cooperate"), ("ubnd-huyen-hai-hau", "cooperate")}
+    lead = next(a for a in d.assignments if a.role == "lead")
+    assert (lead.deadline, lead.recurrence) == (dt.date(2021, 10, 30), "định kỳ hằng tuần")
+    assert {"van-phong-ubnd-tinh", "so-y-te", "cac-huyen-thanh-pho"} <= {u for u, _ in _roles(d, "Điều 3")}
+    assert [r.number for r in d.references] == ["30/2020/NĐ-CP"]
+    assert (d.signer.authority, d.signer.on_behalf_of, d.signer.title, d.signer.name) == (
+        "KT.", "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Lê Đoài")
+
+
+def test_plan_fields_and_unit_headed_items(directory):
+    # GIVEN a Kế hoạch with "Cơ quan chủ trì / phối hợp / Thời gian thực hiện" fields WHEN parsed
+    # THEN lead and cooperating units with the deadline; an outside province stays unresolved
+    d = parse_directive(PLAN, directory)
+    assert (d.doc_type, d.number, d.date) == ("Kế hoạch", "88/KH-UBND", dt.date(2021, 9, 1))
+    assert _roles(d, "II.1") == {("so-y-te", "lead"), ("cong-an-tinh", "cooperate"), ("cac-huyen-thanh-pho", "cooperate")}
+    first = next(a for a in d.assignments if a.section == "II.1")
+    assert (first.task, first.deadline) == ("Tiếp nhận và bảo quản vắc xin", dt.date(2021, 10, 31))
+    assert _roles(d, "II.2") == {("so-thong-tin-va-truyen-thong", "lead"), ("bao-nam-dinh", "cooperate"),
+                                 ("dai-pt-th-tinh", "cooperate")}
+    assert next(a for a in d.assignments if a.section == "II.2").deadline == dt.date(2021, 9, 30)
+    outside = [a for a in d.assignments if a.section == "II.3.-1"]
+    assert [(a.unit_text, a.unit_id) for a in outside] == [("Ủy ban nhân dân tỉnh Đồng Nai", None)]
+    assert "unit not in directory: Ủy ban nhân dân tỉnh Đồng Nai" in d.warnings
+
+
+def test_mid_sentence_units_are_not_subjects(directory):
+    # GIVEN units named only as sources of guidance WHEN parsed THEN no assignment to them
+    d = parse_directive("1. Thực hiện nghiêm các biện pháp theo chỉ đạo của Bộ Y tế và Sở Y tế.", directory)
+    assert d.assignments == [] and "no assignments found" in d.warnings
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=2000))
+def test_garbage_gives_nulls_and_warnings(text):
+    # GIVEN arbitrary text WHEN parsed THEN a Directive with warnings, never an exception
+    d = parse_directive(text)
+    assert isinstance(d, Directive) and d.warnings
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from([
+    "Số: /TB-UBND", "Nơi nhận:", "- Lưu: VT.", "T/M BAN THƯỜNG VỤ", "Kính gửi:", "1. Sở Y tế chủ trì, phối hợp với",
+    "- Giao", "+ Chỉ đạo Sở Y tế", "Điều 2.", "Cơ quan chủ trì:", "ngày tháng năm", "V/v", "**", "####", "(", ":",
+    "Thời gian thực hiện: trong tháng 13/2021", "trước 31/02/2021",
+]), max_size=30))
+def test_keyword_soup_never_raises(parts):
+    # GIVEN fragments of real layouts in random order WHEN parsed THEN no exception
+    assert isinstance(parse_directive("\n".join(parts)), Directive)
+
+
+def test_ocr_comma_after_a_section_number_keeps_the_numbering(directory):
+    # GIVEN OCR text where "5." was read as "5," and a later line starts "7, 8 ..." out of sequence
+    text = (
+        "4. Sở Y tế chủ trì, phối hợp với Sở Tài chính rà soát vật tư.\n"
+        "5, Tiêm vắc xin:\n"
+        "- Sở Y tế tổ chức tiêm vắc xin cho giáo viên.\n"
+        "7, 8 tháng tới vẫn tiếp tục theo dõi.\n"
+    )
+    # WHEN it is parsed
+    directive = parse_directive(text, directory)
+    # THEN "5," is section 5 (the next number), and "7," is not taken for a heading
+    assert [s.path for s in directive.sections] == ["4", "5"]
+    assert ("so-y-te", "5.-1") in {(a.unit_id, a.section) for a in directive.assignments}

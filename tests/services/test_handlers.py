@@ -1,0 +1,181 @@
+"""The three services' handlers on FastStream's in-memory Kafka, with in-memory storage.
+
+These prove each handler's contract quickly; tests/integration proves the flow on the
+real Kafka and MinIO.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from urllib.parse import quote_plus
+
+import pytest
+from faststream.kafka import KafkaBroker, TestKafkaBroker
+
+from examples.render import text_pdf
+from services.notify import app as notify_app
+from services.ocr import app as ocr_app
+from services.parse import app as parse_app
+from vanthu.events import (
+    Assignment,
+    DirectiveParsed,
+    ObjectRef,
+    PageText,
+    TextArtifact,
+    TextExtracted,
+)
+from vanthu.settings import Settings
+from vanthu.storage import text_artifact_ref
+
+SETTINGS = Settings()
+TOPICS = SETTINGS.topics
+
+
+def minio_event(bucket: str, key: str, meta: dict[str, str] | None = None) -> dict:
+    """A notification as MinIO publishes it (its key URL-escaped)."""
+    return {
+        "EventName": "s3:ObjectCreated:Put",
+        "Key": f"{bucket}/{key}",
+        "Records": [{
+            "eventVersion": "2.0", "eventSource": "minio:s3", "eventName": "s3:ObjectCreated:Put",
+            "s3": {"bucket": {"name": bucket},
+                   "object": {"key": quote_plus(key), "size": 1, "userMetadata": meta or {}}},
+        }],
+    }
+
+
+def capture(broker: KafkaBroker, *topics: str) -> dict[str, list[dict]]:
+    """Record every message published to ``topics`` (as decoded JSON)."""
+    seen: dict[str, list[dict]] = defaultdict(list)
+    for topic in topics:
+        def recorder(topic: str = topic):
+            async def record(body: dict) -> None:
+                seen[topic].append(body)
+            return record
+        broker.subscriber(topic, group_id=f"capture.{topic}")(recorder())
+    return seen
+
+
+@pytest.fixture
+def directive_text(examples) -> str:
+    return examples["002_d2642929b84c508e"]
+
+
+async def test_ocr_extracts_text_of_a_new_object(memory_storage, directive_text):
+    # GIVEN a text-layer PDF in the intake bucket under a Vietnamese key with spaces
+    pdf = text_pdf(directive_text)
+    key = "2021/09/Thông báo số 1.pdf"
+    memory_storage.objects[(SETTINGS.buckets.incoming, key)] = pdf
+    app = ocr_app.create_app(SETTINGS, memory_storage)
+    seen = capture(app.broker, TOPICS.text, TOPICS.failed)
+    async with TestKafkaBroker(app.broker) as broker:
+        # WHEN MinIO's notification arrives
+        await broker.publish(minio_event(SETTINGS.buckets.incoming, key, {"X-Amz-Meta-Submitted-By": "Nguy%E1%BB%85n"}),
+                             TOPICS.objects)
+    # THEN one text event names the document by the sha256 of its bytes and the artifact holds its text
+    assert not seen[TOPICS.failed]
+    [event] = [TextExtracted.model_validate(e) for e in seen[TOPICS.text]]
+    assert event.document_id == hashlib.sha256(pdf).hexdigest()
+    assert event.source == ObjectRef(bucket=SETTINGS.buckets.incoming, key=key)
+    assert event.submission.submitted_by == "Nguyễn"
+    assert event.text_source == "text-layer" and event.pages >= 3 and not event.failed_pages
+    artifact = memory_storage.get_model(event.artifact, TextArtifact)
+    assert "Sở Y tế chủ trì" in " ".join(artifact.text.split())
+    # ... and the original is untouched
+    assert memory_storage.objects[(SETTINGS.buckets.incoming, key)] == pdf
+
+
+async def test_ocr_reports_bad_input_and_keeps_consuming(memory_storage, directive_text):
+    # GIVEN a ZIP file named .pdf, a notification for an object that is gone, two poison
+    # messages, and after them a good PDF
+    memory_storage.objects[(SETTINGS.buckets.incoming, "fake.pdf")] = b"PK\x03\x04" + bytes(200)
+    memory_storage.objects[(SETTINGS.buckets.incoming, "good.pdf")] = text_pdf(directive_text)
+    app = ocr_app.create_app(SETTINGS, memory_storage)
+    seen = capture(app.broker, TOPICS.text, TOPICS.failed)
+    async with TestKafkaBroker(app.broker) as broker:
+        # WHEN they arrive in that order
+        await broker.publish(minio_event(SETTINGS.buckets.incoming, "fake.pdf"), TOPICS.objects)
+        await broker.publish(minio_event(SETTINGS.buckets.incoming, "gone.pdf"), TOPICS.objects)
+        await broker.publish(b"{not json", TOPICS.objects)
+        await broker.publish({"Records": "wrong shape"}, TOPICS.objects)
+        await broker.publish(minio_event(SETTINGS.buckets.incoming, "good.pdf"), TOPICS.objects)
+    # THEN each bad one is one typed failure, and the good one is still extracted
+    reasons = [(f["reason"], (f.get("source") or {}).get("key")) for f in seen[TOPICS.failed]]
+    assert reasons == [
+        ("unsupported-format", "fake.pdf"),
+        ("object-missing", "gone.pdf"),
+        ("invalid-event", None),
+        ("invalid-event", None),
+    ]
+    assert [e["source"]["key"] for e in seen[TOPICS.text]] == ["good.pdf"]
+
+
+async def test_ocr_ignores_other_buckets(memory_storage):
+    # GIVEN an object created in a bucket that is not the intake bucket
+    memory_storage.objects[("elsewhere", "x.pdf")] = b"%PDF-1.4"
+    app = ocr_app.create_app(SETTINGS, memory_storage)
+    seen = capture(app.broker, TOPICS.text, TOPICS.failed)
+    async with TestKafkaBroker(app.broker) as broker:
+        # WHEN its notification arrives
+        await broker.publish(minio_event("elsewhere", "x.pdf"), TOPICS.objects)
+    # THEN nothing is published
+    assert not seen[TOPICS.text] and not seen[TOPICS.failed]
+
+
+def _text_event(document_id: str, artifact: ObjectRef) -> dict:
+    return TextExtracted(
+        document_id=document_id, source=ObjectRef(bucket="incoming", key="a.pdf"), artifact=artifact,
+        media_type="application/pdf", pages=1, text_source="text-layer", page_sources=["text-layer"],
+    ).model_dump(mode="json")
+
+
+async def test_parse_publishes_the_structured_directive(memory_storage, directive_text):
+    # GIVEN the text artifact of a document
+    document_id = "d" * 64
+    ref = text_artifact_ref(SETTINGS, document_id)
+    memory_storage.put_model(ref, TextArtifact(document_id=document_id, media_type="application/pdf",
+                                               pages=[PageText(number=1, text=directive_text, source="text-layer")]))
+    app = parse_app.create_app(SETTINGS, memory_storage)
+    seen = capture(app.broker, TOPICS.directives, TOPICS.failed)
+    async with TestKafkaBroker(app.broker) as broker:
+        # WHEN its text event arrives, and one whose artifact is gone
+        await broker.publish(_text_event(document_id, ref), TOPICS.text)
+        await broker.publish(_text_event("e" * 64, text_artifact_ref(SETTINGS, "e" * 64)), TOPICS.text)
+    # THEN the directive is published with its assignments, and the other fails with a reason
+    [directive] = [DirectiveParsed.model_validate(d) for d in seen[TOPICS.directives]]
+    assert directive.document_id == document_id and directive.text_source == "text-layer"
+    assert directive.doc_type == "Thông báo"
+    assert any(a.unit == "Sở Y tế" and a.role == "lead" for a in directive.assignments)
+    assert [(f["document_id"], f["reason"]) for f in seen[TOPICS.failed]] == [("e" * 64, "artifact-missing")]
+
+
+async def test_notify_sends_each_unit_its_assignments(memory_storage):
+    # GIVEN a directive assigning a known unit, a collective and a unit the directory does not know
+    from vanthu.directory import UnitDirectory
+
+    directory = UnitDirectory.load()
+    health = directory.match("Sở Y tế").unit
+    collective = next(u for u in directory.units() if u.is_collective)
+    event = DirectiveParsed(
+        document_id="f" * 64, text_source="ocr", issuer="UBND tỉnh Nam Định", number="1/TB-UBND",
+        source=ObjectRef(bucket="incoming", key="a.pdf"), artifact=text_artifact_ref(SETTINGS, "f" * 64),
+        assignments=[
+            Assignment(unit=health.name, unit_text="Sở Y tế", unit_id=health.id, role="lead", section="3", task="Tiêm vắc xin"),
+            Assignment(unit=collective.name, unit_text=collective.name, unit_id=collective.id, role="assigned", task="Báo cáo"),
+            Assignment(unit="Sở Vũ trụ", unit_text="Sở Vũ trụ", role="cooperate", task="Phối hợp"),
+        ],
+    )
+    app = notify_app.create_app(SETTINGS, memory_storage)
+    seen = capture(app.broker, TOPICS.assignments, TOPICS.review)
+    async with TestKafkaBroker(app.broker) as broker:
+        # WHEN the directive event arrives
+        await broker.publish(event.model_dump(mode="json"), TOPICS.directives)
+    # THEN the known unit and every member of the collective get a notice, the unknown unit goes to review
+    members = directory.expand(collective.id)
+    assert len(members) > 1
+    sent = seen[TOPICS.assignments]
+    assert [(n["unit_id"], n["role"]) for n in sent] == [(health.id, "lead")] + [(m.id, "assigned") for m in members]
+    assert sent[0]["idempotency_key"] == f"{'f' * 64}:0:{health.id}"
+    assert sent[0]["original_url"].startswith("memory://incoming/a.pdf")
+    assert [(n["unit"], n["unit_id"]) for n in seen[TOPICS.review]] == [("Sở Vũ trụ", None)]

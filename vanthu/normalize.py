@@ -1,0 +1,166 @@
+"""Text normalisation for the parse stage and the unit directory.
+
+Contracts:
+
+* :func:`tone_normalize` and :func:`fold` are *length preserving* on NFC text: the
+  character at index ``i`` of the result stems from index ``i`` of the input. Modules
+  therefore search the normalised or folded form and slice the printed text with the
+  same offsets, so every value they return is "as printed".
+* :func:`clean_document` turns raw extracted text into logical lines: NFC, markdown
+  marks and web-page furniture removed, lines broken inside a sentence re-joined.
+* :func:`match_key` is the comparison form of a unit name: folded, abbreviations
+  expanded, punctuation removed, spaces collapsed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
+
+
+def _toned(base: str) -> dict[str, tuple[str, str]]:
+    """Precomposed vowel with a tone -> (base vowel, combining tone)."""
+    return {unicodedata.normalize("NFC", b + t): (b, t) for b in base for t in _TONES}
+
+
+_SECOND_VOWEL = _toned("aeyAEY")
+# Old style ("hoà", "uỷ") puts the tone on the second vowel of an open "oa", "oe", "uy"
+# syllable; new style ("hòa", "ủy") on the first. After "q" the "u" is a consonant
+# ("quý"), so both styles agree and nothing moves.
+_OLD_TONE = re.compile(
+    "(?<![qQ])(?:([oO])([" + "".join(c for c, (b, _) in _SECOND_VOWEL.items() if b in "aeAE") + "])"
+    "|([uU])([" + "".join(c for c, (b, _) in _SECOND_VOWEL.items() if b in "yY") + "]))(?!\\w)"
+)
+
+
+def _move_tone(m: re.Match[str]) -> str:
+    first = m.group(1) or m.group(3)
+    second = m.group(2) or m.group(4)
+    base, tone = _SECOND_VOWEL[second]
+    return unicodedata.normalize("NFC", first + tone) + base
+
+
+def tone_normalize(text: str) -> str:
+    """NFC text with old-style tone placement rewritten to the new style ("uỷ" -> "ủy")."""
+    return _OLD_TONE.sub(_move_tone, text)
+
+
+def _fold_char(ch: str) -> str:
+    if ch in "đĐ":
+        return "d"
+    low = ch.lower()
+    return unicodedata.normalize("NFD", low[0] if len(low) > 1 else low)[0]
+
+
+# Latin, Latin Extended and the Vietnamese block cover every letter of the script.
+_FOLD_TABLE = {cp: _fold_char(chr(cp)) for cp in [*range(0x41, 0x250), *range(0x1E00, 0x1F00)]}
+
+
+def fold(text: str) -> str:
+    """Lowercase without diacritics ("Nơi nhận" -> "noi nhan"); same length as the input."""
+    return text.translate(_FOLD_TABLE)
+
+
+# Abbreviations of Vietnamese administration, on folded text. Longer forms first so that
+# "ld-tb&xh" is not read as "ld" + something.
+_ABBREVIATIONS: list[tuple[str, str]] = [
+    (r"ld\s*-?\s*tb\s*(?:&|-|va)?\s*xh|ldtbxh", "lao dong thuong binh va xa hoi"),
+    (r"gd\s*(?:&|-|va)?\s*dt", "giao duc va dao tao"),
+    (r"tt\s*(?:&|va)\s*tt", "thong tin va truyen thong"),
+    (r"kh\s*(?:&|va)\s*dt", "ke hoach va dau tu"),
+    (r"kh\s*(?:&|va)\s*cn|khcn", "khoa hoc va cong nghe"),
+    (r"nn\s*(?:&|va)\s*ptnt|nnptnt", "nong nghiep va phat trien nong thon"),
+    (r"tn\s*(?:&|va)\s*mt|tnmt", "tai nguyen va moi truong"),
+    (r"vh\s*,?\s*tt\s*(?:&|va)\s*dl|vhttdl", "van hoa the thao va du lich"),
+    (r"gtvt", "giao thong van tai"),
+    (r"pt\s*-?\s*th|ptth", "phat thanh truyen hinh"),
+    (r"ubmttq", "uy ban mat tran to quoc"),
+    (r"ubnd", "uy ban nhan dan"),
+    (r"hdnd", "hoi dong nhan dan"),
+    (r"mttq", "mat tran to quoc"),
+    (r"bchqs", "bo chi huy quan su"),
+    (r"bcd", "ban chi dao"),
+    (r"bcsd", "ban can su dang"),
+    (r"bch", "ban chap hanh"),
+    (r"btv", "ban thuong vu"),
+    (r"ubkt", "uy ban kiem tra"),
+    (r"lhpn", "lien hiep phu nu"),
+    (r"ldld", "lien doan lao dong"),
+    (r"ccb", "cuu chien binh"),
+    (r"bhxh", "bao hiem xa hoi"),
+    (r"kcn", "khu cong nghiep"),
+    (r"dbqh", "dai bieu quoc hoi"),
+    (r"tncs", "thanh nien cong san"),
+    (r"vp", "van phong"),
+    (r"tp", "thanh pho"),
+    (r"d/c", "dong chi"),
+]
+_ABBREV_RE = re.compile(r"(?<![\w])(?:" + "|".join(f"({p})" for p, _ in _ABBREVIATIONS) + r")(?![\w])")
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+def _expand(m: re.Match[str]) -> str:
+    return _ABBREVIATIONS[m.lastindex - 1][1] if m.lastindex else m.group(0)
+
+
+@lru_cache(maxsize=8192)
+def match_key(text: str) -> str:
+    """Comparison form of a name: "Sở LĐ-TB&XH" -> "so lao dong thuong binh va xa hoi"."""
+    folded = fold(unicodedata.normalize("NFC", text))
+    return " ".join(_NON_WORD.sub(" ", _ABBREV_RE.sub(_expand, folded)).split())
+
+
+# --- document cleaning ----------------------------------------------------------------
+
+_INVISIBLE = str.maketrans({"\xa0": " ", "\u200b": None, "\ufeff": None, "\r": None, "\t": "  "})
+_HEADING_HASHES = re.compile(r"^\s*#{1,6}\s*")
+_EMPHASIS = re.compile(r"\*\*|__|\*")
+# Web furniture: the related-links list of a news page begins with one of these lines.
+_FURNITURE_START = re.compile(
+    r"^(tin cung chuyen muc|tin lien quan|bai viet lien quan|cac tin khac|tin khac|tin moi hon|"
+    r"tin da dua|xem them|chia se|in bai viet)\s*:?$"
+)
+_BANNER = re.compile(r"\bbanner\b")
+_LIST_MARK = re.compile(r"^(?:[-+–•]|[a-zđ]\)|\d+[.)])(?:\s|$)")
+
+
+def _strip_marks(line: str) -> str:
+    line = _HEADING_HASHES.sub("", line)
+    return _EMPHASIS.sub("", line).strip()
+
+
+def _continues(prev: str, line: str) -> bool:
+    """A line broken inside a sentence: the next part starts in lower case."""
+    if not prev or _LIST_MARK.match(line):
+        return False
+    first = line[0]
+    return first.islower() or (first == "(" and len(line) > 1 and line[1].islower())
+
+
+def clean_document(text: str) -> list[str]:
+    """Raw extracted text -> logical lines (non-empty, stripped, NFC).
+
+    Removes markdown marks, a web page's banner line and everything from its
+    related-links heading on, and repeated lines (a news list prints each title twice).
+    A line starting in lower case continues the previous one, even across blank lines,
+    because PDF extraction breaks sentences at page and column ends.
+    """
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    lines: list[str] = []
+    for raw in text.split("\n"):
+        line = " ".join(_strip_marks(raw).split())
+        if not line or set(line) <= set("*-_=|"):
+            continue
+        folded = fold(line)
+        if _FURNITURE_START.match(folded):
+            break
+        if _BANNER.search(folded) or (lines and line == lines[-1]):
+            continue
+        if lines and _continues(lines[-1], line):
+            lines[-1] = f"{lines[-1]} {line}"
+        else:
+            lines.append(line)
+    return lines

@@ -1,0 +1,80 @@
+"""Creates what the services expect to exist: topics, buckets, the intake notification.
+
+Idempotent; used by the local stack, by ``vanthu init`` (the compose init container)
+and by the tests for their private topics and buckets.
+"""
+
+from __future__ import annotations
+
+from kafka.admin import KafkaAdminClient, NewTopic
+from kafka.errors import TopicAlreadyExistsError
+from minio.notificationconfig import NotificationConfig, QueueConfig
+
+from vanthu.settings import Buckets, Settings, Topics
+from vanthu.storage import Storage
+
+# MinIO names a Kafka target configured as MINIO_NOTIFY_KAFKA_*_PRIMARY like this.
+NOTIFY_TARGET = "PRIMARY"
+NOTIFY_ARN = f"arn:minio:sqs::{NOTIFY_TARGET}:kafka"
+# Two partitions let two workers of a stage share a topic on a 2-core machine; raise for more.
+TOPIC_PARTITIONS = 2
+
+
+def create_topics(settings: Settings) -> list[str]:
+    """Create the missing topics; returns the ones created."""
+    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, request_timeout_ms=10000)
+    try:
+        existing = set(admin.list_topics())
+        wanted = [t for t in settings.topics.all() if t not in existing]
+        if wanted:
+            try:
+                admin.create_topics([NewTopic(t, TOPIC_PARTITIONS, 1) for t in wanted])
+            except TopicAlreadyExistsError:
+                pass
+        return wanted
+    finally:
+        admin.close()
+
+
+def create_buckets(settings: Settings) -> None:
+    """Create the buckets and make MinIO publish the intake bucket's new objects to Kafka."""
+    client = Storage(settings).client
+    for bucket in (settings.buckets.incoming, settings.buckets.artifacts):
+        if not client.bucket_exists(bucket):
+            client.make_bucket(bucket)
+    client.set_bucket_notification(
+        settings.buckets.incoming,
+        NotificationConfig(queue_config_list=[
+            QueueConfig(queue=NOTIFY_ARN, events=["s3:ObjectCreated:*"], config_id="vanthu-intake"),
+        ]),
+    )
+
+
+def private_copy(settings: Settings, run: str) -> Settings:
+    """Settings with topics, buckets and consumer groups of their own, for a test or benchmark.
+
+    ``vanthu.objects`` stays shared (MinIO's notification target is fixed when it starts);
+    the OCR service ignores objects outside its own intake bucket.
+    """
+    private = {name: f"{run}.{name}" for name in Topics.model_fields if name != "objects"}
+    return settings.model_copy(update={
+        "topics": Topics(objects=settings.topics.objects, **private),
+        "buckets": Buckets(incoming=f"incoming-{run}", artifacts=f"artifacts-{run}"),
+        "group_prefix": run,
+    })
+
+
+def remove_private(settings: Settings) -> None:
+    """Delete what :func:`private_copy` settings created: their buckets, objects and topics."""
+    client = Storage(settings).client
+    for bucket in (settings.buckets.incoming, settings.buckets.artifacts):
+        if client.bucket_exists(bucket):
+            for obj in client.list_objects(bucket, recursive=True):
+                client.remove_object(bucket, obj.object_name)
+            client.remove_bucket(bucket)
+    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
+    try:
+        existing = set(admin.list_topics())
+        admin.delete_topics([t for t in settings.topics.all() if t != settings.topics.objects and t in existing])
+    finally:
+        admin.close()
