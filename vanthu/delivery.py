@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -32,15 +33,31 @@ ACK_POLICY = AckPolicy.NACK_ON_ERROR
 TRANSIENT_BACKOFF_S = (1, 2, 5, 10, 30)
 
 
-def make_broker(settings: Settings, stage: Stage, guard: type[BaseMiddleware]) -> KafkaBroker:
-    return KafkaBroker(
+@dataclass
+class StageWiring:
+    """What every stage's app is built from: its broker, and the runner of its steps."""
+
+    broker: KafkaBroker
+    runner: StepRunner
+
+
+def wire_stage(settings: Settings, stage: Stage, handler: str) -> StageWiring:
+    """A broker with the delivery contract for ``stage``, whose subscriber is ``handler``,
+    with the ``vanthu.failed`` publisher that its runner and invalid-event guard report to."""
+
+    async def report(event: DocumentFailed) -> None:
+        await failed.publish(event, key=(event.document_id or "").encode() or None)
+
+    broker = KafkaBroker(
         settings.kafka_bootstrap,
         acks="all",
         enable_idempotence=True,
         client_id=f"vanthu-{stage}",
-        middlewares=[guard],
+        middlewares=[invalid_event_guard(stage, {handler}, report)],
         logger=logging.getLogger(f"vanthu.{stage}.kafka"),
     )
+    failed = broker.publisher(settings.topics.failed, schema=DocumentFailed, title="vanthu.failed")
+    return StageWiring(broker, StepRunner(stage, report))
 
 
 def make_app(broker: KafkaBroker, stage: Stage, description: str) -> FastStream:

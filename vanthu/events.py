@@ -151,12 +151,6 @@ class TextExtracted(BaseModel):
 # --- vanthu.directives --------------------------------------------------------------
 
 
-class DocNumber(BaseModel):
-    number: str | None = Field(None, description='As printed, normalised: "215-CV/TU", "143/TB-UBND".')
-    number_seq: int | None = None
-    symbol: str | None = Field(None, description='"CV/TU", "TB-UBND"')
-
-
 class PartialDate(BaseModel):
     day: int | None = None
     month: int | None = None

@@ -16,7 +16,7 @@ import asyncio
 from faststream import FastStream
 
 from services.notify.notices import build_notices
-from vanthu.delivery import StepRunner, invalid_event_guard, make_app, make_broker, subscriber_options
+from vanthu.delivery import make_app, subscriber_options, wire_stage
 from vanthu.directory import UnitDirectory
 from vanthu.events import AssignmentNotice, DirectiveParsed, DocumentFailed
 from vanthu.logs import get_logger
@@ -32,14 +32,10 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
     directory = UnitDirectory.load(settings.directory_path)
     log = get_logger(STAGE)
 
-    async def report(event: DocumentFailed) -> None:
-        await failed.publish(event, key=(event.document_id or "").encode() or None)
-
-    broker = make_broker(settings, STAGE, invalid_event_guard(STAGE, {"on_directive_parsed"}, report))
-    failed = broker.publisher(settings.topics.failed, schema=DocumentFailed, title="vanthu.failed")
+    wiring = wire_stage(settings, STAGE, "on_directive_parsed")
+    broker, runner = wiring.broker, wiring.runner
     assignments = broker.publisher(settings.topics.assignments, schema=AssignmentNotice, title="vanthu.assignments")
     review = broker.publisher(settings.topics.review, schema=AssignmentNotice, title="vanthu.review")
-    runner = StepRunner(STAGE, report)
 
     async def link(ref) -> str | None:
         return await asyncio.to_thread(storage.presigned_url, ref, settings.link_expiry_s) if ref else None

@@ -19,7 +19,7 @@ import hashlib
 from faststream import FastStream
 
 from services.ocr.pipeline import extract
-from vanthu.delivery import StepRunner, invalid_event_guard, make_app, make_broker, subscriber_options
+from vanthu.delivery import make_app, subscriber_options, wire_stage
 from vanthu.events import DocumentFailed, ObjectCreated, S3Record, TextArtifact, TextExtracted
 from vanthu.logs import get_logger
 from vanthu.settings import Settings, get_settings
@@ -52,13 +52,9 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
     storage = storage or Storage(settings)
     log = get_logger(STAGE)
 
-    async def report(event: DocumentFailed) -> None:
-        await failed.publish(event, key=(event.document_id or "").encode() or None)
-
-    broker = make_broker(settings, STAGE, invalid_event_guard(STAGE, {"on_object_created"}, report))
-    failed = broker.publisher(settings.topics.failed, schema=DocumentFailed, title="vanthu.failed")
+    wiring = wire_stage(settings, STAGE, "on_object_created")
+    broker, runner = wiring.broker, wiring.runner
     text = broker.publisher(settings.topics.text, schema=TextExtracted, title="vanthu.text")
-    runner = StepRunner(STAGE, report)
 
     async def process(record: S3Record, seen: dict[str, str]) -> None:
         data = await asyncio.to_thread(storage.read, record.ref, max_bytes=settings.ocr.max_bytes)
@@ -73,19 +69,21 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
         log.info("text extracted", document_id=document_id, key=record.ref.key, pages=event.pages,
                  text_source=event.text_source, failed_pages=event.failed_pages)
 
+    async def handle(record: S3Record) -> None:
+        seen: dict[str, str] = {}
+        await runner.run(
+            lambda: process(record, seen),
+            lambda exc: DocumentFailed(document_id=seen.get("document_id"), stage=STAGE, reason=exc.reason,
+                                       message=exc.message, source=record.ref, submission=record.submission),
+            key=record.ref.key,
+        )
+
     @broker.subscriber(settings.topics.objects, title="vanthu.objects", **subscriber_options(settings, STAGE))
     async def on_object_created(event: ObjectCreated) -> None:
         """Extract the text of each object created in the intake bucket."""
         for record in event.records:
-            if not record.event_name.startswith("s3:ObjectCreated") or record.ref.bucket != settings.buckets.incoming:
-                continue
-            seen: dict[str, str] = {}
-            await runner.run(
-                lambda: process(record, seen),
-                lambda exc: DocumentFailed(document_id=seen.get("document_id"), stage=STAGE, reason=exc.reason,
-                                           message=exc.message, source=record.ref, submission=record.submission),
-                key=record.ref.key,
-            )
+            if record.event_name.startswith("s3:ObjectCreated") and record.ref.bucket == settings.buckets.incoming:
+                await handle(record)
 
     return make_app(broker, STAGE, "Extracts the text of documents put into the intake bucket.")
 

@@ -130,8 +130,8 @@ def read_pages(ctx: Context) -> None:
 
     def work() -> None:
         while not stop.is_set():
-            started = time.perf_counter()
             with take:
+                started = time.perf_counter()
                 number = next(numbers, None)
                 if number is None:
                     return

@@ -14,7 +14,7 @@ import asyncio
 from faststream import FastStream
 
 from services.parse.parser import parse_directive
-from vanthu.delivery import StepRunner, invalid_event_guard, make_app, make_broker, subscriber_options
+from vanthu.delivery import make_app, subscriber_options, wire_stage
 from vanthu.directory import UnitDirectory
 from vanthu.errors import DocumentError, FailureReason
 from vanthu.events import DirectiveParsed, DocumentFailed, TextArtifact, TextExtracted
@@ -31,13 +31,9 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
     directory = UnitDirectory.load(settings.directory_path)
     log = get_logger(STAGE)
 
-    async def report(event: DocumentFailed) -> None:
-        await failed.publish(event, key=(event.document_id or "").encode() or None)
-
-    broker = make_broker(settings, STAGE, invalid_event_guard(STAGE, {"on_text_extracted"}, report))
-    failed = broker.publisher(settings.topics.failed, schema=DocumentFailed, title="vanthu.failed")
+    wiring = wire_stage(settings, STAGE, "on_text_extracted")
+    broker, runner = wiring.broker, wiring.runner
     directives = broker.publisher(settings.topics.directives, schema=DirectiveParsed, title="vanthu.directives")
-    runner = StepRunner(STAGE, report)
 
     async def process(event: TextExtracted) -> None:
         artifact = await asyncio.to_thread(storage.get_model, event.artifact, TextArtifact)

@@ -4,7 +4,6 @@ assignment notices on Kafka."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import io
 import json
