@@ -46,26 +46,32 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def measure(settings: Settings, storage: Storage, variants: list[bytes], idle_s: float = 3.0) -> tuple[list[float], list[float]]:
-    """Upload each variant in turn; latency to its first and to its last notice."""
-    consumer = AIOKafkaConsumer(settings.topics.assignments, settings.topics.review, settings.topics.failed,
-                                bootstrap_servers=settings.kafka_bootstrap, auto_offset_reset="latest", group_id=None)
+async def measure(settings: Settings, storage: Storage, variants: list[bytes], idle_s: float = 3.0) -> dict[str, list[float]]:
+    """Upload each variant in turn; seconds from upload to MinIO's notification on
+    ``vanthu.objects``, and to the document's first and last notice."""
+    consumer = AIOKafkaConsumer(settings.topics.objects, settings.topics.assignments, settings.topics.review,
+                                settings.topics.failed, bootstrap_servers=settings.kafka_bootstrap,
+                                auto_offset_reset="latest", group_id=None)
     await consumer.start()
     await consumer.getmany(timeout_ms=500)  # join before the first upload, so nothing is missed
-    firsts, lasts = [], []
+    times: dict[str, list[float]] = {"event": [], "first": [], "last": []}
     try:
-        for i, data in enumerate(variants):
+        for data in variants:
             document_id = hashlib.sha256(data).hexdigest()
+            key = f"{settings.buckets.incoming}/bench/{uuid.uuid4().hex}.pdf"
             start = time.perf_counter()
-            await asyncio.to_thread(storage.client.put_object, settings.buckets.incoming, f"bench/{i}.pdf",
+            await asyncio.to_thread(storage.client.put_object, settings.buckets.incoming, key.split("/", 1)[1],
                                     io.BytesIO(data), len(data))
-            first = last = None
+            event = first = last = None
             while True:
                 batch = await consumer.getmany(timeout_ms=200)
                 now = time.perf_counter()
                 for records in batch.values():
                     for record in records:
                         payload = json.loads(record.value)
+                        if record.topic == settings.topics.objects:
+                            event = now if payload.get("Key") == key else event
+                            continue
                         if payload.get("document_id") != document_id:
                             continue
                         if record.topic == settings.topics.failed:
@@ -76,11 +82,11 @@ async def measure(settings: Settings, storage: Storage, variants: list[bytes], i
                     break
                 if time.perf_counter() - start > 600:
                     raise SystemExit("no notice within 600 s")
-            firsts.append(first - start)
-            lasts.append(last - start)
+            for name, moment in (("event", event), ("first", first), ("last", last)):
+                times[name].append(moment - start)
     finally:
         await consumer.stop()
-    return firsts, lasts
+    return times
 
 
 async def main(text_runs: int, scan_runs: int) -> None:
@@ -107,8 +113,8 @@ async def main(text_runs: int, scan_runs: int) -> None:
         # A warm-up document, so consumer-group joins are not counted as latency.
         await measure(settings, storage, [text_doc + b"\n%warm-up\n"])
         variant = lambda doc, i: doc + f"\n%bench {uuid.uuid4().hex} {i}\n".encode()  # noqa: E731
-        t_first, t_last = await measure(settings, storage, [variant(text_doc, i) for i in range(text_runs)])
-        s_first, s_last = await measure(settings, storage, [variant(scan_doc, i) for i in range(scan_runs)])
+        text_times = await measure(settings, storage, [variant(text_doc, i) for i in range(text_runs)])
+        scan_times = await measure(settings, storage, [variant(scan_doc, i) for i in range(scan_runs)])
     finally:
         for app in apps:
             await app.stop()
@@ -118,15 +124,17 @@ async def main(text_runs: int, scan_runs: int) -> None:
 
     ocr_p50 = statistics.median(ocr_alone)
     print(f"\nEnd-to-end latency, upload -> assignment notices on Kafka (sample {SAMPLE}, {pages}-page scan)\n")
-    print("| input | runs | first notice p50 | p95 | last notice p50 | p95 | goal |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
-    print(f"| text-layer PDF | {text_runs} | {pct(t_first, .5):.2f} s | {pct(t_first, .95):.2f} s | "
-          f"{pct(t_last, .5):.2f} s | {pct(t_last, .95):.2f} s | p50 < 1 s: {'met' if pct(t_first, .5) < 1 else 'MISSED'} |")
-    print(f"| {pages}-page scan | {scan_runs} | {pct(s_first, .5):.2f} s | {pct(s_first, .95):.2f} s | "
-          f"{pct(s_last, .5):.2f} s | {pct(s_last, .95):.2f} s | < OCR + 1 s = {ocr_p50 + 1:.2f} s: "
-          f"{'met' if pct(s_first, .5) < ocr_p50 + 1 else 'MISSED'} |")
-    print(f"| same scan, OCR alone (reference) | {len(ocr_alone)} | {ocr_p50:.2f} s | {pct(ocr_alone, .95):.2f} s | | | |")
-
+    print("| input | runs | upload -> MinIO event p50 | event -> first notice p50 / p95 "
+          "| upload -> first notice p50 / p95 | upload -> last notice p50 / p95 |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for label, times in ((f"text-layer PDF ({pages} pages)", text_times), (f"{pages}-page scan", scan_times)):
+        ours = [f - e for f, e in zip(times["first"], times["event"], strict=True)]
+        print(f"| {label} | {len(times['first'])} | {pct(times['event'], .5):.2f} s | {pct(ours, .5):.2f} / "
+              f"{pct(ours, .95):.2f} s | {pct(times['first'], .5):.2f} / {pct(times['first'], .95):.2f} s | "
+              f"{pct(times['last'], .5):.2f} / {pct(times['last'], .95):.2f} s |")
+    print(f"\nOCR alone of the same scan, in this process: p50 {ocr_p50:.2f} s over {len(ocr_alone)} runs "
+          f"(goal for the scan: upload -> first notice under OCR + 1 s = {ocr_p50 + 1:.2f} s)")
+    print("MinIO's durable notification queue (QUEUE_DIR) is polled every 3 s, so upload -> event adds 0-3 s.")
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -264,6 +264,30 @@ def watch(
         raise typer.Exit(1)
 
 
+def asyncapi_documents() -> dict[str, str]:
+    """The AsyncAPI document of each stage's app, as YAML with sorted keys (reproducible)."""
+    import importlib
+
+    import yaml
+
+    documents = {}
+    for stage in STAGES:
+        schema = importlib.import_module(f"services.{stage}.app").app.schema.to_specification().to_jsonable()
+        documents[stage] = yaml.safe_dump(schema, sort_keys=True, allow_unicode=True, width=100)
+    return documents
+
+
+@app.command()
+def asyncapi(
+    out: Annotated[Path, typer.Option(help="Folder for <stage>.yaml.")] = Path("docs/asyncapi"),
+) -> None:
+    """Write the AsyncAPI documents generated from the three services' apps."""
+    out.mkdir(parents=True, exist_ok=True)
+    for stage, document in asyncapi_documents().items():
+        (out / f"{stage}.yaml").write_text(document, encoding="utf-8")
+        console.print(f"wrote {out / f'{stage}.yaml'}")
+
+
 def _print_directive(name: str, d: Directive) -> None:
     console.rule(f"[bold]{name}")
     rows = [

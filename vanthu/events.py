@@ -266,6 +266,11 @@ class AssignmentNotice(BaseModel):
     at: dt.datetime = Field(default_factory=utcnow)
 
 
+class ReviewItem(AssignmentNotice):
+    """``vanthu.review``: an assignment to a unit the directory does not know, for a clerk
+    to route by hand (``unit_id`` is null; ``unit_text`` is the name as printed)."""
+
+
 # --- vanthu.failed ------------------------------------------------------------------
 
 

@@ -18,7 +18,7 @@ from faststream import FastStream
 from services.notify.notices import build_notices
 from vanthu.delivery import make_app, subscriber_options, wire_stage
 from vanthu.directory import UnitDirectory
-from vanthu.events import AssignmentNotice, DirectiveParsed, DocumentFailed
+from vanthu.events import AssignmentNotice, DirectiveParsed, DocumentFailed, ReviewItem
 from vanthu.logs import get_logger
 from vanthu.settings import Settings, get_settings
 from vanthu.storage import Storage
@@ -35,7 +35,7 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
     wiring = wire_stage(settings, STAGE, "on_directive_parsed")
     broker, runner = wiring.broker, wiring.runner
     assignments = broker.publisher(settings.topics.assignments, schema=AssignmentNotice, title="vanthu.assignments")
-    review = broker.publisher(settings.topics.review, schema=AssignmentNotice, title="vanthu.review")
+    review = broker.publisher(settings.topics.review, schema=ReviewItem, title="vanthu.review")
 
     async def link(ref) -> str | None:
         return await asyncio.to_thread(storage.presigned_url, ref, settings.link_expiry_s) if ref else None
@@ -47,7 +47,7 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
             if notice.unit_id:
                 await assignments.publish(notice, key=notice.unit_id.encode())
             else:
-                await review.publish(notice, key=event.document_id.encode())
+                await review.publish(ReviewItem(**notice.model_dump()), key=event.document_id.encode())
         log.info("assignments sent", document_id=event.document_id,
                  units=len({n.unit_id for n in notices if n.unit_id}),
                  for_review=sum(1 for n in notices if not n.unit_id))

@@ -175,7 +175,10 @@ def _open_page(ctx: Context, number: int, started: float) -> PageText | raster.P
     Runs under the page lock. A page that cannot be decoded becomes a failed page;
     a DocumentError (a decompression bomb) fails the document.
     """
-    if ctx.text_layer is not None:
+    assert ctx.images is not None
+    # PDFium tells in a few ms whether a page has any text; pdfplumber is only asked
+    # about pages that do (on a scan it would parse, and cache, every page's image).
+    if ctx.text_layer is not None and ctx.images.has_text(number):
         text = ctx.text_layer.page_text(number)
         if pdf_text.unusable(text, ctx.options.min_text_chars) is None:
             return PageText(
@@ -184,7 +187,6 @@ def _open_page(ctx: Context, number: int, started: float) -> PageText | raster.P
                 source="text-layer",
                 seconds=time.perf_counter() - started,
             )
-    assert ctx.images is not None
     try:
         return ctx.images.image(number)
     except DocumentError:

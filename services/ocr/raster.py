@@ -30,6 +30,7 @@ _PDFIUM = threading.Lock()
 # taken as the scan itself: decoding it costs ~10 ms, rendering the page ~125 ms.
 _NATIVE_DPI_TOLERANCE = 0.1
 _NATIVE_COVERAGE = 0.98
+_REOPEN_EVERY = 20  # pages rendered
 _NATIVE_COLOURSPACES = {pdfium_c.FPDF_COLORSPACE_DEVICEGRAY: 8, pdfium_c.FPDF_COLORSPACE_DEVICERGB: 24}
 
 
@@ -48,6 +49,10 @@ class PageImages(Protocol):
 
     def image(self, number: int) -> PageImage:
         """Page ``number`` (1-based)."""
+        ...
+
+    def has_text(self, number: int) -> bool:
+        """Whether page ``number`` carries any text of its own (a text layer to try)."""
         ...
 
     def close(self) -> None: ...
@@ -83,23 +88,45 @@ class PdfPages:
     def __init__(self, data: bytes, dpi: int) -> None:
         self._dpi = dpi
         self._data = data  # PDFium reads from this buffer for as long as the document is open
+        self._rendered = 0
         with _PDFIUM:
-            # The raw API, because pypdfium2 reports every failure alike. No password:
-            # PDFium then tries the empty one, which opens PDFs that anyone may read.
-            raw = pdfium_c.FPDF_LoadMemDocument64(data, len(data), None)
-            if not raw:
-                code = pdfium_c.FPDF_GetLastError()  # only meaningful right after a failure
-                if code == pdfium_c.FPDF_ERR_PASSWORD:
-                    raise DocumentError(FailureReason.ENCRYPTED, "the PDF needs a password")
-                raise DocumentError(FailureReason.CORRUPT_FILE, f"unreadable PDF (PDFium error {code})")
-            self._pdf = pypdfium2.PdfDocument(raw)
+            self._pdf = self._open()
             self._count = len(self._pdf)
+
+    def _open(self) -> pypdfium2.PdfDocument:
+        # The raw API, because pypdfium2 reports every failure alike. No password:
+        # PDFium then tries the empty one, which opens PDFs that anyone may read.
+        raw = pdfium_c.FPDF_LoadMemDocument64(self._data, len(self._data), None)
+        if not raw:
+            code = pdfium_c.FPDF_GetLastError()  # only meaningful right after a failure
+            if code == pdfium_c.FPDF_ERR_PASSWORD:
+                raise DocumentError(FailureReason.ENCRYPTED, "the PDF needs a password")
+            raise DocumentError(FailureReason.CORRUPT_FILE, f"unreadable PDF (PDFium error {code})")
+        return pypdfium2.PdfDocument(raw)
 
     def __len__(self) -> int:
         return self._count
 
+    def has_text(self, number: int) -> bool:
+        with _PDFIUM:
+            page = self._pdf[number - 1]
+            try:
+                textpage = page.get_textpage()
+                try:
+                    return textpage.count_chars() > 0
+                finally:
+                    textpage.close()
+            finally:
+                page.close()
+
     def image(self, number: int) -> PageImage:
         with _PDFIUM:
+            self._rendered += 1
+            if self._rendered % _REOPEN_EVERY == 0:
+                # PDFium keeps every object it has parsed until the document closes: for a
+                # scan, each page's image data (~0.75 MB). Reopening bounds that.
+                self._pdf.close()
+                self._pdf = self._open()
             page = self._pdf[number - 1]
             try:
                 width, height = page.get_size()
@@ -157,6 +184,9 @@ class ImageFrames:
 
     def __len__(self) -> int:
         return self._count
+
+    def has_text(self, number: int) -> bool:
+        return False
 
     def image(self, number: int) -> PageImage:
         self._image.seek(number - 1)
