@@ -30,7 +30,8 @@ def examples() -> dict[str, str]:
 class MemoryStorage:
     """Storage with the same contract as :class:`vanthu.storage.Storage`, in memory."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
         self.objects: dict[tuple[str, str], bytes] = {}
 
     def read(self, ref: ObjectRef, *, max_bytes: int | None = None) -> bytes:
@@ -48,6 +49,12 @@ class MemoryStorage:
     def get_model(self, ref: ObjectRef, model_type):
         data = self.objects.get((ref.bucket, ref.key))
         return None if data is None else model_type.model_validate_json(data)
+
+    def exists(self, ref: ObjectRef) -> bool:
+        return (ref.bucket, ref.key) in self.objects
+
+    def list_keys(self, bucket: str, prefix: str) -> list[str]:
+        return sorted(key for b, key in self.objects if b == bucket and key.startswith(prefix))
 
     def presigned_url(self, ref: ObjectRef, expiry_s: int) -> str:
         return f"memory://{ref.bucket}/{ref.key}?expires={expiry_s}"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from vanthu.cli import asyncapi_documents
+from vanthu.cli.pipeline import asyncapi_documents
 
 ROOT = Path(__file__).resolve().parents[1]
 

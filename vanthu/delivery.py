@@ -3,70 +3,45 @@
 - Producers wait for all in-sync replicas and are idempotent (``acks=all``,
   ``enable_idempotence``), so a retried send is not written twice.
 - Consumers commit an offset only after the handler returned, i.e. after the stage's
-  artifact is written and its events are published (``AckPolicy.NACK_ON_ERROR``:
+  side effects are done and its events acknowledged by Kafka (``AckPolicy.NACK_ON_ERROR``:
   FastStream's default would commit on receipt). An exception rewinds the partition to
-  the failed message, so it is redelivered rather than skipped.
-- A message that is not a valid event is poison: retrying cannot help, so it becomes a
-  ``vanthu.failed`` event (reason ``invalid-event``) and is committed.
+  the failed message, so it is redelivered, never skipped by a later commit.
+- Bad input (:class:`DocumentError`) becomes one ``vanthu.failed`` event at once.
+- A message that is not a valid event is poison: a ``vanthu.failed`` event with
+  reason ``invalid-event``, then committed.
+- A transient failure (storage or Kafka down, a webhook's 5xx) sends the message to the
+  stage's retry topic with its attempt count and a not-before time; the same handler
+  consumes that topic. After ``RetryOptions.max_attempts`` the message goes to
+  ``vanthu.dlq`` with the error, for ``vanthu dlq replay`` after a fix.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from importlib.metadata import version
 from typing import Any
 
 from faststream import BaseMiddleware, FastStream
-from faststream.specification import AsyncAPI
 from faststream.kafka import KafkaBroker
+from faststream.kafka.message import KafkaMessage
 from faststream.middlewares import AckPolicy
+from faststream.specification import AsyncAPI
 from pydantic import ValidationError
 
 from vanthu.errors import DocumentError, FailureReason
-from vanthu.events import DocumentFailed, Stage
+from vanthu.events import DeadLetter, DocumentFailed, Stage
 from vanthu.logs import get_logger
 from vanthu.settings import Settings
+from vanthu.state import StateStore
 
 ACK_POLICY = AckPolicy.NACK_ON_ERROR
-TRANSIENT_BACKOFF_S = (1, 2, 5, 10, 30)
-
-
-@dataclass
-class StageWiring:
-    """What every stage's app is built from: its broker, and the runner of its steps."""
-
-    broker: KafkaBroker
-    runner: StepRunner
-
-
-def wire_stage(settings: Settings, stage: Stage, handler: str) -> StageWiring:
-    """A broker with the delivery contract for ``stage``, whose subscriber is ``handler``,
-    with the ``vanthu.failed`` publisher that its runner and invalid-event guard report to."""
-
-    async def report(event: DocumentFailed) -> None:
-        await failed.publish(event, key=(event.document_id or "").encode() or None)
-
-    broker = KafkaBroker(
-        settings.kafka_bootstrap,
-        acks="all",
-        enable_idempotence=True,
-        client_id=f"vanthu-{stage}",
-        middlewares=[invalid_event_guard(stage, {handler}, report)],
-        logger=logging.getLogger(f"vanthu.{stage}.kafka"),
-    )
-    failed = broker.publisher(settings.topics.failed, schema=DocumentFailed, title="vanthu.failed")
-    return StageWiring(broker, StepRunner(stage, report))
-
-
-def make_app(broker: KafkaBroker, stage: Stage, description: str) -> FastStream:
-    """The stage's FastStream app; its AsyncAPI document is generated from it."""
-    from importlib.metadata import version
-
-    return FastStream(broker, specification=AsyncAPI(
-        title=f"vanthu {stage} service", version=version("vanthu"), description=description,
-    ))
+ATTEMPT = "x-vanthu-attempt"
+NOT_BEFORE = "x-vanthu-not-before"
+ORIGIN = "x-vanthu-origin-topic"
 
 
 def subscriber_options(settings: Settings, stage: Stage) -> dict[str, Any]:
@@ -79,6 +54,13 @@ def subscriber_options(settings: Settings, stage: Stage) -> dict[str, Any]:
         "max_poll_interval_ms": 30 * 60 * 1000,
         "max_records": 1,
     }
+
+
+def make_app(broker: KafkaBroker, stage: Stage, description: str) -> FastStream:
+    """The stage's FastStream app; its AsyncAPI document is generated from it."""
+    return FastStream(broker, specification=AsyncAPI(
+        title=f"vanthu {stage} service", version=version("vanthu"), description=description,
+    ))
 
 
 def invalid_event_guard(
@@ -113,25 +95,27 @@ def invalid_event_guard(
 
 
 class StepRunner:
-    """Runs one stage's work on one message and sorts its failures.
+    """Runs one stage's work on one message and sorts its failures (see the module docstring)."""
 
-    - ``DocumentError`` (bad input): logged and reported as ``DocumentFailed`` built by
-      ``failure``; the message is then committed.
-    - Anything else (storage, Kafka): logged, then re-raised after a growing pause, so
-      the subscriber rewinds and the message is redelivered instead of spinning.
-    """
-
-    def __init__(self, stage: Stage, report: Callable[[DocumentFailed], Awaitable[None]]) -> None:
-        self.log = get_logger(stage)
+    def __init__(self, stage: Stage, settings: Settings, broker: KafkaBroker,
+                 report: Callable[[DocumentFailed], Awaitable[None]]) -> None:
+        self.stage = stage
+        self.settings = settings
+        self.broker = broker
         self.report = report
-        self.attempts = 0
+        self.log = get_logger(stage)
+        self.dead_letters = broker.publisher(settings.topics.dlq, schema=DeadLetter, title="vanthu.dlq")
 
     async def run(
         self,
+        message: KafkaMessage,
         work: Callable[[], Awaitable[None]],
         failure: Callable[[DocumentError], DocumentFailed],
+        *,
+        document_id: str | None = None,
         **context: Any,
     ) -> None:
+        await self._wait_until_due(message)
         try:
             await work()
         except DocumentError as exc:
@@ -139,9 +123,77 @@ class StepRunner:
             self.log.warning("document failed", **{"document_id": event.document_id, **context},
                              reason=str(exc.reason), error=exc.message)
             await self.report(event)
-        except Exception:
-            self.log.exception("transient failure, will retry", attempt=self.attempts + 1, **context)
-            await asyncio.sleep(TRANSIENT_BACKOFF_S[min(self.attempts, len(TRANSIENT_BACKOFF_S) - 1)])
-            self.attempts += 1
-            raise
-        self.attempts = 0
+        except Exception as exc:  # noqa: BLE001 - anything else is worth another try
+            await self._retry_later(message, exc, document_id=document_id, **context)
+
+    async def _wait_until_due(self, message: KafkaMessage) -> None:
+        due = float(message.headers.get(NOT_BEFORE, 0) or 0)
+        if (pause := due - time.time()) > 0:
+            await asyncio.sleep(min(pause, self.settings.retry.cap_s))
+
+    async def _retry_later(self, message: KafkaMessage, exc: Exception, **context: Any) -> None:
+        retry = self.settings.retry
+        attempt = int(message.headers.get(ATTEMPT, 0) or 0) + 1
+        origin = message.headers.get(ORIGIN) or message.raw_message.topic
+        key = message.raw_message.key
+        error = f"{type(exc).__name__}: {exc}"
+        if attempt >= retry.max_attempts:
+            self.log.error("giving up after retries: dead-lettered", attempts=attempt, error=error, **context)
+            await self.dead_letters.publish(DeadLetter(
+                stage=self.stage, topic=origin, key=key.decode(errors="replace") if key else None,
+                payload=bytes(message.body).decode(errors="replace"), error=error, attempts=attempt,
+                document_id=context.get("document_id"),
+            ), key=key)
+            return
+        delay = retry.delay(attempt)
+        self.log.warning("transient failure, retrying", attempt=attempt, in_s=delay, error=error, **context)
+        await self.broker.publish(
+            bytes(message.body), topic=self.settings.topics.retry_for(self.stage), key=key,
+            headers={ATTEMPT: str(attempt), NOT_BEFORE: f"{time.time() + delay:.3f}", ORIGIN: origin,
+                     "content-type": "application/json"},
+        )
+
+
+@dataclass
+class StageWiring:
+    """What every stage's app is built from."""
+
+    broker: KafkaBroker
+    runner: StepRunner
+    state: StateStore
+    inputs: list[str]  # the stage's input topic and its retry topic
+
+
+def wire_stage(settings: Settings, stage: Stage, handler: str, input_topic: str, state: StateStore) -> StageWiring:
+    """A broker with the delivery contract for ``stage``, whose subscriber is ``handler``
+    on ``input_topic`` (and the stage's retry topic); failures are published to
+    ``vanthu.failed`` and recorded in the document's state."""
+
+    async def report(event: DocumentFailed) -> None:
+        await failed.publish(event, key=(event.document_id or "").encode() or None)
+        if event.document_id:
+            await asyncio.to_thread(state.record, event.document_id, "failed", stage=event.stage,
+                                    reason=str(event.reason), message=event.message)
+
+    broker = KafkaBroker(
+        settings.kafka_bootstrap,
+        acks="all",
+        enable_idempotence=True,
+        client_id=f"vanthu-{stage}",
+        middlewares=[invalid_event_guard(stage, {handler}, report)],
+        logger=logging.getLogger(f"vanthu.{stage}.kafka"),
+    )
+    failed = broker.publisher(settings.topics.failed, schema=DocumentFailed, title="vanthu.failed")
+    return StageWiring(broker, StepRunner(stage, settings, broker, report), state,
+                       [input_topic, settings.topics.retry_for(stage)])
+
+
+def subscribe(wiring: StageWiring, settings: Settings, stage: Stage, handler: Callable[..., Awaitable[None]]) -> None:
+    """Register ``handler`` on the stage's input topic and on its retry topic.
+
+    The retry topic has a consumer group of its own, so a stage's retries never pause
+    the consumption of new input."""
+    options = subscriber_options(settings, stage)
+    main, retry = wiring.inputs
+    subscriber = wiring.broker.subscriber(main, title=main, **options)(handler)
+    wiring.broker.subscriber(retry, title=retry, **{**options, "group_id": f"{options['group_id']}.retry"})(subscriber)

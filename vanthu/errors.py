@@ -27,6 +27,8 @@ class FailureReason(StrEnum):
     OCR_FAILED = "ocr-failed"
     NO_TEXT = "no-text"
     ARTIFACT_MISSING = "artifact-missing"
+    DUPLICATE = "duplicate"
+    DELIVERY_REFUSED = "delivery-refused"
 
 
 class DocumentError(Exception):

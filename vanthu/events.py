@@ -19,7 +19,7 @@ SCHEMA_VERSION = 1
 
 TextSource = Literal["text-layer", "ocr", "mixed"]
 Role = Literal["lead", "cooperate", "assigned"]
-Stage = Literal["ocr", "parse", "notify"]
+Stage = Literal["ocr", "parse", "notify", "channels"]
 
 
 def utcnow() -> dt.datetime:
@@ -284,4 +284,23 @@ class DocumentFailed(BaseModel):
     message: str
     source: ObjectRef | None = None
     submission: Submission = Submission()
+    at: dt.datetime = Field(default_factory=utcnow)
+
+
+# --- vanthu.dlq ---------------------------------------------------------------------
+
+
+class DeadLetter(BaseModel):
+    """``vanthu.dlq``: a message a stage could not process after every retry.
+
+    ``vanthu dlq replay`` publishes ``payload`` to ``topic`` again once the cause is fixed."""
+
+    schema_version: int = SCHEMA_VERSION
+    stage: Stage
+    topic: str = Field(description="Where the message was first consumed from.")
+    key: str | None = None
+    payload: str = Field(description="The original message body.")
+    error: str
+    attempts: int
+    document_id: str | None = None
     at: dt.datetime = Field(default_factory=utcnow)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -22,9 +22,28 @@ class Topics(BaseModel):
     assignments: str = "vanthu.assignments"
     failed: str = "vanthu.failed"
     review: str = "vanthu.review"
+    dlq: str = "vanthu.dlq"
+    retry: str = Field("vanthu.retry", description="Prefix of the stages' retry topics.")
+
+    def retry_for(self, stage: str) -> str:
+        return f"{self.retry}.{stage}"
 
     def all(self) -> list[str]:
-        return [self.objects, self.text, self.directives, self.assignments, self.failed, self.review]
+        return [self.objects, self.text, self.directives, self.assignments, self.failed, self.review, self.dlq,
+                *(self.retry_for(stage) for stage in ("ocr", "parse", "notify", "channels"))]
+
+
+class RetryOptions(BaseModel):
+    """Transient failures (storage, Kafka, a webhook's 5xx) go through the stage's retry
+    topic, waiting base * 2^(attempt-1) seconds (at most ``cap_s``); after
+    ``max_attempts`` the message goes to the dead-letter topic."""
+
+    max_attempts: int = Field(6, ge=1)
+    base_delay_s: float = Field(2.0, gt=0)
+    cap_s: float = Field(60.0, gt=0)
+
+    def delay(self, attempt: int) -> float:
+        return min(self.cap_s, self.base_delay_s * 2 ** (attempt - 1))
 
 
 class Buckets(BaseModel):
@@ -49,6 +68,31 @@ class OcrOptions(BaseModel):
     )
 
 
+class ChannelRetry(RetryOptions):
+    """The in-process retries of one webhook or e-mail send: the same schedule as the
+    retry topics, but shorter, since the send holds its notice while it waits; each wait
+    is shortened by a random fraction of at most ``jitter`` so that many units failing
+    at once do not retry in lockstep."""
+
+    max_attempts: int = Field(4, ge=1)
+    base_delay_s: float = Field(1.0, gt=0)
+    cap_s: float = Field(30.0, gt=0)
+    jitter: float = Field(0.2, ge=0, le=1)
+
+
+class ChannelOptions(BaseModel):
+    """Options of the notify service's per-unit channels (see services/notify/channels)."""
+
+    timeout_s: float = Field(10.0, gt=0, description="Per HTTP request / per SMTP command.")
+    retry: ChannelRetry = ChannelRetry()
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(1025, ge=1, le=65535)
+    smtp_from: str = "vanthu@localhost"
+    smtp_starttls: bool = Field(False, description="Require STARTTLS; False sends in clear (the local sink).")
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+
+
 class Settings(BaseSettings):
     """All settings; nested values use ``__`` (``VANTHU_TOPICS__TEXT=...``)."""
 
@@ -62,9 +106,21 @@ class Settings(BaseSettings):
     topics: Topics = Topics()
     buckets: Buckets = Buckets()
     ocr: OcrOptions = OcrOptions()
+    channels: ChannelOptions = ChannelOptions()
+    retry: RetryOptions = RetryOptions()
     group_prefix: str = "vanthu"
     directory_path: str | None = None
     link_expiry_s: int = Field(7 * 24 * 3600, ge=60)
+
+    def as_env(self) -> dict[str, str]:
+        """The settings that differ from the defaults, as the environment variables that set them."""
+        env = {}
+        for name, value in self.model_dump(mode="json", exclude_defaults=True).items():
+            if isinstance(value, dict):
+                env |= {f"VANTHU_{name.upper()}__{k.upper()}": str(v) for k, v in value.items() if v is not None}
+            elif value is not None:
+                env[f"VANTHU_{name.upper()}"] = str(value)
+        return env
 
     def group(self, stage: str) -> str:
         """The consumer group of one stage; workers of a stage share it."""

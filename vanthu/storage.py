@@ -69,6 +69,19 @@ class Storage:
         except DocumentError:
             return None
 
+    def exists(self, ref: ObjectRef) -> bool:
+        try:
+            self.client.stat_object(ref.bucket, ref.key)
+            return True
+        except S3Error as exc:
+            if exc.code in _MISSING:
+                return False
+            raise
+
+    def list_keys(self, bucket: str, prefix: str) -> list[str]:
+        """Keys under ``prefix``, recursively."""
+        return [obj.object_name for obj in self.client.list_objects(bucket, prefix=prefix, recursive=True)]
+
     def presigned_url(self, ref: ObjectRef, expiry_s: int) -> str:
         return self.client.presigned_get_object(ref.bucket, ref.key, expires=dt.timedelta(seconds=expiry_s))
 

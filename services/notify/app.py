@@ -4,9 +4,10 @@ Contract of :func:`on_directive_parsed`: builds the notices of one directive
 (:func:`services.notify.notices.build_notices`), with presigned links to the original
 and to the text artifact, and publishes each to ``vanthu.assignments`` keyed by unit id,
 so one unit's notices stay in order. Notices for units the directory does not know go
-to ``vanthu.review`` for a clerk, keyed by document id. The offset is committed only
-after every notice is acknowledged by Kafka; a redelivered directive republishes the
-same idempotency keys.
+to ``vanthu.review`` for a clerk, keyed by document id; then records ``notified`` in
+the document's state. A directive whose document is already notified sends nothing.
+The offset is committed only after every notice is acknowledged by Kafka; a directive
+redelivered after a crash mid-way republishes the same idempotency keys.
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ from __future__ import annotations
 import asyncio
 
 from faststream import FastStream
+from faststream.kafka.annotations import KafkaMessage
 
 from services.notify.notices import build_notices
-from vanthu.delivery import make_app, subscriber_options, wire_stage
+from vanthu.delivery import make_app, subscribe, wire_stage
 from vanthu.directory import UnitDirectory
-from vanthu.events import AssignmentNotice, DirectiveParsed, DocumentFailed, ReviewItem
+from vanthu.events import AssignmentNotice, DirectiveParsed, DocumentFailed, ObjectRef, ReviewItem
 from vanthu.logs import get_logger
 from vanthu.settings import Settings, get_settings
+from vanthu.state import StateStore
 from vanthu.storage import Storage
 
 STAGE = "notify"
@@ -29,18 +32,21 @@ STAGE = "notify"
 def create_app(settings: Settings | None = None, storage: Storage | None = None) -> FastStream:
     settings = settings or get_settings()
     storage = storage or Storage(settings)
+    state = StateStore(storage)
     directory = UnitDirectory.load(settings.directory_path)
     log = get_logger(STAGE)
+    wiring = wire_stage(settings, STAGE, "on_directive_parsed", settings.topics.directives, state)
+    assignments = wiring.broker.publisher(settings.topics.assignments, schema=AssignmentNotice,
+                                          title="vanthu.assignments")
+    review = wiring.broker.publisher(settings.topics.review, schema=ReviewItem, title="vanthu.review")
 
-    wiring = wire_stage(settings, STAGE, "on_directive_parsed")
-    broker, runner = wiring.broker, wiring.runner
-    assignments = broker.publisher(settings.topics.assignments, schema=AssignmentNotice, title="vanthu.assignments")
-    review = broker.publisher(settings.topics.review, schema=ReviewItem, title="vanthu.review")
-
-    async def link(ref) -> str | None:
+    async def link(ref: ObjectRef | None) -> str | None:
         return await asyncio.to_thread(storage.presigned_url, ref, settings.link_expiry_s) if ref else None
 
     async def process(event: DirectiveParsed) -> None:
+        if await asyncio.to_thread(state.has, event.document_id, "notified"):
+            log.info("already notified: nothing sent again", document_id=event.document_id)
+            return
         notices = build_notices(event, event.document_id, directory,
                                 original_url=await link(event.source), text_url=await link(event.artifact))
         for notice in notices:
@@ -48,21 +54,24 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
                 await assignments.publish(notice, key=notice.unit_id.encode())
             else:
                 await review.publish(ReviewItem(**notice.model_dump()), key=event.document_id.encode())
-        log.info("assignments sent", document_id=event.document_id,
-                 units=len({n.unit_id for n in notices if n.unit_id}),
-                 for_review=sum(1 for n in notices if not n.unit_id))
+        units = len({n.unit_id for n in notices if n.unit_id})
+        for_review = sum(1 for n in notices if not n.unit_id)
+        await asyncio.to_thread(state.record, event.document_id, "notified", notices=len(notices), units=units,
+                                for_review=for_review)
+        log.info("assignments sent", document_id=event.document_id, units=units, for_review=for_review)
 
-    @broker.subscriber(settings.topics.directives, title="vanthu.directives", **subscriber_options(settings, STAGE))
-    async def on_directive_parsed(event: DirectiveParsed) -> None:
+    async def on_directive_parsed(event: DirectiveParsed, message: KafkaMessage) -> None:
         """Send each unit its assignments from one directive."""
-        await runner.run(
+        await wiring.runner.run(
+            message,
             lambda: process(event),
             lambda exc: DocumentFailed(document_id=event.document_id, stage=STAGE, reason=exc.reason,
                                        message=exc.message, source=event.source, submission=event.submission),
             document_id=event.document_id,
         )
 
-    return make_app(broker, STAGE, "Sends each unit its assignments from a parsed directive.")
+    subscribe(wiring, settings, STAGE, on_directive_parsed)
+    return make_app(wiring.broker, STAGE, "Sends each unit its assignments from a parsed directive.")
 
 
 app = create_app()

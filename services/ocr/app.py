@@ -2,6 +2,8 @@
 
 Contract of :func:`on_object_created`, per S3 record of the notification:
 - reads the object (never modifies it); ``document_id`` is the sha256 of its bytes;
+- records the submission in the document's state; the same bytes under another key
+  are a re-submission: ``DocumentFailed`` with reason ``duplicate``, nothing more;
 - reuses the text artifact ``artifacts/text/<document_id>.json`` when one exists
   (same bytes, same text), otherwise extracts the text and writes the artifact;
 - then publishes ``TextExtracted`` keyed by document id;
@@ -17,12 +19,15 @@ import asyncio
 import hashlib
 
 from faststream import FastStream
+from faststream.kafka.annotations import KafkaMessage
 
 from services.ocr.pipeline import extract
-from vanthu.delivery import make_app, subscriber_options, wire_stage
+from vanthu.delivery import make_app, subscribe, wire_stage
+from vanthu.errors import DocumentError, FailureReason
 from vanthu.events import DocumentFailed, ObjectCreated, S3Record, TextArtifact, TextExtracted
 from vanthu.logs import get_logger
 from vanthu.settings import Settings, get_settings
+from vanthu.state import StateStore, StepRecord, received_step
 from vanthu.storage import Storage, text_artifact_ref
 
 STAGE = "ocr"
@@ -50,15 +55,26 @@ def summarise(record: S3Record, artifact: TextArtifact, settings: Settings) -> T
 def create_app(settings: Settings | None = None, storage: Storage | None = None) -> FastStream:
     settings = settings or get_settings()
     storage = storage or Storage(settings)
+    state = StateStore(storage)
     log = get_logger(STAGE)
+    wiring = wire_stage(settings, STAGE, "on_object_created", settings.topics.objects, state)
+    text = wiring.broker.publisher(settings.topics.text, schema=TextExtracted, title="vanthu.text")
 
-    wiring = wire_stage(settings, STAGE, "on_object_created")
-    broker, runner = wiring.broker, wiring.runner
-    text = broker.publisher(settings.topics.text, schema=TextExtracted, title="vanthu.text")
+    def first_submission(document_id: str, record: S3Record) -> StepRecord | None:
+        """Record this submission; return an earlier submission of the same bytes, if any."""
+        earlier = [r for r in state.steps(document_id)
+                   if r.step.startswith("received/") and r.details.get("key") != record.ref.key]
+        state.record(document_id, received_step(record.ref), key=record.ref.key, bucket=record.ref.bucket,
+                     **record.submission.model_dump(exclude_none=True))
+        return earlier[0] if earlier else None
 
     async def process(record: S3Record, seen: dict[str, str]) -> None:
         data = await asyncio.to_thread(storage.read, record.ref, max_bytes=settings.ocr.max_bytes)
         document_id = seen["document_id"] = hashlib.sha256(data).hexdigest()
+        if first := await asyncio.to_thread(first_submission, document_id, record):
+            raise DocumentError(FailureReason.DUPLICATE, f"the same bytes as s3://{first.details.get('bucket')}/"
+                                f"{first.details.get('key')}, received {first.at:%Y-%m-%d %H:%M} UTC: "
+                                "no new assignments are sent")
         artifact_ref = text_artifact_ref(settings, document_id)
         artifact = await asyncio.to_thread(storage.get_model, artifact_ref, TextArtifact)
         if artifact is None:
@@ -66,26 +82,29 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
             await asyncio.to_thread(storage.put_model, artifact_ref, artifact)
         event = summarise(record, artifact, settings)
         await text.publish(event, key=document_id.encode())
+        await asyncio.to_thread(state.record, document_id, "text", pages=event.pages, text_source=event.text_source,
+                                failed_pages=event.failed_pages, mean_confidence=event.mean_confidence)
         log.info("text extracted", document_id=document_id, key=record.ref.key, pages=event.pages,
                  text_source=event.text_source, failed_pages=event.failed_pages)
 
-    async def handle(record: S3Record) -> None:
+    async def handle(record: S3Record, message: KafkaMessage) -> None:
         seen: dict[str, str] = {}
-        await runner.run(
+        await wiring.runner.run(
+            message,
             lambda: process(record, seen),
             lambda exc: DocumentFailed(document_id=seen.get("document_id"), stage=STAGE, reason=exc.reason,
                                        message=exc.message, source=record.ref, submission=record.submission),
             key=record.ref.key,
         )
 
-    @broker.subscriber(settings.topics.objects, title="vanthu.objects", **subscriber_options(settings, STAGE))
-    async def on_object_created(event: ObjectCreated) -> None:
+    async def on_object_created(event: ObjectCreated, message: KafkaMessage) -> None:
         """Extract the text of each object created in the intake bucket."""
         for record in event.records:
             if record.event_name.startswith("s3:ObjectCreated") and record.ref.bucket == settings.buckets.incoming:
-                await handle(record)
+                await handle(record, message)
 
-    return make_app(broker, STAGE, "Extracts the text of documents put into the intake bucket.")
+    subscribe(wiring, settings, STAGE, on_object_created)
+    return make_app(wiring.broker, STAGE, "Extracts the text of documents put into the intake bucket.")
 
 
 app = create_app()

@@ -12,14 +12,16 @@ from __future__ import annotations
 import asyncio
 
 from faststream import FastStream
+from faststream.kafka.annotations import KafkaMessage
 
 from services.parse.parser import parse_directive
-from vanthu.delivery import make_app, subscriber_options, wire_stage
+from vanthu.delivery import make_app, subscribe, wire_stage
 from vanthu.directory import UnitDirectory
 from vanthu.errors import DocumentError, FailureReason
 from vanthu.events import DirectiveParsed, DocumentFailed, TextArtifact, TextExtracted
 from vanthu.logs import get_logger
 from vanthu.settings import Settings, get_settings
+from vanthu.state import StateStore
 from vanthu.storage import Storage
 
 STAGE = "parse"
@@ -28,12 +30,11 @@ STAGE = "parse"
 def create_app(settings: Settings | None = None, storage: Storage | None = None) -> FastStream:
     settings = settings or get_settings()
     storage = storage or Storage(settings)
+    state = StateStore(storage)
     directory = UnitDirectory.load(settings.directory_path)
     log = get_logger(STAGE)
-
-    wiring = wire_stage(settings, STAGE, "on_text_extracted")
-    broker, runner = wiring.broker, wiring.runner
-    directives = broker.publisher(settings.topics.directives, schema=DirectiveParsed, title="vanthu.directives")
+    wiring = wire_stage(settings, STAGE, "on_text_extracted", settings.topics.text, state)
+    directives = wiring.broker.publisher(settings.topics.directives, schema=DirectiveParsed, title="vanthu.directives")
 
     async def process(event: TextExtracted) -> None:
         artifact = await asyncio.to_thread(storage.get_model, event.artifact, TextArtifact)
@@ -51,20 +52,24 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
             submission=event.submission,
         )
         await directives.publish(parsed, key=event.document_id.encode())
+        await asyncio.to_thread(state.record, event.document_id, "parsed", doc_type=parsed.doc_type,
+                                number=parsed.number, assignments=len(parsed.assignments),
+                                warnings=len(parsed.warnings))
         log.info("directive parsed", document_id=event.document_id, doc_type=parsed.doc_type,
                  number=parsed.number, assignments=len(parsed.assignments), warnings=len(parsed.warnings))
 
-    @broker.subscriber(settings.topics.text, title="vanthu.text", **subscriber_options(settings, STAGE))
-    async def on_text_extracted(event: TextExtracted) -> None:
+    async def on_text_extracted(event: TextExtracted, message: KafkaMessage) -> None:
         """Structure the extracted text of one document."""
-        await runner.run(
+        await wiring.runner.run(
+            message,
             lambda: process(event),
             lambda exc: DocumentFailed(document_id=event.document_id, stage=STAGE, reason=exc.reason,
                                        message=exc.message, source=event.source, submission=event.submission),
             document_id=event.document_id,
         )
 
-    return make_app(broker, STAGE, "Structures the text of a directive into the public parsed-directive event.")
+    subscribe(wiring, settings, STAGE, on_text_extracted)
+    return make_app(wiring.broker, STAGE, "Structures the text of a directive into the public parsed-directive event.")
 
 
 app = create_app()

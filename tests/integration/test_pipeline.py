@@ -99,6 +99,10 @@ async def test_objects_become_assignments_and_bad_files_fail(run_settings: Setti
             )
 
         messages = await _collect(settings, done, timeout=420)
+
+        # ... and, once that is done, the clerk scans the same letter again
+        _put(client, settings.buckets.incoming, "2021/10/scanned again.pdf", files["Thông báo kết luận (bản điện tử).pdf"])
+        again = await _collect(settings, lambda m: len(m[settings.topics.failed]) >= 3, timeout=60)
     finally:
         for app in apps:
             await app.stop()
@@ -134,6 +138,12 @@ async def test_objects_become_assignments_and_bad_files_fail(run_settings: Setti
     ]
     assert all(f.stage == "ocr" and f.document_id in ids.values() for f in failures)
     assert not {n.document_id for n in notices} & {ids[name] for name in bad}
+
+    # ... the re-submission is reported as a duplicate and sends no notice again
+    duplicate = DocumentFailed.model_validate(again[settings.topics.failed][-1])
+    assert (duplicate.reason, duplicate.source.key) == ("duplicate", "2021/10/scanned again.pdf")
+    assert "Thông báo kết luận (bản điện tử).pdf" in duplicate.message
+    assert len(again[settings.topics.assignments]) == len(messages[settings.topics.assignments])
 
     # ... and every original is still in the bucket, byte for byte
     for name, data in {**files, **bad}.items():

@@ -179,3 +179,89 @@ async def test_notify_sends_each_unit_its_assignments(memory_storage):
     assert sent[0]["idempotency_key"] == f"{'f' * 64}:0:{health.id}"
     assert sent[0]["original_url"].startswith("memory://incoming/a.pdf")
     assert [(n["unit"], n["unit_id"]) for n in seen[TOPICS.review]] == [("Sở Vũ trụ", None)]
+
+
+async def test_ocr_recognises_a_resubmission_but_not_a_redelivery(memory_storage, directive_text):
+    # GIVEN the same PDF bytes stored under two keys
+    pdf = text_pdf(directive_text)
+    for key in ("first.pdf", "again.pdf"):
+        memory_storage.objects[(SETTINGS.buckets.incoming, key)] = pdf
+    app = ocr_app.create_app(SETTINGS, memory_storage)
+    seen = capture(app.broker, TOPICS.text, TOPICS.failed)
+    async with TestKafkaBroker(app.broker) as broker:
+        # WHEN the first is notified twice (a redelivery) and then the second once
+        for key in ("first.pdf", "first.pdf", "again.pdf"):
+            await broker.publish(minio_event(SETTINGS.buckets.incoming, key), TOPICS.objects)
+    # THEN the redelivery is processed again, and the second key is a duplicate naming the first
+    assert [e["source"]["key"] for e in seen[TOPICS.text]] == ["first.pdf", "first.pdf"]
+    [duplicate] = seen[TOPICS.failed]
+    assert duplicate["reason"] == "duplicate" and duplicate["source"]["key"] == "again.pdf"
+    assert "first.pdf" in duplicate["message"]
+
+
+class FlakyStorage:
+    """Wraps a storage whose reads fail with a connection error ``failures`` times."""
+
+    def __init__(self, inner, failures: int) -> None:
+        self.inner, self.failures = inner, failures
+        self.settings = inner.settings
+
+    def read(self, ref, **kwargs):
+        if self.failures:
+            self.failures -= 1
+            raise ConnectionError("MinIO unreachable")
+        return self.inner.read(ref, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
+async def test_transient_failures_go_through_the_retry_topic_then_the_dlq(memory_storage, directive_text):
+    # GIVEN storage that is unreachable for longer than the retries last (no waiting between them here)
+    settings = SETTINGS.model_copy(update={"retry": SETTINGS.retry.model_copy(update={"max_attempts": 3,
+                                                                                       "base_delay_s": 0.001})})
+    memory_storage.objects[(settings.buckets.incoming, "a.pdf")] = text_pdf(directive_text)
+    app = ocr_app.create_app(settings, FlakyStorage(memory_storage, failures=10))
+    seen = capture(app.broker, settings.topics.text, settings.topics.failed, settings.topics.dlq)
+    retries = capture(app.broker, settings.topics.retry_for("ocr"))
+    async with TestKafkaBroker(app.broker) as broker:
+        # WHEN the object's notification arrives
+        await broker.publish(minio_event(settings.buckets.incoming, "a.pdf"), settings.topics.objects, key=b"k")
+    # THEN it went through the retry topic, and after the last attempt to the DLQ with the original payload
+    assert len(retries[settings.topics.retry_for("ocr")]) == 2
+    [dead] = seen[settings.topics.dlq]
+    assert dead["stage"] == "ocr" and dead["attempts"] == 3 and dead["topic"] == settings.topics.objects
+    assert "MinIO unreachable" in dead["error"] and '"a.pdf"' in dead["payload"]
+    assert not seen[settings.topics.text] and not seen[settings.topics.failed]
+
+
+async def test_transient_failure_then_recovery_extracts_once(memory_storage, directive_text):
+    # GIVEN storage that fails once and then works
+    settings = SETTINGS.model_copy(update={"retry": SETTINGS.retry.model_copy(update={"base_delay_s": 0.001})})
+    memory_storage.objects[(settings.buckets.incoming, "a.pdf")] = text_pdf(directive_text)
+    app = ocr_app.create_app(settings, FlakyStorage(memory_storage, failures=1))
+    seen = capture(app.broker, settings.topics.text, settings.topics.dlq)
+    async with TestKafkaBroker(app.broker) as broker:
+        # WHEN the notification arrives
+        await broker.publish(minio_event(settings.buckets.incoming, "a.pdf"), settings.topics.objects)
+    # THEN the retry extracted the text, once, and nothing was dead-lettered
+    assert len(seen[settings.topics.text]) == 1 and not seen[settings.topics.dlq]
+
+
+async def test_notify_sends_a_document_once(memory_storage):
+    # GIVEN a directive with one known unit
+    from vanthu.directory import UnitDirectory
+
+    health = UnitDirectory.load().match("Sở Y tế").unit
+    event = DirectiveParsed(
+        document_id="a" * 64, text_source="text-layer",
+        assignments=[Assignment(unit=health.name, unit_text="Sở Y tế", unit_id=health.id, role="lead", task="Tiêm")],
+    )
+    app = notify_app.create_app(SETTINGS, memory_storage)
+    seen = capture(app.broker, TOPICS.assignments)
+    async with TestKafkaBroker(app.broker) as broker:
+        # WHEN the directive event arrives twice (say, the same letter parsed again)
+        for _ in range(2):
+            await broker.publish(event.model_dump(mode="json"), TOPICS.directives)
+    # THEN the unit got one notice
+    assert len(seen[TOPICS.assignments]) == 1

@@ -1,0 +1,165 @@
+"""The webhook channel against a scripted HTTP server on loopback."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.notify.channels import PermanentDeliveryError, TransientDeliveryError, WebhookSender, verify_signature
+from services.notify.channels.headers import IDEMPOTENCY_HEADER, SIGNATURE_HEADER
+from vanthu.directory import Webhook
+from vanthu.events import AssignmentNotice
+
+SECRET_ENV = "VANTHU_TEST_WEBHOOK_SECRET"
+SECRET = "khóa-bí-mật-của-sở"
+
+
+@pytest.fixture
+async def make_sender(options):
+    """``make_sender(sleep)``: a WebhookSender with the test options, closed after the test."""
+    senders: list[WebhookSender] = []
+
+    def make(sleep) -> WebhookSender:
+        senders.append(WebhookSender(options, sleep=sleep))
+        return senders[-1]
+
+    yield make
+    for sender in senders:
+        await sender.aclose()
+
+
+@pytest.fixture(autouse=True)
+def secret(monkeypatch) -> None:
+    monkeypatch.setenv(SECRET_ENV, SECRET)
+
+
+async def test_post_carries_the_notice_signed_with_the_units_secret(http_server, make_sender, sleep, notice):
+    # GIVEN a receiver that accepts, and a webhook whose secret is in the environment
+    server = await http_server(200)
+    # WHEN the notice is sent
+    await make_sender(sleep).send(notice, Webhook(url=server.url, secret_env=SECRET_ENV))
+    # THEN one POST carries the notice as UTF-8 JSON with its idempotency key
+    [request] = server.requests
+    assert AssignmentNotice.model_validate_json(request.body) == notice
+    assert "Sở Y tế".encode() in request.body
+    assert request.headers["content-type"] == "application/json; charset=utf-8"
+    assert request.headers[IDEMPOTENCY_HEADER.lower()] == notice.idempotency_key
+    # AND the signature verifies with the unit's secret, not with another or over another body
+    signature = request.headers[SIGNATURE_HEADER.lower()]
+    assert signature.startswith("sha256=")
+    assert verify_signature(request.body, signature, SECRET.encode())
+    assert not verify_signature(request.body, signature, b"another secret")
+    assert not verify_signature(request.body.replace("Sở Y tế".encode(), "Sở Tài chính".encode()),
+                                signature, SECRET.encode())
+    assert sleep.delays == []
+
+
+@pytest.mark.parametrize("header", ["", "sha256=", "md5=abc", "sha256=zzzz", "sha256=ẞ"])
+def test_malformed_signature_headers_do_not_verify(header):
+    # GIVEN a header that is not a signature WHEN it is verified THEN it fails, without raising
+    assert not verify_signature(b"{}", header, SECRET.encode())
+
+
+@pytest.mark.parametrize("status", [503, 500, 429, 408])
+async def test_retryable_answer_then_success_is_delivered_once(http_server, make_sender, sleep, notice, status):
+    # GIVEN a receiver that answers a retryable status once, then 200
+    server = await http_server(status, 200)
+    # WHEN the notice is sent
+    await make_sender(sleep).send(notice, Webhook(url=server.url, secret_env=SECRET_ENV))
+    # THEN it was posted twice, identically, after one base delay, and the second post succeeded
+    first, second = server.requests
+    assert first == second
+    assert sleep.delays == [1.0]
+
+
+async def test_server_error_forever_gives_up_after_max_attempts_with_capped_backoff(
+        http_server, make_sender, sleep, notice):
+    # GIVEN a receiver that always answers 500
+    server = await http_server(500)
+    # WHEN the notice is sent
+    with pytest.raises(TransientDeliveryError) as caught:
+        await make_sender(sleep).send(notice, Webhook(url=server.url, secret_env=SECRET_ENV))
+    # THEN it tried max_attempts times, waiting 1, 2, 4 then the 4 s cap, and says why it gave up
+    assert (caught.value.channel, caught.value.attempts) == ("webhook", 5)
+    assert "HTTP 500" in caught.value.message
+    assert len(server.requests) == 5
+    assert sleep.delays == [1.0, 2.0, 4.0, 4.0]
+
+
+@pytest.mark.parametrize("status", [400, 401, 404, 410, 301])
+async def test_client_error_fails_at_once(http_server, make_sender, sleep, notice, status):
+    # GIVEN a receiver that rejects the request (or has moved)
+    server = await http_server(status, 200)
+    # WHEN the notice is sent
+    with pytest.raises(PermanentDeliveryError) as caught:
+        await make_sender(sleep).send(notice, Webhook(url=server.url, secret_env=SECRET_ENV))
+    # THEN there was one attempt and no retry
+    assert (caught.value.channel, caught.value.attempts) == ("webhook", 1)
+    assert f"HTTP {status}" in caught.value.message
+    assert len(server.requests) == 1
+    assert sleep.delays == []
+
+
+async def test_connection_refused_is_retried_until_the_receiver_is_up(http_server, make_sender, notice, unused_port):
+    # GIVEN a webhook port where nothing listens yet, and a receiver that comes up during the first wait
+    port = unused_port
+    server = await http_server(200)
+    await server.stop()
+    delays: list[float] = []
+
+    async def sleep_then_start_receiver(seconds: float) -> None:
+        delays.append(seconds)
+        if len(delays) == 1:
+            await server.start(port)
+
+    # WHEN the notice is sent
+    await make_sender(sleep_then_start_receiver).send(
+        notice, Webhook(url=f"http://127.0.0.1:{port}/hooks/vanthu", secret_env=SECRET_ENV))
+    # THEN the refused first attempt was retried and the second delivered
+    assert delays == [1.0]
+    assert len(server.requests) == 1
+
+
+async def test_receiver_that_never_answers_times_out_and_is_retried(http_server, make_sender, sleep, notice, options):
+    # GIVEN a receiver that accepts the request but never answers, and a short timeout
+    server = await http_server(None)
+    options.timeout_s = 0.1
+    # WHEN the notice is sent
+    with pytest.raises(TransientDeliveryError) as caught:
+        await make_sender(sleep).send(notice, Webhook(url=server.url, secret_env=SECRET_ENV))
+    # THEN every attempt timed out
+    assert caught.value.attempts == 5
+    assert "Timeout" in caught.value.message
+    assert len(server.requests) == 5
+
+
+async def test_missing_secret_fails_before_posting(http_server, make_sender, sleep, notice, monkeypatch):
+    # GIVEN a webhook whose secret variable is not set
+    server = await http_server(200)
+    monkeypatch.delenv(SECRET_ENV)
+    # WHEN the notice is sent
+    with pytest.raises(PermanentDeliveryError) as caught:
+        await make_sender(sleep).send(notice, Webhook(url=server.url, secret_env=SECRET_ENV))
+    # THEN nothing was posted, and the error names the variable
+    assert caught.value.attempts == 0
+    assert SECRET_ENV in caught.value.message
+    assert server.requests == []
+
+
+async def test_webhook_without_secret_env_is_posted_unsigned(http_server, make_sender, sleep, notice):
+    # GIVEN a webhook the directory leaves unsigned
+    server = await http_server(200)
+    # WHEN the notice is sent
+    await make_sender(sleep).send(notice, Webhook(url=server.url))
+    # THEN it is delivered without a signature header
+    [request] = server.requests
+    assert SIGNATURE_HEADER.lower() not in request.headers
+    assert request.headers[IDEMPOTENCY_HEADER.lower()] == notice.idempotency_key
+
+
+@pytest.mark.parametrize("url", ["ftp://127.0.0.1/hook", "http://[::1/hook", "not a url"])
+async def test_invalid_url_fails_at_once(make_sender, sleep, notice, url):
+    # GIVEN a webhook URL that cannot be posted to WHEN the notice is sent THEN it fails without retry
+    with pytest.raises(PermanentDeliveryError) as caught:
+        await make_sender(sleep).send(notice, Webhook(url=url, secret_env=SECRET_ENV))
+    assert caught.value.attempts == 1
+    assert sleep.delays == []

@@ -1,0 +1,113 @@
+"""Commands that run or feed the pipeline on Kafka and MinIO."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import importlib
+import signal
+import uuid
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import yaml
+
+from vanthu.cli.common import FILES, STAGES, app, console
+from vanthu.logs import configure
+from vanthu.settings import get_settings
+
+
+@app.command()
+def submit(
+    files: FILES,
+    by: Annotated[str, typer.Option("--by", help="Who submits (stored as object metadata).")] = "",
+    desk: Annotated[str, typer.Option("--desk", help="The mailroom desk it came from.")] = "",
+    force: Annotated[bool, typer.Option("--force", help="Upload duplicates too.")] = False,
+) -> None:
+    """Upload files to the intake bucket. MinIO itself then publishes the event that starts the pipeline.
+
+    A file whose bytes were submitted before is reported as a duplicate and not uploaded
+    (no unit would get its assignments twice anyway); --force uploads it all the same."""
+    from vanthu.state import StateStore
+    from vanthu.storage import Storage
+
+    settings = get_settings()
+    storage = Storage(settings)
+    state = StateStore(storage)
+    today = dt.date.today()
+    for path in files:
+        data = path.read_bytes()
+        document_id = hashlib.sha256(data).hexdigest()
+        earlier = [s for s in state.steps(document_id) if s.step.startswith("received/")]
+        if earlier and not force:
+            console.print(f"[yellow]duplicate[/yellow] {path.name}: the same bytes were submitted as "
+                          f"s3://{earlier[0].details.get('bucket')}/{earlier[0].details.get('key')} on "
+                          f"{earlier[0].at:%Y-%m-%d %H:%M} UTC (document {document_id[:16]}…); not uploaded")
+            continue
+        key = f"{today:%Y/%m/%d}/{uuid.uuid4().hex[:8]}-{path.name}"
+        storage.upload(path, settings.buckets.incoming, key,
+                       {"submitted-by": by, "desk": desk, "filename": path.name})
+        console.print(f"submitted [bold]{path.name}[/bold] as s3://{settings.buckets.incoming}/{key}  "
+                      f"document id {document_id[:16]}…")
+
+
+@app.command()
+def init() -> None:
+    """Create the topics, the buckets and the intake bucket's Kafka notification (idempotent)."""
+    from vanthu.provision import create_buckets, create_topics
+
+    settings = get_settings()
+    created = create_topics(settings)
+    create_buckets(settings)
+    console.print(f"topics ready ({len(created)} created); buckets {settings.buckets.incoming}, "
+                  f"{settings.buckets.artifacts} ready; notification attached")
+
+
+@app.command()
+def serve(
+    stages: Annotated[list[str] | None, typer.Argument(help="Stages to run: ocr, parse, notify (default: all three).")] = None,
+) -> None:
+    """Run services against Kafka and MinIO until interrupted (one process per stage scales best)."""
+    stages = stages or list(STAGES)
+    unknown = set(stages) - set(STAGES)
+    if unknown:
+        raise typer.BadParameter(f"unknown stage(s): {', '.join(sorted(unknown))}; choose from {', '.join(STAGES)}")
+    configure()
+    asyncio.run(_serve(stages))
+
+
+async def _serve(stages: list[str]) -> None:
+    apps = [importlib.import_module(f"services.{stage}.app").app for stage in stages]
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    for stage_app in apps:
+        await stage_app.start()
+    await stop.wait()
+    for stage_app in reversed(apps):
+        await stage_app.stop()
+
+
+def asyncapi_documents() -> dict[str, str]:
+    """The AsyncAPI document of each stage's app, as YAML with sorted keys (reproducible)."""
+    documents = {}
+    for stage in STAGES:
+        schema = importlib.import_module(f"services.{stage}.app").app.schema.to_specification().to_jsonable()
+        documents[stage] = yaml.safe_dump(schema, sort_keys=True, allow_unicode=True, width=100)
+    return documents
+
+
+@app.command()
+def asyncapi(
+    out: Annotated[Path, typer.Option(help="Folder for <stage>.yaml.")] = Path("docs/asyncapi"),
+) -> None:
+    """Write the AsyncAPI documents generated from the three services' apps."""
+    out.mkdir(parents=True, exist_ok=True)
+    for stage, document in asyncapi_documents().items():
+        (out / f"{stage}.yaml").write_text(document, encoding="utf-8")
+        console.print(f"wrote {out / f'{stage}.yaml'}")
+
+

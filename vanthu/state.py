@@ -1,0 +1,67 @@
+"""Processing state per document, kept in object storage next to the artifacts.
+
+Every step a stage completes for a document is one small JSON object,
+``state/<document_id>/<step>.json`` in the artifacts bucket. Why object storage and not a
+database: every stage already depends on it, it is shared by workers on any machine or
+container, MinIO reads its own writes, and each step has its own key, so no two writers
+ever update the same object (no read-modify-write races). ``vanthu status`` lists a
+document's steps; the notify stage reads ``notified`` to send a document's assignments
+once; the OCR stage reads the ``received`` records to recognise a re-submission.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from vanthu.events import ObjectRef, utcnow
+from vanthu.storage import Storage
+
+PREFIX = "state"
+# The order in which steps happen; `vanthu status` prints them in it.
+STEPS = ("received", "text", "parsed", "notified", "delivered", "failed")
+
+
+class StepRecord(BaseModel):
+    document_id: str
+    step: str
+    at: dt.datetime = Field(default_factory=utcnow)
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+def received_step(source: ObjectRef) -> str:
+    """One ``received`` record per object key, so every submission of the bytes is kept."""
+    return "received/" + hashlib.sha1(f"{source.bucket}/{source.key}".encode()).hexdigest()[:16]
+
+
+class StateStore:
+    """Blocking, like :class:`Storage`: call it from a thread in async code."""
+
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+        self.bucket = storage.settings.buckets.artifacts
+
+    def _ref(self, document_id: str, step: str) -> ObjectRef:
+        return ObjectRef(bucket=self.bucket, key=f"{PREFIX}/{document_id}/{step}.json")
+
+    def record(self, document_id: str, step: str, **details: Any) -> StepRecord:
+        record = StepRecord(document_id=document_id, step=step, details=details)
+        self.storage.put_model(self._ref(document_id, step), record)
+        return record
+
+    def has(self, document_id: str, step: str) -> bool:
+        return self.storage.exists(self._ref(document_id, step))
+
+    def steps(self, document_id: str) -> list[StepRecord]:
+        """Every step recorded for the document, oldest first."""
+        keys = self.storage.list_keys(self.bucket, f"{PREFIX}/{document_id}/")
+        records = [self.storage.get_model(ObjectRef(bucket=self.bucket, key=key), StepRecord) for key in keys]
+        return sorted((r for r in records if r is not None), key=lambda r: r.at)
+
+    def documents(self, prefix: str) -> list[str]:
+        """Document ids starting with ``prefix`` (a shortened id, as people type them)."""
+        keys = self.storage.list_keys(self.bucket, f"{PREFIX}/{prefix}")
+        return sorted({key.split("/")[1] for key in keys})
