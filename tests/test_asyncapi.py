@@ -17,7 +17,7 @@ def generated() -> dict[str, str]:
     return asyncapi_documents()
 
 
-@pytest.mark.parametrize("stage", ["ocr", "parse", "notify"])
+@pytest.mark.parametrize("stage", ["ocr", "parse", "notify", "notify-channels"])
 def test_committed_asyncapi_matches_the_app(stage, generated):
     # GIVEN the app of a stage WHEN its AsyncAPI document is generated THEN it is the committed one
     committed = ROOT / "docs" / "asyncapi" / f"{stage}.yaml"

@@ -17,7 +17,12 @@ err = Console(stderr=True)
 
 FILES = Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, readable=True, help="PDF, image or text files.")]
 JSON = Annotated[bool, typer.Option("--json", help="Print JSON for machines instead of a readable summary.")]
-STAGES = ("ocr", "parse", "notify")
+# Each service and the FastStream apps it runs (the notify service also delivers to webhooks and e-mail).
+SERVICES = {
+    "ocr": ("services.ocr.app",),
+    "parse": ("services.parse.app",),
+    "notify": ("services.notify.app", "services.notify.channels.app"),
+}
 ROLE_LABEL = {"lead": "chủ trì", "cooperate": "phối hợp", "assigned": "thực hiện"}
 
 

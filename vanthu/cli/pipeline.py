@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 import yaml
 
-from vanthu.cli.common import FILES, STAGES, app, console
+from vanthu.cli.common import FILES, SERVICES, app, console
 from vanthu.logs import configure
 from vanthu.settings import get_settings
 
@@ -70,16 +70,16 @@ def serve(
     stages: Annotated[list[str] | None, typer.Argument(help="Stages to run: ocr, parse, notify (default: all three).")] = None,
 ) -> None:
     """Run services against Kafka and MinIO until interrupted (one process per stage scales best)."""
-    stages = stages or list(STAGES)
-    unknown = set(stages) - set(STAGES)
+    stages = stages or list(SERVICES)
+    unknown = set(stages) - set(SERVICES)
     if unknown:
-        raise typer.BadParameter(f"unknown stage(s): {', '.join(sorted(unknown))}; choose from {', '.join(STAGES)}")
+        raise typer.BadParameter(f"unknown stage(s): {', '.join(sorted(unknown))}; choose from {', '.join(SERVICES)}")
     configure()
     asyncio.run(_serve(stages))
 
 
 async def _serve(stages: list[str]) -> None:
-    apps = [importlib.import_module(f"services.{stage}.app").app for stage in stages]
+    apps = [importlib.import_module(module).app for stage in stages for module in SERVICES[stage]]
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -94,9 +94,10 @@ async def _serve(stages: list[str]) -> None:
 def asyncapi_documents() -> dict[str, str]:
     """The AsyncAPI document of each stage's app, as YAML with sorted keys (reproducible)."""
     documents = {}
-    for stage in STAGES:
-        schema = importlib.import_module(f"services.{stage}.app").app.schema.to_specification().to_jsonable()
-        documents[stage] = yaml.safe_dump(schema, sort_keys=True, allow_unicode=True, width=100)
+    for module in (m for modules in SERVICES.values() for m in modules):
+        name = module.removeprefix("services.").removesuffix(".app").replace(".", "-")
+        schema = importlib.import_module(module).app.schema.to_specification().to_jsonable()
+        documents[name] = yaml.safe_dump(schema, sort_keys=True, allow_unicode=True, width=100)
     return documents
 
 

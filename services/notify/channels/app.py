@@ -1,0 +1,93 @@
+"""Channel delivery: ``vanthu.assignments`` -> each unit's webhook and e-mail.
+
+Contract of :func:`on_assignment`: for a notice whose unit the directory configures with
+a webhook and/or an e-mail address, delivers it on each channel not yet done for this
+notice, and records ``delivered/<notice>-<channel>`` in the document's state, so a
+redelivered notice posts and mails nothing twice. A channel that refuses for good (a 4xx
+answer, an invalid address) is recorded as ``refused/...``, reported on ``vanthu.failed``
+(reason ``delivery-refused``) and not tried again; one that is down makes the notice go
+through the retry topic (the channels already delivered are skipped then).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+
+from faststream import FastStream
+from faststream.kafka.annotations import KafkaMessage
+
+from services.notify.channels.errors import PermanentDeliveryError, TransientDeliveryError
+from services.notify.channels.email import MailSender
+from services.notify.channels.webhook import WebhookSender
+from vanthu.delivery import make_app, subscribe, wire_stage
+from vanthu.directory import UnitDirectory
+from vanthu.errors import DocumentError, FailureReason
+from vanthu.events import AssignmentNotice, DocumentFailed
+from vanthu.logs import get_logger
+from vanthu.settings import Settings, get_settings
+from vanthu.state import StateStore
+from vanthu.storage import Storage
+
+STAGE = "channels"
+
+
+def create_app(settings: Settings | None = None, storage: Storage | None = None) -> FastStream:
+    settings = settings or get_settings()
+    state = StateStore(storage or Storage(settings))
+    directory = UnitDirectory.load(settings.directory_path)
+    log = get_logger(STAGE)
+    wiring = wire_stage(settings, STAGE, "on_assignment", settings.topics.assignments, state)
+    webhooks = WebhookSender(settings.channels)
+    mail = MailSender(settings.channels)
+
+    async def deliver(notice: AssignmentNotice) -> None:
+        unit = directory.get(notice.unit_id or "")
+        if unit is None:
+            return
+        targets = {"webhook": unit.delivery.webhook, "email": unit.delivery.email}
+        notice_step = hashlib.sha1(notice.idempotency_key.encode()).hexdigest()[:20]
+        refused, unreachable = [], []
+        for channel, target in targets.items():
+            done, failed = f"delivered/{notice_step}-{channel}", f"refused/{notice_step}-{channel}"
+            if not target or await asyncio.to_thread(state.has, notice.document_id, done) or \
+                    await asyncio.to_thread(state.has, notice.document_id, failed):
+                continue
+            try:
+                if channel == "webhook":
+                    await webhooks.send(notice, target)
+                else:
+                    await mail.send(notice, target)
+            except PermanentDeliveryError as exc:
+                await asyncio.to_thread(state.record, notice.document_id, failed, unit_id=unit.id, error=exc.message)
+                refused.append(f"{channel}: {exc.message}")
+                continue
+            except TransientDeliveryError as exc:
+                unreachable.append(exc)
+                continue
+            await asyncio.to_thread(state.record, notice.document_id, done, unit_id=unit.id, channel=channel,
+                                    key=notice.idempotency_key)
+            log.info("delivered", document_id=notice.document_id, unit_id=unit.id, channel=channel)
+        if unreachable:
+            raise unreachable[0]
+        if refused:
+            raise DocumentError(FailureReason.DELIVERY_REFUSED, f"{unit.name}: " + "; ".join(refused))
+
+    async def on_assignment(notice: AssignmentNotice, message: KafkaMessage) -> None:
+        """Deliver one notice on its unit's webhook and e-mail channels."""
+        await wiring.runner.run(
+            message,
+            lambda: deliver(notice),
+            lambda exc: DocumentFailed(document_id=notice.document_id, stage=STAGE, reason=exc.reason,
+                                       message=exc.message),
+            document_id=notice.document_id,
+            unit_id=notice.unit_id,
+        )
+
+    subscribe(wiring, settings, STAGE, on_assignment)
+    app = make_app(wiring.broker, STAGE, "Delivers assignment notices on each unit's webhook and e-mail.")
+    app.on_shutdown(webhooks.aclose)
+    return app
+
+
+app = create_app()
