@@ -1,6 +1,6 @@
 """The local stack without Docker: one Kafka (KRaft) and one MinIO on loopback.
 
-    python deploy/local/stack.py up [--services]|down|status
+    python deploy/local/stack.py up [--services] | down | status | stop NAME | start NAME
 
 ``up`` is idempotent: it starts what is not running, waits until Kafka answers metadata
 requests and MinIO is live, then creates the topics, the buckets and the bucket
@@ -8,7 +8,8 @@ notification that publishes ``s3:ObjectCreated:*`` of the incoming bucket to Kaf
 Data and logs live under ``.local/`` (``VANTHU_STATE_DIR``); binaries come from
 ``.cache/`` (``VANTHU_CACHE_DIR``), filled by ``deploy/local/bootstrap.sh``.
 ``up --services`` also starts the three stage services (``vanthu serve``); ``down``
-stops everything this stack started. ``up`` prints ``started`` or ``already-running``.
+stops everything this stack started; ``stop``/``start`` kafka or minio alone (for the
+fault tests). ``up`` prints ``started`` or ``already-running``.
 """
 
 from __future__ import annotations
@@ -219,20 +220,38 @@ def services_up() -> bool:
     return True
 
 
+def stop(name: str) -> bool:
+    """Stop one process this stack started (SIGTERM, then SIGKILL after 30 s)."""
+    pid = _pid(name)
+    if pid is None:
+        return False
+    os.killpg(pid, signal.SIGTERM)
+    for _ in range(60):
+        if _pid(name) is None:
+            break
+        time.sleep(0.5)
+    else:
+        os.killpg(pid, signal.SIGKILL)
+    (STATE / "run" / f"{name}.pid").unlink(missing_ok=True)
+    return True
+
+
+def start(name: str, settings: Settings) -> None:
+    """Start Kafka or MinIO again (after ``stop``), and wait until it answers."""
+    if name == "kafka":
+        kafka_up(settings)
+        _wait("Kafka", lambda: _kafka_ready(settings), 120)
+    elif name == "minio":
+        minio_up(settings)
+        _wait("MinIO", lambda: _minio_live(settings), 60)
+    else:
+        raise SystemExit(f"cannot start {name!r}: kafka or minio")
+
+
 def down() -> None:
     for name in ("services", "minio", "kafka"):
-        pid = _pid(name)
-        if pid is None:
-            continue
-        os.killpg(pid, signal.SIGTERM)
-        for _ in range(60):
-            if _pid(name) is None:
-                break
-            time.sleep(0.5)
-        else:
-            os.killpg(pid, signal.SIGKILL)
-        (STATE / "run" / f"{name}.pid").unlink(missing_ok=True)
-        print(f"stopped {name}")
+        if stop(name):
+            print(f"stopped {name}")
 
 
 def status(settings: Settings) -> bool:
@@ -260,6 +279,13 @@ def main(argv: list[str]) -> int:
         return 0
     if command == "status":
         return 0 if status(settings) else 1
+    if command in ("start", "stop") and len(argv) == 3:
+        if command == "start":
+            start(argv[2], settings)
+        elif not stop(argv[2]):
+            print(f"{argv[2]} was not started by this stack")
+            return 1
+        return 0
     print(__doc__)
     return 2
 
