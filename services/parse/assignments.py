@@ -13,6 +13,9 @@ Clause patterns (each clause is a sentence or a ";"-separated part of one):
 * a heading that ends in a unit list and a colon ("6. Các huyện, thành phố:",
   "3. Sở Y tế chủ trì, phối hợp với các ngành liên quan:", "Giao X chỉ đạo Y:") hands
   its units and roles to every item below it that names no subject of its own.
+* the opening sentence likewise, when it ends in a colon ("Ban Thường vụ yêu cầu X, Y
+  tổ chức thực hiện các nhiệm vụ sau:"): X and Y are assigned every numbered task that
+  names no subject of its own.
 * plan fields ("Cơ quan chủ trì: ...", "Cơ quan phối hợp: ...", "Thời gian thực hiện: ...")
   under a task heading.
 
@@ -277,10 +280,13 @@ def extract_assignments(
 ) -> list[Assignment]:
     """Every assignment in the body, in reading order; unknown names land in ``resolver.unknown``."""
     ctx = _Context(_Reader(directory, resolver), year, [])
-    for group in _paragraph_groups(ctx, opening, None):
+    groups = _paragraph_groups(ctx, opening, None)
+    # "... yêu cầu X, Y thực hiện các nhiệm vụ sau:": the numbered tasks that follow are X's and Y's.
+    handed = groups.pop().parties if sections and groups and groups[-1].opens_list else None
+    for group in groups:
         ctx.emit(group, None)
     for section in sections:
-        _walk(ctx, section, None)
+        _walk(ctx, section, handed)
     for group in _paragraph_groups(ctx, closing, None):
         ctx.emit(group, None)
     return ctx.out

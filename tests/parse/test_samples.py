@@ -59,18 +59,21 @@ EXPECTED = {
                          -1: ("Lưu Văn phòng Tỉnh ủy", None, True)},
         "distribution_count": 6,
         "assignments": [
-            (None, "cac-ban-can-su-dang-dang-doan", "assigned"),
-            (None, "bcd-covid-tinh", "assigned"),
-            (None, "cac-so-ban-nganh", "assigned"),
-            (None, "mttq-va-cac-doan-the-tinh", "assigned"),
-            (None, "cac-huyen-uy-thanh-uy-dang-uy-truc-thuoc", "assigned"),
+            # "Ban Thường vụ Tỉnh uỷ yêu cầu ban cán sự đảng, ... tổ chức thực hiện nghiêm một
+            # số nhiệm vụ trọng tâm sau:" -> the subjectless tasks 1-5 are theirs.
+            ("1", "cac-ban-can-su-dang-dang-doan", "assigned"),
+            ("1", "bcd-covid-tinh", "assigned"),
+            ("2", "cac-so-ban-nganh", "assigned"),
+            ("3", "mttq-va-cac-doan-the-tinh", "assigned"),
+            ("5", "cac-huyen-uy-thanh-uy-dang-uy-truc-thuoc", "assigned"),
             ("6", "cac-huyen-uy-thanh-uy-dang-uy-truc-thuoc", "assigned"),
             ("6", "cac-ban-dang-tinh-uy", "assigned"),
             ("6", "cac-ban-can-su-dang-dang-doan", "assigned"),
             (None, "van-phong-tinh-uy", "assigned"),
             (None, "các cơ quan liên quan", "cooperate"),
         ],
-        "not": [("1", None), ("2", None)],
+        # The opening only hands the list on; it is no task of its own.
+        "not": [(None, "các sở, ban, ngành, MTTQ và các đoàn thể chính trị - xã hội của tỉnh")],
     },
     "002": {
         "fields": {
@@ -116,11 +119,15 @@ EXPECTED = {
             ("9.-1", "so-thong-tin-va-truyen-thong", "lead"),
             ("9.-1", "so-y-te", "cooperate"),
             ("9.-2", "so-thong-tin-va-truyen-thong", "lead"),
+            ("1", "các cấp", "assigned"),
+            ("10", "các ngành", "assigned"),
             (None, "cac-so-ban-nganh", "assigned"),
         ],
         # "Cơ quan, đơn vị, địa phương nào chủ quan ... thì xử lý" is a condition, and the
         # examples after "như:" in 5.-1 are no subjects.
-        "not": [(None, "Cơ quan"), (None, "lực lượng"), ("1", None), ("10", None)],
+        # "... yêu cầu các cấp, các ngành ... thực hiện các nhiệm vụ sau:" gives them tasks 1
+        # and 10, which name no unit (vague, so for a clerk's review).
+        "not": [(None, "Cơ quan"), (None, "lực lượng"), ("1", "Sở Y tế"), ("10", "Sở Y tế")],
     },
     "003": {
         "fields": {"system": "party", "number": None, "doc_type": "Công văn", "issuer": "Ban Thường vụ Tỉnh ủy"},
@@ -129,9 +136,10 @@ EXPECTED = {
         "distribution": {0: ("Như trên", None, False), 1: ("Lưu Văn phòng Tỉnh ủy", None, True)},
         "distribution_count": 2,
         "assignments": [
-            (None, "cac-huyen-uy-thanh-uy", "assigned"),
-            (None, "cac-dang-uy-truc-thuoc", "assigned"),
-            (None, "cac-so-ban-nganh", "assigned"),
+            # Task 2 names no subject: it is the opening's addressees'.
+            ("2", "cac-huyen-uy-thanh-uy", "assigned"),
+            ("2", "cac-dang-uy-truc-thuoc", "assigned"),
+            ("2", "cac-so-ban-nganh", "assigned"),
             ("3", "ban-can-su-dang-ubnd-tinh", "assigned"),
             ("3", "ubnd-tinh", "assigned"),
             ("5", "cac-doan-the-tinh", "assigned"),
@@ -159,9 +167,10 @@ EXPECTED = {
             ("2.-8", "Ban cán sự đảng Ủy ban nhân dân tỉnh", "assigned"),
             ("4", "Ủy ban Mặt trận Tổ quốc, đoàn thể nhân dân các cấp", "assigned"),
             ("5", "Ban Tuyên giáo Tỉnh ủy", "assigned"),
+            ("1", "Mặt trận Tổ quốc, đoàn thể nhân dân", "assigned"),
             (None, "Văn phòng Tỉnh ủy", "assigned"),
         ],
-        "not": [("1", None)],
+        "not": [("1", "Ban Tuyên giáo Tỉnh ủy")],
     },
 }
 

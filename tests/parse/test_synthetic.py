@@ -130,3 +130,19 @@ def test_ocr_comma_after_a_section_number_keeps_the_numbering(directory):
     # THEN "5," is section 5 (the next number), and "7," is not taken for a heading
     assert [s.path for s in directive.sections] == ["4", "5"]
     assert ("so-y-te", "5.-1") in {(a.unit_id, a.section) for a in directive.assignments}
+
+
+def test_opening_addressees_own_the_numbered_tasks_without_a_subject(directory):
+    # GIVEN an opening that hands a list of tasks to two departments, one task naming its own lead
+    text = (
+        "Chủ tịch UBND tỉnh yêu cầu Sở Y tế, Sở Giáo dục và Đào tạo thực hiện các nhiệm vụ sau:\n"
+        "1. Rà soát danh sách giáo viên chưa tiêm vắc xin, xong trước 30/9.\n"
+        "2. Công an tỉnh chủ trì kiểm soát người từ tỉnh ngoài về.\n"
+    )
+    # WHEN it is parsed
+    d = parse_directive(text, directory)
+    found = {(a.section, a.unit_id, a.role) for a in d.assignments}
+    # THEN task 1 is both departments', task 2 only the police's, and the opening is no task itself
+    assert {("1", "so-y-te", "assigned"), ("1", "so-giao-duc-va-dao-tao", "assigned")} <= found
+    assert {a.unit_id for a in d.assignments if a.section == "2"} == {"cong-an-tinh"}
+    assert not [a for a in d.assignments if a.section is None]
