@@ -35,6 +35,7 @@ from pydantic import ValidationError
 from vanthu.errors import DocumentError, FailureReason
 from vanthu.events import DeadLetter, DocumentFailed, Stage
 from vanthu.logs import get_logger
+from vanthu.observability import STEP_SECONDS, kafka_metrics
 from vanthu.settings import Settings
 from vanthu.state import StateStore
 
@@ -116,15 +117,20 @@ class StepRunner:
         **context: Any,
     ) -> None:
         await self._wait_until_due(message)
+        started, outcome = time.perf_counter(), "done"
         try:
             await work()
         except DocumentError as exc:
+            outcome = "failed"
             event = failure(exc)
             self.log.warning("document failed", **{"document_id": event.document_id, **context},
                              reason=str(exc.reason), error=exc.message)
             await self.report(event)
         except Exception as exc:  # noqa: BLE001 - anything else is worth another try
+            outcome = "retried"
             await self._retry_later(message, exc, document_id=document_id, **context)
+        finally:
+            STEP_SECONDS.labels(self.stage, outcome).observe(time.perf_counter() - started)
 
     async def _wait_until_due(self, message: KafkaMessage) -> None:
         due = float(message.headers.get(NOT_BEFORE, 0) or 0)
@@ -180,7 +186,7 @@ def wire_stage(settings: Settings, stage: Stage, handler: str, input_topic: str,
         acks="all",
         enable_idempotence=True,
         client_id=f"vanthu-{stage}",
-        middlewares=[invalid_event_guard(stage, {handler}, report)],
+        middlewares=[kafka_metrics(stage), invalid_event_guard(stage, {handler}, report)],
         logger=logging.getLogger(f"vanthu.{stage}.kafka"),
     )
     failed = broker.publisher(settings.topics.failed, schema=DocumentFailed, title="vanthu.failed")

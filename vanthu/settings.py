@@ -111,6 +111,9 @@ class Settings(BaseSettings):
     group_prefix: str = "vanthu"
     directory_path: str | None = None
     link_expiry_s: int = Field(7 * 24 * 3600, ge=60)
+    http_port: int | None = Field(None, ge=0, le=65535, description="Health and metrics port of `vanthu serve`; "
+                                  "unset: no endpoint, 0: any free port.")
+    http_host: str = "127.0.0.1"
 
     def as_env(self) -> dict[str, str]:
         """The settings that differ from the defaults, as the environment variables that set them."""

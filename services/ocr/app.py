@@ -26,6 +26,7 @@ from vanthu.delivery import make_app, subscribe, wire_stage
 from vanthu.errors import DocumentError, FailureReason
 from vanthu.events import DocumentFailed, ObjectCreated, S3Record, TextArtifact, TextExtracted
 from vanthu.logs import get_logger
+from vanthu.observability import OCR_PAGES
 from vanthu.settings import Settings, get_settings
 from vanthu.state import StateStore, StepRecord, received_step
 from vanthu.storage import Storage, text_artifact_ref
@@ -80,6 +81,8 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
         if artifact is None:
             artifact = await asyncio.to_thread(extract, data, settings.ocr)
             await asyncio.to_thread(storage.put_model, artifact_ref, artifact)
+            for page in artifact.pages:
+                OCR_PAGES.labels(page.source).inc()
         event = summarise(record, artifact, settings)
         await text.publish(event, key=document_id.encode())
         await asyncio.to_thread(state.record, document_id, "text", pages=event.pages, text_source=event.text_source,

@@ -86,9 +86,32 @@ async def _serve(stages: list[str]) -> None:
         loop.add_signal_handler(sig, stop.set)
     for stage_app in apps:
         await stage_app.start()
+    server = await _http_server([b for a in apps for b in a.brokers])
     await stop.wait()
+    if server:
+        server.should_exit = True
     for stage_app in reversed(apps):
         await stage_app.stop()
+
+
+async def _http_server(brokers):
+    """Serve /health/live, /health/ready and /metrics on ``VANTHU_HTTP_PORT``, if set."""
+    import uvicorn
+
+    from vanthu.observability import http_app
+
+    settings = get_settings()
+    if settings.http_port is None:
+        return None
+    server = uvicorn.Server(uvicorn.Config(http_app(brokers), host=settings.http_host, port=settings.http_port,
+                                           log_level="warning", lifespan="off"))
+    asyncio.get_running_loop().create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.05)
+    bound = server.servers[0].sockets[0].getsockname()[1]
+    console.print(f"health and metrics on http://{settings.http_host}:{bound}/health/ready and /metrics",
+                  highlight=False)
+    return server
 
 
 def asyncapi_documents() -> dict[str, str]:
