@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from vanthu.events import AssignmentNotice, Directive
 
@@ -26,12 +27,27 @@ SERVICES = {
 ROLE_LABEL = {"lead": "chủ trì", "cooperate": "phối hợp", "assigned": "thực hiện"}
 
 
+def _date(d: Directive) -> str | None:
+    if d.date:
+        return f"{d.date:%d/%m/%Y}"
+    if p := d.date_partial:
+        return "/".join(str(v) if v else "…" for v in (p.day, p.month, p.year))
+    return None
+
+
+def _signer(d: Directive) -> str:
+    s = d.signer
+    # The authority chain often contains on whose behalf ("TL. CHỦ TỊCH"): do not say it twice.
+    behalf = s.on_behalf_of if s.on_behalf_of and s.on_behalf_of not in (s.authority or "") else None
+    return " ".join(x for x in (s.authority, behalf, s.title, s.name) if x)
+
+
 def print_directive(name: str, d: Directive) -> None:
     console.rule(f"[bold]{name}")
     rows = [
         ("issuer", d.issuer), ("system", d.system), ("type", d.doc_type), ("number", d.number),
-        ("place, date", ", ".join(str(x) for x in (d.place, d.date or d.date_partial) if x)),
-        ("subject", d.subject), ("signer", " ".join(x for x in (d.signer.authority, d.signer.title, d.signer.name) if x)),
+        ("place, date", ", ".join(x for x in (d.place, _date(d)) if x)),
+        ("subject", d.subject), ("signer", _signer(d)),
         ("recipients", "; ".join(d.recipients)), ("references", len(d.references) or None),
     ]
     for label, value in rows:
@@ -39,6 +55,27 @@ def print_directive(name: str, d: Directive) -> None:
             console.print(f"[bold]{label:>12}[/bold]  {value}")
     for warning in d.warnings:
         console.print(f"[yellow]{'warning':>12}[/yellow]  {warning}")
+
+
+def print_assignments(d: Directive, notices: list[AssignmentNotice]) -> None:
+    """The directive's assignments as a clerk reads them: one row per printed unit, with
+    how many units a collective name reaches, then who receives how many notices."""
+    table = Table("§", "unit as printed", "role", "deadline", "task", box=None, pad_edge=False, expand=True)
+    reach: dict[tuple[str, str | None], set[str]] = {}
+    for n in notices:  # the key "document:assignment index:unit" ties a notice to its assignment
+        reach.setdefault((n.idempotency_key.split(":")[1], n.unit_text), set()).add(n.unit_id or "?")
+    for index, a in enumerate(d.assignments):
+        units = reach.get((str(index), a.unit_text), set())
+        who = a.unit if a.unit_id else f"[yellow]{a.unit_text} (not in directory)[/yellow]"
+        if len(units) > 1:
+            who += f" [dim]→ {len(units)} units[/dim]"
+        task = a.task if len(a.task) <= 140 else a.task[:137] + "…"
+        table.add_row(a.section or "-", who, ROLE_LABEL[a.role], a.deadline_text or "", task)
+    console.print(table)
+    units = {n.unit_id for n in notices if n.unit_id}
+    review = sum(1 for n in notices if not n.unit_id)
+    console.print(f"[bold]{len(notices)} notices[/bold] for {len(units)} units"
+                  + (f", [yellow]{review} for a clerk's review[/yellow]" if review else ""))
 
 
 def print_notices(notices: list[AssignmentNotice], header: bool = True) -> None:

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.progress import Progress
 
-from vanthu.cli.common import FILES, JSON, app, err, print_directive, print_notices
+from vanthu.cli.common import FILES, JSON, app, err, print_assignments, print_directive
 from vanthu.events import TextArtifact
 from vanthu.settings import get_settings
 
@@ -118,7 +118,7 @@ def process(files: FILES, as_json: JSON = False) -> None:
                             "assignments": [n.model_dump(mode="json") for n in notices]})
         else:
             print_directive(path.name, directive)
-            print_notices(notices)
+            print_assignments(directive, notices)
     if as_json:
         print(json.dumps(results, ensure_ascii=False, indent=2))
     if failed:
