@@ -124,7 +124,10 @@ _FURNITURE_START = re.compile(
     r"tin da dua|xem them|chia se|in bai viet)\s*:?$"
 )
 _BANNER = re.compile(r"\bbanner\b")
-_LIST_MARK = re.compile(r"^(?:[-+–•]|[a-zđ]\)|\d+[.)])(?:\s|$)")
+# What starts a list item or a numbered part: "-", "+", "a)", "1." (OCR: "1,"), "II.", "Điều 2".
+_LIST_MARK = re.compile(r"^(?:[-+–•]|[a-zđ]\)|\d+(?:\.\d+)*[.),;]|[IVXLC]+\.|Điều\s+\d+\.?)(?:\s|$)")
+# Lines that open a block of their own (on the diacritic-folded line): never a continuation.
+_BLOCK_START = re.compile(r"^(?:noi nhan|kinh gui|can cu|theo de nghi|t/m|k/t|t/l|(?:tm|kt|tl|tuq|q)\.\s)")
 
 
 def _strip_marks(line: str) -> str:
@@ -140,27 +143,49 @@ def _continues(prev: str, line: str) -> bool:
     return first.islower() or (first == "(" and len(line) > 1 and line[1].islower())
 
 
+def _wrapped(prev_raw: str, line: str, full_width: int) -> bool:
+    """A line the page width broke: the previous one is about as long as the text's lines
+    get, is no upper-case heading and introduces no list (":"); the next is no list item
+    and no upper-case heading. A full line may end a sentence and the paragraph go on:
+    the OCR stage marks paragraph ends with blank lines, so within a block it goes on."""
+    return (
+        len(prev_raw) >= 0.75 * full_width
+        and prev_raw[-1] != ":"
+        and not prev_raw.isupper()
+        and not line.isupper()
+        and not _LIST_MARK.match(line)
+        and not _BLOCK_START.match(fold(line))
+    )
+
+
 def clean_document(text: str) -> list[str]:
     """Raw extracted text -> logical lines (non-empty, stripped, NFC).
 
     Removes markdown marks, a web page's banner line and everything from its
     related-links heading on, and repeated lines (a news list prints each title twice).
-    A line starting in lower case continues the previous one, even across blank lines,
-    because PDF extraction breaks sentences at page and column ends.
+    Re-joins what PDF extraction and OCR broke: a line starting in lower case continues
+    the previous one, even across blank lines (page and column ends, OCR's paragraph
+    guesses); and within a block of lines, a line the page width broke mid-sentence
+    continues too, whatever its first letter ("... của đồng chí Tổng / Bí thư ...").
     """
     text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    raw_lines = [" ".join(_strip_marks(raw).split()) for raw in text.split("\n")]
+    lengths = sorted(len(line) for line in raw_lines if line)
+    full_width = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
     lines: list[str] = []
-    for raw in text.split("\n"):
-        line = " ".join(_strip_marks(raw).split())
+    prev_raw, gap = "", False
+    for line in raw_lines:
         if not line or set(line) <= set("*-_=|"):
+            gap = True
             continue
         folded = fold(line)
         if _FURNITURE_START.match(folded):
             break
         if _BANNER.search(folded) or (lines and line == lines[-1]):
             continue
-        if lines and _continues(lines[-1], line):
+        if lines and (_continues(lines[-1], line) or (not gap and _wrapped(prev_raw, line, full_width))):
             lines[-1] = f"{lines[-1]} {line}"
         else:
             lines.append(line)
+        prev_raw, gap = line, False
     return lines

@@ -54,3 +54,25 @@ def test_clean_document_drops_markdown_and_web_furniture():
 def test_clean_document_never_raises(text):
     # GIVEN arbitrary text WHEN cleaned THEN lines are non-empty strings
     assert all(line for line in clean_document(text))
+
+
+def test_lines_the_page_width_broke_are_joined_whatever_their_first_letter():
+    # GIVEN text as a PDF's text layer gives it: paragraphs wrapped at the page width,
+    # one broken before a capitalised name, one ending a sentence at a line end
+    text = (
+        "Thực hiện Lời kêu gọi của Tổng Bí thư Nguyễn Phú Trọng, chỉ đạo của Bộ Chính trị,\n"
+        "Ban Bí thư Trung ương Đảng, Quốc hội, Chính phủ, Ban Thường vụ Tỉnh ủy yêu cầu\n"
+        "các cấp ủy thực hiện nghiêm những nội dung sau:\n"
+        "\n"
+        "- Tập trung chỉ đạo kiểm soát người từ ngoại tỉnh trở về, nhất là người trở về từ\n"
+        "vùng đang có dịch; chấn chỉnh, siết chặt quản lý việc giãn cách xã hội và cách ly.\n"
+        "Chủ động chia sẻ kinh nghiệm trong phòng, chống dịch.\n"
+        "- Thực hiện kịp thời các chính sách an sinh.\n"
+        "Nơi nhận:\n"
+    )
+    # WHEN it is cleaned
+    lines = clean_document(text)
+    # THEN each paragraph and list item is one line, and "Nơi nhận:" stands alone
+    assert lines[0].startswith("Thực hiện") and lines[0].endswith("những nội dung sau:")
+    assert lines[1].startswith("- Tập trung") and lines[1].endswith("trong phòng, chống dịch.")
+    assert lines[2:] == ["- Thực hiện kịp thời các chính sách an sinh.", "Nơi nhận:"]
