@@ -73,9 +73,7 @@ def extract(data: bytes, options: OcrOptions, *, progress: Progress | None = Non
 
 
 def identify(ctx: Context) -> None:
-    """Refuse empty or oversized input, sniff the media type, hash the bytes."""
-    if not ctx.data:
-        raise DocumentError(FailureReason.EMPTY_FILE, "the file is empty")
+    """Refuse oversized input, sniff the media type (refusing empty input), hash the bytes."""
     if len(ctx.data) > ctx.options.max_bytes:
         raise DocumentError(
             FailureReason.TOO_LARGE, f"{len(ctx.data)} bytes, over the {ctx.options.max_bytes} byte limit"
@@ -96,9 +94,7 @@ def open_pages(ctx: Context) -> None:
     if count == 0:
         raise DocumentError(FailureReason.NO_PAGES, "the document has no pages")
     if count > ctx.options.max_pages:
-        raise DocumentError(
-            FailureReason.TOO_MANY_PAGES, f"{count} pages, over the {ctx.options.max_pages} page limit"
-        )
+        raise DocumentError(FailureReason.TOO_MANY_PAGES, f"{count} pages, over the {ctx.options.max_pages} page limit")
 
 
 _PDF_EOF_WINDOW = 1024
@@ -239,9 +235,7 @@ def _recognise(number: int, page: raster.PageImage, options: OcrOptions, started
                 if (retry.confidence or 0.0) > (result.confidence or 0.0):
                     result, rotation = retry, turn
     except tesseract.TesseractError as exc:
-        return PageText(
-            number=number, text="", source="ocr", seconds=time.perf_counter() - started, error=str(exc)
-        )
+        return PageText(number=number, text="", source="ocr", seconds=time.perf_counter() - started, error=str(exc))
     return PageText(
         number=number,
         text=unicodedata.normalize("NFC", result.text),

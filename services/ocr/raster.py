@@ -30,8 +30,11 @@ _PDFIUM = threading.Lock()
 # taken as the scan itself: decoding it costs ~10 ms, rendering the page ~125 ms.
 _NATIVE_DPI_TOLERANCE = 0.1
 _NATIVE_COVERAGE = 0.98
-_REOPEN_EVERY = 20  # pages rendered
 _NATIVE_COLOURSPACES = {pdfium_c.FPDF_COLORSPACE_DEVICEGRAY: 8, pdfium_c.FPDF_COLORSPACE_DEVICERGB: 24}
+
+# PDFium keeps every object it has parsed until the document closes: for a scan, each
+# page's image data (~0.75 MB). Reopening the document every so many pages bounds that.
+_REOPEN_EVERY = 20
 
 
 @dataclass
@@ -123,8 +126,6 @@ class PdfPages:
         with _PDFIUM:
             self._rendered += 1
             if self._rendered % _REOPEN_EVERY == 0:
-                # PDFium keeps every object it has parsed until the document closes: for a
-                # scan, each page's image data (~0.75 MB). Reopening bounds that.
                 self._pdf.close()
                 self._pdf = self._open()
             page = self._pdf[number - 1]
@@ -176,11 +177,11 @@ class ImageFrames:
     def __init__(self, data: bytes) -> None:
         try:
             self._image = Image.open(io.BytesIO(data))
+            self._count = getattr(self._image, "n_frames", 1)  # walks a TIFF's whole frame chain
         except Image.DecompressionBombError as exc:
             raise DocumentError(FailureReason.IMAGE_TOO_LARGE, str(exc)) from None
-        except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        except (UnidentifiedImageError, OSError, EOFError, SyntaxError) as exc:
             raise DocumentError(FailureReason.CORRUPT_FILE, f"unreadable image: {exc}") from None
-        self._count = getattr(self._image, "n_frames", 1)
 
     def __len__(self) -> int:
         return self._count

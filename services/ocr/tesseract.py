@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
+
 class TesseractError(Exception):
     """Tesseract crashed, hung past its deadline, or produced no usable output."""
 

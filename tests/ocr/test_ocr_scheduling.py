@@ -1,0 +1,42 @@
+"""How pages flow through the worker pool."""
+
+from __future__ import annotations
+
+import threading
+
+from conftest import DPI
+
+from examples.render import images_pdf
+from services.ocr import pipeline, raster, tesseract
+
+
+def test_pages_are_rasterised_only_when_a_worker_is_free(scans, fake, monkeypatch):
+    # GIVEN a six-page scan, two workers, and a Tesseract that takes a moment per page
+    data = images_pdf(scans * 2, dpi=DPI)
+    options = fake("blank", workers=2)
+    live, peak, lock = 0, 0, threading.Lock()
+    render, recognise = raster.PdfPages.image, tesseract.recognise
+
+    def counted_render(self, number):
+        nonlocal live, peak
+        with lock:
+            live += 1
+            peak = max(peak, live)
+        return render(self, number)
+
+    def counted_recognise(*args, **kwargs):
+        nonlocal live
+        try:
+            return recognise(*args, **kwargs)
+        finally:
+            with lock:
+                live -= 1
+
+    monkeypatch.setattr(raster.PdfPages, "image", counted_render)
+    monkeypatch.setattr(pipeline.tesseract, "recognise", counted_recognise)
+    # WHEN it is extracted
+    artifact = pipeline.extract(data, options)
+    # THEN every page was read, and never more page images existed than workers
+    assert [p.number for p in artifact.pages] == [1, 2, 3, 4, 5, 6]
+    assert all(p.error is None and p.text == "" for p in artifact.pages)
+    assert peak == 2
