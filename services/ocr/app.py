@@ -62,12 +62,17 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
     text = wiring.broker.publisher(settings.topics.text, schema=TextExtracted, title="vanthu.text")
 
     def first_submission(document_id: str, record: S3Record) -> StepRecord | None:
-        """Record this submission; return an earlier submission of the same bytes, if any."""
-        earlier = [r for r in state.steps(document_id)
-                   if r.step.startswith("received/") and r.details.get("key") != record.ref.key]
-        state.record(document_id, received_step(record.ref), key=record.ref.key, bucket=record.ref.bucket,
-                     **record.submission.model_dump(exclude_none=True))
-        return earlier[0] if earlier else None
+        """Record this submission (once: a redelivery keeps its first receipt); return the
+        first submission of the same bytes when that is another one.
+
+        Deciding by the *first* receipt matters: an original retried after its duplicate
+        arrived must not be taken for a duplicate of its own duplicate."""
+        mine = received_step(record.ref)
+        received = [r for r in state.steps(document_id) if r.step.startswith("received/")]
+        if not any(r.step == mine for r in received):
+            received.append(state.record(document_id, mine, key=record.ref.key, bucket=record.ref.bucket,
+                                         **record.submission.model_dump(exclude_none=True)))
+        return received[0] if received[0].step != mine else None
 
     async def process(record: S3Record, seen: dict[str, str]) -> None:
         data = await asyncio.to_thread(storage.read, record.ref, max_bytes=settings.ocr.max_bytes)
