@@ -16,6 +16,8 @@ Clause patterns (each clause is a sentence or a ";"-separated part of one):
 * the opening sentence likewise, when it ends in a colon ("Ban Thường vụ yêu cầu X, Y
   tổ chức thực hiện các nhiệm vụ sau:"): X and Y are assigned every numbered task that
   names no subject of its own.
+* plan tables, one "|" row per task, with "Cơ quan chủ trì / phối hợp / Thời gian"
+  columns.
 * plan fields ("Cơ quan chủ trì: ...", "Cơ quan phối hợp: ...", "Thời gian thực hiện: ...")
   under a task heading.
 
@@ -30,6 +32,7 @@ from dataclasses import dataclass, field
 
 from vanthu.directory import UnitDirectory
 from vanthu.events import Assignment, Role, Section
+from vanthu.normalize import fold
 
 from services.parse.dates import find_deadline, find_recurrence
 from services.parse.subjects import UnitList, lower_form, office_free, read_units
@@ -223,6 +226,56 @@ def _paragraph_groups(ctx: _Context, paragraphs: list[str], inherited: list[Part
     return groups
 
 
+# Table columns, by words in their (diacritic-folded) header cells.
+_COLUMNS = {
+    "lead": ("chu tri", "don vi thuc hien", "co quan thuc hien", "don vi thuc hien"),
+    "cooperate": ("phoi hop",),
+    "when": ("thoi gian", "thoi han", "tien do"),
+    "task": ("noi dung", "nhiem vu", "cong viec"),
+    "number": ("stt", "tt", "so tt"),
+}
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def _table_groups(ctx: _Context, paragraphs: list[str], section: str | None) -> list[str]:
+    """Emit the tasks of a plan table ("| STT | Nội dung | Cơ quan chủ trì | Cơ quan phối
+    hợp | Thời gian |", one "|" row per line); return the paragraphs that are no table.
+
+    A row's section is its STT under the enclosing section ("II.3" for row 3 under "II")."""
+    rest: list[str] = []
+    columns: dict[str, int] | None = None
+    for paragraph in paragraphs:
+        if not paragraph.startswith("|"):
+            rest.append(paragraph)
+            columns = None
+            continue
+        cells = _cells(paragraph)
+        if all(re.fullmatch(r":?-{2,}:?|", c) for c in cells):
+            continue  # the separator row under a header
+        folded = [fold(c) for c in cells]
+        header = {name: i for name, words in _COLUMNS.items() for i, cell in enumerate(folded)
+                  if any(cell == w or cell.startswith(w + " ") or f" {w}" in cell for w in words)}
+        if "lead" in header and columns is None:
+            columns = header
+            continue
+        if columns is None:
+            rest.append(paragraph)
+            continue
+        cell = {name: cells[i] if i < len(cells) else "" for name, i in columns.items()}
+        parties = []
+        for role in ("lead", "cooperate"):
+            units = ctx.reader.units(cell.get(role, ""), 0, whole=True) if cell.get(role) else None
+            parties += [Party(n.text, role) for n in units.names] if units else []  # type: ignore[misc]
+        task = cell.get("task") or max(cells, key=len)
+        number = cell.get("number", "").rstrip(".")
+        path = ".".join(p for p in (section, number) if p) or None
+        ctx.emit(_Group(parties, [task], deadline_text=cell.get("when") or None), path)
+    return rest
+
+
 def _field_group(ctx: _Context, node: Section) -> tuple[_Group, set[int]] | None:
     """A plan task given as fields ("Cơ quan chủ trì: ...") in the node or its "-"/"+" items."""
     texts = [node.text, *(c.text if c.path.rsplit(".", 1)[-1][:1] in "-+" else "" for c in node.children)]
@@ -259,7 +312,7 @@ def _walk(ctx: _Context, node: Section, inherited: list[Party] | None) -> None:
         for child in children:
             _walk(ctx, child, inherited)
         return
-    groups = _paragraph_groups(ctx, node.text.split("\n"), inherited)
+    groups = _paragraph_groups(ctx, _table_groups(ctx, node.text.split("\n"), node.path), inherited)
     handed = inherited
     if node.children and groups and groups[-1].opens_list:
         handed = groups[-1].parties
@@ -280,7 +333,7 @@ def extract_assignments(
 ) -> list[Assignment]:
     """Every assignment in the body, in reading order; unknown names land in ``resolver.unknown``."""
     ctx = _Context(_Reader(directory, resolver), year, [])
-    groups = _paragraph_groups(ctx, opening, None)
+    groups = _paragraph_groups(ctx, _table_groups(ctx, opening, None), None)
     # "... yêu cầu X, Y thực hiện các nhiệm vụ sau:": the numbered tasks that follow are X's and Y's.
     handed = groups.pop().parties if sections and groups and groups[-1].opens_list else None
     for group in groups:

@@ -146,3 +146,31 @@ def test_opening_addressees_own_the_numbered_tasks_without_a_subject(directory):
     assert {("1", "so-y-te", "assigned"), ("1", "so-giao-duc-va-dao-tao", "assigned")} <= found
     assert {a.unit_id for a in d.assignments if a.section == "2"} == {"cong-an-tinh"}
     assert not [a for a in d.assignments if a.section is None]
+
+
+PLAN_TABLE = """ỦY BAN NHÂN DÂN TỈNH NAM ĐỊNH
+Số: 95/KH-UBND
+Nam Định, ngày 20 tháng 9 năm 2021
+KẾ HOẠCH
+Triển khai tiêm vắc xin cho học sinh
+II. NHIỆM VỤ VÀ PHÂN CÔNG
+| STT | Nội dung công việc | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian thực hiện |
+|---|---|---|---|---|
+| 1 | Lập danh sách học sinh đủ điều kiện tiêm | Sở Giáo dục và Đào tạo | UBND các huyện, thành phố | Trước 30/9/2021 |
+| 2 | Bảo đảm kinh phí tiêm chủng | Sở Tài chính | Sở Y tế | Tháng 10/2021 |
+TM. ỦY BAN NHÂN DÂN
+CHỦ TỊCH
+Phạm Đình Nghị
+"""
+
+
+def test_plan_table_rows_are_tasks_with_lead_cooperating_units_and_deadlines(directory):
+    # GIVEN a Kế hoạch whose tasks are a table with lead, cooperating and timing columns
+    # WHEN parsed
+    d = parse_directive(PLAN_TABLE, directory)
+    # THEN each row is a task of its lead, with its cooperating units and its deadline
+    assert _roles(d, "II.1") == {("so-giao-duc-va-dao-tao", "lead"), ("cac-huyen-thanh-pho", "cooperate")}
+    assert _roles(d, "II.2") == {("so-tai-chinh", "lead"), ("so-y-te", "cooperate")}
+    first = next(a for a in d.assignments if a.section == "II.1")
+    assert (first.task, first.deadline) == ("Lập danh sách học sinh đủ điều kiện tiêm", dt.date(2021, 9, 30))
+    assert next(a for a in d.assignments if a.section == "II.2").deadline == dt.date(2021, 10, 31)
