@@ -33,7 +33,7 @@ from faststream.specification import AsyncAPI
 from pydantic import ValidationError
 
 from vanthu.errors import DocumentError, FailureReason
-from vanthu.events import DeadLetter, DocumentFailed, Stage
+from vanthu.events import DeadLetter, DocumentFailed, ObjectRef, Stage, Submission
 from vanthu.logs import get_logger
 from vanthu.observability import STEP_SECONDS, kafka_metrics
 from vanthu.settings import Settings
@@ -93,6 +93,13 @@ def invalid_event_guard(
                 return None
 
     return InvalidEventGuard
+
+
+def failure_for(stage: Stage, document_id: str | None, source: ObjectRef | None = None,
+                submission: Submission | None = None) -> Callable[[DocumentError], DocumentFailed]:
+    """How a stage reports bad input about a document it already knows."""
+    return lambda exc: DocumentFailed(document_id=document_id, stage=stage, reason=exc.reason, message=exc.message,
+                                      source=source, submission=submission or Submission())
 
 
 class StepRunner:

@@ -18,9 +18,9 @@ from faststream import FastStream
 from faststream.kafka.annotations import KafkaMessage
 
 from services.notify.notices import build_notices
-from vanthu.delivery import make_app, subscribe, wire_stage
+from vanthu.delivery import failure_for, make_app, subscribe, wire_stage
 from vanthu.directory import UnitDirectory
-from vanthu.events import AssignmentNotice, DirectiveParsed, DocumentFailed, ObjectRef, ReviewItem
+from vanthu.events import AssignmentNotice, DirectiveParsed, ObjectRef, ReviewItem
 from vanthu.logs import get_logger
 from vanthu.settings import Settings, get_settings
 from vanthu.state import StateStore
@@ -65,8 +65,7 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
         await wiring.runner.run(
             message,
             lambda: process(event),
-            lambda exc: DocumentFailed(document_id=event.document_id, stage=STAGE, reason=exc.reason,
-                                       message=exc.message, source=event.source, submission=event.submission),
+            failure_for(STAGE, event.document_id, event.source, event.submission),
             document_id=event.document_id,
         )
 

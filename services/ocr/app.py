@@ -8,8 +8,8 @@ Contract of :func:`on_object_created`, per S3 record of the notification:
   (same bytes, same text), otherwise extracts the text and writes the artifact;
 - then publishes ``TextExtracted`` keyed by document id;
 - bad input (missing, empty, corrupt, encrypted, unsupported, too big...) publishes
-  ``DocumentFailed`` instead; storage or Kafka trouble raises, so the notification is
-  redelivered after a backoff and nothing is lost.
+  ``DocumentFailed`` instead; storage or Kafka trouble sends the notification through
+  the retry topic (vanthu.delivery), so nothing is lost.
 Objects in buckets other than the intake bucket are ignored.
 """
 

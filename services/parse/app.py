@@ -4,7 +4,7 @@ Contract of :func:`on_text_extracted`: reads the text artifact named by the even
 structures it with :func:`services.parse.parser.parse_directive` (which never raises on
 odd text: it returns nulls and warnings), and publishes ``DirectiveParsed`` keyed by
 document id. A missing artifact or a document without any text publishes
-``DocumentFailed``; storage or Kafka trouble raises, so the event is redelivered.
+``DocumentFailed``; storage or Kafka trouble sends the event through the retry topic.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from faststream import FastStream
 from faststream.kafka.annotations import KafkaMessage
 
 from services.parse.parser import parse_directive
-from vanthu.delivery import make_app, subscribe, wire_stage
+from vanthu.delivery import failure_for, make_app, subscribe, wire_stage
 from vanthu.directory import UnitDirectory
 from vanthu.errors import DocumentError, FailureReason
-from vanthu.events import DirectiveParsed, DocumentFailed, TextArtifact, TextExtracted
+from vanthu.events import DirectiveParsed, TextArtifact, TextExtracted
 from vanthu.logs import get_logger
 from vanthu.settings import Settings, get_settings
 from vanthu.state import StateStore
@@ -63,8 +63,7 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
         await wiring.runner.run(
             message,
             lambda: process(event),
-            lambda exc: DocumentFailed(document_id=event.document_id, stage=STAGE, reason=exc.reason,
-                                       message=exc.message, source=event.source, submission=event.submission),
+            failure_for(STAGE, event.document_id, event.source, event.submission),
             document_id=event.document_id,
         )
 

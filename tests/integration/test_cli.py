@@ -66,3 +66,27 @@ def test_dead_letters_are_listed_and_replayed_once(run_settings: Settings):
     replayed = [(m.key, m.value) for m in consumer]
     consumer.close()
     assert replayed == [(b"doc-1", b'{"document_id": "x"}')]
+
+
+def test_watch_unit_follows_one_units_notices_and_resumes_where_it_stopped(run_settings: Settings):
+    # GIVEN notices for two units on the assignments topic
+    from vanthu.events import AssignmentNotice, DocumentSummary
+
+    def notice(unit_id: str, index: int) -> bytes:
+        return AssignmentNotice(
+            idempotency_key=f"{'d' * 64}:{index}:{unit_id}", document_id="d" * 64, unit_id=unit_id, unit=unit_id,
+            unit_text=unit_id, role="lead", task=f"nhiệm vụ {index}", document=DocumentSummary(number="1/TB-UBND"),
+        ).model_dump_json().encode()
+
+    producer = KafkaProducer(bootstrap_servers=run_settings.kafka_bootstrap, acks="all")
+    for index, unit_id in enumerate(("so-y-te", "so-tai-chinh", "so-y-te")):
+        producer.send(run_settings.topics.assignments, notice(unit_id, index), key=unit_id.encode()).get(timeout=30)
+    # WHEN Sở Y tế's watcher runs, and runs again after one more notice for it
+    first = vanthu(run_settings, "watch", "--unit", "so-y-te", "--from-beginning", "--timeout", "12", "--json")
+    producer.send(run_settings.topics.assignments, notice("so-y-te", 3), key=b"so-y-te").get(timeout=30)
+    producer.close()
+    second = vanthu(run_settings, "watch", "--unit", "so-y-te", "--from-beginning", "--timeout", "12", "--json")
+    # THEN the first run shows its two notices only, the second only the new one
+    assert first.returncode == 0, first.stderr
+    assert [json.loads(line)["task"] for line in first.stdout.splitlines()] == ["nhiệm vụ 0", "nhiệm vụ 2"]
+    assert [json.loads(line)["task"] for line in second.stdout.splitlines()] == ["nhiệm vụ 3"]

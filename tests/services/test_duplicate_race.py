@@ -12,11 +12,10 @@ Kafka and MinIO add nothing to it.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from urllib.parse import quote_plus
 
-from faststream.kafka import KafkaBroker, TestKafkaBroker
+from faststream.kafka import TestKafkaBroker
 
+from tests.inmemory import capture, minio_event
 from examples.render import example_texts, text_pdf
 from services.ocr import app as ocr_app
 from tests.conftest import MemoryStorage
@@ -24,22 +23,8 @@ from vanthu.settings import Settings
 
 
 
-def minio_event(bucket: str, key: str) -> dict:
-    """A notification as MinIO publishes it (its key URL-escaped)."""
-    return {"EventName": "s3:ObjectCreated:Put", "Key": f"{bucket}/{key}",
-            "Records": [{"eventName": "s3:ObjectCreated:Put",
-                         "s3": {"bucket": {"name": bucket}, "object": {"key": quote_plus(key), "size": 1}}}]}
 
 
-def capture(broker: KafkaBroker, *topics: str) -> dict[str, list[dict]]:
-    seen: dict[str, list[dict]] = defaultdict(list)
-    for topic in topics:
-        def recorder(topic: str = topic):
-            async def record(body: dict) -> None:
-                seen[topic].append(body)
-            return record
-        broker.subscriber(topic, group_id=f"capture.{topic}")(recorder())
-    return seen
 
 
 class ArtifactWriteFailsOnce(MemoryStorage):

@@ -20,10 +20,10 @@ from faststream.kafka.annotations import KafkaMessage
 from services.notify.channels.errors import PermanentDeliveryError, TransientDeliveryError
 from services.notify.channels.email import MailSender
 from services.notify.channels.webhook import WebhookSender
-from vanthu.delivery import make_app, subscribe, wire_stage
+from vanthu.delivery import failure_for, make_app, subscribe, wire_stage
 from vanthu.directory import UnitDirectory
 from vanthu.errors import DocumentError, FailureReason
-from vanthu.events import AssignmentNotice, DocumentFailed
+from vanthu.events import AssignmentNotice
 from vanthu.logs import get_logger
 from vanthu.settings import Settings, get_settings
 from vanthu.state import StateStore
@@ -78,8 +78,7 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
         await wiring.runner.run(
             message,
             lambda: deliver(notice),
-            lambda exc: DocumentFailed(document_id=notice.document_id, stage=STAGE, reason=exc.reason,
-                                       message=exc.message),
+            failure_for(STAGE, notice.document_id),
             document_id=notice.document_id,
             unit_id=notice.unit_id,
         )
