@@ -124,9 +124,9 @@ _FURNITURE_START = re.compile(
     r"tin da dua|xem them|chia se|in bai viet)\s*:?$"
 )
 _BANNER = re.compile(r"\bbanner\b")
-# What starts a list item, a table row or a numbered part: "-", "+", "|", "a)", "1." (OCR: "1,"),
-# "II.", "Điều 2".
-_LIST_MARK = re.compile(r"^(?:[-+–•|]|[a-zđ]\)|\d+(?:\.\d+)*[.),;]|[IVXLC]+\.|Điều\s+\d+\.?)(?:\s|$)")
+# What starts a list item, a table row or a numbered part: "-", "+", "|", "a)", "1." (OCR: "1,",
+# or "-5," with a speck of the scan before it), "II.", "Điều 2".
+_LIST_MARK = re.compile(r"^(?:[-+–•|]|[a-zđ]\)|[-–—.,'‘’\"*•]{0,2}\d+(?:\.\d+)*[.),;]|[IVXLC]+\.|Điều\s+\d+\.?)(?:\s|$)")
 # Lines that open a block of their own (on the diacritic-folded line): never a continuation.
 _BLOCK_START = re.compile(r"^(?:noi nhan|kinh gui|can cu|theo de nghi|t/m|k/t|t/l|(?:tm|kt|tl|tuq|q)\.\s)")
 

@@ -26,6 +26,8 @@ _ARTICLE = re.compile(r"^dieu\s+(\d{1,3})\s*[.:]?\s*")
 _ARABIC = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\s*[.)]\s*(?=\S)(?!\d)")
 # OCR often reads "5." as "5," or "5;": trusted only for the next number in sequence.
 _ARABIC_OCR = re.compile(r"^(\d{1,2})\s*[,;]\s+(?=[A-ZĐÀ-Ỹ])")
+# A scan's speck read as punctuation glued to a section number ("-5, Tiêm vắc xin:").
+_OCR_SPECK = re.compile(r"^[-–—.,'‘’\"*•]{1,2}(?=\d{1,2}\s*[.,;]\s+[A-ZĐÀ-Ỹ])")
 _LETTER = re.compile(r"^([a-zđ])\s*\)\s*")
 _DASH = re.compile(r"^[-–—•]\s*")
 _PLUS = re.compile(r"^\+\s*")
@@ -72,6 +74,9 @@ def _marker(line: str, next_number: int) -> tuple[str, str, int, str] | None:
         return "arabic", label, _LEVEL["arabic"] + label.count("."), line[m.end() :]
     if (m := _ARABIC_OCR.match(line)) and int(m.group(1)) == next_number:
         return "arabic", m.group(1), _LEVEL["arabic"], line[m.end() :]
+    if (speck := _OCR_SPECK.match(line)) and (marked := _marker(line[speck.end() :], next_number)):
+        if marked[0] == "arabic" and marked[1] == str(next_number):
+            return marked
     if m := _LETTER.match(line):
         return "letter", m.group(1), _LEVEL["letter"], line[m.end() :]
     if m := _DASH.match(line):

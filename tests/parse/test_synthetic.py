@@ -174,3 +174,16 @@ def test_plan_table_rows_are_tasks_with_lead_cooperating_units_and_deadlines(dir
     first = next(a for a in d.assignments if a.section == "II.1")
     assert (first.task, first.deadline) == ("Lập danh sách học sinh đủ điều kiện tiêm", dt.date(2021, 9, 30))
     assert next(a for a in d.assignments if a.section == "II.2").deadline == dt.date(2021, 10, 31)
+
+
+def test_a_speck_before_the_next_section_number_is_not_a_dash_item(directory):
+    # GIVEN OCR text where a speck of the scan was read as "-" glued to "5,"
+    text = (
+        "4. Sở Y tế chủ trì rà soát vật tư.\n"
+        "-5, Tiêm vắc xin:\n"
+        "- Sở Y tế tổ chức tiêm vắc xin cho giáo viên.\n"
+    )
+    # WHEN it is parsed THEN section 5 exists, with its dash item
+    d = parse_directive(text, directory)
+    assert [s.path for s in d.sections] == ["4", "5"]
+    assert ("so-y-te", "5.-1") in {(a.unit_id, a.section) for a in d.assignments}
