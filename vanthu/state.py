@@ -21,8 +21,6 @@ from vanthu.events import ObjectRef, utcnow
 from vanthu.storage import Storage
 
 PREFIX = "state"
-# The order in which steps happen; `vanthu status` prints them in it.
-STEPS = ("received", "text", "parsed", "notified", "delivered", "failed")
 
 
 class StepRecord(BaseModel):
@@ -55,11 +53,15 @@ class StateStore:
     def has(self, document_id: str, step: str) -> bool:
         return self.storage.exists(self._ref(document_id, step))
 
-    def steps(self, document_id: str) -> list[StepRecord]:
-        """Every step recorded for the document, oldest first."""
-        keys = self.storage.list_keys(self.bucket, f"{PREFIX}/{document_id}/")
+    def steps(self, document_id: str, prefix: str = "") -> list[StepRecord]:
+        """The steps recorded for the document (those starting with ``prefix``), oldest first."""
+        keys = self.storage.list_keys(self.bucket, f"{PREFIX}/{document_id}/{prefix}")
         records = [self.storage.get_model(ObjectRef(bucket=self.bucket, key=key), StepRecord) for key in keys]
         return sorted((r for r in records if r is not None), key=lambda r: r.at)
+
+    def submissions(self, document_id: str) -> list[StepRecord]:
+        """The ``received`` record of every submission of the document's bytes, first first."""
+        return self.steps(document_id, "received/")
 
     def documents(self, prefix: str) -> list[str]:
         """Document ids starting with ``prefix`` (a shortened id, as people type them)."""

@@ -68,7 +68,7 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
         Deciding by the *first* receipt matters: an original retried after its duplicate
         arrived must not be taken for a duplicate of its own duplicate."""
         mine = received_step(record.ref)
-        received = [r for r in state.steps(document_id) if r.step.startswith("received/")]
+        received = state.submissions(document_id)
         if not any(r.step == mine for r in received):
             received.append(state.record(document_id, mine, key=record.ref.key, bucket=record.ref.bucket,
                                          **record.submission.model_dump(exclude_none=True)))

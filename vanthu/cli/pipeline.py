@@ -40,7 +40,7 @@ def submit(
     for path in files:
         data = path.read_bytes()
         document_id = hashlib.sha256(data).hexdigest()
-        earlier = [s for s in state.steps(document_id) if s.step.startswith("received/")]
+        earlier = state.submissions(document_id)
         if earlier and not force:
             console.print(f"[yellow]duplicate[/yellow] {path.name}: the same bytes were submitted as "
                           f"s3://{earlier[0].details.get('bucket')}/{earlier[0].details.get('key')} on "
