@@ -210,10 +210,10 @@ def _paragraph_groups(ctx: _Context, paragraphs: list[str], inherited: list[Part
                 found = None if enumerating else ctx.reader.clause(clause)
                 enumerating = enumerating or ":" in clause.rstrip().rstrip(":")
                 if found:
-                    if current is not None and not current.task_text:
-                        # "X chủ trì, phối hợp với Y; Z tăng cường ...": X's task is what follows.
-                        current.task.append(clause)
                     parties, task, directed_only = found
+                    if current is not None and not current.task_text:
+                        # "X chủ trì, phối hợp với Y; Z tăng cường ...": X's task is Z's.
+                        current.task.append(task)
                     if directed_only and inherited:
                         parties = [*inherited, *parties]
                     current = _Group(parties, [task])

@@ -129,7 +129,8 @@ def _set_date(d: Directive, header: Header) -> None:
     d.date_partial = header.date
     d.date = make_date(header.date.year, header.date.month, header.date.day)
     if d.date is None:
-        d.warnings.append("date incomplete or invalid")
+        missing = [part for part in ("day", "month", "year") if getattr(header.date, part) is None]
+        d.warnings.append(f"date left blank: no {' or '.join(missing)}" if missing else "date invalid")
 
 
 def _system(header: Header, number: ParsedNumber | None, authority: str | None) -> str | None:

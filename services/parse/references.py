@@ -5,6 +5,11 @@ A citation is a type name, an optional "số", a number, then optionally a date
 "Nghị quyết số 68/NQ-CP ngày 01/7/2021 của Chính phủ", "Chỉ thị 15/CT-TTg",
 "Văn bản số 575/UBND-VP7 ngày 09/9/2021". Citations are de-duplicated by number; a
 later mention fills in a date or issuer an earlier one lacked.
+
+An issuer printed before a list ("của UBND tỉnh tại Thông báo số 143/TB-UBND ...,
+Thông báo số 148/TB-UBND ...") is every listed citation's. A citation that names no
+issuer anywhere gets the national body its state symbol names ("15/CT-TTg": the Prime
+Minister); provincial codes ("UBND") are left alone, since the province is not printed.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import re
 from vanthu.events import Reference
 
 from services.parse.dates import parse_any_date
-from services.parse.numbers import DOC_TYPE_NAMES, canonical_doc_type, doc_type_for, number_at
+from services.parse.numbers import DOC_TYPE_NAMES, canonical_doc_type, doc_type_for, number_at, parse_number
 from services.parse.subjects import lower_form
 
 _TYPES = "|".join(re.escape(n.lower()) for n in DOC_TYPE_NAMES)
@@ -31,6 +36,21 @@ _ISSUER_STOP = {
     "trong", "thì", "đã", "là", "khi", "vì", "nên", "đến", "ban", "thực", "việc", "năm", "đảm", "bảo",
 }
 _MAX_ISSUER_WORDS = 8
+# Citations printed one after another share the issuer printed before the first.
+_LIST_GAP = re.compile(r"\s*(?:,|và|,\s*và)?\s*")
+# Issuer codes of national bodies (Decree 30/2020/NĐ-CP, Appendix III), as the last part
+# of a state symbol: "NQ-CP", "QĐ-TTg", "CV-BYT".
+_NATIONAL_ISSUERS = {
+    "CP": "Chính phủ", "TTg": "Thủ tướng Chính phủ", "QH": "Quốc hội", "UBTVQH": "Ủy ban Thường vụ Quốc hội",
+    "CTN": "Chủ tịch nước", "VPCP": "Văn phòng Chính phủ", "BYT": "Bộ Y tế", "BCA": "Bộ Công an",
+    "BQP": "Bộ Quốc phòng", "BTC": "Bộ Tài chính", "BNV": "Bộ Nội vụ", "BTP": "Bộ Tư pháp",
+    "BCT": "Bộ Công Thương", "BXD": "Bộ Xây dựng", "BGTVT": "Bộ Giao thông vận tải",
+    "BGDĐT": "Bộ Giáo dục và Đào tạo", "BLĐTBXH": "Bộ Lao động - Thương binh và Xã hội",
+    "BTTTT": "Bộ Thông tin và Truyền thông", "BKHĐT": "Bộ Kế hoạch và Đầu tư",
+    "BNNPTNT": "Bộ Nông nghiệp và Phát triển nông thôn", "BTNMT": "Bộ Tài nguyên và Môi trường",
+    "BVHTTDL": "Bộ Văn hóa, Thể thao và Du lịch", "BKHCN": "Bộ Khoa học và Công nghệ",
+    "NHNN": "Ngân hàng Nhà nước Việt Nam",
+}
 
 
 def _issuer(text: str, low: str, pos: int) -> str | None:
@@ -49,10 +69,19 @@ def _issuer(text: str, low: str, pos: int) -> str | None:
     return " ".join(words) or None
 
 
+def _national_issuer(number: str) -> str | None:
+    parsed = parse_number(number)
+    if parsed is None or parsed.system != "state":
+        return None
+    return _NATIONAL_ISSUERS.get(parsed.symbol.rsplit("-", 1)[-1])
+
+
 def find_references(text: str, exclude: str | None = None) -> list[Reference]:
     """Every cited document in ``text`` except number ``exclude`` (the directive itself)."""
     low = lower_form(text)
     found: dict[str, Reference] = {}
+    listed: dict[str, str] = {}  # number -> the issuer printed before the list it is in
+    run: tuple[int, str] | None = None  # (end, issuer) of the list being read
     for m in _CITATION.finditer(low):
         parsed = number_at(text, m.end())
         if parsed is None or parsed.seq is None or parsed.number == exclude:
@@ -66,6 +95,12 @@ def find_references(text: str, exclude: str | None = None) -> list[Reference]:
         if issuer is None and (before := _ISSUER_BEFORE.search(low, max(0, m.start() - 80), m.start())):
             issuer = text[before.start(1) : before.end(1)]
             printed_text = text[before.start() : end].strip(" ,")
+            run = (end, issuer)
+        elif issuer is None and run and _LIST_GAP.fullmatch(low, run[0], m.start()):
+            listed.setdefault(parsed.number, run[1])
+            run = (end, run[1])
+        else:
+            run = None
         printed = canonical_doc_type(text[m.start(1) : m.end(1)])
         doc_type = doc_type_for(parsed) if printed in (None, "Văn bản") else printed
         reference = Reference(
@@ -81,4 +116,6 @@ def find_references(text: str, exclude: str | None = None) -> list[Reference]:
         else:
             known.date = known.date or reference.date
             known.issuer = known.issuer or reference.issuer
+    for number, reference in found.items():
+        reference.issuer = reference.issuer or _national_issuer(number) or listed.get(number)
     return list(found.values())

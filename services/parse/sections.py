@@ -94,9 +94,16 @@ def _label(node_kind: str, label: str, parent: _Node | None, siblings: list[_Nod
     return label
 
 
-def _heading(text: str) -> str | None:
+_HEADING_CHARS = 120
+
+
+def _heading(text: str, has_items: bool) -> str | None:
+    """A first paragraph that ends in a colon, or that is no sentence (no final stop) and
+    is short or followed by items of its own ("2. Về thực hiện chính sách ... trên địa
+    bàn tỉnh" over its "-" items), is the section's heading."""
     text = text.strip()
-    if text.endswith(":") or (len(text) <= 120 and not text.endswith((".", ";", "./."))):
+    no_sentence = not text.endswith((".", ";", "./."))
+    if text.endswith(":") or (no_sentence and (len(text) <= _HEADING_CHARS or has_items)):
         return text.rstrip(":").strip() or None
     return None
 
@@ -105,7 +112,7 @@ def _to_section(node: _Node) -> Section:
     first = node.paragraphs[0] if node.paragraphs else ""
     return Section(
         path=node.path(),
-        heading=_heading(first) if node.kind not in ("dash", "plus") else None,
+        heading=_heading(first, bool(node.children)) if node.kind not in ("dash", "plus") else None,
         text="\n".join(p for p in node.paragraphs if p),
         children=[_to_section(c) for c in node.children],
     )

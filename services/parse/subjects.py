@@ -97,6 +97,12 @@ _NAME_BEFORE_VERB = re.compile(r"(?:ban|ủy ban|trung tâm|cục|chi cục|phò
 # Separators between the names of a list; "nhất là" introduces a member worth naming.
 _SEPARATOR = re.compile(r"\s*[,;]\s*(?:nhất là\s+|đặc biệt là\s+|trong đó có\s+)?|\s+(?:và|cùng|cùng với|với)\s+(?:cả\s+)?")
 _PARENTHESIS = re.compile(r"\s*\([^()]*\)")
+# A bare level or kind of body ("đơn vị", "các cấp", "địa phương liên quan") continues the
+# vague name before it: "thủ trưởng các cơ quan, đơn vị, địa phương" is one addressee.
+_BARE = re.compile(
+    rf"(?:{_QUANTIFIER})?(?:cơ quan|đơn vị|địa phương|cấp|ngành)"
+    r"(?:\s+(?:có\s+)?liên quan|\s+(?:trên địa bàn|trong|của)(?:\s+(?:tỉnh|thành phố|huyện))?)?$"
+)
 _MAX_LIST_CHARS = 400
 
 
@@ -179,9 +185,20 @@ def _merge(pieces: list[UnitName], clause: str, directory: UnitDirectory | None)
                 i += 1
                 continue
             taken = i
-        names.append(UnitName(clause[pieces[i].start : pieces[taken].end], pieces[i].start, pieces[taken].end))
+        name = UnitName(clause[pieces[i].start : pieces[taken].end], pieces[i].start, pieces[taken].end)
+        if names and _BARE.match(lower_form(name.text)) and _vague(names[-1].text, directory):
+            prev = names.pop()
+            name = UnitName(clause[prev.start : name.end], prev.start, name.end)
+        names.append(name)
         i = taken + 1
     return names or None
+
+
+def _vague(text: str, directory: UnitDirectory | None) -> bool:
+    """A name the directory does not know and that holds no proper name ("các cơ quan")."""
+    if directory is not None and directory.match(office_free(text)) is not None:
+        return False
+    return not any(word[:1].isupper() for word in text.split()[1:])
 
 
 def read_units(clause: str, start: int, directory: UnitDirectory | None, *, whole: bool = False) -> UnitList | None:

@@ -179,3 +179,63 @@ def test_plan_table_rows_are_tasks_with_lead_cooperating_units_and_deadlines(dir
     first = next(a for a in d.assignments if a.section == "II.1")
     assert (first.task, first.deadline) == ("Lập danh sách học sinh đủ điều kiện tiêm", dt.date(2021, 9, 30))
     assert next(a for a in d.assignments if a.section == "II.2").deadline == dt.date(2021, 10, 31)
+
+
+def test_vague_addressees_stay_one_name_for_review(directory):
+    # GIVEN "thủ trưởng các cơ quan, đơn vị, địa phương" and "Sở Y tế, các đơn vị liên quan"
+    text = (
+        "1. Thủ trưởng các cơ quan, đơn vị, địa phương tổ chức quán triệt văn bản này.\n"
+        "2. Sở Y tế, các đơn vị liên quan rà soát danh sách tiêm chủng.\n"
+    )
+    # WHEN parsed
+    d = parse_directive(text, directory)
+    # THEN the vague list is one unknown addressee; a bare kind after a known unit stays apart
+    assert [(a.section, a.unit_text, a.unit_id) for a in d.assignments] == [
+        ("1", "Thủ trưởng các cơ quan, đơn vị, địa phương", None),
+        ("2", "Sở Y tế", "so-y-te"),
+        ("2", "các đơn vị liên quan", None),
+    ]
+
+
+def test_a_lead_without_a_task_of_its_own_shares_the_next_clause(directory):
+    # GIVEN "X chủ trì, phối hợp với Y; Z tăng cường ..." (sample 002's section 2, reworded)
+    text = "1. Công an tỉnh chủ trì, phối hợp với Sở Y tế; UBND các huyện, thành phố tăng cường kiểm soát các chốt.\n"
+    # WHEN parsed
+    d = parse_directive(text, directory)
+    # THEN lead, partner and co-subject all carry the predicate, not Z's name
+    assert {(a.unit_id, a.role, a.task) for a in d.assignments} == {
+        ("cong-an-tinh", "lead", "tăng cường kiểm soát các chốt."),
+        ("so-y-te", "cooperate", "tăng cường kiểm soát các chốt."),
+        ("cac-huyen-thanh-pho", "assigned", "tăng cường kiểm soát các chốt."),
+    }
+
+
+def test_cited_documents_take_a_listed_or_national_issuer(directory):
+    # GIVEN citations listed after one issuer, one with a national symbol, one after a ";"
+    text = (
+        "1. Sở Y tế thực hiện theo chỉ đạo của UBND tỉnh tại Thông báo số 143/TB-UBND ngày 12/8/2021, "
+        "Thông báo số 148/TB-UBND ngày 16/8/2021 và Chỉ thị 15/CT-TTg; Công văn số 20/SYT-NV.\n"
+    )
+    # WHEN parsed
+    d = parse_directive(text, directory)
+    # THEN the list shares the issuer but TTg is the Prime Minister; after ";" nothing is shared
+    assert [(r.number, r.issuer) for r in d.references] == [
+        ("143/TB-UBND", "UBND tỉnh"),
+        ("148/TB-UBND", "UBND tỉnh"),
+        ("15/CT-TTg", "Thủ tướng Chính phủ"),
+        ("20/SYT-NV", None),
+    ]
+
+
+def test_a_long_title_over_its_items_is_the_heading(directory):
+    # GIVEN a numbered title of 170 characters, no final stop, with "-" items under it
+    title = (
+        "Về thực hiện chính sách hỗ trợ người lao động và người sử dụng lao động gặp khó khăn do đại dịch "
+        "Covid-19 theo Nghị quyết số 68/NQ-CP ngày 01/7/2021 của Chính phủ"
+    )
+    text = f"1. {title}\n- Sở Y tế rà soát đối tượng.\n2. Tổ chức thực hiện báo cáo tháng.\n"
+    # WHEN parsed
+    d = parse_directive(text, directory)
+    # THEN it is the section's heading; a sentence without items is not
+    assert d.sections[0].heading == title
+    assert d.sections[1].heading is None
