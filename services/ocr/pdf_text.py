@@ -7,6 +7,12 @@ each combining mark is first attached to the letter under (or over) it, and line
 clustered with a tolerance proportional to the font size rather than a fixed 3 pt. A
 vertical gap of more than 1.6 line pitches becomes a blank line, like the paragraph
 breaks in Tesseract's output.
+
+Ruled tables (a Kế hoạch's "Nội dung / Cơ quan chủ trì / Cơ quan phối hợp / Thời gian"
+grid) would otherwise come out with the cells of a row interleaved line by line. A page
+that draws lines is searched for tables (pdfplumber's line strategy); each table row
+becomes one line "| cell | cell | ... |", a cell's own lines joined by spaces, set off
+from the text around it by blank lines: the form the parse stage reads plan tables in.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pdfplumber
-from pdfminer.layout import LTChar, LTContainer
+from pdfminer.layout import LTChar, LTContainer, LTCurve
 from pdfplumber.utils import cluster_objects, extract_words
 
 _LINE_TOLERANCE = 0.45  # of the median font size: tone marks sit well within half an em
@@ -28,6 +34,7 @@ _MIN_LINE_TOLERANCE = 3.0  # pt, pdfplumber's default
 _PARAGRAPH_GAP = 1.6  # line pitches
 _CID = re.compile(r"\(cid:\d+\)")
 _MIN_LATIN_WORDS = 0.9
+_MIN_TABLE_STROKES = 4  # a grid of one cell has four sides; fewer strokes make no table
 
 _VIETNAMESE_LETTERS = frozenset(
     unicodedata.normalize("NFC", base + mark)
@@ -118,22 +125,71 @@ def _chars(page: pdfplumber.page.Page) -> list[dict[str, Any]]:
     return list(_glyphs(layout, layout.height))
 
 
+def _strokes(objects: Any) -> int:
+    """Drawn lines and rectangles on the page (LTLine and LTRect are LTCurves)."""
+    count = 0
+    for obj in objects:
+        if isinstance(obj, LTCurve):
+            count += 1
+        elif isinstance(obj, LTContainer) and not isinstance(obj, LTChar):
+            count += _strokes(obj)
+    return count
+
+
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom
+
+
+def _inside(char: dict[str, Any], box: Box) -> bool:
+    x, y = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
+def _lines(chars: list[dict[str, Any]], tolerance: float) -> list[tuple[float, str]]:
+    """(top, text) of each line of ``chars``, top to bottom."""
+    if not chars:
+        return []
+    words = extract_words(chars, y_tolerance=tolerance)
+    lines = [sorted(line, key=lambda w: w["x0"]) for line in cluster_objects(words, "top", tolerance)]
+    return sorted((min(w["top"] for w in line), " ".join(w["text"] for w in line)) for line in lines)
+
+
+def _table_rows(page: pdfplumber.page.Page, chars: list[dict[str, Any]], tolerance: float) -> list[tuple[Box, list[str]]]:
+    """(bounding box, "| cell | ... |" rows) of each ruled table on ``page``."""
+    if _strokes(page.layout) < _MIN_TABLE_STROKES:
+        return []  # find_tables would make pdfplumber resolve every object of a plain text page
+    tables = []
+    for table in page.find_tables():
+        rows = []
+        for row in table.rows:
+            cells = [" ".join(t for _, t in _lines([c for c in chars if _inside(c, cell)], tolerance)) if cell else ""
+                     for cell in row.cells]
+            if any(cells):
+                rows.append("| " + " | ".join(cells) + " |")
+        if rows:
+            tables.append((table.bbox, rows))
+    return tables
+
+
 def _page_text(page: pdfplumber.page.Page) -> str:
     chars = _attach_marks(_chars(page))
     if not chars:
         return ""
     size = statistics.median(c["size"] for c in chars)
     tolerance = max(_MIN_LINE_TOLERANCE, _LINE_TOLERANCE * size)
-    words = extract_words(chars, y_tolerance=tolerance)
-    lines = [sorted(line, key=lambda w: w["x0"]) for line in cluster_objects(words, "top", tolerance)]
-    lines.sort(key=lambda line: min(w["top"] for w in line))
-    tops = [min(w["top"] for w in line) for line in lines]
+    tables = _table_rows(page, chars, tolerance)
+    free = [c for c in chars if not any(_inside(c, box) for box, _ in tables)]
+    lines = _lines(free, tolerance)
+    tops = [top for top, _ in lines]
     pitch = statistics.median(b - a for a, b in zip(tops, tops[1:], strict=False)) if len(tops) > 1 else 0.0
+    # (top, lines, is a table): tables are blocks of their own, between blank lines.
+    blocks = sorted([(top, [text], False) for top, text in lines] + [(box[1], rows, True) for box, rows in tables])
     out: list[str] = []
-    for i, line in enumerate(lines):
-        if i and pitch and tops[i] - tops[i - 1] > _PARAGRAPH_GAP * pitch:
+    previous: tuple[float, bool] | None = None
+    for top, texts, is_table in blocks:
+        if previous is not None and (is_table or previous[1] or (pitch and top - previous[0] > _PARAGRAPH_GAP * pitch)):
             out.append("")
-        out.append(" ".join(w["text"] for w in line))
+        out.extend(texts)
+        previous = (top, is_table)
     return unicodedata.normalize("NFC", "\n".join(out))
 
 
