@@ -128,7 +128,9 @@ _BANNER = re.compile(r"\bbanner\b")
 # or "-5," with a speck of the scan before it), "II.", "Điều 2".
 _LIST_MARK = re.compile(r"^(?:[-+–•|]|[a-zđ]\)|[-–—.,'‘’\"*•]{0,2}\d+(?:\.\d+)*[.),;]|[IVXLC]+\.|Điều\s+\d+\.?)(?:\s|$)")
 # Lines that open a block of their own (on the diacritic-folded line): never a continuation.
-_BLOCK_START = re.compile(r"^(?:noi nhan|kinh gui|can cu|theo de nghi|t/m|k/t|t/l|(?:tm|kt|tl|tuq|q)\.\s)")
+_BLOCK_START = re.compile(
+    r"^(?:noi nhan|kinh gui|can cu|theo de nghi|(?:xin )?tran trong|t/m|k/t|t/l|(?:tm|kt|tl|tuq|q)\.\s)"
+)
 
 
 def _strip_marks(line: str) -> str:

@@ -9,7 +9,8 @@ Clause patterns (each clause is a sentence or a ";"-separated part of one):
 * trigger: "Giao X ...", "Đề nghị X ...", "Yêu cầu X ...", also after the issuer
   ("Ban Thường vụ Tỉnh ủy yêu cầu X ...") -> X as above.
 * "Chỉ đạo Y ..." with no subject -> Y assigned when the directory knows it (an object
-  the directory does not know is not a subject, so it is not kept).
+  the directory does not know is not a subject, so it is not kept); "Chỉ đạo Y chủ trì,
+  phối hợp với Z ..." -> Y lead, Z cooperate.
 * a heading that ends in a unit list and a colon ("6. Các huyện, thành phố:",
   "3. Sở Y tế chủ trì, phối hợp với các ngành liên quan:", "Giao X chỉ đạo Y:") hands
   its units and roles to every item below it that names no subject of its own.
@@ -126,9 +127,12 @@ class _Reader:
             if units := self.units(clause, m.end()):
                 return self._predicate(clause, low, units)
         if m := _DIRECT.match(low):
+            # "Chỉ đạo Sở Y tế chủ trì, phối hợp với các sở ...": the directed units' own roles.
             units = self.units(clause, m.end())
-            known = [Party(n.text, "assigned") for n in units.names if self.resolver.known(n.text)] if units else []
-            return (known, clause, True) if known else None
+            found = self._predicate(clause, low, units) if units else None
+            directed = {n.text for n in units.names} if units else set()
+            parties = [p for p in found[0] if p.text not in directed or self.resolver.known(p.text)] if found else []
+            return (parties, clause, True) if any(p.text in directed for p in parties) else None
         if m := _COOPERATE_ALONE.match(low):
             units = self.units(clause, m.end())
             return ([Party(n.text, "cooperate") for n in units.names], clause, True) if units else None

@@ -31,6 +31,8 @@ _OCR_SPECK = re.compile(r"^[-–—.,'‘’\"*•]{1,2}(?=\d{1,2}\s*[.,;]\s+[A-
 _LETTER = re.compile(r"^([a-zđ])\s*\)\s*")
 _DASH = re.compile(r"^[-–—•]\s*")
 _PLUS = re.compile(r"^\+\s*")
+# The letter's courtesy close ("Trân trọng./.", "Xin trân trọng cảm ơn!") ends the body.
+_COURTESY = re.compile(r"^(?:xin\s+)?tran trong(?:\s+cam on)?\s*[./!]*$")
 _SELF_REFERENCE = re.compile(
     r"\b(?:van ban|" + "|".join(re.escape(fold(n)) for n in DOC_TYPE_NAMES) + r")\s+nay\b"
 )
@@ -138,7 +140,7 @@ def split_body(lines: list[str], doc_type: str | None = None) -> Body:
         top_numbers = [int(r.label) for r in roots if r.kind == "arabic" and r.label.isdigit()]
         marked = _marker(line, (top_numbers[-1] + 1) if top_numbers else 1)
         if marked is None:
-            if closing or (roots and _speaks_of_itself(line, doc_type)):
+            if closing or (roots and (_speaks_of_itself(line, doc_type) or _COURTESY.match(fold(line)))):
                 closing.append(line)
                 continue
             # Dash and plus items are one paragraph; what follows belongs to the section.

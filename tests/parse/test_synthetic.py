@@ -239,3 +239,42 @@ def test_a_long_title_over_its_items_is_the_heading(directory):
     # THEN it is the section's heading; a sentence without items is not
     assert d.sections[0].heading == title
     assert d.sections[1].heading is None
+
+
+MINISTRY_LETTER = """BỘ Y TẾ
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 7316/BYT-DP
+V/v tăng cường tiêm vắc xin phòng COVID-19
+Hà Nội, ngày 06 tháng 9 năm 2021
+HỎA TỐC
+Kính gửi: Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương.
+Bộ Y tế đề nghị Ủy ban nhân dân các tỉnh, thành phố chỉ đạo thực hiện một số nội dung sau:
+1. Chỉ đạo Sở Y tế chủ trì, phối hợp với các sở, ngành liên quan tổ chức tiêm vắc xin, hoàn thành trước ngày 30/9/2021.
+2. Sở Y tế báo cáo kết quả tiêm chủng định kỳ hằng tuần về Bộ Y tế.
+Trân trọng./.
+Nơi nhận:
+- Như trên;
+- Lưu: VT, DP.
+KT. BỘ TRƯỞNG
+THỨ TRƯỞNG
+Nguyễn Trường Sơn
+"""
+
+
+def test_a_ministry_letter_directs_a_lead_unit_and_closes_politely(directory):
+    # GIVEN a ministry's công văn: "Chỉ đạo Sở Y tế chủ trì, phối hợp với ..." and "Trân trọng./."
+    # WHEN parsed
+    d = parse_directive(MINISTRY_LETTER, directory)
+    # THEN the directed unit leads, its partners cooperate, and the courtesy close is no task text
+    assert (d.issuer, d.number, d.doc_type, d.urgency, d.date) == (
+        "Bộ Y tế", "7316/BYT-DP", "Công văn", "Hỏa tốc", dt.date(2021, 9, 6)
+    )
+    assert _roles(d, "1") >= {("so-y-te", "lead"), ("cac-so-ban-nganh", "cooperate")}
+    assert all(a.deadline == dt.date(2021, 9, 30) for a in d.assignments if a.section == "1")
+    weekly = [a for a in d.assignments if a.section == "2"]
+    assert [(a.unit_id, a.recurrence) for a in weekly] == [("so-y-te", "định kỳ hằng tuần")]
+    assert d.sections[-1].text.endswith("về Bộ Y tế.")
+    assert (d.signer.authority, d.signer.on_behalf_of, d.signer.title, d.signer.name) == (
+        "KT.", "BỘ TRƯỞNG", "THỨ TRƯỞNG", "Nguyễn Trường Sơn"
+    )

@@ -47,8 +47,10 @@ def print_directive(name: str, d: Directive) -> None:
     rows = [
         ("issuer", d.issuer), ("system", d.system), ("type", d.doc_type), ("number", d.number),
         ("place, date", ", ".join(x for x in (d.place, _date(d)) if x)),
+        ("urgency", d.urgency), ("secrecy", d.secrecy),
         ("subject", d.subject), ("signer", _signer(d)),
         ("recipients", "; ".join(d.recipients)), ("references", len(d.references) or None),
+        ("sections", len(d.sections) or None),
     ]
     for label, value in rows:
         if value:
@@ -59,7 +61,8 @@ def print_directive(name: str, d: Directive) -> None:
 
 def print_assignments(d: Directive, notices: list[AssignmentNotice]) -> None:
     """The directive's assignments as a clerk reads them: one row per printed unit, with
-    how many units a collective name reaches, then who receives how many notices."""
+    how many units a collective name reaches, then who receives how many notices (when
+    ``notices`` were built)."""
     table = Table("§", "unit as printed", "role", "deadline", "task", box=None, pad_edge=False, expand=True)
     reach: dict[tuple[str, str | None], set[str]] = {}
     for n in notices:  # the key "document:assignment index:unit" ties a notice to its assignment
@@ -72,6 +75,8 @@ def print_assignments(d: Directive, notices: list[AssignmentNotice]) -> None:
         task = a.task if len(a.task) <= 140 else a.task[:137] + "…"
         table.add_row(a.section or "-", who, ROLE_LABEL[a.role], a.deadline_text or "", task)
     console.print(table)
+    if not notices:
+        return
     units = {n.unit_id for n in notices if n.unit_id}
     review = sum(1 for n in notices if not n.unit_id)
     console.print(f"[bold]{len(notices)} notices[/bold] for {len(units)} units"

@@ -91,6 +91,7 @@ def parse(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)], as
         print(directive.model_dump_json(indent=2))
     else:
         print_directive(file.name, directive)
+        print_assignments(directive, [])
 
 
 @app.command()
