@@ -139,8 +139,9 @@ def _strip_marks(line: str) -> str:
 
 
 def _continues(prev: str, line: str) -> bool:
-    """A line broken inside a sentence: the next part starts in lower case."""
-    if not prev or _LIST_MARK.match(line):
+    """A line broken inside a sentence: the next part starts in lower case. Not after an
+    upper-case line: that is a title ("KẾ HOẠCH") over its lower-case trích yếu."""
+    if not prev or prev.isupper() or _LIST_MARK.match(line):
         return False
     first = line[0]
     return first.islower() or (first == "(" and len(line) > 1 and line[1].islower())

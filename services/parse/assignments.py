@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from vanthu.directory import UnitDirectory
 from vanthu.events import Assignment, Role, Section
@@ -99,6 +100,15 @@ class Resolver:
         return match.unit.name, match.unit.id
 
 
+class _Clause(NamedTuple):
+    """What one clause assigns: its units and their task (the rest of the clause)."""
+
+    parties: list[Party]
+    task: str
+    joins: bool = False  # the units join those of an enclosing heading ("Phối hợp với Y ...")
+    heading_leads: bool = False  # ... and the heading's units lead ("Chủ trì, phối hợp với Y ...")
+
+
 class _Reader:
     def __init__(self, directory: UnitDirectory | None, resolver: Resolver) -> None:
         self.directory = directory
@@ -107,10 +117,8 @@ class _Reader:
     def units(self, clause: str, start: int, *, whole: bool = False) -> UnitList | None:
         return read_units(clause, start, self.directory, whole=whole)
 
-    def clause(self, clause: str) -> tuple[list[Party], str, bool] | None:
-        """The units a clause assigns, the rest of the clause (their task), and whether the
-        units only join those of an enclosing heading ("Chỉ đạo Sở Y tế ...", "Phối hợp
-        với Sở Y tế ..."), or None."""
+    def clause(self, clause: str) -> _Clause | None:
+        """What ``clause`` assigns, or None when it names no unit of its own."""
         low = lower_form(clause)
         if units := self.units(clause, 0):
             trigger = _TRIGGER.match(low, _skip(clause, units.end))
@@ -132,13 +140,18 @@ class _Reader:
             found = self._predicate(clause, low, units) if units else None
             directed = {n.text for n in units.names} if units else set()
             parties = [p for p in found[0] if p.text not in directed or self.resolver.known(p.text)] if found else []
-            return (parties, clause, True) if any(p.text in directed for p in parties) else None
-        if m := _COOPERATE_ALONE.match(low):
+            return _Clause(parties, clause, joins=True) if any(p.text in directed for p in parties) else None
+        lead = _LEAD.match(low)
+        if m := _COOPERATE_ALONE.match(low, lead.end() if lead else 0):
             units = self.units(clause, m.end())
-            return ([Party(n.text, "cooperate") for n in units.names], clause, True) if units else None
+            partners = [Party(n.text, "cooperate") for n in units.names] if units else []
+            task = clause[units.end :].strip(" ,") if units and lead else clause
+            return _Clause(partners, task, joins=True, heading_leads=bool(lead)) if units else None
+        if lead:  # "Chủ trì tổ chức ...": the heading's units lead
+            return _Clause([], clause[lead.end() :].strip(" ,"), joins=True, heading_leads=True)
         return None
 
-    def _predicate(self, clause: str, low: str, units: UnitList) -> tuple[list[Party], str, bool] | None:
+    def _predicate(self, clause: str, low: str, units: UnitList) -> _Clause | None:
         pos = _skip(clause, units.end)
         if _PAST.match(low, pos) or _NEGATED.match(low, pos) or any(_WHICHEVER.search(n.text) for n in units.names):
             return None  # a report, a shortcoming, or a condition ("đơn vị nào ... thì ...")
@@ -156,7 +169,7 @@ class _Reader:
             if directed:
                 extra = [Party(n.text, "assigned") for n in directed.names if self.resolver.known(n.text)]
         parties = [Party(n.text, role) for n in units.names] + extra
-        return parties, clause[pos:].strip(" ,"), False
+        return _Clause(parties, clause[pos:].strip(" ,"))
 
 
 def _skip(text: str, pos: int) -> int:
@@ -214,12 +227,13 @@ def _paragraph_groups(ctx: _Context, paragraphs: list[str], inherited: list[Part
                 found = None if enumerating else ctx.reader.clause(clause)
                 enumerating = enumerating or ":" in clause.rstrip().rstrip(":")
                 if found:
-                    parties, task, directed_only = found
+                    parties, task = found.parties, found.task
                     if current is not None and not current.task_text:
                         # "X chủ trì, phối hợp với Y; Z tăng cường ...": X's task is Z's.
                         current.task.append(task)
-                    if directed_only and inherited:
-                        parties = [*inherited, *parties]
+                    if found.joins and inherited:
+                        heading = [Party(p.text, "lead") for p in inherited] if found.heading_leads else inherited
+                        parties = [*heading, *parties]
                     current = _Group(parties, [task])
                     groups.append(current)
                 elif current is not None:

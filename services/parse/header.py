@@ -85,6 +85,11 @@ def _classify(h: Header, line: str, f: str, previous: str) -> str | None:
     if previous == "recipients" and _ITEM.match(line):
         h.recipients.extend(_recipient_items(line))
         return "recipients"
+    if previous == "title" and not h.title and _trich_yeu(line, f):
+        # The line under the type name is its trích yếu, even when it opens like a body
+        # ("KẾ HOẠCH / thực hiện Chỉ thị số 05-CT/TW ...").
+        h.title = line
+        return "title"
     if len(line) > _LONG_LINE or _BODY_START.match(f):
         return None
     if f in _MOTTO:
@@ -125,6 +130,12 @@ def _classify(h: Header, line: str, f: str, previous: str) -> str | None:
         h.issuer_lines.append(line)
         return "issuer"
     return None
+
+
+def _trich_yeu(line: str, folded: str) -> bool:
+    """Whether ``line`` can be a title's summary: short, no item, no numbered part, no "V/v"."""
+    numbered = _BODY_START.match(folded) and not folded.startswith("thuc hien")
+    return len(line) <= _LONG_LINE and not (numbered or _SUBJECT.match(folded) or _ITEM.match(line))
 
 
 def display_case(name: str) -> str:

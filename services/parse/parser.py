@@ -100,7 +100,7 @@ def _parse(text: str, directory: UnitDirectory) -> Directive:
     if d.system is None and d.issuer:
         d.system = "party" if _PARTY_MARK.search(fold(d.issuer)) else "state"
 
-    body_text = "\n".join([header.subject or "", *lines[header.end : tail_at]])
+    body_text = "\n".join([header.title or "", header.subject or "", *lines[header.end : tail_at]])
     d.references = find_references(body_text, exclude=d.number)
     d.sections = body.sections
 

@@ -25,7 +25,9 @@ from services.parse.subjects import lower_form
 _TYPES = "|".join(re.escape(n.lower()) for n in DOC_TYPE_NAMES)
 _DATE = r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}"
 # A few words may name the document between type and "số" ("Quy chế làm việc số 01-QC/TU").
-_CITATION = re.compile(rf"(?<![\w])({_TYPES})(?:(?:\s+[^\s\d,.;:]+){{0,5}}?\s+số\s*:?\s*|\s+)")
+_CITATION = re.compile(
+    rf"(?<![\w])({_TYPES})(?:(?:\s+(?!(?:{_TYPES})(?![\w]))[^\s\d,.;:]+){{0,5}}?\s+số\s*:?\s*|\s+)"
+)
 # "theo chỉ đạo của UBND tỉnh tại Thông báo số ...": the issuer printed before the type.
 _ISSUER_BEFORE = re.compile(r"của\s+([^,.;:()]{2,60}?)\s+tại\s+$")
 _AFTER_NUMBER = re.compile(rf"\s*,?\s*(?:ngày\s+({_DATE}))?")
@@ -58,7 +60,8 @@ def _issuer(text: str, low: str, pos: int) -> str | None:
     if not m:
         return None
     words: list[str] = []
-    for word in re.finditer(r"[^\s,.;:()]+", text[m.end() :]):
+    line_end = text.find("\n", m.end())
+    for word in re.finditer(r"[^\s,.;:()]+", text[m.end() : line_end if line_end != -1 else len(text)]):
         if word.start() > 0 and text[m.end() + word.start() - 1] in ",.;:(" or len(words) >= _MAX_ISSUER_WORDS:
             break
         if word.group(0).lower() in _ISSUER_STOP:

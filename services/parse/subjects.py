@@ -222,4 +222,27 @@ def read_units(clause: str, start: int, directory: UnitDirectory | None, *, whol
     names = _merge(_pieces(stripped, start), clause, directory)
     if not names:
         return None
+    if not whole and (cut := _known_prefix(names[-1], directory)) is not None:
+        names[-1], end = cut, cut.end
     return UnitList([UnitName(n.text.strip(), n.start, n.end) for n in names], end)
+
+
+# Lower-case words that carry a name on ("Ủy ban nhân dân tỉnh Đồng Nai"): no cut before them.
+_NAME_GOES_ON = {"tỉnh", "huyện", "thành", "thị", "xã", "phường", "quận", "thôn", "và", "của", "các", "tại", "trực", "cấp"}
+
+
+def _known_prefix(name: UnitName, directory: UnitDirectory | None) -> UnitName | None:
+    """The longest start of an unknown ``name`` that is exactly a directory name and is
+    followed by a lower-case word: the predicate began with a verb the list above lacks
+    ("Ủy ban Kiểm tra Tỉnh ủy đưa nội dung ...")."""
+    if directory is None or directory.match(office_free(name.text)) is not None:
+        return None
+    words = list(re.finditer(r"\S+", name.text))
+    for k in range(len(words) - 1, 0, -1):
+        prefix = name.text[: words[k - 1].end()]
+        if not words[k].group(0)[:1].islower() or lower_form(words[k].group(0)) in _NAME_GOES_ON:
+            continue
+        match = directory.match(office_free(prefix))
+        if match is not None and match.score == 100.0:
+            return UnitName(prefix, name.start, name.start + len(prefix))
+    return None

@@ -278,3 +278,41 @@ def test_a_ministry_letter_directs_a_lead_unit_and_closes_politely(directory):
     assert (d.signer.authority, d.signer.on_behalf_of, d.signer.title, d.signer.name) == (
         "KT.", "BỘ TRƯỞNG", "THỨ TRƯỞNG", "Nguyễn Trường Sơn"
     )
+
+
+PARTY_PLAN = """TỈNH ỦY NAM ĐỊNH
+Số 45-KH/TU
+ĐẢNG CỘNG SẢN VIỆT NAM
+Nam Định, ngày 20 tháng 10 năm 2021
+KẾ HOẠCH
+thực hiện Chỉ thị số 05-CT/TW ngày 15/5/2016 của Bộ Chính trị
+I. MỤC ĐÍCH, YÊU CẦU
+1. Tạo sự chuyển biến mạnh mẽ về nhận thức.
+II. TỔ CHỨC THỰC HIỆN
+1. Ban Tuyên giáo Tỉnh ủy
+- Chủ trì, phối hợp với Văn phòng Tỉnh ủy hướng dẫn, theo dõi việc thực hiện Kế hoạch này.
+- Tham mưu sơ kết; báo cáo kết quả trước ngày 15/12 hằng năm.
+2. Ủy ban Kiểm tra Tỉnh ủy đưa nội dung thực hiện Chỉ thị vào chương trình kiểm tra hằng năm.
+T/M BAN THƯỜNG VỤ
+PHÓ BÍ THƯ THƯỜNG TRỰC
+Lê Quốc Chính
+"""
+
+
+def test_a_party_plan_with_unit_headed_items(directory):
+    # GIVEN a Party Kế hoạch: lower-case trích yếu, a unit heading over "Chủ trì, phối hợp
+    # với ..." items, and a predicate verb no list names ("đưa")
+    # WHEN parsed
+    d = parse_directive(PARTY_PLAN, directory)
+    # THEN the trích yếu is the subject and cites nothing of the body's next line
+    assert d.subject == "thực hiện Chỉ thị số 05-CT/TW ngày 15/5/2016 của Bộ Chính trị"
+    assert [(r.doc_type, r.number, r.issuer) for r in d.references] == [("Chỉ thị", "05-CT/TW", "Bộ Chính trị")]
+    # AND the heading's unit leads the item that says "Chủ trì", with its partner
+    assert _roles(d, "II.1.-1") == {("ban-tuyen-giao-tinh-uy", "lead"), ("van-phong-tinh-uy", "cooperate")}
+    lead = next(a for a in d.assignments if a.section == "II.1.-1")
+    assert lead.task == "hướng dẫn, theo dõi việc thực hiện Kế hoạch này."
+    yearly = next(a for a in d.assignments if a.section == "II.1.-2")
+    assert (yearly.deadline, yearly.recurrence) == (dt.date(2021, 12, 15), "hằng năm")
+    # AND a known unit followed by an unlisted verb is still that unit
+    assert _roles(d, "II.2") == {("uy-ban-kiem-tra-tinh-uy", "assigned")}
+    assert not [w for w in d.warnings if w.startswith("unit not in directory")]
