@@ -129,7 +129,8 @@ _BANNER = re.compile(r"\bbanner\b")
 _LIST_MARK = re.compile(r"^(?:[-+–•|]|[a-zđ]\)|[-–—.,'‘’\"*•]{0,2}\d+(?:\.\d+)*[.),;]|[IVXLC]+\.|Điều\s+\d+\.?)(?:\s|$)")
 # Lines that open a block of their own (on the diacritic-folded line): never a continuation.
 _BLOCK_START = re.compile(
-    r"^(?:noi nhan|kinh gui|can cu|theo de nghi|(?:xin )?tran trong|t/m|k/t|t/l|(?:tm|kt|tl|tuq|q)\.\s)"
+    r"^(?:noi nhan|kinh gui|can cu|theo de nghi|(?:xin )?tran trong|t/m|k/t|t/l|(?:tm|kt|tl|tuq|q)\.\s"
+    r"|(?:\w+\s+){1,6}dien\s*:$)"  # a Công điện's "THỦ TƯỚNG CHÍNH PHỦ điện:"
 )
 
 

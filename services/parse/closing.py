@@ -35,10 +35,27 @@ def is_authority(line: str) -> bool:
     return bool(_AUTHORITY.match(fold(line[:8]))) and is_upper(line)
 
 
+_SIGNATURE_SPAN = 4  # lines: title, "(đã ký)", name
+_TITLE_WORDS = 6
+
+
 def closing_start(lines: list[str], start: int) -> int:
-    """Index of the first closing line at or after ``start`` (``len(lines)`` when none)."""
+    """Index of the first closing line at or after ``start`` (``len(lines)`` when none).
+
+    Besides "Nơi nhận" and authority lines, a head who signs in their own name ("THỦ
+    TƯỚNG" / "Phạm Minh Chính", no T/M or KT.) opens the closing: a short upper-case
+    title among the last lines, with a personal name after it.
+    """
     for i in range(start, len(lines)):
         if _DISTRIBUTION.match(fold(lines[i][:12])) or is_authority(lines[i]):
+            return i
+        rest = lines[i + 1 :]
+        if (
+            len(rest) < _SIGNATURE_SPAN
+            and is_upper(lines[i])
+            and len(lines[i].split()) <= _TITLE_WORDS
+            and any(_is_name(line) for line in rest)
+        ):
             return i
     return len(lines)
 

@@ -10,6 +10,7 @@ numbered item, a long paragraph, or a legal basis ("Căn cứ ...").
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from vanthu.events import PartialDate
@@ -25,7 +26,8 @@ _PLACE_DATE = re.compile(r"^([^,\d]{2,40}),\s*ngay\b")
 _URGENCY = {"khan": "Khẩn", "thuong khan": "Thượng khẩn", "hoa toc": "Hỏa tốc", "hoa toc hen gio": "Hỏa tốc hẹn giờ"}
 _SECRECY = {"mat": "Mật", "toi mat": "Tối mật", "tuyet mat": "Tuyệt mật"}
 _SUBJECT = re.compile(r"^(?:v/v|v\.v|ve viec|ve)\s")
-_RECIPIENTS = re.compile(r"^[-\s]*kinh gui\s*:?\s*")
+# "Kính gửi:", and a Công điện's "THỦ TƯỚNG CHÍNH PHỦ điện:" over its addressees.
+_RECIPIENTS = re.compile(r"^[-\s]*(?:kinh gui\s*:?|(?:\w+\s+){1,6}dien\s*:)\s*")
 _BODY_START = re.compile(r"^(?:can cu|xet de nghi|theo de nghi|thuc hien|\d{1,2}\s*[.)]\s|[ivx]+\.\s|dieu\s+\d)")
 _ITEM = re.compile(r"^[-–•+]\s*")
 _HEADER_SPAN = 40
@@ -147,6 +149,7 @@ def display_case(name: str) -> str:
     """
     words = name.split()
     folded = [fold(w) for w in words]
+    lowered = [unicodedata.normalize("NFC", w.lower()) for w in words]
     ministry_like = bool(folded) and folded[0] in ("so", "bo")  # "Sở Giáo dục và Đào tạo"
     out: list[str] = []
     proper = False
@@ -156,22 +159,30 @@ def display_case(name: str) -> str:
             continue
         nxt = folded[idx + 1] if idx + 1 < len(words) else ""
         prev = folded[idx - 1] if idx else ""
-        committee = nxt == "uy" and folded[idx] in _PLACE_WORDS
+        committee = nxt == "uy" and lowered[idx] in _PLACE_WORDS
         after_head = prev in _HEAD_BEFORE_NAME and not (prev == "ban" and idx >= 2 and folded[idx - 2] == "uy")
         capital = idx == 0 or proper or committee or after_head or (ministry_like and prev == "va")
         low = word.lower()
-        out.append(low[:1].upper() + low[1:] if capital else low)
+        national = (folded[idx], nxt) in _NATIONAL_NAMES or (prev, folded[idx]) in _NATIONAL_NAMES_BOTH
+        out.append(low[:1].upper() + low[1:] if capital or national else low)
         two_word_place = (folded[idx], nxt) in _TWO_WORD_PLACES
-        if (folded[idx] in _PLACE_WORDS and not two_word_place and nxt not in ("uy", "doan", "")) or (
-            folded[idx] == "uy" and prev in _PLACE_WORDS
+        if (lowered[idx] in _PLACE_WORDS and not two_word_place and nxt not in ("uy", "doan", "")) or (
+            folded[idx] == "uy" and idx and lowered[idx - 1] in _PLACE_WORDS
         ):
             proper = True
     return " ".join(out)
 
 
+# Names spelt with a capital wherever they stand ("Thủ tướng Chính phủ", "Ban Chấp hành
+# Trung ương", "Mặt trận Tổ quốc Việt Nam"): first word, or both words.
+_NATIONAL_NAMES = {
+    ("chinh", "phu"), ("trung", "uong"), ("quoc", "hoi"), ("mat", "tran"), ("to", "quoc"), ("viet", "nam"), ("quan", "su"),
+}
+_NATIONAL_NAMES_BOTH = {("viet", "nam")}
 _KEEP_UPPER = {"ubnd", "hdnd", "mttq", "bcd", "bch", "btv", "dbqh", "tw", "bcsd"}
 _HEAD_BEFORE_NAME = {"so", "bo", "ban", "cuc", "hoi", "vien", "dai", "bao"}
-_PLACE_WORDS = {"tinh", "huyen", "quan", "xa", "phuong", "pho", "tran", "thanh", "thi"}
+# Lower case with diacritics: folded, "trận" (Mặt trận) would be "trấn" (thị trấn).
+_PLACE_WORDS = {"tỉnh", "huyện", "quận", "xã", "phường", "phố", "trấn", "thành", "thị"}
 _TWO_WORD_PLACES = {("thanh", "pho"), ("thi", "xa"), ("thi", "tran")}
 
 

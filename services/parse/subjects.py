@@ -92,8 +92,13 @@ _VERBS = [
 _VERB = re.compile(
     rf"(?<![\w])(?:{_alternation(_VERBS)}|tổ chức(?!\s*(?:đảng|cơ sở|chính trị|hội|đoàn|xã hội|,)))(?![\w])"
 )
-# A verb right after one of these words is part of a name ("ban chỉ đạo", "ủy ban kiểm tra").
-_NAME_BEFORE_VERB = re.compile(r"(?:ban|ủy ban|trung tâm|cục|chi cục|phòng|sở|tổ|ban cán sự đảng|đội)\s$")
+# A verb right after one of these words is part of a name ("Ban Chỉ đạo", "các ban chỉ đạo",
+# "Ủy ban Kiểm tra") when the word opens the name: capitalised, or after a quantifier, a
+# separator or the list's start -- not "Bộ Quốc phòng hướng dẫn ...".
+_NAME_BEFORE_VERB = re.compile(
+    r"(?:^|(?<=[,;(])\s*|(?<=\s)(?=[A-ZĐÀ-Ỹ])|(?<=[Cc]ác\s)|(?<=[Nn]hững\s)|(?<=\svà\s))"
+    r"(?i:ban|ủy ban|uỷ ban|trung tâm|cục|chi cục|phòng|sở|tổ|ban cán sự đảng|đội)\s$"
+)
 # Separators between the names of a list; "nhất là" introduces a member worth naming.
 _SEPARATOR = re.compile(r"\s*[,;]\s*(?:nhất là\s+|đặc biệt là\s+|trong đó có\s+)?|\s+(?:và|cùng|cùng với|với)\s+(?:cả\s+)?")
 _PARENTHESIS = re.compile(r"\s*\([^()]*\)")
@@ -147,7 +152,7 @@ def predicate_start(clause: str, start: int = 0) -> int | None:
             return colon
         if m.start() == start or not clause[m.start()].islower():
             continue
-        if _NAME_BEFORE_VERB.search(low, max(0, m.start() - 20), m.start()):
+        if _NAME_BEFORE_VERB.search(clause[start : m.start()]):
             continue
         return m.start()
     return colon if colon != -1 else None

@@ -316,3 +316,35 @@ def test_a_party_plan_with_unit_headed_items(directory):
     # AND a known unit followed by an unlisted verb is still that unit
     assert _roles(d, "II.2") == {("uy-ban-kiem-tra-tinh-uy", "assigned")}
     assert not [w for w in d.warnings if w.startswith("unit not in directory")]
+
+
+PRIME_MINISTER_DISPATCH = """THỦ TƯỚNG CHÍNH PHỦ
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 1099/CĐ-TTg
+Hà Nội, ngày 03 tháng 8 năm 2021
+CÔNG ĐIỆN
+Về việc tăng cường phòng, chống dịch COVID-19
+THỦ TƯỚNG CHÍNH PHỦ điện:
+- Bộ trưởng các Bộ: Y tế, Công an, Quốc phòng;
+- Chủ tịch Ủy ban nhân dân các tỉnh, thành phố.
+
+Thủ tướng Chính phủ yêu cầu:
+1. Bộ Y tế chủ trì, phối hợp với Bộ Công an, Bộ Quốc phòng hướng dẫn các địa phương; báo cáo hằng ngày.
+THỦ TƯỚNG
+Phạm Minh Chính
+"""
+
+
+def test_a_prime_ministers_dispatch(directory):
+    # GIVEN a Công điện: "... điện:" over its addressees, national bodies as units
+    # WHEN parsed
+    d = parse_directive(PRIME_MINISTER_DISPATCH, directory)
+    # THEN the issuer reads as spelt, the addressees are its recipients
+    assert (d.issuer, d.doc_type, d.number) == ("Thủ tướng Chính phủ", "Công điện", "1099/CĐ-TTg")
+    assert d.recipients == ["Bộ trưởng các Bộ: Y tế, Công an, Quốc phòng", "Chủ tịch Ủy ban nhân dân các tỉnh, thành phố"]
+    # AND "phòng" ending "Bộ Quốc phòng" opens no name: the verb after it starts the task
+    assert {(a.unit_text, a.role) for a in d.assignments} == {
+        ("Bộ Y tế", "lead"), ("Bộ Công an", "cooperate"), ("Bộ Quốc phòng", "cooperate")
+    }
+    assert {a.task for a in d.assignments} == {"hướng dẫn các địa phương; báo cáo hằng ngày."}
