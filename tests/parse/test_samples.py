@@ -45,3 +45,24 @@ def test_sample_parses_to_its_checked_event(stem, directory, sample):
     assert (missing, unexpected) == ([], [])
     for name in expected:
         assert got[name] == expected[name], name
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        {"Kính gửi": "Kinh gửi", "Nơi nhận": "Noi nhận"},  # tone marks lost
+        {"Kính gửi": "Kính gưi", "Nơi nhận": "Nơi nhân", "T/M": "T/ M"},  # marks misread, a stray space
+    ],
+)
+def test_ocr_damaged_keywords_keep_the_blocks(damage, directory, sample):
+    # GIVEN sample 001 with its block keywords damaged as OCR damages them
+    text = sample("001")
+    for clean, damaged in damage.items():
+        assert clean in text
+        text = text.replace(clean, damaged)
+    # WHEN parsed
+    d = parse_directive(text, directory).model_dump(mode="json")
+    # THEN recipients, distribution, signer and assignments are those of the clean text
+    expected = _expected("001")
+    for name in ("recipients", "distribution", "signer", "assignments"):
+        assert d[name] == expected[name], name
