@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from vanthu.cli.common import JSON, app, console, err, print_notices
-from vanthu.events import AssignmentNotice, DocumentFailed
+from vanthu.events import AssignmentNotice, DeadLetter, DocumentFailed
 from vanthu.settings import get_settings
 
 
@@ -126,8 +126,6 @@ def _dead_letters(not_yet_replayed: bool):
     so nothing is read past without being returned."""
     from kafka import KafkaConsumer, TopicPartition
 
-    from vanthu.events import DeadLetter
-
     settings = get_settings()
     consumer = KafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, enable_auto_commit=False,
                              group_id=f"{settings.group_prefix}.{REPLAY_GROUP}")
@@ -159,8 +157,14 @@ def dlq_list(as_json: JSON = False) -> None:
     table = Table("partition:offset", "when (UTC)", "stage", "attempts", "document", "error", title="vanthu.dlq")
     for record, entry in entries:
         table.add_row(f"{record.partition}:{record.offset}", f"{entry.at:%Y-%m-%d %H:%M}", entry.stage,
-                      str(entry.attempts), (entry.document_id or "-")[:12], entry.error[:80])
+                      str(entry.attempts), _which(entry), entry.error[:80])
     console.print(table if entries else "no dead letters")
+
+
+def _which(entry: DeadLetter) -> str:
+    """The document a dead letter is about: its id, or for the OCR stage (which gives up
+    before it has read the bytes) the message key, the object's "bucket/key"."""
+    return entry.document_id[:12] if entry.document_id else entry.key or "-"
 
 
 @dlq.command("replay")
