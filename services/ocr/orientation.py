@@ -34,9 +34,15 @@ _TURNS = {
 }
 
 
-def _ink(image: Image.Image) -> Image.Image:
+def ink(image: Image.Image) -> tuple[Image.Image, int]:
+    """A binarised copy of ``image`` (mode ``L``) about 600 pixels wide, ink 255 and paper 0,
+    and the factor it was reduced by.
+
+    Reduction averages each block of pixels before the threshold, so isolated specks of
+    dust fall below it while text strokes stay ink.
+    """
     factor = max(1, image.width // _PROFILE_WIDTH)
-    return (image.reduce(factor) if factor > 1 else image).point(_INK)
+    return (image.reduce(factor) if factor > 1 else image).point(_INK), factor
 
 
 def _unevenness(profile: Image.Image) -> float:
@@ -46,9 +52,9 @@ def _unevenness(profile: Image.Image) -> float:
 
 def sideways(image: Image.Image) -> bool:
     """Whether the text lines of ``image`` (mode ``L``) run vertically."""
-    ink = _ink(image)
-    rows = _unevenness(ink.reduce((ink.width, 1)))
-    columns = _unevenness(ink.reduce((1, ink.height)))
+    binary = ink(image)[0]
+    rows = _unevenness(binary.reduce((binary.width, 1)))
+    columns = _unevenness(binary.reduce((1, binary.height)))
     return columns > _SIDEWAYS_RATIO * rows
 
 
@@ -64,11 +70,11 @@ def skew_angle(image: Image.Image) -> float:
     Coarse-to-fine search: 1 degree steps over +-MAX_SKEW, then 0.25, then 0.05.
     ``image`` must be mode ``L``.
     """
-    ink = _ink(image)
+    binary = ink(image)[0]
     best = 0.0
     for step, span in ((1.0, MAX_SKEW), (0.25, 0.75), (0.05, 0.2)):
         n = round(span / step)
-        best = max((best + i * step for i in range(-n, n + 1)), key=lambda a: _profile_score(ink, a))
+        best = max((best + i * step for i in range(-n, n + 1)), key=lambda a: _profile_score(binary, a))
     return best
 
 

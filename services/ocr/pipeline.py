@@ -11,6 +11,9 @@ Parallelism: ``options.workers`` threads each drive one Tesseract process at a t
 so the recognition runs one process per core. A thread takes the next page only when
 it is free, under a lock that also serialises the non-thread-safe readers (PDFium,
 pdfplumber, Pillow's frame seeking); at most ``workers`` page images exist at once.
+The thread that takes a document's last page cuts it into ``workers`` bands (see
+layout.split) and runs a process per band: otherwise the other cores would idle while
+one reads that page, and a one-page document would use a single core.
 """
 
 from __future__ import annotations
@@ -21,9 +24,10 @@ import threading
 import time
 import unicodedata
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from services.ocr import orientation, pdf_text, raster, sniff, tesseract
+from services.ocr import layout, orientation, pdf_text, raster, sniff, tesseract
 from vanthu.errors import DocumentError, FailureReason
 from vanthu.events import PageText, TextArtifact
 from vanthu.settings import OcrOptions
@@ -137,7 +141,10 @@ def read_pages(ctx: Context) -> None:
                     results.put(exc)
                     return
             try:
-                results.put(page if isinstance(page, PageText) else _recognise(number, page, ctx.options, started))
+                if not isinstance(page, PageText):
+                    bands = ctx.options.workers if number == total else 1
+                    page = _recognise(number, page, ctx.options, started, bands=bands)
+                results.put(page)
             except BaseException as exc:  # noqa: BLE001
                 results.put(exc)
                 return
@@ -198,13 +205,15 @@ def _open_page(ctx: Context, number: int, started: float) -> PageText | raster.P
         )
 
 
-def _recognise(number: int, page: raster.PageImage, options: OcrOptions, started: float) -> PageText:
-    """OCR one page image: turn it upright, deskew it, recognise it.
+def _recognise(number: int, page: raster.PageImage, options: OcrOptions, started: float, *, bands: int) -> PageText:
+    """OCR one page image: turn it upright, deskew it, prepare it (layout.prepare), recognise it.
 
-    OSD costs about 40% of a recognition, so it only runs on a page whose lines run
-    vertically (to choose between 90 and 270 degrees) or whose reading has low
-    confidence although there is enough text to judge (upside down); a page turned
-    after a reading is kept only if it then reads with more confidence.
+    The first reading is of up to ``bands`` bands at once (layout.split); a band that
+    fails fails the page. OSD costs about 40% of a recognition, so it only runs on a
+    page whose lines run vertically (to choose between 90 and 270 degrees) or whose
+    reading has low confidence although there is enough text to judge (upside down);
+    a page turned after a reading is read again whole, and kept only if it then reads
+    with more confidence.
     """
     deadline = started + options.page_timeout_s
 
@@ -214,20 +223,32 @@ def _recognise(number: int, page: raster.PageImage, options: OcrOptions, started
             raise tesseract.TesseractTimeout(f"page timed out after {options.page_timeout_s:.0f}s")
         return left
 
-    def read(image: raster.PageImage) -> tesseract.Recognition:
-        return tesseract.recognise(
-            image.image, language=options.language, dpi=image.dpi, timeout=remaining(), cmd=options.tesseract_cmd
-        )
+    def read(image: raster.PageImage, parts: int = 1) -> tesseract.Recognition:
+        cut = layout.split(image.image, parts)
+        with ThreadPoolExecutor(len(cut.images)) as pool:
+            readings = [
+                pool.submit(
+                    tesseract.recognise,
+                    band,
+                    language=options.language,
+                    dpi=image.dpi,
+                    timeout=remaining(),
+                    cmd=options.tesseract_cmd,
+                )
+                for band in cut.images
+            ]
+            return layout.join([reading.result() for reading in readings], cut.joins)
 
     def turned(degrees: int) -> raster.PageImage:
-        return raster.PageImage(orientation.deskew(orientation.turn(page.image, degrees))[0], page.dpi)
+        upright = orientation.deskew(orientation.turn(page.image, degrees))[0]
+        return layout.prepare(raster.PageImage(upright, page.dpi))
 
     try:
         rotation = 0
         if orientation.sideways(page.image):
             rotation = _orientation(page, options, remaining())
         upright = turned(rotation)
-        result = read(upright)
+        result = read(upright, bands)
         if _worth_turning(result, options):
             turn = (rotation + _orientation(upright, options, remaining())) % 360
             if turn != rotation:

@@ -12,15 +12,13 @@ from pathlib import Path
 import pypdfium2
 import pytest
 from PIL import Image
-from reportlab.lib import pdfencrypt
-from reportlab.pdfgen import canvas
 
-from examples.render import _register_font, example_texts, images_pdf, page_images, text_pdf
+from examples.render import example_texts, images_pdf, page_images, text_pdf
+from ocr_inputs import DPI, save_images
 from services.ocr.orientation import turn
 from vanthu.settings import OcrOptions
 
 SAMPLE = "001_c04fbf0a9182cd61"  # three A4 pages once rendered
-DPI = 300
 FAKES = Path(__file__).parent / "fakes"
 
 
@@ -55,29 +53,20 @@ def scan_pdf_bytes(scans: list[Image.Image]) -> bytes:
     return images_pdf(scans[:2], dpi=DPI)
 
 
-def _save(images: list[Image.Image], fmt: str, **params: object) -> bytes:
-    buf = io.BytesIO()
-    first, *rest = images
-    if rest:
-        params.update(save_all=True, append_images=rest)
-    first.save(buf, format=fmt, dpi=(DPI, DPI), **params)
-    return buf.getvalue()
-
-
 @pytest.fixture(scope="session")
 def png_bytes(scans: list[Image.Image]) -> bytes:
-    return _save(scans[:1], "PNG")
+    return save_images(scans[:1], "PNG")
 
 
 @pytest.fixture(scope="session")
 def jpeg_bytes(scans: list[Image.Image]) -> bytes:
-    return _save(scans[:1], "JPEG", quality=85)
+    return save_images(scans[:1], "JPEG", quality=85)
 
 
 @pytest.fixture(scope="session")
 def tiff_bytes(scans: list[Image.Image]) -> bytes:
     """A two-page TIFF, as multi-page copiers produce."""
-    return _save(scans[:2], "TIFF", compression="tiff_lzw")
+    return save_images(scans[:2], "TIFF", compression="tiff_lzw")
 
 
 @pytest.fixture(scope="session")
@@ -96,7 +85,7 @@ def turned_pdf(scans: list[Image.Image]):
 @pytest.fixture(scope="session")
 def skewed_png(scans: list[Image.Image]) -> bytes:
     """Page 1 skewed a further 3 degrees: Tesseract alone loses ~0.6% CER on this."""
-    return _save([scans[0].rotate(3, resample=Image.Resampling.BICUBIC, fillcolor=255)], "PNG")
+    return save_images([scans[0].rotate(3, resample=Image.Resampling.BICUBIC, fillcolor=255)], "PNG")
 
 
 @pytest.fixture(scope="session")
@@ -115,48 +104,6 @@ def mixed_pdf_bytes(text_pdf_bytes: bytes, scans: list[Image.Image]) -> bytes:
     finally:
         for doc in (out, scan_doc, text_doc):
             doc.close()
-
-
-def encrypted_pdf(user_password: str) -> bytes:
-    """A one-page text PDF encrypted with ``user_password`` (empty: anyone may open it)."""
-    buf = io.BytesIO()
-    encryption = pdfencrypt.StandardEncryption(user_password, ownerPassword="owner", strength=128)
-    pdf = canvas.Canvas(buf, encrypt=encryption, invariant=True)
-    pdf.setFont(_register_font(), 12)
-    pdf.drawString(72, 720, "Công văn số 12/UBND về việc triển khai nhiệm vụ năm 2024.")
-    pdf.showPage()
-    pdf.save()
-    return buf.getvalue()
-
-
-def zero_page_pdf() -> bytes:
-    """A well-formed PDF whose page tree is empty."""
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
-
-
-def huge_page_pdf() -> bytes:
-    """One blank 200x200 inch page: 3.6 gigapixels at 300 dpi."""
-    buf = io.BytesIO()
-    pdf = canvas.Canvas(buf, pagesize=(14400, 14400), invariant=True)
-    pdf.showPage()
-    pdf.save()
-    return buf.getvalue()
-
-
-def bomb_png() -> bytes:
-    """A PNG of a few KB that decodes to more pixels than Pillow's limit."""
-    side = int((Image.MAX_IMAGE_PIXELS or 0) ** 0.5) + 100
-    return _save([Image.new("1", (side, side), 1)], "PNG")
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import bomb_png, encrypted_pdf, huge_page_pdf, zero_page_pdf
+from ocr_inputs import bomb_png, encrypted_pdf, huge_page_pdf, zero_page_pdf
 
 from services.ocr.pipeline import extract
 from vanthu.errors import DocumentError, FailureReason

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from conftest import DPI
+from ocr_inputs import DPI
 
 from examples.render import images_pdf
 from services.ocr import pipeline, raster, tesseract

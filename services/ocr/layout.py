@@ -1,0 +1,145 @@
+"""What of an upright page goes to Tesseract: its text area, despeckled, whole or in bands.
+
+Everything is measured on the ~75 dpi ink map of :func:`orientation.ink` (its row and
+column sums); only the final crop, blur and cuts touch the full-resolution image.
+
+* Text area (:func:`prepare`): Tesseract's page analysis takes time in proportion to
+  the image's area, text or not, so the margins are cropped off, keeping a pad. On the
+  samples a full page reads a few percent faster, a half-empty last page ~40%. The ink
+  map has averaged isolated specks away, so dust in the margins does not widen the
+  area; a page without ink is left whole.
+* Despeckling (:func:`prepare`): a 3x3 tent blur turns isolated dark pixels (scanner
+  dust) into a light grey that Tesseract's binarisation drops, while strokes, 3 px and
+  wider at 300 dpi, stay dark. On the bench scans the character error rate falls from
+  0.15% to 0.06%, for ~25 ms a page and ~3% more recognition time. Only from 200 dpi
+  up, where strokes are that wide.
+* Bands (:func:`split`, :func:`join`): a page cut at blank rows into horizontal bands
+  that Tesseract reads concurrently, one process each. Each cut goes through the widest
+  gap between two lines near its target, so that every line stays whole in one band.
+  The page stays whole when it has too few lines for the bands to be worth a process
+  each (~0.1 s to start), when no gap near a target is clean, or when the lines around
+  a gap stand in columns (a letterhead, a signature block beside the distribution
+  list), where bands would interleave the columns' reading order.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+
+from PIL import Image, ImageFilter
+
+from services.ocr import orientation, raster, tesseract
+
+_BLANK = 1  # a row or column of the ink map averaging less (under ~1 ink pixel in 250) is blank
+_PAD_INCH = 0.2
+_DESPECKLE_MIN_DPI = 200
+_ASSUMED_WIDTH_INCH = 8.27  # A4: the width of an image whose resolution is unknown
+_MIN_GAP = 2  # ink-map rows (~8 px at 300 dpi): a narrower gap may hold a descender or a diacritic
+_MIN_LINES = 4  # per band
+_WINDOW = 0.2  # a cut is searched this fraction of a band's height either side of its target
+_PARAGRAPH_GAP = 1.5  # a gap this many times the median gap between lines ends a paragraph
+_GUTTER = 0.04  # a blank run this fraction of the text's width, between inked ones, parts columns
+_GUTTER_LINES = 3  # lines either side of a gap looked at for columns
+
+
+@dataclass(frozen=True)
+class Bands:
+    """A page as horizontal bands, top to bottom, and the text that joins each to the next:
+    ``"\\n\\n"`` when the cut lies between paragraphs, else ``"\\n"``."""
+
+    images: list[Image.Image]
+    joins: list[str]
+
+
+def prepare(page: raster.PageImage) -> raster.PageImage:
+    """The text area of the upright page (mode ``L``), despeckled from 200 dpi up."""
+    image, dpi = page.image, page.dpi
+    binary, factor = orientation.ink(image)
+    lines, columns = _runs(_profile(binary, rows=True)), _runs(_profile(binary, rows=False))
+    resolution = dpi or image.width / _ASSUMED_WIDTH_INCH
+    if lines and columns:
+        pad = round(_PAD_INCH * resolution)
+        image = image.crop(
+            (
+                max(0, columns[0][0] * factor - pad),
+                max(0, lines[0][0] * factor - pad),
+                min(image.width, columns[-1][1] * factor + pad),
+                min(image.height, lines[-1][1] * factor + pad),
+            )
+        )
+    if resolution >= _DESPECKLE_MIN_DPI:
+        image = image.filter(ImageFilter.BoxBlur(0.5))
+    return raster.PageImage(image, dpi)
+
+
+def split(image: Image.Image, parts: int) -> Bands:
+    """``image`` (mode ``L``) cut into ``parts`` bands of about equal height, or left whole."""
+    whole = Bands([image], [])
+    if parts < 2:
+        return whole
+    binary, factor = orientation.ink(image)
+    lines = _runs(_profile(binary, rows=True))
+    if len(lines) < _MIN_LINES * parts:
+        return whole
+    gaps = [(above[1], below[0]) for above, below in zip(lines, lines[1:])]
+    typical = statistics.median(end - start for start, end in gaps)
+    height = (lines[-1][1] - lines[0][0]) / parts
+    cuts: list[tuple[int, int]] = []
+    for k in range(1, parts):
+        target = lines[0][0] + k * height
+        near = [
+            (start, end)
+            for i, (start, end) in enumerate(gaps)
+            if end - start >= _MIN_GAP
+            and abs((start + end) / 2 - target) <= _WINDOW * height
+            and not _in_columns(binary, lines, i)
+        ]
+        if not near:
+            return whole
+        cuts.append(max(near, key=lambda gap: (gap[1] - gap[0], -abs((gap[0] + gap[1]) / 2 - target))))
+    edges = [0, *(min(image.height, (start + end) // 2 * factor) for start, end in cuts), image.height]
+    return Bands(
+        images=[image.crop((0, top, image.width, bottom)) for top, bottom in zip(edges, edges[1:])],
+        joins=["\n\n" if end - start > _PARAGRAPH_GAP * typical else "\n" for start, end in cuts],
+    )
+
+
+def join(readings: list[tesseract.Recognition], joins: list[str]) -> tesseract.Recognition:
+    """One page's reading from its bands' readings (as :class:`Bands` orders them)."""
+    text = ""
+    for separator, reading in zip(["", *joins], readings, strict=True):
+        if reading.text:
+            text = f"{text}{separator}{reading.text}" if text else reading.text
+    words = sum(r.words for r in readings)
+    weighted = sum((r.confidence or 0.0) * r.words for r in readings)
+    return tesseract.Recognition(text=text, confidence=weighted / words if words else None, words=words)
+
+
+def _profile(binary: Image.Image, *, rows: bool) -> bytes:
+    """The mean ink of each row (or column) of ``binary``."""
+    return binary.reduce((binary.width, 1) if rows else (1, binary.height)).tobytes()
+
+
+def _runs(profile: bytes) -> list[tuple[int, int]]:
+    """The [start, end) runs of inked entries in ``profile``: text lines, or inked columns."""
+    runs: list[tuple[int, int]] = []
+    start = None
+    for i, value in enumerate(profile):
+        if value >= _BLANK and start is None:
+            start = i
+        elif value < _BLANK and start is not None:
+            runs.append((start, i))
+            start = None
+    if start is not None:
+        runs.append((start, len(profile)))
+    return runs
+
+
+def _in_columns(binary: Image.Image, lines: list[tuple[int, int]], gap: int) -> bool:
+    """Whether the lines either side of ``gap`` (between ``lines[gap]`` and the next) stand in columns."""
+    top = lines[max(0, gap + 1 - _GUTTER_LINES)][0]
+    bottom = lines[min(len(lines), gap + 1 + _GUTTER_LINES) - 1][1]
+    columns = _runs(_profile(binary.crop((0, top, binary.width, bottom)), rows=False))
+    widest = max((right[0] - left[1] for left, right in zip(columns, columns[1:])), default=0)
+    return widest >= _GUTTER * (columns[-1][1] - columns[0][0])

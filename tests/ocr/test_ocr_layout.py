@@ -1,0 +1,157 @@
+"""What of a page goes to Tesseract: the text area, despeckled, and bands read concurrently."""
+
+from __future__ import annotations
+
+import io
+
+import pypdfium2
+import pytest
+from ocr_inputs import DPI
+from ocr_cer import cer
+from PIL import Image, ImageDraw
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from examples.render import _register_font
+from services.ocr import layout, pipeline, tesseract
+from services.ocr.raster import PageImage
+from services.ocr.tesseract import Recognition
+from vanthu.errors import DocumentError, FailureReason
+
+MAX_OCR_CER = 0.01
+
+
+def read(image: Image.Image, dpi: int | None = DPI) -> Recognition:
+    return tesseract.recognise(image, language="vie", dpi=dpi, timeout=60)
+
+
+def prepared(image: Image.Image) -> PageImage:
+    return layout.prepare(PageImage(image, DPI))
+
+
+def two_column_page(lines: list[str]) -> Image.Image:
+    """A 300 dpi A4 page with ``lines`` printed twice, side by side in two columns."""
+    buf = io.BytesIO()
+    pdf = canvas.Canvas(buf, pagesize=A4, invariant=True)
+    pdf.setFont(_register_font(), 11)
+    for i, line in enumerate(lines):
+        for x in (72, 310):
+            pdf.drawString(x, 770 - 16 * i, line)
+    pdf.save()
+    doc = pypdfium2.PdfDocument(buf.getvalue())
+    try:
+        return doc[0].render(scale=DPI / 72).to_pil().convert("L")
+    finally:
+        doc.close()
+
+
+def test_text_area_is_cropped_and_read_alike(scans, page_refs):
+    # GIVEN a scanned page with margins
+    page = scans[0]
+    # WHEN it is prepared for Tesseract
+    area = prepared(page)
+    # THEN the margins are gone but no text: it reads as accurately as the whole page
+    assert area.dpi == DPI
+    assert area.image.width < page.width * 0.85 and area.image.height < page.height * 0.95
+    assert cer(read(area.image).text, page_refs[0]) < MAX_OCR_CER
+
+
+def test_dust_is_lightened_at_300_dpi_only():
+    # GIVEN a blank page with isolated black specks of dust
+    page = Image.new("L", (2480, 3508), 255)
+    for x, y in ((400, 500), (1200, 1700), (2000, 3000)):
+        page.putpixel((x, y), 0)
+    # WHEN it is prepared at 300 dpi, and at 150 dpi
+    at_300 = layout.prepare(PageImage(page, 300)).image
+    at_150 = layout.prepare(PageImage(page, 150)).image
+    # THEN a page without text is left whole; at 300 dpi the specks become too light
+    # to be ink, at 150 dpi (where strokes are a pixel or two wide) nothing is blurred
+    assert at_300.size == at_150.size == page.size
+    assert at_300.getextrema()[0] > 160
+    assert at_150.getextrema()[0] == 0
+
+
+def test_two_bands_read_like_the_whole_page(scans, page_refs):
+    # GIVEN a prepared scanned page of about forty lines
+    prepared_page = prepared(scans[1])
+    page, dpi = prepared_page.image, prepared_page.dpi
+    # WHEN it is cut into two bands, each read on its own, and the readings joined
+    bands = layout.split(page, 2)
+    joined = layout.join([read(band, dpi) for band in bands.images], bands.joins)
+    whole = read(page, dpi)
+    # THEN the cut falls near the middle, and the joined reading says what the whole page says
+    assert len(bands.images) == 2
+    assert sum(band.height for band in bands.images) == page.height
+    assert 0.3 < bands.images[0].height / page.height < 0.7
+    assert cer(joined.text, whole.text) < 0.005
+    assert cer(joined.text, page_refs[1]) < MAX_OCR_CER
+    assert abs(joined.words - whole.words) <= 3
+
+
+def test_page_without_a_blank_gap_near_the_middle_is_not_cut(scans):
+    # GIVEN a page with a vertical rule through its middle third, so no row there is blank
+    page = prepared(scans[1]).image.copy()
+    ImageDraw.Draw(page).rectangle((10, page.height // 3, 16, 2 * page.height // 3), fill=0)
+    # WHEN it is split in two
+    bands = layout.split(page, 2)
+    # THEN it stays whole
+    assert bands.images == [page] and bands.joins == []
+
+
+def test_page_with_little_text_is_not_cut(scans):
+    # GIVEN the top few lines of a page
+    page = prepared(scans[1]).image
+    top = page.crop((0, 0, page.width, page.height // 12))
+    # WHEN it is split in two
+    # THEN it stays whole: a second Tesseract process would cost more than it saves
+    assert layout.split(top, 2).images == [top]
+
+
+def test_lines_in_columns_are_not_cut(source_text):
+    # GIVEN a page whose text runs in two columns side by side
+    lines = [line[:40] for line in source_text.splitlines() if len(line) > 40][:30]
+    page = two_column_page(lines)
+    # WHEN it is split in two
+    # THEN it stays whole: bands would interleave the columns' reading order
+    assert layout.split(page, 2).images == [page]
+
+
+def test_joined_reading_weighs_confidence_by_words():
+    # GIVEN the readings of three bands, the middle one blank, the last after a paragraph break
+    readings = [Recognition("Điều 1.\nThi hành", 90.0, 3), Recognition("", None, 0), Recognition("ngay.", 60.0, 1)]
+    # WHEN they are joined
+    joined = layout.join(readings, ["\n", "\n\n"])
+    # THEN the texts follow each other, the blank band adds nothing, and each word counts once
+    assert joined.text == "Điều 1.\nThi hành\n\nngay."
+    assert joined.words == 4
+    assert joined.confidence == pytest.approx((90 * 3 + 60) / 4)
+
+
+def test_last_page_is_read_in_bands(png_bytes, page_refs, options, monkeypatch):
+    # GIVEN a one-page scan, two workers, and a count of Tesseract readings
+    calls: list[int] = []
+    recognise = tesseract.recognise
+
+    def counted(image, **kwargs):
+        calls.append(image.height)
+        return recognise(image, **kwargs)
+
+    monkeypatch.setattr(pipeline.tesseract, "recognise", counted)
+    # WHEN it is extracted
+    page = pipeline.extract(png_bytes, options).pages[0]
+    # THEN its two halves were read by two processes and the page reads accurately
+    assert len(calls) == 2
+    assert page.error is None and page.confidence is not None and page.confidence > 85
+    assert cer(page.text, page_refs[0]) < MAX_OCR_CER
+
+
+def test_one_failed_band_fails_the_page(png_bytes, fake, monkeypatch, tmp_path):
+    # GIVEN a Tesseract that reads the first band of a page and crashes on the second
+    monkeypatch.setenv("FAKE_TESSERACT_STATE", str(tmp_path))
+    options = fake("crash_after_first")
+    # WHEN a one-page scan is extracted
+    with pytest.raises(DocumentError) as caught:
+        pipeline.extract(png_bytes, options)
+    # THEN the page fails with the crash, and with it the document
+    assert caught.value.reason == FailureReason.OCR_FAILED
+    assert "exit status 1" in caught.value.message
