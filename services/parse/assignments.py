@@ -139,7 +139,7 @@ class _Reader:
             units = self.units(clause, m.end())
             found = self._predicate(clause, low, units) if units else None
             directed = {n.text for n in units.names} if units else set()
-            parties = [p for p in found[0] if p.text not in directed or self.resolver.known(p.text)] if found else []
+            parties = [p for p in found.parties if p.text not in directed or self.resolver.known(p.text)] if found else []
             return _Clause(parties, clause, joins=True) if any(p.text in directed for p in parties) else None
         lead = _LEAD.match(low)
         if m := _COOPERATE_ALONE.match(low, lead.end() if lead else 0):
