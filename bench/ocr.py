@@ -8,8 +8,8 @@ On image-only 300 dpi scans of the example directives (about 22 pages):
 2. throughput, PDF bytes -> text, against the raw limit: the ``tesseract`` CLI run
    directly on the same page PNGs, one process per core, OMP_THREAD_LIMIT=1, with the
    same recognition flags (goal >= 0.85x). The pipeline runs document after document,
-   as the OCR service does, so it pays the tail of each document (a core idles while
-   the other reads the last long page) while the raw run is one pool over all pages;
+   as the OCR service does, so it pays for each document's end (its last pages are
+   shared out in bands to keep both cores busy) while the raw run is one pool over all pages;
    it also runs on all pages in one PDF, the like-for-like figure. The raw run reads
    whole pages; the pipeline pays for its own preparation (deskew, crop, despeckle)
    but hands Tesseract only the text area (services/ocr/layout.py), which is cheaper;

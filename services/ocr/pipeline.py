@@ -11,9 +11,9 @@ Parallelism: ``options.workers`` threads each drive one Tesseract process at a t
 so the recognition runs one process per core. A thread takes the next page only when
 it is free, under a lock that also serialises the non-thread-safe readers (PDFium,
 pdfplumber, Pillow's frame seeking); at most ``workers`` page images exist at once.
-The thread that takes a document's last page cuts it into ``workers`` bands (see
-layout.split) and runs a process per band: otherwise the other cores would idle while
-one reads that page, and a one-page document would use a single core.
+A document's last ``workers`` pages are cut into ``workers`` bands each (layout.split)
+that any free thread reads: otherwise, at a document's end, the other cores would idle
+while one reads the last long page, and a one-page document would use a single core.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ import threading
 import time
 import unicodedata
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from services.ocr import layout, orientation, pdf_text, raster, sniff, tesseract
@@ -117,39 +116,87 @@ def _check_pdf_end(data: bytes) -> None:
 def read_pages(ctx: Context) -> None:
     """Read every page with ``options.workers`` threads; results in page order.
 
+    A thread reads a queued band if there is one, else takes the next page. A thread
+    that finds neither waits while another is still cutting a page into bands.
+
     A DocumentError (or an unexpected exception) from any page stops the others
     after their current page and is raised here once every thread has finished, so
     that the page source is never closed under a running thread.
     """
     assert ctx.images is not None
+    options = ctx.options
     total = len(ctx.images)
+    in_bands_after = total - options.workers if options.workers > 1 else total
     numbers = iter(range(1, total + 1))
     take = threading.Lock()
     stop = threading.Event()
     results: queue.Queue[PageText | BaseException] = queue.Queue()
+    bands: list[tuple[_Split, int]] = []  # queued (page, band index), oldest first
+    cutting = 0  # pages taken to be cut whose bands are not queued yet
+    changed = threading.Condition()
+
+    def next_band(wait: bool) -> tuple[_Split, int] | None:
+        with changed:
+            while wait and not bands and cutting and not stop.is_set():
+                changed.wait()
+            return bands.pop(0) if bands else None
+
+    def cut(number: int, page: raster.PageImage, started: float) -> None:
+        nonlocal cutting
+        split = None
+        try:
+            remaining = _clock(options, started)
+            rotation, upright = _upright(page, options, remaining)
+            parts = layout.split(upright.image, options.workers)
+            split = _Split(number, started, page, rotation, upright, parts, remaining)
+        except tesseract.TesseractError as exc:
+            results.put(_failed(number, started, exc))
+        finally:
+            with changed:
+                cutting -= 1
+                if split is not None:
+                    bands.extend((split, index) for index in range(1, len(split.parts.images)))
+                changed.notify_all()
+        if split is not None:
+            read_band(split, 0)
+
+    def read_band(split: _Split, index: int) -> None:
+        if (page := split.read(index, options)) is not None:
+            results.put(page)
 
     def work() -> None:
+        nonlocal cutting
         while not stop.is_set():
+            if (band := next_band(wait=False)) is not None:
+                read_band(*band)
+                continue
             with take:
                 started = time.perf_counter()
                 number = next(numbers, None)
-                if number is None:
-                    return
-                try:
+                if number is not None:
                     page = _open_page(ctx, number, started)
-                except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
-                    results.put(exc)
+                    in_bands = number > in_bands_after and not isinstance(page, PageText)
+                    if in_bands:
+                        with changed:
+                            cutting += 1
+            if number is None:
+                if (band := next_band(wait=True)) is None:
                     return
-            try:
-                if not isinstance(page, PageText):
-                    bands = ctx.options.workers if number == total else 1
-                    page = _recognise(number, page, ctx.options, started, bands=bands)
+                read_band(*band)
+            elif isinstance(page, PageText):
                 results.put(page)
-            except BaseException as exc:  # noqa: BLE001
-                results.put(exc)
-                return
+            elif in_bands:
+                cut(number, page, started)
+            else:
+                results.put(_recognise(number, page, options, started))
 
-    threads = [threading.Thread(target=work, daemon=True) for _ in range(min(ctx.options.workers, total))]
+    def guarded() -> None:
+        try:
+            work()
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            results.put(exc)
+
+    threads = [threading.Thread(target=guarded, daemon=True) for _ in range(options.workers)]
     for thread in threads:
         thread.start()
     pages: dict[int, PageText] = {}
@@ -165,6 +212,8 @@ def read_pages(ctx: Context) -> None:
                     ctx.progress(len(pages), total)
     finally:
         stop.set()
+        with changed:
+            changed.notify_all()
         for thread in threads:
             thread.join()
     if failure is not None:
@@ -205,16 +254,8 @@ def _open_page(ctx: Context, number: int, started: float) -> PageText | raster.P
         )
 
 
-def _recognise(number: int, page: raster.PageImage, options: OcrOptions, started: float, *, bands: int) -> PageText:
-    """OCR one page image: turn it upright, deskew it, prepare it (layout.prepare), recognise it.
-
-    The first reading is of up to ``bands`` bands at once (layout.split); a band that
-    fails fails the page. OSD costs about 40% of a recognition, so it only runs on a
-    page whose lines run vertically (to choose between 90 and 270 degrees) or whose
-    reading has low confidence although there is enough text to judge (upside down);
-    a page turned after a reading is read again whole, and kept only if it then reads
-    with more confidence.
-    """
+def _clock(options: OcrOptions, started: float) -> Callable[[], float]:
+    """Seconds left of the page's time; raises TesseractTimeout once it is spent."""
     deadline = started + options.page_timeout_s
 
     def remaining() -> float:
@@ -223,40 +264,63 @@ def _recognise(number: int, page: raster.PageImage, options: OcrOptions, started
             raise tesseract.TesseractTimeout(f"page timed out after {options.page_timeout_s:.0f}s")
         return left
 
-    def read(image: raster.PageImage, parts: int = 1) -> tesseract.Recognition:
-        cut = layout.split(image.image, parts)
-        with ThreadPoolExecutor(len(cut.images)) as pool:
-            readings = [
-                pool.submit(
-                    tesseract.recognise,
-                    band,
-                    language=options.language,
-                    dpi=image.dpi,
-                    timeout=remaining(),
-                    cmd=options.tesseract_cmd,
-                )
-                for band in cut.images
-            ]
-            return layout.join([reading.result() for reading in readings], cut.joins)
+    return remaining
 
-    def turned(degrees: int) -> raster.PageImage:
-        upright = orientation.deskew(orientation.turn(page.image, degrees))[0]
-        return layout.prepare(raster.PageImage(upright, page.dpi))
 
+def _turned(page: raster.PageImage, degrees: int) -> raster.PageImage:
+    """``page`` turned, deskewed and prepared (layout.prepare) for Tesseract."""
+    upright = orientation.deskew(orientation.turn(page.image, degrees))[0]
+    return layout.prepare(raster.PageImage(upright, page.dpi))
+
+
+def _upright(
+    page: raster.PageImage, options: OcrOptions, remaining: Callable[[], float]
+) -> tuple[int, raster.PageImage]:
+    """The clockwise turn a sideways page needs (Tesseract OSD; 0 for an upright one) and the page so turned."""
+    rotation = _orientation(page, options, remaining()) if orientation.sideways(page.image) else 0
+    return rotation, _turned(page, rotation)
+
+
+def _read(image: raster.PageImage, options: OcrOptions, remaining: Callable[[], float]) -> tesseract.Recognition:
+    return tesseract.recognise(
+        image.image, language=options.language, dpi=image.dpi, timeout=remaining(), cmd=options.tesseract_cmd
+    )
+
+
+def _recognise(number: int, page: raster.PageImage, options: OcrOptions, started: float) -> PageText:
+    """OCR one page image: turn it upright, deskew it, prepare it (layout.prepare), recognise it."""
+    remaining = _clock(options, started)
     try:
-        rotation = 0
-        if orientation.sideways(page.image):
-            rotation = _orientation(page, options, remaining())
-        upright = turned(rotation)
-        result = read(upright, bands)
-        if _worth_turning(result, options):
-            turn = (rotation + _orientation(upright, options, remaining())) % 360
-            if turn != rotation:
-                retry = read(turned(turn))
-                if (retry.confidence or 0.0) > (result.confidence or 0.0):
-                    result, rotation = retry, turn
+        rotation, upright = _upright(page, options, remaining)
+        return _finish(number, page, rotation, upright, _read(upright, options, remaining), options, remaining, started)
     except tesseract.TesseractError as exc:
-        return PageText(number=number, text="", source="ocr", seconds=time.perf_counter() - started, error=str(exc))
+        return _failed(number, started, exc)
+
+
+def _finish(
+    number: int,
+    page: raster.PageImage,
+    rotation: int,
+    upright: raster.PageImage,
+    result: tesseract.Recognition,
+    options: OcrOptions,
+    remaining: Callable[[], float],
+    started: float,
+) -> PageText:
+    """The page's text from its first reading, or from a reading turned upside down.
+
+    OSD costs about 40% of a recognition, so it only runs on a page whose lines run
+    vertically (in :func:`_upright`, to choose between 90 and 270 degrees) or whose
+    reading has low confidence although there is enough text to judge (upside down,
+    here); a page turned after a reading is read again whole, and kept only if it then
+    reads with more confidence. Raises TesseractError.
+    """
+    if _worth_turning(result, options):
+        turn = (rotation + _orientation(upright, options, remaining())) % 360
+        if turn != rotation:
+            retry = _read(_turned(page, turn), options, remaining)
+            if (retry.confidence or 0.0) > (result.confidence or 0.0):
+                result, rotation = retry, turn
     return PageText(
         number=number,
         text=unicodedata.normalize("NFC", result.text),
@@ -265,6 +329,54 @@ def _recognise(number: int, page: raster.PageImage, options: OcrOptions, started
         rotation=rotation,
         seconds=time.perf_counter() - started,
     )
+
+
+def _failed(number: int, started: float, exc: tesseract.TesseractError) -> PageText:
+    return PageText(number=number, text="", source="ocr", seconds=time.perf_counter() - started, error=str(exc))
+
+
+@dataclass
+class _Split:
+    """A page cut into bands (layout.split) that any free thread may read.
+
+    The thread that reads the last band joins the readings and finishes the page; a
+    band that fails fails the page.
+    """
+
+    number: int
+    started: float
+    page: raster.PageImage
+    rotation: int
+    upright: raster.PageImage
+    parts: layout.Bands
+    remaining: Callable[[], float]
+    readings: dict[int, tesseract.Recognition] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def read(self, index: int, options: OcrOptions) -> PageText | None:
+        """Read band ``index``; the finished page when it was the last band to be read."""
+        band = raster.PageImage(self.parts.images[index], self.upright.dpi)
+        try:
+            reading, error = _read(band, options, self.remaining), None
+        except tesseract.TesseractError as exc:
+            reading, error = None, exc
+        with self.lock:
+            if reading is not None:
+                self.readings[index] = reading
+            if error is not None:
+                self.errors.append(str(error))
+            if len(self.readings) + len(self.errors) < len(self.parts.images):
+                return None
+        if self.errors:
+            return PageText(
+                number=self.number, text="", source="ocr", seconds=time.perf_counter() - self.started, error=self.errors[0]
+            )
+        joined = layout.join([self.readings[i] for i in range(len(self.parts.images))], self.parts.joins)
+        try:
+            return _finish(self.number, self.page, self.rotation, self.upright, joined, options, self.remaining, self.started)
+        except tesseract.TesseractError as exc:
+            return _failed(self.number, self.started, exc)
 
 
 def _worth_turning(result: tesseract.Recognition, options: OcrOptions) -> bool:

@@ -7,6 +7,7 @@ import threading
 from ocr_inputs import DPI
 
 from examples.render import images_pdf
+from ocr_cer import cer
 from services.ocr import pipeline, raster, tesseract
 
 
@@ -40,3 +41,24 @@ def test_pages_are_rasterised_only_when_a_worker_is_free(scans, fake, monkeypatc
     assert [p.number for p in artifact.pages] == [1, 2, 3, 4, 5, 6]
     assert all(p.error is None and p.text == "" for p in artifact.pages)
     assert peak == 2
+
+
+def test_a_documents_last_pages_are_shared_out_in_bands(scans, page_refs, options, monkeypatch):
+    # GIVEN a three-page scan, two workers, and a record of which thread reads what
+    data = images_pdf(scans, dpi=DPI)
+    reads: list[tuple[str, int]] = []
+    recognise = tesseract.recognise
+
+    def recorded(image, **kwargs):
+        reads.append((threading.current_thread().name, image.height))
+        return recognise(image, **kwargs)
+
+    monkeypatch.setattr(pipeline.tesseract, "recognise", recorded)
+    # WHEN it is extracted
+    artifact = pipeline.extract(data, options)
+    # THEN page 1 is read whole, pages 2 and 3 in two bands each, by both threads,
+    # and every page reads as accurately as the others
+    assert len(reads) == 1 + 2 + 2
+    assert len({thread for thread, _ in reads[1:]}) == 2
+    assert all(p.error is None for p in artifact.pages)
+    assert [cer(p.text, ref) < 0.01 for p, ref in zip(artifact.pages, page_refs, strict=True)] == [True] * 3
