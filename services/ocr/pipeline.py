@@ -331,8 +331,8 @@ def _finish(
     )
 
 
-def _failed(number: int, started: float, exc: tesseract.TesseractError) -> PageText:
-    return PageText(number=number, text="", source="ocr", seconds=time.perf_counter() - started, error=str(exc))
+def _failed(number: int, started: float, error: tesseract.TesseractError | str) -> PageText:
+    return PageText(number=number, text="", source="ocr", seconds=time.perf_counter() - started, error=str(error))
 
 
 @dataclass
@@ -369,9 +369,7 @@ class _Split:
             if len(self.readings) + len(self.errors) < len(self.parts.images):
                 return None
         if self.errors:
-            return PageText(
-                number=self.number, text="", source="ocr", seconds=time.perf_counter() - self.started, error=self.errors[0]
-            )
+            return _failed(self.number, self.started, self.errors[0])
         joined = layout.join([self.readings[i] for i in range(len(self.parts.images))], self.parts.joins)
         try:
             return _finish(self.number, self.page, self.rotation, self.upright, joined, options, self.remaining, self.started)

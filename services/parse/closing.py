@@ -49,12 +49,11 @@ def closing_start(lines: list[str], start: int) -> int:
     for i in range(start, len(lines)):
         if _DISTRIBUTION.match(fold(lines[i][:12])) or is_authority(lines[i]):
             return i
-        rest = lines[i + 1 :]
         if (
-            len(rest) < _SIGNATURE_SPAN
+            len(lines) - i - 1 < _SIGNATURE_SPAN
             and is_upper(lines[i])
             and len(lines[i].split()) <= _TITLE_WORDS
-            and any(_is_name(line) for line in rest)
+            and any(_is_name(line) for line in lines[i + 1 :])
         ):
             return i
     return len(lines)
