@@ -11,9 +11,11 @@ On image-only 300 dpi scans of the example directives (about 22 pages):
    as the OCR service does, so it pays for each document's end (its last pages are
    shared out in bands to keep both cores busy) while the raw run is one pool over all pages;
    it also runs on all pages in one PDF, the like-for-like figure. The raw run reads
-   whole pages; the pipeline pays for its own preparation (deskew, crop, despeckle)
-   but hands Tesseract only the text area (services/ocr/layout.py), which is cheaper;
-3. OCRmyPDF (``-l vie --sidecar``) on the same PDFs, wall time and CER, when it is installed
+   whole pages; the pipeline pays for its own preparation (deskew, crop, despeckle,
+   scaling) but hands Tesseract only the text area, scaled to the text's size
+   (services/ocr/layout.py), which is cheaper;
+3. OCRmyPDF (``-l vie --sidecar``) on the same PDFs, wall time (best of as many rounds
+   as the pipeline) and CER, when it is installed
    ($OCRMYPDF, PATH, or ``.cache/ocrmypdf-venv``: ``python3 -m venv .cache/ocrmypdf-venv &&
    .cache/ocrmypdf-venv/bin/pip install ocrmypdf``; it needs Debian's ghostscript);
 4. text-layer PDF pages per second on one core (goal >= 20);
@@ -220,13 +222,14 @@ def main() -> None:
         rows.append(("pipeline / raw, one PDF per document", f"{raw / wall['documents']:.2f}x", ">= 0.85x (wall)"))
         rows.append(("pipeline / raw, one PDF", f"{raw / wall['one pdf']:.2f}x", "no per-document tail (wall)"))
         rows.append(
-            ("pipeline / raw, CPU time", f"{cpu['raw'] / cpu['one pdf']:.2f}x", "preparation, less the cropped margins")
+            ("pipeline / raw, CPU time", f"{cpu['raw'] / cpu['one pdf']:.2f}x", "preparation, less the margins cropped and the scaling")
         )
         print("OCRmyPDF ...", file=sys.stderr)
-        if (other := _ocrmypdf(scan_pdfs, workdir)) is None:
+        others = [_ocrmypdf(scan_pdfs, workdir) for _ in range(rounds)]  # best of as many rounds
+        if others[0] is None:
             rows.append(("OCRmyPDF -l vie --sidecar", "skipped: not installed", ""))
         else:
-            other_wall, other_texts = other
+            other_wall, other_texts = min(others)
             rows.append(
                 (
                     f"OCRmyPDF -l vie --sidecar, --jobs {CORES}",

@@ -60,8 +60,9 @@ def _wrap(line: str, font: str, size: float, width: float) -> Iterator[str]:
     yield current
 
 
-def text_pdf(text: str, *, font_size: float = 13, strip_markdown: bool = True) -> bytes:
-    """A born-digital A4 PDF of ``text`` (markdown marks removed, lines wrapped)."""
+def text_pdf(text: str, *, font_size: float = 13, leading: float = 1.35, strip_markdown: bool = True) -> bytes:
+    """A born-digital A4 PDF of ``text`` (markdown marks removed, lines wrapped),
+    ``leading`` times ``font_size`` from one baseline to the next."""
     font = _register_font()
     if strip_markdown:
         text = _MARKDOWN.sub("", text)
@@ -69,7 +70,6 @@ def text_pdf(text: str, *, font_size: float = 13, strip_markdown: bool = True) -
     pdf = canvas.Canvas(buf, pagesize=A4, invariant=True)
     width, height = A4
     margin_x, margin_y = 72.0, 64.0
-    leading = font_size * 1.35
     y = height - margin_y
     pdf.setFont(font, font_size)
     for raw in text.replace("\r", "").split("\n"):
@@ -79,7 +79,7 @@ def text_pdf(text: str, *, font_size: float = 13, strip_markdown: bool = True) -
                 pdf.setFont(font, font_size)
                 y = height - margin_y
             pdf.drawString(margin_x, y, line)
-            y -= leading
+            y -= leading * font_size
     pdf.save()
     return buf.getvalue()
 

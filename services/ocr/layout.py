@@ -1,13 +1,26 @@
-"""What of an upright page goes to Tesseract: its text area, despeckled, whole or in bands.
+"""What of an upright page goes to Tesseract: its text area, despeckled, scaled to its
+text size, whole or in bands.
 
-Everything is measured on the ~75 dpi ink map of :func:`orientation.ink` (its row and
-column sums); only the final crop, blur and cuts touch the full-resolution image.
+Everything but the text size is measured on the ~75 dpi ink map of
+:func:`orientation.ink` (its row and column sums); only the text size, the final crop,
+blur, scaling and cuts touch the full-resolution image.
 
 * Text area (:func:`prepare`): Tesseract's page analysis takes time in proportion to
   the image's area, text or not, so the margins are cropped off, keeping a pad. On the
   samples a full page reads a few percent faster, a half-empty last page ~40%. The ink
   map has averaged isolated specks away, so dust in the margins does not widen the
   area; a page without ink is left whole.
+* Text size (:func:`prepare`): Tesseract's recogniser scales every text line to 36
+  pixels high, so the pixels of larger text only cost page analysis time. The size is
+  measured as the median height of the lines' dense cores, the rows from x-height to
+  baseline that hold most of a line's ink (diacritics, ascenders and descenders are
+  sparse, so lines that touch still part there): about 32 pixels for 13 pt at 300 dpi,
+  23 at 200 dpi. A page whose cores are taller than 22 pixels is scaled down to that
+  (Lanczos), never below 150 dpi and not at all by less than 10%. On 13 pt scans at
+  300 dpi that is about 0.7: Tesseract ~15% faster, and the character error rate no
+  higher than unscaled on any of the six size, spacing and resolution mixes tried
+  (10-13 pt, single to 1.35 spacing, 200-300 dpi); a box filter, or Lanczos to 24
+  pixels, was worse on some. Portal scans of 13 pt at 200 dpi are left as they are.
 * Despeckling (:func:`prepare`): a 3x3 tent blur turns isolated dark pixels (scanner
   dust) into a light grey that Tesseract's binarisation drops, while strokes, 3 px and
   wider at 300 dpi, stay dark. On the bench scans the character error rate falls from
@@ -33,6 +46,11 @@ from services.ocr import orientation, raster, tesseract
 
 _BLANK = 1  # a row or column of the ink map averaging less (under ~1 ink pixel in 250) is blank
 _PAD_INCH = 0.2
+_CORE_PX = 22  # the text is scaled down until its median line core is this tall
+_MAX_SCALE = 0.9  # a slighter reduction saves little time for the softening it costs
+_MIN_CORE_PX = 3  # a thinner dark run is a rule or a scratch, not text
+_CORE_INK = 0.5  # a row is in a line's core when its ink is half way from the page's light rows to its dark ones
+_MIN_SCALED_DPI = 150
 _DESPECKLE_MIN_DPI = 200
 _ASSUMED_WIDTH_INCH = 8.27  # A4: the width of an image whose resolution is unknown
 _MIN_GAP = 2  # ink-map rows (~8 px at 300 dpi): a narrower gap may hold a descender or a diacritic
@@ -53,13 +71,14 @@ class Bands:
 
 
 def prepare(page: raster.PageImage) -> raster.PageImage:
-    """The text area of the upright page (mode ``L``), despeckled from 200 dpi up."""
+    """The text area of the upright page (mode ``L``), despeckled from 200 dpi up and
+    scaled down when its text is larger than Tesseract needs; ``dpi`` as scaled."""
     image, dpi = page.image, page.dpi
     binary, factor = orientation.ink(image)
     lines, columns = _runs(_profile(binary, rows=True)), _runs(_profile(binary, rows=False))
-    resolution = dpi or image.width / _ASSUMED_WIDTH_INCH
+    estimated = resolution(page)
     if lines and columns:
-        pad = round(_PAD_INCH * resolution)
+        pad = round(_PAD_INCH * estimated)
         image = image.crop(
             (
                 max(0, columns[0][0] * factor - pad),
@@ -68,9 +87,19 @@ def prepare(page: raster.PageImage) -> raster.PageImage:
                 min(image.height, lines[-1][1] * factor + pad),
             )
         )
-    if resolution >= _DESPECKLE_MIN_DPI:
+    if estimated >= _DESPECKLE_MIN_DPI:
         image = image.filter(ImageFilter.BoxBlur(0.5))
+    if (core := _core_height(image)) is not None:
+        scale = max(_CORE_PX / core, _MIN_SCALED_DPI / estimated)
+        if scale < _MAX_SCALE:
+            image = image.resize((round(image.width * scale), round(image.height * scale)), Image.Resampling.LANCZOS)
+            dpi = round(dpi * scale) if dpi else None
     return raster.PageImage(image, dpi)
+
+
+def resolution(page: raster.PageImage) -> float:
+    """The page's resolution in dpi, estimated from its width (as A4) when unknown."""
+    return page.dpi or page.image.width / _ASSUMED_WIDTH_INCH
 
 
 def split(image: Image.Image, parts: int) -> Bands:
@@ -116,9 +145,21 @@ def join(readings: list[tesseract.Recognition], joins: list[str]) -> tesseract.R
     return tesseract.Recognition(text=text, confidence=weighted / words if words else None, words=words)
 
 
-def _profile(binary: Image.Image, *, rows: bool) -> bytes:
-    """The mean ink of each row (or column) of ``binary``."""
-    return binary.reduce((binary.width, 1) if rows else (1, binary.height)).tobytes()
+def _core_height(image: Image.Image) -> float | None:
+    """The median height in pixels of the text lines' dense cores; ``None`` without text."""
+    ink = [255 - grey for grey in _profile(image, rows=True)]
+    ranked = sorted(ink)
+    light, dark = ranked[len(ranked) // 10], ranked[len(ranked) * 9 // 10]
+    if dark - light < 2:  # no lines stand out of the paper
+        return None
+    threshold = light + _CORE_INK * (dark - light)
+    cores = [end - start for start, end in _runs(bytes(v >= threshold for v in ink)) if end - start >= _MIN_CORE_PX]
+    return statistics.median(cores) if cores else None
+
+
+def _profile(image: Image.Image, *, rows: bool) -> bytes:
+    """The mean value of each row (or column) of ``image``: of its ink, on an ink map."""
+    return image.reduce((image.width, 1) if rows else (1, image.height)).tobytes()
 
 
 def _runs(profile: bytes) -> list[tuple[int, int]]:

@@ -382,14 +382,18 @@ def _worth_turning(result: tesseract.Recognition, options: OcrOptions) -> bool:
     return enough_text and (result.confidence or 0.0) < options.low_confidence
 
 
+_OSD_DPI = 150
+
+
 def _orientation(page: raster.PageImage, options: OcrOptions, timeout: float) -> int:
     """Clockwise degrees to turn ``page`` by, per Tesseract OSD; 0 unless it is confident.
 
-    OSD runs at half resolution: as reliable on the samples, 40% cheaper.
+    OSD runs at about 150 dpi: as reliable on the samples as at 300, 40% cheaper.
     """
-    half = page.image.reduce(2)
-    dpi = page.dpi // 2 if page.dpi else None
-    found = tesseract.detect_orientation(half, dpi=dpi, timeout=timeout, cmd=options.tesseract_cmd)
+    factor = max(1, round(layout.resolution(page) / _OSD_DPI))
+    reduced = page.image.reduce(factor) if factor > 1 else page.image
+    dpi = page.dpi // factor if page.dpi else None
+    found = tesseract.detect_orientation(reduced, dpi=dpi, timeout=timeout, cmd=options.tesseract_cmd)
     if found is None or found.confidence < options.osd_min_confidence:
         return 0
     return found.rotate

@@ -30,6 +30,8 @@ _ARABIC_OCR = re.compile(r"^(\d{1,2})\s*[,;]\s+(?=[A-ZĐÀ-Ỹ])")
 _OCR_SPECK = re.compile(r"^[-–—.,'‘’\"*•]{1,2}(?=\d{1,2}\s*[.,;]\s+[A-ZĐÀ-Ỹ])")
 _LETTER = re.compile(r"^([a-zđ])\s*\)\s*")
 _DASH = re.compile(r"^[-–—•]\s*")
+# OCR reads a dash as "~", or with a speck before it ("~- Rà soát", "'- Rà soát").
+_DASH_OCR = re.compile(r"^(?:~|[~.,'‘’*]{1,2}[-–—])\s*(?=[A-ZĐÀ-Ỹ])")
 _PLUS = re.compile(r"^\+\s*")
 # The letter's courtesy close ("Trân trọng./.", "Xin trân trọng cảm ơn!") ends the body.
 _COURTESY = re.compile(r"^(?:xin\s+)?tran trong(?:\s+cam on)?\s*[./!]*$")
@@ -81,7 +83,7 @@ def _marker(line: str, next_number: int) -> tuple[str, str, int, str] | None:
             return marked
     if m := _LETTER.match(line):
         return "letter", m.group(1), _LEVEL["letter"], line[m.end() :]
-    if m := _DASH.match(line):
+    if m := _DASH.match(line) or _DASH_OCR.match(line):
         return "dash", "-", _LEVEL["dash"], line[m.end() :]
     if m := _PLUS.match(line):
         return "plus", "+", _LEVEL["plus"], line[m.end() :]

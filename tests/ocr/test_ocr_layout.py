@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from examples.render import _register_font
+from examples.render import _register_font, page_images, text_pdf
 from services.ocr import layout, pipeline, tesseract
 from services.ocr.raster import PageImage
 from services.ocr.tesseract import Recognition
@@ -45,15 +45,41 @@ def two_column_page(lines: list[str]) -> Image.Image:
         doc.close()
 
 
-def test_text_area_is_cropped_and_read_alike(scans, page_refs):
-    # GIVEN a scanned page with margins
+def test_text_area_is_cropped_scaled_and_read_alike(scans, page_refs):
+    # GIVEN a scanned page with margins, its 13 pt text larger at 300 dpi than Tesseract needs
     page = scans[0]
     # WHEN it is prepared for Tesseract
     area = prepared(page)
-    # THEN the margins are gone but no text: it reads as accurately as the whole page
-    assert area.dpi == DPI
-    assert area.image.width < page.width * 0.85 and area.image.height < page.height * 0.95
-    assert cer(read(area.image).text, page_refs[0]) < MAX_OCR_CER
+    # THEN it is scaled down, but not below 150 dpi, and its margins are gone
+    assert 150 <= area.dpi < 0.9 * DPI
+    scale = area.dpi / DPI
+    assert area.image.width < page.width * scale * 0.85 and area.image.height < page.height * scale * 0.95
+    # ... but no text: it reads as accurately as the whole page
+    assert cer(read(area.image, area.dpi).text, page_refs[0]) < MAX_OCR_CER
+
+
+def prepared_dpi(source_text: str, *, dpi: int, font_size: float, leading: float) -> int | None:
+    """The resolution layout.prepare gives the first page of ``source_text`` scanned at ``dpi``."""
+    scan = page_images(text_pdf(source_text, font_size=font_size, leading=leading), dpi=dpi)[0]
+    return layout.prepare(PageImage(scan, dpi)).dpi
+
+
+def test_text_of_portal_scan_size_is_not_scaled(source_text):
+    # GIVEN a page of 13 pt text scanned at 200 dpi, as provincial portals publish them
+    # WHEN it is prepared for Tesseract
+    # THEN it keeps its resolution: the text is no larger than Tesseract needs
+    assert prepared_dpi(source_text, dpi=200, font_size=13, leading=1.35) == 200
+
+
+def test_tight_lines_are_not_taken_for_large_text(source_text):
+    # GIVEN the same 11 pt text scanned at 300 dpi, once with single-spaced lines whose
+    # diacritics touch the line above, once with loose ones
+    # WHEN each is prepared for Tesseract
+    tight = prepared_dpi(source_text, dpi=300, font_size=11, leading=1.1)
+    loose = prepared_dpi(source_text, dpi=300, font_size=11, leading=1.5)
+    # THEN both are scaled alike: the text size is measured, not the line spacing
+    assert tight is not None and loose is not None
+    assert abs(tight - loose) <= 0.1 * loose
 
 
 def test_dust_is_lightened_at_300_dpi_only():

@@ -137,6 +137,21 @@ def test_an_ocr_damaged_section_number_keeps_the_numbering(directory, heading):
     assert ("so-y-te", "5.-1") in {(a.unit_id, a.section) for a in directive.assignments}
 
 
+@pytest.mark.parametrize("dash", ["~ ", "~- ", "'- ", "~"])
+def test_an_ocr_damaged_dash_still_starts_an_item(directory, dash):
+    # GIVEN a scanned section whose first "-" was read as "~" or with a speck before it
+    text = (
+        "2. Ban cán sự đảng Ủy ban nhân dân tỉnh chỉ đạo:\n"
+        f"{dash}Rà soát, chấn chỉnh việc phòng, chống dịch tại các bệnh viện.\n"
+        "- Sở Y tế tổ chức tiêm vắc xin cho giáo viên.\n"
+    )
+    # WHEN it is parsed
+    directive = parse_directive(text, directory)
+    # THEN both lines are items of section 2, the first one assigned like the second
+    assert [item.path for item in directive.sections[0].children] == ["2.-1", "2.-2"]
+    assert "2.-1" in {a.section for a in directive.assignments}
+
+
 def test_opening_addressees_own_the_numbered_tasks_without_a_subject(directory):
     # GIVEN an opening that hands a list of tasks to two departments, one task naming its own lead
     text = (
