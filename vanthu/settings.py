@@ -55,7 +55,12 @@ class OcrOptions(BaseModel):
     """Options of the OCR stage (see services/ocr)."""
 
     language: str = "vie"
-    dpi: int = Field(300, ge=72, le=600)
+    dpi: int = Field(
+        300,
+        ge=72,
+        le=600,
+        description="Resolution PDF pages are rasterised at; a page that is one scan of a lower resolution is read as it is.",
+    )
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     page_timeout_s: float = Field(120.0, gt=0)
     max_pages: int = Field(200, ge=1)

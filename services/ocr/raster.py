@@ -26,8 +26,10 @@ from vanthu.errors import DocumentError, FailureReason
 # holds this lock.
 _PDFIUM = threading.Lock()
 
-# A page that is nothing but one upright scan at (about) the requested resolution is
-# taken as the scan itself: decoding it costs ~10 ms, rendering the page ~125 ms.
+# A page that is nothing but one upright scan at up to (about) the requested resolution
+# is taken as the scan itself: decoding it costs ~10 ms, rendering the page ~125 ms, and
+# a scan rendered above its own resolution reads worse (11 pt scanned at 150 dpi: CER
+# 0.65% as it is, 1.8% rendered at 300 dpi).
 _NATIVE_DPI_TOLERANCE = 0.1
 _NATIVE_COVERAGE = 0.98
 _NATIVE_COLOURSPACES = {pdfium_c.FPDF_COLORSPACE_DEVICEGRAY: 8, pdfium_c.FPDF_COLORSPACE_DEVICERGB: 24}
@@ -142,7 +144,7 @@ class PdfPages:
                 page.close()
 
     def _native_scan(self, page: pypdfium2.PdfPage, width: float, height: float) -> PageImage | None:
-        """The page's only object when it is an upright scan covering the page at ~dpi."""
+        """The page's only object when it is an upright scan covering the page at up to ~dpi."""
         if page.get_rotation() or pdfium_c.FPDFPage_CountObjects(page) != 1:
             return None
         obj = next(page.get_objects(max_depth=1))
@@ -156,7 +158,7 @@ class PdfPages:
             return None
         px_width, px_height = obj.get_size()
         dpi = px_width * 72 / m.a
-        if abs(dpi / self._dpi - 1) > _NATIVE_DPI_TOLERANCE:
+        if dpi > self._dpi * (1 + _NATIVE_DPI_TOLERANCE):
             return None
         _check_pixels(px_width, px_height, "the page's scan")
         return PageImage(_grey(obj.get_bitmap(render=False).to_pil()), round(dpi))

@@ -7,7 +7,9 @@ import hashlib
 import pytest
 from ocr_cer import cer
 
+from examples.render import images_pdf, page_images
 from services.ocr.pipeline import extract
+from services.ocr.raster import PdfPages
 
 MAX_OCR_CER = 0.01  # the samples read at ~0.1-0.3%; 1% leaves room for Tesseract versions
 
@@ -48,6 +50,19 @@ def test_image_only_pdf_is_recognised(scan_pdf_bytes, page_refs, options):
         assert page.error is None and page.rotation == 0
         assert page.confidence is not None and page.confidence > 85
         assert cer(page.text, ref) < MAX_OCR_CER
+
+
+def test_low_resolution_scan_is_read_at_its_own_resolution(text_pdf_bytes, page_refs, options):
+    # GIVEN an image-only PDF of a page scanned at 150 dpi, as some portals publish them
+    scan = page_images(text_pdf_bytes, dpi=150)[0]
+    pdf = images_pdf([scan], dpi=150)
+    # WHEN its page is taken for OCR, 300 dpi being the configured resolution, and extracted
+    pages = PdfPages(pdf, options.dpi)
+    image = pages.image(1)
+    pages.close()
+    # THEN the scan's own pixels are read, not a blurred upsampling to 300 dpi, accurately
+    assert options.dpi == 300 and image.dpi == 150 and image.image.size == scan.size
+    assert cer(extract(pdf, options).pages[0].text, page_refs[0]) < MAX_OCR_CER
 
 
 @pytest.mark.parametrize(
