@@ -4,7 +4,8 @@ Stages are plain functions of one :class:`Context`, run in order by :func:`extra
 
 1. ``identify``  -- size limits, content sniffing, the document id;
 2. ``open_pages`` -- the page source (PDFium or Pillow) and, for PDFs, the text layer;
-3. ``read_pages`` -- every page, in parallel: its text layer when usable, else OCR;
+3. ``read_pages`` -- every page, in parallel: its text layer when usable, else OCR
+   (light evened out, turned upright, deskewed, prepared by layout, recognised);
 4. ``assemble``  -- the artifact, or OCR_FAILED when no page could be read.
 
 Parallelism: ``options.workers`` threads each drive one Tesseract process at a time,
@@ -26,7 +27,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from services.ocr import layout, orientation, pdf_text, raster, sniff, tesseract
+from services.ocr import layout, lighting, orientation, pdf_text, raster, sniff, tesseract
 from vanthu.errors import DocumentError, FailureReason
 from vanthu.events import PageText, TextArtifact
 from vanthu.settings import OcrOptions
@@ -186,9 +187,9 @@ def read_pages(ctx: Context) -> None:
             elif isinstance(page, PageText):
                 results.put(page)
             elif in_bands:
-                cut(number, page, started)
+                cut(number, lighting.even(page), started)
             else:
-                results.put(_recognise(number, page, options, started))
+                results.put(_recognise(number, lighting.even(page), options, started))
 
     def guarded() -> None:
         try:

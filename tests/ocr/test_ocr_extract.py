@@ -8,8 +8,9 @@ import pytest
 from ocr_cer import cer
 
 from examples.render import images_pdf, page_images
+from services.ocr import lighting
 from services.ocr.pipeline import extract
-from services.ocr.raster import PdfPages
+from services.ocr.raster import PageImage, PdfPages
 
 MAX_OCR_CER = 0.01  # the samples read at ~0.1-0.3%; 1% leaves room for Tesseract versions
 
@@ -99,6 +100,22 @@ def test_skewed_page_is_straightened(skewed_png, page_refs, options):
     page = extract(skewed_png, options).pages[0]
     # THEN it reads as well as a straight one
     assert cer(page.text, page_refs[0]) < 0.005
+
+
+def test_shaded_photo_is_evened_out(shaded_jpeg, page_refs, options):
+    # GIVEN a page photographed with the light falling off to 35% in one corner
+    # WHEN it is extracted
+    page = extract(shaded_jpeg, options).pages[0]
+    # THEN the dark corner reads like the rest: no text is lost to the shadow
+    assert cer(page.text, page_refs[0]) < MAX_OCR_CER
+
+
+def test_evenly_lit_scan_is_left_as_it_is(scans):
+    # GIVEN a flatbed scan, its paper evenly white
+    page = PageImage(scans[0], 300)
+    # WHEN its lighting is evened out
+    # THEN nothing is changed
+    assert lighting.even(page) is page
 
 
 def test_mixed_pdf_is_decided_page_by_page(mixed_pdf_bytes, page_refs, options):
