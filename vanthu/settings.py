@@ -59,7 +59,10 @@ class OcrOptions(BaseModel):
         300,
         ge=72,
         le=600,
-        description="Resolution PDF pages are rasterised at; a page that is one grey or colour scan of lower resolution is read as it is.",
+        description=(
+            "Resolution PDF pages are rasterised at; a page that is one grey, black-and-white"
+            " or colour scan of lower resolution is read as it is."
+        ),
     )
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     page_timeout_s: float = Field(120.0, gt=0)

@@ -32,7 +32,9 @@ _PDFIUM = threading.Lock()
 # 0.65% as it is, 1.8% rendered at 300 dpi).
 _NATIVE_DPI_TOLERANCE = 0.1
 _NATIVE_COVERAGE = 0.98
-_NATIVE_COLOURSPACES = {pdfium_c.FPDF_COLORSPACE_DEVICEGRAY: 8, pdfium_c.FPDF_COLORSPACE_DEVICERGB: 24}
+# Bits per pixel decoded as they are: grey, bilevel (CCITT, JBIG2: the scanners' black
+# and white mode, PDFium expands it to 0/255 grey) and RGB.
+_NATIVE_BITS = {pdfium_c.FPDF_COLORSPACE_DEVICEGRAY: (1, 8), pdfium_c.FPDF_COLORSPACE_DEVICERGB: (24,)}
 
 # PDFium keeps every object it has parsed until the document closes: for a scan, each
 # page's image data (~0.75 MB). Reopening the document every so many pages bounds that.
@@ -154,7 +156,7 @@ class PdfPages:
         if m.b or m.c or m.a <= 0 or m.d <= 0 or m.a * m.d < _NATIVE_COVERAGE * width * height:
             return None
         meta = obj.get_metadata()
-        if _NATIVE_COLOURSPACES.get(meta.colorspace) != meta.bits_per_pixel:
+        if meta.bits_per_pixel not in _NATIVE_BITS.get(meta.colorspace, ()):
             return None
         px_width, px_height = obj.get_size()
         dpi = px_width * 72 / m.a

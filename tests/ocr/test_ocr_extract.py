@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import io
 
 import pytest
 from ocr_cer import cer
+from PIL import Image
 
 from examples.render import images_pdf, page_images
 from services.ocr import lighting
@@ -53,16 +55,25 @@ def test_image_only_pdf_is_recognised(scan_pdf_bytes, page_refs, options):
         assert cer(page.text, ref) < MAX_OCR_CER
 
 
-def test_low_resolution_scan_is_read_at_its_own_resolution(text_pdf_bytes, page_refs, options):
-    # GIVEN an image-only PDF of a page scanned at 150 dpi, as some portals publish them
-    scan = page_images(text_pdf_bytes, dpi=150)[0]
-    pdf = images_pdf([scan], dpi=150)
+def bilevel_pdf(image: Image.Image, dpi: int) -> bytes:
+    """A one-page PDF of ``image`` in black and white (Pillow writes it CCITT G4 encoded)."""
+    buf = io.BytesIO()
+    image.point(lambda v: 255 if v > 150 else 0).convert("1").save(buf, format="PDF", resolution=dpi)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(("dpi", "bilevel"), [(150, False), (200, True)])
+def test_low_resolution_scan_is_read_at_its_own_resolution(text_pdf_bytes, page_refs, options, dpi, bilevel):
+    # GIVEN an image-only PDF of a page scanned at 150 dpi in grey, or at 200 dpi in
+    # black and white, as portals publish them
+    scan = page_images(text_pdf_bytes, dpi=dpi)[0]
+    pdf = bilevel_pdf(scan, dpi) if bilevel else images_pdf([scan], dpi=dpi)
     # WHEN its page is taken for OCR, 300 dpi being the configured resolution, and extracted
     pages = PdfPages(pdf, options.dpi)
     image = pages.image(1)
     pages.close()
-    # THEN the scan's own pixels are read, not a blurred upsampling to 300 dpi, accurately
-    assert options.dpi == 300 and image.dpi == 150 and image.image.size == scan.size
+    # THEN the scan's own pixels are read, not an upsampling to 300 dpi, accurately
+    assert options.dpi == 300 and image.dpi == dpi and image.image.size == scan.size
     assert cer(extract(pdf, options).pages[0].text, page_refs[0]) < MAX_OCR_CER
 
 
