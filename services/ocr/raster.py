@@ -32,8 +32,8 @@ _PDFIUM = threading.Lock()
 # 0.65% as it is, 1.8% rendered at 300 dpi).
 _NATIVE_DPI_TOLERANCE = 0.1
 _NATIVE_COVERAGE = 0.98
-# Bits per pixel decoded as they are: grey, bilevel (CCITT, JBIG2: the scanners' black
-# and white mode, PDFium expands it to 0/255 grey) and RGB.
+# Bits per pixel decoded as they are: grey, bilevel (1 bit, the scanners' black-and-white
+# mode: PDFium expands it to 0/255 grey, checked on CCITT G4 data) and RGB.
 _NATIVE_BITS = {pdfium_c.FPDF_COLORSPACE_DEVICEGRAY: (1, 8), pdfium_c.FPDF_COLORSPACE_DEVICERGB: (24,)}
 
 # PDFium keeps every object it has parsed until the document closes: for a scan, each
