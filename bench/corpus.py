@@ -1,0 +1,84 @@
+"""Score the parser on the real-document corpus in ``../shared/corpus``, in-process.
+
+Run ``python bench/corpus.py [headers|assignments|pdfs ...] [--verbose]`` from the
+project root. The parser runs in this process (the unit directory loaded once), its
+predictions go to a temporary folder, and the corpus's own ``score.py --pred`` scores
+them, so the measures are exactly the corpus's. The PDFs go through the OCR stage
+first; their text is cached under ``.cache/corpus-text/`` by the PDF's sha256 and the
+OCR settings and code, so a rerun after a parser change takes seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from services.parse.parser import parse_directive  # noqa: E402
+from vanthu.directory import UnitDirectory  # noqa: E402
+
+CORPUS = ROOT.parent / "shared" / "corpus"
+TEXT_CACHE = ROOT / ".cache" / "corpus-text"
+SETS = {"headers": ("headers", ".txt"), "assignments": ("assignments", ".txt"), "pdfs": ("pdfs", ".pdf")}
+
+
+def pdf_text(path: Path) -> str:
+    """The OCR stage's text of a PDF, cached by content, OCR settings and the OCR stage's code."""
+    from services.ocr.pipeline import extract
+    from vanthu.settings import get_settings
+
+    settings = get_settings().ocr
+    data = path.read_bytes()
+    code = b"".join(p.read_bytes() for p in sorted((ROOT / "services" / "ocr").glob("*.py")))
+    key = hashlib.sha256(data + settings.model_dump_json().encode() + code).hexdigest()[:24]
+    cached = TEXT_CACHE / f"{key}.txt"
+    if cached.exists():
+        return cached.read_text(encoding="utf-8")
+    text = extract(data, settings).text
+    TEXT_CACHE.mkdir(parents=True, exist_ok=True)
+    cached.write_text(text, encoding="utf-8")
+    return text
+
+
+def predict(name: str, out: Path, directory: UnitDirectory) -> tuple[int, float]:
+    """Write one prediction per document of the set; return (documents, parse seconds)."""
+    folder, suffix = SETS[name]
+    files = sorted((CORPUS / folder).glob(f"*{suffix}"))
+    parse_s = 0.0
+    for f in files:
+        text = pdf_text(f) if suffix == ".pdf" else f.read_text(encoding="utf-8")
+        start = time.perf_counter()
+        directive = parse_directive(text, directory)
+        parse_s += time.perf_counter() - start
+        (out / f"{f.stem}.json").write_text(directive.model_dump_json(), encoding="utf-8")
+    return len(files), parse_s
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("sets", nargs="*", choices=[*SETS, []], default=["headers", "assignments"])
+    ap.add_argument("--verbose", action="store_true")
+    args = ap.parse_args()
+    if not (CORPUS / "score.py").exists():
+        print(f"no corpus at {CORPUS}: nothing to score")
+        return 0
+    directory = UnitDirectory.load()
+    for name in args.sets:
+        with tempfile.TemporaryDirectory() as out:
+            n, parse_s = predict(name, Path(out), directory)
+            cmd = [sys.executable, str(CORPUS / "score.py"), name, "--pred", out]
+            result = subprocess.run(cmd + (["--verbose"] if args.verbose else []), capture_output=True, text=True)
+            print(result.stdout.rstrip())
+            print(f"  ({n} documents parsed in {parse_s:.2f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
