@@ -63,14 +63,16 @@ def predict(name: str, out: Path, directory: UnitDirectory) -> tuple[int, float]
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("sets", nargs="*", choices=[*SETS, []], default=["headers", "assignments"])
+    ap.add_argument("sets", nargs="*", help=f"any of {', '.join(SETS)} (default: headers assignments)")
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args()
+    if unknown := set(args.sets) - set(SETS):
+        ap.error(f"unknown set(s): {', '.join(sorted(unknown))}")
     if not (CORPUS / "score.py").exists():
         print(f"no corpus at {CORPUS}: nothing to score")
         return 0
     directory = UnitDirectory.load()
-    for name in args.sets:
+    for name in args.sets or ["headers", "assignments"]:
         with tempfile.TemporaryDirectory() as out:
             n, parse_s = predict(name, Path(out), directory)
             cmd = [sys.executable, str(CORPUS / "score.py"), name, "--pred", out]
