@@ -44,7 +44,13 @@ class MemoryStorage:
         return data
 
     def put_model(self, ref: ObjectRef, model: BaseModel) -> None:
-        self.objects[(ref.bucket, ref.key)] = model.model_dump_json().encode()
+        self.put_bytes(ref, model.model_dump_json().encode(), "application/json")
+
+    def put_bytes(self, ref: ObjectRef, data: bytes, content_type: str) -> None:
+        self.objects[(ref.bucket, ref.key)] = data
+
+    def remove(self, ref: ObjectRef) -> None:
+        self.objects.pop((ref.bucket, ref.key), None)
 
     def get_model(self, ref: ObjectRef, model_type):
         data = self.objects.get((ref.bucket, ref.key))

@@ -37,7 +37,7 @@ from vanthu.events import DeadLetter, DocumentFailed, ObjectRef, Stage, Submissi
 from vanthu.logs import get_logger
 from vanthu.observability import STEP_SECONDS, kafka_metrics
 from vanthu.settings import Settings
-from vanthu.state import StateStore
+from vanthu.state import StateStore, received_step
 
 ACK_POLICY = AckPolicy.NACK_ON_ERROR
 ATTEMPT = "x-vanthu-attempt"
@@ -167,6 +167,17 @@ class StepRunner:
         )
 
 
+def failure_step(event: DocumentFailed) -> str:
+    """The state step of a failure, one per failure so that none replaces another.
+
+    A re-submission of the same bytes is not a failure of the document (its first
+    submission may well have been delivered): it is kept as ``duplicate/<key digest>``.
+    Every other failure is ``failed/<stage>-<time>``."""
+    if event.reason is FailureReason.DUPLICATE and event.source:
+        return "duplicate/" + received_step(event.source).removeprefix("received/")
+    return f"failed/{event.stage}-{event.at:%Y%m%dT%H%M%S%f}"
+
+
 @dataclass
 class StageWiring:
     """What every stage's app is built from."""
@@ -185,7 +196,7 @@ def wire_stage(settings: Settings, stage: Stage, handler: str, input_topic: str,
     async def report(event: DocumentFailed) -> None:
         await failed.publish(event, key=(event.document_id or "").encode() or None)
         if event.document_id:
-            await asyncio.to_thread(state.record, event.document_id, "failed", stage=event.stage,
+            await asyncio.to_thread(state.record, event.document_id, failure_step(event), stage=event.stage,
                                     reason=str(event.reason), message=event.message)
 
     broker = KafkaBroker(

@@ -27,6 +27,8 @@ class FailureReason(StrEnum):
     OCR_FAILED = "ocr-failed"
     NO_TEXT = "no-text"
     ARTIFACT_MISSING = "artifact-missing"
+    ARTIFACT_INVALID = "artifact-invalid"
+    INVALID_REFERENCE = "invalid-reference"
     DUPLICATE = "duplicate"
     DELIVERY_REFUSED = "delivery-refused"
 

@@ -1,15 +1,31 @@
 """Configuration for every service, read from ``VANTHU_*`` environment variables.
 
 Defaults point at the local stack on loopback (``deploy/local/stack``). The only
-secret here is the local MinIO development password; deployments override it.
+secret here is the local MinIO development password; deployments override it. Secrets
+are :class:`~pydantic.SecretStr` (``repr`` and logs show ``**********``). Everything is
+validated when a service starts: a service with a bad setting does not start, so it is
+never reported ready.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import os
 from functools import lru_cache
+from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import (
+    BaseModel,
+    Field,
+    SecretStr,
+    SerializationInfo,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -88,6 +104,14 @@ class ChannelRetry(RetryOptions):
     jitter: float = Field(0.2, ge=0, le=1)
 
 
+def _reveal(value: SecretStr | None, info: SerializationInfo) -> str | None:
+    """A secret as ``**********``, or as itself when dumped with ``context={"reveal": True}``."""
+    if value is None:
+        return None
+    return value.get_secret_value() if (info.context or {}).get("reveal") else str(value)
+
+
+
 class ChannelOptions(BaseModel):
     """Options of the notify service's per-unit channels (see services/notify/channels)."""
 
@@ -99,6 +123,79 @@ class ChannelOptions(BaseModel):
     smtp_starttls: bool = Field(False, description="Require STARTTLS; False sends in clear (the local sink).")
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
+    _dump_password = field_serializer("smtp_password")(_reveal)
+    webhook_hosts: list[str] = Field(
+        default_factory=list,
+        description="Host names (or addresses) webhooks may be posted to; a webhook on any other host is refused.",
+    )
+    webhook_allow_private: bool = Field(
+        False, description="Allow webhooks to private, loopback and link-local addresses (a test receiver on "
+        "127.0.0.1, a receiver inside the same network); off, such addresses are refused even for an allowed host.",
+    )
+
+
+_LINK_EXPIRY_MAX_S = 7 * 24 * 3600  # S3 presigned URLs cannot outlive 7 days (SigV4)
+_SECRET_KEY_BYTES = 32
+
+
+class SecrecyOptions(BaseModel):
+    """How secret documents ("MẬT", "TỐI MẬT", "TUYỆT MẬT") are kept (services/notify/secrecy.py)."""
+
+    text: Literal["drop", "encrypt"] = Field(
+        "drop", description="Their text artifact: removed once parsed (drop), or kept sealed with ``key`` (encrypt).")
+    key: SecretStr | None = Field(None, description="URL-safe base64 of 32 random bytes (AES-256-GCM).")
+    _dump_key = field_serializer("key")(_reveal)
+    hold: bool = Field(False, description="Hold them after OCR: nothing on vanthu.directives, one item on "
+                       "vanthu.review for the records office to handle by hand.")
+
+    @model_validator(mode="after")
+    def _key_usable(self) -> SecrecyOptions:
+        if self.key is not None:
+            self.key_bytes()
+        elif self.text == "encrypt":
+            raise ValueError("secrecy.text=encrypt needs VANTHU_SECRECY__KEY (URL-safe base64 of 32 bytes)")
+        return self
+
+    def key_bytes(self) -> bytes | None:
+        if self.key is None:
+            return None
+        try:
+            key = base64.urlsafe_b64decode(self.key.get_secret_value())
+        except (binascii.Error, ValueError):
+            key = b""
+        if len(key) != _SECRET_KEY_BYTES:
+            raise ValueError("VANTHU_SECRECY__KEY must be URL-safe base64 of 32 bytes")
+        return key
+
+
+class DirectoryOptions(BaseModel):
+    """The national unit directory (vanthu/directory.py) when ``directory_path`` is unset."""
+
+    home: str | None = Field(None, description="The jurisdiction this mailroom serves: a province's name or code "
+                             "('Ninh Bình', '37') or a ministry's id ('vn:bo-y-te'); unset: every unit.")
+    overlay: str | None = Field(None, description="The deployment's overlay file: delivery channels, local units, "
+                                "clerks' aliases (vanthu/data/README.md).")
+    unserved: Literal["review", "drop"] = Field(
+        "review", description="Assignments to units of other jurisdictions: to the review topic, or dropped.")
+
+
+def _env_value(value: object) -> str:
+    """A dumped value as an environment variable holds it (lists and objects as JSON)."""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _endpoint(value: str, *, port_required: bool) -> str:
+    """``host:port`` (``host`` alone when the port may default), checked, or ValueError:
+    what the MinIO client and Kafka take, not a URL."""
+    parts = urlsplit(f"//{value}")
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if not parts.hostname or port == -1 or (port is None and port_required) or parts.path or parts.query \
+            or parts.username:
+        raise ValueError(f"{value!r} is not host{':port' if port_required else '[:port]'}")
+    return value
 
 
 class Settings(BaseSettings):
@@ -108,8 +205,12 @@ class Settings(BaseSettings):
 
     kafka_bootstrap: str = "127.0.0.1:9092"
     minio_endpoint: str = "127.0.0.1:9000"
+    minio_public_endpoint: str | None = Field(
+        None, description="host:port that people's links point at (presigned URLs), when MinIO is reached "
+        "there rather than at minio_endpoint (a proxy, a public name); signed for that host.")
     minio_access_key: str = "vanthu"
-    minio_secret_key: str = "vanthu-local-dev"
+    minio_secret_key: SecretStr = SecretStr("vanthu-local-dev")
+    _dump_secret_key = field_serializer("minio_secret_key")(_reveal)
     minio_secure: bool = False
     topics: Topics = Topics()
     buckets: Buckets = Buckets()
@@ -118,19 +219,36 @@ class Settings(BaseSettings):
     retry: RetryOptions = RetryOptions()
     group_prefix: str = "vanthu"
     directory_path: str | None = None
-    link_expiry_s: int = Field(7 * 24 * 3600, ge=60)
+    directory: DirectoryOptions = DirectoryOptions()
+    link_expiry_s: int = Field(_LINK_EXPIRY_MAX_S, ge=1, le=_LINK_EXPIRY_MAX_S,
+                               description="Lifetime of presigned links, 1 s to 7 days.")
+    secrecy: SecrecyOptions = SecrecyOptions()
     http_port: int | None = Field(None, ge=0, le=65535, description="Health and metrics port of `vanthu serve`; "
                                   "unset: no endpoint, 0: any free port.")
     http_host: str = "127.0.0.1"
 
+    @field_validator("minio_endpoint", "minio_public_endpoint")
+    @classmethod
+    def _endpoints(cls, value: str | None) -> str | None:
+        return None if value is None else _endpoint(value, port_required=False)
+
+    @field_validator("kafka_bootstrap")
+    @classmethod
+    def _bootstrap(cls, value: str) -> str:
+        for server in value.split(","):
+            _endpoint(server.strip(), port_required=True)
+        return value
+
     def as_env(self) -> dict[str, str]:
         """The settings that differ from the defaults, as the environment variables that set them."""
         env = {}
-        for name, value in self.model_dump(mode="json", exclude_defaults=True).items():
+        # The secrets' own values, not their masks: these variables configure a child process.
+        dumped = self.model_dump(mode="json", exclude_defaults=True, context={"reveal": True})
+        for name, value in dumped.items():
             if isinstance(value, dict):
-                env |= {f"VANTHU_{name.upper()}__{k.upper()}": str(v) for k, v in value.items() if v is not None}
+                env |= {f"VANTHU_{name.upper()}__{k.upper()}": _env_value(v) for k, v in value.items() if v is not None}
             elif value is not None:
-                env[f"VANTHU_{name.upper()}"] = str(value)
+                env[f"VANTHU_{name.upper()}"] = _env_value(value)
         return env
 
     def group(self, stage: str) -> str:

@@ -6,7 +6,12 @@ database: every stage already depends on it, it is shared by workers on any mach
 container, MinIO reads its own writes, and each step has its own key, so no two writers
 ever update the same object (no read-modify-write races). ``vanthu status`` lists a
 document's steps; the notify stage reads ``notified`` to send a document's assignments
-once; the OCR stage reads the ``received`` records to recognise a re-submission.
+once; the OCR stage reads the ``received`` records to recognise a re-submission, and the
+parse and notify stages to check that an event's original is this document's. Every
+failure is a step of its own (``failed/<stage>-<time>``) and a re-submission of the same
+bytes is ``duplicate/<key digest>``, so no record replaces another
+(:func:`vanthu.delivery.failure_step`). Records hold identifiers and counts, never a
+document's text.
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from vanthu.events import ObjectRef, utcnow
-from vanthu.storage import Storage
+from vanthu.errors import DocumentError, FailureReason
+from vanthu.storage import Storage, check_original
 
 PREFIX = "state"
 
@@ -52,6 +58,15 @@ class StateStore:
 
     def has(self, document_id: str, step: str) -> bool:
         return self.storage.exists(self._ref(document_id, step))
+
+    def check_original(self, document_id: str, source: ObjectRef) -> None:
+        """DocumentError ``invalid-reference`` unless ``source`` is an object of the intake
+        bucket that the OCR stage received as ``document_id`` (its bytes hash to that id):
+        an event cannot pass off another document's original as this one's."""
+        check_original(self.storage.settings, source)
+        if not self.has(document_id, received_step(source)):
+            raise DocumentError(FailureReason.INVALID_REFERENCE, f"s3://{source.bucket}/{source.key[:200]} was "
+                                f"never received as document {document_id}")
 
     def steps(self, document_id: str, prefix: str = "") -> list[StepRecord]:
         """The steps recorded for the document (those starting with ``prefix``), oldest first."""

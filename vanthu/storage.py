@@ -1,13 +1,23 @@
-"""Object storage access (MinIO / S3) for every stage.
+"""Object storage access (MinIO / S3) for every stage, what an event may name in it, and
+each process's local scratch space.
 
 Originals are only ever read; stages write their artifacts to the artifacts bucket
-under the document id, so a rerun overwrites an artifact with the same content.
+under the document id, so a rerun overwrites an artifact with the same content. Events
+come from a bus anyone with Kafka access can write to, so a stage touches only objects
+that :func:`check_original` and :func:`check_artifact` accept: originals in the intake
+bucket, a document's artifact under its own id.
 """
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import io
+import os
+import re
+import shutil
+import tempfile
+import threading
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import quote
@@ -22,10 +32,45 @@ from vanthu.settings import Settings
 
 M = TypeVar("M", bound=BaseModel)
 _MISSING = {"NoSuchKey", "NoSuchBucket", "NoSuchObject"}
+# Answers that say the request itself is wrong: retrying it cannot help. (AccessDenied is
+# not one: wrong credentials are an operator's fix, after which a retry or replay works.)
+_REFUSED = {"InvalidBucketName", "InvalidObjectName", "XMinioInvalidObjectName", "KeyTooLongError", "InvalidArgument"}
+_REGION = "us-east-1"  # MinIO's default region
+_MAX_KEY_BYTES = 1024  # S3's limit
+_DOCUMENT_ID = re.compile(r"[0-9a-f]{64}")
 
 
 def text_artifact_ref(settings: Settings, document_id: str) -> ObjectRef:
     return ObjectRef(bucket=settings.buckets.artifacts, key=f"text/{document_id}.json")
+
+
+def check_key(key: str) -> None:
+    """DocumentError ``invalid-reference`` unless ``key`` is a plain object key: not empty,
+    at most 1024 bytes, no leading "/", no "." or ".." segment, no backslash or control
+    character (what could escape a prefix on a file system or a proxy)."""
+    segments = key.split("/")
+    if (not key or len(key.encode()) > _MAX_KEY_BYTES or key.startswith("/") or "\\" in key
+            or any(segment in (".", "..") for segment in segments)
+            or any(ord(c) < 32 or ord(c) == 127 for c in key)):
+        raise DocumentError(FailureReason.INVALID_REFERENCE, f"{key[:200]!r} is not an acceptable object key")
+
+
+def check_original(settings: Settings, ref: ObjectRef) -> None:
+    """DocumentError ``invalid-reference`` unless ``ref`` is an object of the intake bucket."""
+    check_key(ref.key)
+    if ref.bucket != settings.buckets.incoming:
+        raise DocumentError(FailureReason.INVALID_REFERENCE,
+                            f"an original must be in the intake bucket, not s3://{ref.bucket}/{ref.key[:200]}")
+
+
+def check_artifact(settings: Settings, document_id: str, ref: ObjectRef) -> None:
+    """DocumentError ``invalid-reference`` unless ``ref`` is the text artifact of
+    ``document_id`` (itself a sha256 in hex), the only artifact an event may name."""
+    if not _DOCUMENT_ID.fullmatch(document_id):
+        raise DocumentError(FailureReason.INVALID_REFERENCE, f"{document_id[:80]!r} is not a document id (sha256)")
+    if ref != text_artifact_ref(settings, document_id):
+        raise DocumentError(FailureReason.INVALID_REFERENCE, f"s3://{ref.bucket}/{ref.key[:200]} is not the text "
+                            f"artifact of document {document_id}")
 
 
 class Storage:
@@ -33,15 +78,20 @@ class Storage:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.client = Minio(
-            settings.minio_endpoint,
-            access_key=settings.minio_access_key,
-            secret_key=settings.minio_secret_key,
-            secure=settings.minio_secure,
-        )
+        self.client = self._client(settings.minio_endpoint)
+        # Links are signed for the host people open them at; signing needs no connection
+        # when the region is given, so this client never talks to MinIO.
+        self.links = (self._client(settings.minio_public_endpoint, region=_REGION) if settings.minio_public_endpoint
+                      else self.client)
+
+    def _client(self, endpoint: str, region: str | None = None) -> Minio:
+        s = self.settings
+        return Minio(endpoint, access_key=s.minio_access_key, secret_key=s.minio_secret_key.get_secret_value(),
+                     secure=s.minio_secure, region=region)
 
     def read(self, ref: ObjectRef, *, max_bytes: int | None = None) -> bytes:
         """The object's bytes; DocumentError when it is gone or larger than ``max_bytes``."""
+        check_key(ref.key)
         try:
             if max_bytes is not None:
                 size = self.client.stat_object(ref.bucket, ref.key).size or 0
@@ -51,7 +101,12 @@ class Storage:
         except S3Error as exc:
             if exc.code in _MISSING:
                 raise DocumentError(FailureReason.OBJECT_MISSING, f"s3://{ref.bucket}/{ref.key} does not exist") from exc
+            if exc.code in _REFUSED:
+                raise DocumentError(FailureReason.INVALID_REFERENCE,
+                                    f"s3://{ref.bucket}/{ref.key[:200]}: {exc.code}") from exc
             raise
+        except ValueError as exc:  # the client's own check of bucket and key names
+            raise DocumentError(FailureReason.INVALID_REFERENCE, f"s3://{ref.bucket}/{ref.key[:200]}: {exc}") from exc
         try:
             return response.read()
         finally:
@@ -59,8 +114,14 @@ class Storage:
             response.release_conn()
 
     def put_model(self, ref: ObjectRef, model: BaseModel) -> None:
-        body = model.model_dump_json().encode()
-        self.client.put_object(ref.bucket, ref.key, io.BytesIO(body), len(body), content_type="application/json")
+        self.put_bytes(ref, model.model_dump_json().encode(), "application/json")
+
+    def put_bytes(self, ref: ObjectRef, data: bytes, content_type: str) -> None:
+        self.client.put_object(ref.bucket, ref.key, io.BytesIO(data), len(data), content_type=content_type)
+
+    def remove(self, ref: ObjectRef) -> None:
+        """Delete the object (nothing happens when it is already gone)."""
+        self.client.remove_object(ref.bucket, ref.key)
 
     def get_model(self, ref: ObjectRef, model_type: type[M]) -> M | None:
         """The stored model, or None when there is none yet."""
@@ -83,10 +144,51 @@ class Storage:
         return [obj.object_name for obj in self.client.list_objects(bucket, prefix=prefix, recursive=True)]
 
     def presigned_url(self, ref: ObjectRef, expiry_s: int) -> str:
-        return self.client.presigned_get_object(ref.bucket, ref.key, expires=dt.timedelta(seconds=expiry_s))
+        return self.links.presigned_get_object(ref.bucket, ref.key, expires=dt.timedelta(seconds=expiry_s))
 
     def upload(self, path: Path, bucket: str, key: str, metadata: dict[str, str]) -> ObjectRef:
         """Upload a file; metadata values are percent-encoded since S3 headers are ASCII."""
         encoded = {k: quote(v, safe=" ,;:/@-_.()") for k, v in metadata.items() if v}
         self.client.fput_object(bucket, key, str(path), metadata=encoded)
         return ObjectRef(bucket=bucket, key=key)
+
+
+# --- local scratch space ------------------------------------------------------------------
+
+_SCRATCH_PREFIX = "vanthu-scratch-"
+_scratch_lock = threading.Lock()
+_scratch: Path | None = None
+
+
+def scratch_dir() -> Path:
+    """This process's private directory for temporary files (page images for Tesseract).
+
+    Made on first use, mode 0700 (no other user reads a document's pages), and removed
+    when the process exits. A process killed outright cannot clean up, so making it
+    first removes the directories of processes that no longer run (and of an earlier
+    life of this process id, as in a restarted container)."""
+    global _scratch
+    with _scratch_lock:
+        if _scratch is None or not _scratch.is_dir():
+            _remove_stale_scratch()
+            _scratch = Path(tempfile.mkdtemp(prefix=f"{_SCRATCH_PREFIX}{os.getpid()}-"))
+            atexit.register(shutil.rmtree, _scratch, ignore_errors=True)
+        return _scratch
+
+
+def _remove_stale_scratch() -> None:
+    for path in Path(tempfile.gettempdir()).glob(f"{_SCRATCH_PREFIX}*-*"):
+        pid = path.name.removeprefix(_SCRATCH_PREFIX).split("-")[0]
+        if pid.isdigit() and path.is_dir() and path.stat().st_uid == os.getuid() and \
+                (int(pid) == os.getpid() or not _running(int(pid))):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True

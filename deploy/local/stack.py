@@ -183,7 +183,7 @@ def minio_up(settings: Settings) -> bool:
     t = NOTIFY_TARGET
     env = {
         "MINIO_ROOT_USER": settings.minio_access_key,
-        "MINIO_ROOT_PASSWORD": settings.minio_secret_key,
+        "MINIO_ROOT_PASSWORD": settings.minio_secret_key.get_secret_value(),
         "MINIO_BROWSER": "off",
         "MINIO_UPDATE": "off",
         f"MINIO_NOTIFY_KAFKA_ENABLE_{t}": "on",

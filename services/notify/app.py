@@ -8,6 +8,12 @@ to ``vanthu.review`` for a clerk, keyed by document id; then records ``notified`
 the document's state. A directive whose document is already notified sends nothing.
 The offset is committed only after every notice is acknowledged by Kafka; a directive
 redelivered after a crash mid-way republishes the same idempotency keys.
+
+The event is not trusted: links are made only to the original the OCR stage received as
+this document and to this document's own text artifact; an event naming anything else is
+one ``DocumentFailed`` (``invalid-reference``) and nothing is sent. A secret document
+(``secrecy`` set or in doubt) gets no links at all, and each unit one identity-only notice
+(services/notify/secrecy.py).
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from vanthu.events import AssignmentNotice, DirectiveParsed, ObjectRef, ReviewIt
 from vanthu.logs import get_logger
 from vanthu.settings import Settings, get_settings
 from vanthu.state import StateStore
-from vanthu.storage import Storage
+from vanthu.storage import Storage, check_artifact
 
 STAGE = "notify"
 
@@ -33,22 +39,33 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
     settings = settings or get_settings()
     storage = storage or Storage(settings)
     state = StateStore(storage)
-    directory = UnitDirectory.load(settings.directory_path)
+    directory = UnitDirectory.from_settings(settings)
     log = get_logger(STAGE)
     wiring = wire_stage(settings, STAGE, "on_directive_parsed", settings.topics.directives, state)
     assignments = wiring.broker.publisher(settings.topics.assignments, schema=AssignmentNotice,
                                           title="vanthu.assignments")
     review = wiring.broker.publisher(settings.topics.review, schema=ReviewItem, title="vanthu.review")
 
-    async def link(ref: ObjectRef | None) -> str | None:
-        return await asyncio.to_thread(storage.presigned_url, ref, settings.link_expiry_s) if ref else None
+    def check(event: DirectiveParsed) -> None:
+        """What the event names is this document's (see the module docstring)."""
+        if event.artifact:
+            check_artifact(settings, event.document_id, event.artifact)
+        if event.source:
+            state.check_original(event.document_id, event.source)
+
+    async def link(ref: ObjectRef | None, secret: bool) -> str | None:
+        if ref is None or secret:
+            return None
+        return await asyncio.to_thread(storage.presigned_url, ref, settings.link_expiry_s)
 
     async def process(event: DirectiveParsed) -> None:
         if await asyncio.to_thread(state.has, event.document_id, "notified"):
             log.info("already notified: nothing sent again", document_id=event.document_id)
             return
-        notices = build_notices(event, event.document_id, directory,
-                                original_url=await link(event.source), text_url=await link(event.artifact))
+        await asyncio.to_thread(check, event)
+        secret = bool(event.secrecy or event.secrecy_doubt or event.withheld)
+        notices = build_notices(event, event.document_id, directory, original_url=await link(event.source, secret),
+                                text_url=await link(event.artifact, secret))
         for notice in notices:
             if notice.unit_id:
                 await assignments.publish(notice, key=notice.unit_id.encode())

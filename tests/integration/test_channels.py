@@ -55,7 +55,9 @@ async def test_webhook_and_mail_arrive_once(run_settings: Settings, tmp_path, mo
     monkeypatch.setenv("VANTHU_TEST_HOOK_SECRET", SECRET)
     settings = run_settings.model_copy(update={
         "directory_path": str(directory_with_channels(tmp_path, hook.url, "van-thu@so-y-te.example")),
-        "channels": run_settings.channels.model_copy(update={"smtp_port": smtp.port}),
+        # the receivers are on loopback: allowed explicitly
+        "channels": run_settings.channels.model_copy(update={"smtp_port": smtp.port, "webhook_hosts": ["127.0.0.1"],
+                                                             "webhook_allow_private": True}),
     })
     directive = DirectiveParsed(
         document_id="c" * 64, text_source="text-layer", doc_type="Thông báo", number="159/TB-UBND",

@@ -43,8 +43,10 @@ def notice() -> AssignmentNotice:
 
 @pytest.fixture
 def options() -> ChannelOptions:
-    """Five attempts waiting 1, 2, 4, 4 s (capped; no jitter), so the schedule is exact."""
-    return ChannelOptions(timeout_s=0.5, retry=ChannelRetry(max_attempts=5, base_delay_s=1.0, cap_s=4.0, jitter=0))
+    """Five attempts waiting 1, 2, 4, 4 s (capped; no jitter), so the schedule is exact; the
+    receivers are on loopback, so loopback is allowed explicitly."""
+    return ChannelOptions(timeout_s=0.5, retry=ChannelRetry(max_attempts=5, base_delay_s=1.0, cap_s=4.0, jitter=0),
+                          webhook_hosts=["127.0.0.1"], webhook_allow_private=True)
 
 
 class RecordingSleep:

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import time
+
 import pytest
 
-from services.notify.channels import PermanentDeliveryError, TransientDeliveryError, WebhookSender, verify_signature
+from services.notify.channels import (
+    PermanentDeliveryError,
+    TransientDeliveryError,
+    WebhookSender,
+    sign,
+    verify_signature,
+)
 from services.notify.channels.headers import IDEMPOTENCY_HEADER, SIGNATURE_HEADER
 from vanthu.directory import Webhook
 from vanthu.events import AssignmentNotice
@@ -43,9 +53,11 @@ async def test_post_carries_the_notice_signed_with_the_units_secret(http_server,
     assert "Sở Y tế".encode() in request.body
     assert request.headers["content-type"] == "application/json; charset=utf-8"
     assert request.headers[IDEMPOTENCY_HEADER.lower()] == notice.idempotency_key
-    # AND the signature verifies with the unit's secret, not with another or over another body
+    # AND the signature, stamped with the time of sending, verifies with the unit's secret,
+    # not with another or over another body
     signature = request.headers[SIGNATURE_HEADER.lower()]
-    assert signature.startswith("sha256=")
+    stamped = int(signature.removeprefix("t=").split(",")[0])
+    assert abs(stamped - time.time()) < 5 and ",sha256=" in signature
     assert verify_signature(request.body, signature, SECRET.encode())
     assert not verify_signature(request.body, signature, b"another secret")
     assert not verify_signature(request.body.replace("Sở Y tế".encode(), "Sở Tài chính".encode()),
@@ -53,10 +65,27 @@ async def test_post_carries_the_notice_signed_with_the_units_secret(http_server,
     assert sleep.delays == []
 
 
-@pytest.mark.parametrize("header", ["", "sha256=", "md5=abc", "sha256=zzzz", "sha256=ẞ"])
+@pytest.mark.parametrize("header", [None, "", "sha256=", "md5=abc", "sha256=zzzz", "sha256=ẞ", "t=,sha256=",
+                                    "t=abc,sha256=" + "0" * 64, "t=1" + "0" * 40 + ",sha256=" + "0" * 64])
 def test_malformed_signature_headers_do_not_verify(header):
-    # GIVEN a header that is not a signature WHEN it is verified THEN it fails, without raising
+    # GIVEN a header that is missing or not a signature WHEN it is verified THEN it fails, without raising
     assert not verify_signature(b"{}", header, SECRET.encode())
+
+
+def test_unstamped_signature_of_the_old_form_does_not_verify():
+    # GIVEN a bare HMAC of the body (no time in it: replayable forever) WHEN verified THEN refused
+    bare = "sha256=" + hmac.new(SECRET.encode(), b"{}", hashlib.sha256).hexdigest()
+    assert not verify_signature(b"{}", bare, SECRET.encode())
+
+
+@pytest.mark.parametrize(("age_s", "accepted"), [(0, True), (299, True), (301, False), (86400, False), (-301, False)])
+def test_a_signature_is_accepted_for_five_minutes_only(age_s, accepted):
+    # GIVEN a request signed at a known time
+    signed_at = 1_760_000_000
+    header = sign(b'{"task": "x"}', SECRET.encode(), signed_at)
+    # WHEN it is verified age_s seconds later (negative: the sender's clock is ahead)
+    # THEN it is accepted within five minutes either way, and a replay after that is refused
+    assert verify_signature(b'{"task": "x"}', header, SECRET.encode(), now=signed_at + age_s) is accepted
 
 
 @pytest.mark.parametrize("status", [503, 500, 429, 408])

@@ -32,11 +32,11 @@ class ArtifactWriteFailsOnce(MemoryStorage):
 
     failed = False
 
-    def put_model(self, ref, model):
+    def put_bytes(self, ref, data, content_type):
         if ref.key.startswith("text/") and not self.failed:
             self.failed = True
             raise ConnectionError("MinIO unreachable")
-        super().put_model(ref, model)
+        super().put_bytes(ref, data, content_type)
 
 
 async def test_original_redelivered_after_its_duplicate_is_still_the_original():

@@ -109,7 +109,7 @@ def status(
     table = Table("when (UTC)", "step", "details", title=f"document {matches[0]}")
     for step in steps:
         details = ", ".join(f"{k}={v}" for k, v in step.details.items() if v not in (None, [], ""))
-        style = "red" if step.step == "failed" else None
+        style = "red" if step.step.split("/")[0] == "failed" else None
         table.add_row(f"{step.at:%Y-%m-%d %H:%M:%S}", step.step.split("/")[0], details, style=style)
     console.print(table)
 

@@ -6,13 +6,16 @@ import asyncio
 import datetime as dt
 import hashlib
 import importlib
+import re
 import signal
+import unicodedata
 import uuid
 from pathlib import Path
 from typing import Annotated
 
 import typer
 import yaml
+from rich.markup import escape
 
 from vanthu.cli.common import FILES, SERVICES, app, console
 from vanthu.logs import configure
@@ -38,19 +41,46 @@ def submit(
     state = StateStore(storage)
     today = dt.date.today()
     for path in files:
+        name = unicodedata.normalize("NFC", path.name)
         data = path.read_bytes()
         document_id = hashlib.sha256(data).hexdigest()
         earlier = state.submissions(document_id)
         if earlier and not force:
-            console.print(f"[yellow]duplicate[/yellow] {path.name}: the same bytes were submitted as "
+            console.print(f"[yellow]duplicate[/yellow] {escape(name)}: the same bytes were submitted as "
                           f"s3://{earlier[0].details.get('bucket')}/{earlier[0].details.get('key')} on "
                           f"{earlier[0].at:%Y-%m-%d %H:%M} UTC (document {document_id[:16]}…); not uploaded")
             continue
-        key = f"{today:%Y/%m/%d}/{uuid.uuid4().hex[:8]}-{path.name}"
+        key = f"{today:%Y/%m/%d}/{uuid.uuid4().hex[:8]}-{object_name(name)}"
         storage.upload(path, settings.buckets.incoming, key,
-                       {"submitted-by": by, "desk": desk, "filename": path.name})
-        console.print(f"submitted [bold]{path.name}[/bold] as s3://{settings.buckets.incoming}/{key}  "
-                      f"document id {document_id[:16]}…")
+                       {"submitted-by": by, "desk": desk, "filename": _cut(name, _NAME_BYTES)})
+        console.print(f"submitted [bold]{escape(name)}[/bold] as s3://{settings.buckets.incoming}/{escape(key)}  "
+                      f"document id {document_id[:16]}…", highlight=False)
+
+
+# MinIO stores an object as a file: one segment of its key (here "<8 hex>-<name>") must fit
+# a file name's 255 bytes; 200 leaves room to spare. The same cut keeps the original name,
+# percent-encoded in the object's metadata, well inside S3's 2 KB of user metadata.
+_NAME_BYTES = 200
+# Characters that mean something to a shell, a URL, S3 or a file system, and control characters.
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\?#%*:|"<>{}^`\[\]~]+')
+
+
+def object_name(name: str) -> str:
+    """``name`` (a file's name) made safe as the last segment of an object key: NFC,
+    characters that mean something elsewhere replaced by "_", no leading dots, and at most
+    200 bytes of UTF-8, cut between characters and keeping the extension."""
+    name = _UNSAFE.sub("_", " ".join(unicodedata.normalize("NFC", name).split())).lstrip(". ")
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or not 0 < len(suffix.encode()) <= 10:
+        stem, suffix = name, ""
+    suffix = f".{suffix}" if suffix else ""
+    stem = _cut(stem, _NAME_BYTES - len(suffix.encode())).rstrip(". ")
+    return (stem or "document") + suffix
+
+
+def _cut(text: str, max_bytes: int) -> str:
+    """``text`` cut to at most ``max_bytes`` of UTF-8, between characters."""
+    return text.encode()[:max_bytes].decode(errors="ignore")
 
 
 @app.command()

@@ -6,7 +6,9 @@ notice, and records ``delivered/<notice>-<channel>`` in the document's state, so
 redelivered notice posts and mails nothing twice. A channel that refuses for good (a 4xx
 answer, an invalid address) is recorded as ``refused/...``, reported on ``vanthu.failed``
 (reason ``delivery-refused``) and not tried again; one that is down makes the notice go
-through the retry topic (the channels already delivered are skipped then).
+through the retry topic (the channels already delivered are skipped then). A notice that
+says its document is secret is sent identity-only whatever else it carries
+(:func:`services.notify.secrecy.guard`): the bus is not trusted to have stripped it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from faststream.kafka.annotations import KafkaMessage
 
 from services.notify.channels.errors import PermanentDeliveryError, TransientDeliveryError
 from services.notify.channels.email import MailSender
-from services.notify.channels.webhook import WebhookSender
+from services.notify.channels.webhook import WebhookSender, allowed_url
+from services.notify.secrecy import guard
 from vanthu.delivery import failure_for, make_app, subscribe, wire_stage
 from vanthu.directory import UnitDirectory
 from vanthu.errors import DocumentError, FailureReason
@@ -35,11 +38,16 @@ STAGE = "channels"
 def create_app(settings: Settings | None = None, storage: Storage | None = None) -> FastStream:
     settings = settings or get_settings()
     state = StateStore(storage or Storage(settings))
-    directory = UnitDirectory.load(settings.directory_path)
+    directory = UnitDirectory.from_settings(settings)
     log = get_logger(STAGE)
     wiring = wire_stage(settings, STAGE, "on_assignment", settings.topics.assignments, state)
     webhooks = WebhookSender(settings.channels)
     mail = MailSender(settings.channels)
+    for unit in directory.units():  # say at start what would otherwise surface as refusals, one by one
+        hook = unit.delivery.webhook
+        if hook and not allowed_url(hook.url, settings.channels.webhook_hosts):
+            log.warning("webhook host not in channels.webhook_hosts: its notices will be refused", unit_id=unit.id,
+                        url=hook.url)
 
     async def deliver(notice: AssignmentNotice) -> None:
         unit = directory.get(notice.unit_id or "")
@@ -55,9 +63,9 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
                 continue
             try:
                 if channel == "webhook":
-                    await webhooks.send(notice, target)
+                    await webhooks.send(guard(notice), target)
                 else:
-                    await mail.send(notice, target)
+                    await mail.send(guard(notice), target)
             except PermanentDeliveryError as exc:
                 await asyncio.to_thread(state.record, notice.document_id, failed, unit_id=unit.id, error=exc.message)
                 refused.append(f"{channel}: {exc.message}")

@@ -164,6 +164,7 @@ def body(notice: AssignmentNotice) -> str:
         document += f" của {doc.issuer}"
     fields = [
         ("Văn bản / Document", document),
+        ("Độ mật / Secrecy", notice.secrecy and notice.secrecy.upper()),
         ("Trích yếu / Subject", doc.subject),
         ("Vai trò / Role", f"{ROLE_LABELS[notice.role]} ({notice.role})"),
         ("Mục / Section", notice.section),
