@@ -89,7 +89,7 @@ def _scan_pdf(stem: str) -> bytes:
 
 @functools.cache
 def _directory() -> UnitDirectory:
-    return UnitDirectory.load()
+    return UnitDirectory.from_settings(Settings())  # the one the services load
 
 
 @functools.cache

@@ -90,7 +90,7 @@ async def test_objects_become_assignments_and_bad_files_fail(run_settings: Setti
 
         # WHEN the pipeline has published a directive for each document, every notice of
         # those directives, and two failures
-        directory = UnitDirectory.load()
+        directory = UnitDirectory.from_settings(settings)  # the one the services load
 
         def expected_notices(messages) -> dict[str, list[AssignmentNotice]]:
             return {d["document_id"]: build_notices(DirectiveParsed.model_validate(d), d["document_id"], directory)

@@ -6,6 +6,7 @@ real Kafka and MinIO.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 import pytest
@@ -16,6 +17,7 @@ from examples.render import text_pdf
 from services.notify import app as notify_app
 from services.ocr import app as ocr_app
 from services.parse import app as parse_app
+from vanthu.directory import UnitDirectory
 from vanthu.events import (
     Assignment,
     DirectiveParsed,
@@ -25,10 +27,17 @@ from vanthu.events import (
     TextExtracted,
 )
 from vanthu.settings import Settings
+from vanthu.state import StateStore, received_step
 from vanthu.storage import text_artifact_ref
 
 SETTINGS = Settings()
 TOPICS = SETTINGS.topics
+
+
+@functools.cache
+def services_directory() -> UnitDirectory:
+    """The directory the services load with these settings (the national one)."""
+    return UnitDirectory.from_settings(SETTINGS)
 
 
 
@@ -101,6 +110,11 @@ async def test_ocr_ignores_other_buckets(memory_storage):
     assert not seen[TOPICS.text] and not seen[TOPICS.failed]
 
 
+def received(storage, document_id: str, source: ObjectRef) -> None:
+    """Record what the OCR stage records when it receives ``source`` as ``document_id``."""
+    StateStore(storage).record(document_id, received_step(source), bucket=source.bucket, key=source.key)
+
+
 def _text_event(document_id: str, artifact: ObjectRef) -> dict:
     return TextExtracted(
         document_id=document_id, source=ObjectRef(bucket="incoming", key="a.pdf"), artifact=artifact,
@@ -114,6 +128,8 @@ async def test_parse_publishes_the_structured_directive(memory_storage, directiv
     ref = text_artifact_ref(SETTINGS, document_id)
     memory_storage.put_model(ref, TextArtifact(document_id=document_id, media_type="application/pdf",
                                                pages=[PageText(number=1, text=directive_text, source="text-layer")]))
+    for received_id in (document_id, "e" * 64):
+        received(memory_storage, received_id, ObjectRef(bucket="incoming", key="a.pdf"))
     app = parse_app.create_app(SETTINGS, memory_storage)
     seen = capture(app.broker, TOPICS.directives, TOPICS.failed)
     async with TestKafkaBroker(app.broker) as broker:
@@ -124,17 +140,16 @@ async def test_parse_publishes_the_structured_directive(memory_storage, directiv
     [directive] = [DirectiveParsed.model_validate(d) for d in seen[TOPICS.directives]]
     assert directive.document_id == document_id and directive.text_source == "text-layer"
     assert directive.doc_type == "Thông báo"
-    assert any(a.unit == "Sở Y tế" and a.role == "lead" for a in directive.assignments)
+    assert any(a.unit_text == "Sở Y tế" and a.unit_id and a.role == "lead" for a in directive.assignments)
     assert [(f["document_id"], f["reason"]) for f in seen[TOPICS.failed]] == [("e" * 64, "artifact-missing")]
 
 
 async def test_notify_sends_each_unit_its_assignments(memory_storage):
     # GIVEN a directive assigning a known unit, a collective and a unit the directory does not know
-    from vanthu.directory import UnitDirectory
-
-    directory = UnitDirectory.load()
-    health = directory.match("Sở Y tế").unit
-    collective = next(u for u in directory.units() if u.is_collective)
+    directory = services_directory()
+    health = directory.match("Sở Y tế", "Ninh Bình").unit
+    collective = directory.match("UBND các xã, phường", "Ninh Bình").unit
+    assert collective.is_collective
     event = DirectiveParsed(
         document_id="f" * 64, text_source="ocr", issuer="UBND tỉnh Nam Định", number="1/TB-UBND",
         source=ObjectRef(bucket="incoming", key="a.pdf"), artifact=text_artifact_ref(SETTINGS, "f" * 64),
@@ -144,6 +159,7 @@ async def test_notify_sends_each_unit_its_assignments(memory_storage):
             Assignment(unit="Sở Vũ trụ", unit_text="Sở Vũ trụ", role="cooperate", task="Phối hợp"),
         ],
     )
+    received(memory_storage, event.document_id, event.source)
     app = notify_app.create_app(SETTINGS, memory_storage)
     seen = capture(app.broker, TOPICS.assignments, TOPICS.review)
     async with TestKafkaBroker(app.broker) as broker:
@@ -228,9 +244,7 @@ async def test_transient_failure_then_recovery_extracts_once(memory_storage, dir
 
 async def test_notify_sends_a_document_once(memory_storage):
     # GIVEN a directive with one known unit
-    from vanthu.directory import UnitDirectory
-
-    health = UnitDirectory.load().match("Sở Y tế").unit
+    health = services_directory().match("Sở Y tế", "Ninh Bình").unit
     event = DirectiveParsed(
         document_id="a" * 64, text_source="text-layer",
         assignments=[Assignment(unit=health.name, unit_text="Sở Y tế", unit_id=health.id, role="lead", task="Tiêm")],
