@@ -98,8 +98,67 @@ class ObjectCreated(BaseModel):
 # --- vanthu.text --------------------------------------------------------------------
 
 
+Box = tuple[float, float, float, float]
+"""x0, top, x1, bottom in points (1/72 inch) from the top left corner of the upright page."""
+
+ARTIFACT_SCHEMA_VERSION = 2
+"""Version of :class:`TextArtifact`. 2: pages carry their layout (blocks, lines, words with
+boxes) and ``text`` reads a two-column header or closing column by column."""
+
+BlockKind = Literal[
+    "header-left", "header-right", "marks", "title", "body", "table", "column-left", "column-right",
+    "closing-left", "closing-right", "appendix",
+]
+AsideKind = Literal[
+    "received-stamp", "e-signature", "copy-certification", "page-number", "noise", "attached-draft",
+]
+
+
+class Word(BaseModel):
+    """One word as printed (text layer) or recognised (OCR)."""
+
+    text: str
+    box: Box
+    size: float | None = Field(None, description="Font size in points; text layer only.")
+    bold: bool | None = Field(None, description="Set in a bold font; text layer only.")
+    confidence: float | None = Field(None, description="Recognition confidence (0-100); OCR only.")
+
+
+class Line(BaseModel):
+    """One line of a block, its words left to right. ``text`` is the line as it reads
+    (for a table row: ``| cell | cell |``)."""
+
+    text: str
+    box: Box
+    words: list[Word] = Field(default_factory=list)
+    starts_paragraph: bool = Field(False, description="A paragraph break comes before this line.")
+
+
+class Block(BaseModel):
+    """Lines that read as one unit: a column of the header, the body, a stamp, ..."""
+
+    kind: BlockKind | AsideKind
+    box: Box
+    lines: list[Line]
+
+    @property
+    def text(self) -> str:
+        return lines_text(self.lines)
+
+
+def lines_text(lines: list[Line]) -> str:
+    """``lines`` one to a line of text, a blank line before each that starts a paragraph (but the first)."""
+    return "\n".join(("\n" if line.starts_paragraph and i else "") + line.text for i, line in enumerate(lines))
+
+
 class PageText(BaseModel):
-    """One page of extracted text."""
+    """One page of extracted text and its layout.
+
+    ``text`` is ``blocks`` in reading order (a two-column header as its left column's lines,
+    then its right column's), blocks separated by a blank line. ``aside`` holds what is on
+    the page but not the document's text (received stamps, e-signature overlays, a copy's
+    certification, page numbers, unreadable specks), each with its kind.
+    """
 
     number: int = Field(ge=1)
     text: str
@@ -108,12 +167,17 @@ class PageText(BaseModel):
     rotation: int = Field(0, description="Degrees the page was turned before recognition.")
     seconds: float = 0.0
     error: str | None = Field(None, description="Why this page has no text, when it failed.")
+    warning: str | None = Field(None, description="Why this page's text should be checked by a person.")
+    width: float | None = Field(None, description="Page width in points, upright.")
+    height: float | None = Field(None, description="Page height in points, upright.")
+    blocks: list[Block] = Field(default_factory=list)
+    aside: list[Block] = Field(default_factory=list)
 
 
 class TextArtifact(BaseModel):
     """The text artifact stored in the ``artifacts`` bucket (``text/<document_id>.json``)."""
 
-    schema_version: int = SCHEMA_VERSION
+    schema_version: int = ARTIFACT_SCHEMA_VERSION
     document_id: str
     media_type: str
     pages: list[PageText]
@@ -145,6 +209,9 @@ class TextExtracted(BaseModel):
     mean_confidence: float | None = None
     low_confidence: bool = False
     failed_pages: list[int] = Field(default_factory=list)
+    review_pages: list[int] = Field(
+        default_factory=list, description="Pages read, but too poorly to trust (PageText.warning): for a person to check."
+    )
     at: dt.datetime = Field(default_factory=utcnow)
 
 
@@ -178,16 +245,46 @@ class Section(BaseModel):
     children: list[Section] = Field(default_factory=list)
 
 
+class Span(BaseModel):
+    """Character offsets ``[start, end)`` in the parsed text (the NFC form of the text given
+    to the parser)."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class AssignmentEvidence(BaseModel):
+    """Where one reading of an assignment came from, so a clerk can check it."""
+
+    rule: str = Field(description='The rule that found it: "subject", "trigger", "heading", "plan-table", ...')
+    point: str | None = Field(None, description='The lettered point or item it was read in ("a", "-2"), if any.')
+    page: int = Field(1, ge=1, description="Page of the unit span (form feeds in the text), 1 without page breaks.")
+    unit_span: Span | None = Field(None, description="The unit as printed; null when it could not be located.")
+    task_span: Span | None = Field(None, description="The start of the task clause to its end; null when not located.")
+
+
 class Assignment(BaseModel):
+    """One (unit, role, section) of the directive: the lettered points it was read in
+    are listed in ``points``, each reading's source in ``evidence``."""
+
     unit: str = Field(description="Canonical name from the directory, or the name as printed.")
     unit_text: str = Field(description="Exactly as printed.")
     unit_id: str | None = None
+    succession: list[str] = Field(default_factory=list, description="How the printed body became the unit of "
+                                  "``unit_id`` ('Sở Lao động - Thương binh và Xã hội until 2025-03-01 (45/2025/NĐ-CP)').")
+    candidates: list[str] = Field(default_factory=list, description="Ids of the units an ambiguous name may mean "
+                                  "(``unit_id`` is then null): a clerk picks one.")
+    members: list[str] = Field(
+        default_factory=list, description='A shared head\'s expansion ("các Bộ: Quốc phòng, Công an" -> "Bộ Quốc phòng", ...).'
+    )
     role: Role
-    section: str | None = None
+    section: str | None = Field(None, description='The numbered path ("II.1.3", "Điều 2"); null for the unnumbered body.')
+    points: list[str] = Field(default_factory=list, description='Lettered points and items within the section ("a", "-2").')
     task: str
     deadline: dt.date | None = None
     deadline_text: str | None = None
     recurrence: str | None = None
+    evidence: list[AssignmentEvidence] = Field(default_factory=list)
 
 
 class Signer(BaseModel):
@@ -211,7 +308,10 @@ class Directive(BaseModel):
     date: dt.date | None = None
     date_partial: PartialDate | None = None
     urgency: str | None = None
-    secrecy: str | None = None
+    secrecy: str | None = Field(None, description='The secrecy mark ("Mật", "Tối mật", "Tuyệt mật"); '
+                                "a secret document's events carry no text (README, Security).")
+    secrecy_doubt: bool = Field(False, description="A secrecy mark may be there but could not be read for sure "
+                                "(damaged or partly covered): treated as secret, and sent to a clerk to check.")
     subject: str | None = None
     recipients: list[str] = Field(default_factory=list)
     distribution: list[Recipient] = Field(default_factory=list)
@@ -231,6 +331,9 @@ class DirectiveParsed(Directive):
     source: ObjectRef | None = None
     artifact: ObjectRef | None = None
     submission: Submission = Submission()
+    withheld: bool = Field(False, description="A secret document: only its identity and secrecy level are "
+                           "published (no subject, sections, tasks, text or object references); assignments "
+                           "name the units only.")
     at: dt.datetime = Field(default_factory=utcnow)
 
 
@@ -254,6 +357,8 @@ class AssignmentNotice(BaseModel):
     unit_id: str | None
     unit: str
     unit_text: str
+    succession: list[str] = Field(default_factory=list, description="How the printed body became this unit.")
+    candidates: list[str] = Field(default_factory=list, description="For review: the units an ambiguous name may mean.")
     role: Role
     section: str | None = None
     task: str
@@ -263,6 +368,9 @@ class AssignmentNotice(BaseModel):
     document: DocumentSummary
     original_url: str | None = None
     text_url: str | None = None
+    secrecy: str | None = Field(None, description="The document's secrecy mark, when it has one.")
+    withheld: bool = Field(False, description="A secret document's notice: its identity only, no links and no "
+                           "task; ``task`` says to collect the document from the records office in person.")
     at: dt.datetime = Field(default_factory=utcnow)
 
 

@@ -124,6 +124,9 @@ _FURNITURE_START = re.compile(
     r"tin da dua|xem them|chia se|in bai viet)\s*:?$"
 )
 _BANNER = re.compile(r"\bbanner\b")
+# Block keywords and furniture headings are short: only a line's head is folded for them
+# (folding every whole line was a third of the cleaning time).
+_KEYWORD_SPAN = 60
 # What starts a list item, a table row or a numbered part: "-", "+", "|", "a)", "1." (OCR: "1,",
 # or "-5," with a speck of the scan before it), "II.", "Điều 2".
 _LIST_MARK = re.compile(r"^(?:[-+–•|]|[a-zđ]\)|[-–—.,'‘’\"*•]{0,2}\d+(?:\.\d+)*[.),;]|[IVXLC]+\.|Điều\s+\d+\.?)(?:\s|$)")
@@ -159,7 +162,7 @@ def _wrapped(prev_raw: str, line: str, full_width: int) -> bool:
         and not prev_raw.isupper()
         and not line.isupper()
         and not _LIST_MARK.match(line)
-        and not _BLOCK_START.match(fold(line))
+        and not _BLOCK_START.match(fold(line[:_KEYWORD_SPAN]))
     )
 
 
@@ -183,10 +186,9 @@ def clean_document(text: str) -> list[str]:
         if not line or set(line) <= set("*-_=|"):
             gap = True
             continue
-        folded = fold(line)
-        if _FURNITURE_START.match(folded):
+        if len(line) <= _KEYWORD_SPAN and _FURNITURE_START.match(fold(line)):
             break
-        if _BANNER.search(folded) or (lines and line == lines[-1]):
+        if _BANNER.search(line.lower()) or (lines and line == lines[-1]):
             continue
         if lines and (_continues(lines[-1], line) or (not gap and _wrapped(prev_raw, line, full_width))):
             lines[-1] = f"{lines[-1]} {line}"

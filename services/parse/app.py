@@ -5,6 +5,15 @@ structures it with :func:`services.parse.parser.parse_directive` (which never ra
 odd text: it returns nulls and warnings), and publishes ``DirectiveParsed`` keyed by
 document id. A missing artifact or a document without any text publishes
 ``DocumentFailed``; storage or Kafka trouble sends the event through the retry topic.
+
+The event is not trusted: its artifact must be the text artifact of its document id, its
+source an original in the intake bucket that the OCR stage received as that document;
+otherwise one ``DocumentFailed`` (``invalid-reference``) and nothing is read.
+
+A secret document (a secrecy mark, or a mark in doubt: services/notify/secrecy.py) is
+published withheld (identity, level, units; no text), or with ``VANTHU_SECRECY__HOLD`` not
+at all; either way a clerk gets an item on ``vanthu.review`` when it is held or its mark
+in doubt. Its text artifact is then removed or kept sealed (``VANTHU_SECRECY__TEXT``).
 """
 
 from __future__ import annotations
@@ -14,15 +23,16 @@ import asyncio
 from faststream import FastStream
 from faststream.kafka.annotations import KafkaMessage
 
+from services.notify import secrecy
 from services.parse.parser import parse_directive
 from vanthu.delivery import failure_for, make_app, subscribe, wire_stage
 from vanthu.directory import UnitDirectory
 from vanthu.errors import DocumentError, FailureReason
-from vanthu.events import DirectiveParsed, TextArtifact, TextExtracted
+from vanthu.events import DirectiveParsed, ReviewItem, TextArtifact, TextExtracted
 from vanthu.logs import get_logger
 from vanthu.settings import Settings, get_settings
 from vanthu.state import StateStore
-from vanthu.storage import Storage
+from vanthu.storage import Storage, check_artifact
 
 STAGE = "parse"
 
@@ -31,32 +41,66 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
     settings = settings or get_settings()
     storage = storage or Storage(settings)
     state = StateStore(storage)
-    directory = UnitDirectory.load(settings.directory_path)
+    directory = UnitDirectory.from_settings(settings)
     log = get_logger(STAGE)
     wiring = wire_stage(settings, STAGE, "on_text_extracted", settings.topics.text, state)
     directives = wiring.broker.publisher(settings.topics.directives, schema=DirectiveParsed, title="vanthu.directives")
+    review = wiring.broker.publisher(settings.topics.review, schema=ReviewItem, title="vanthu.review")
+
+    def check(event: TextExtracted) -> None:
+        """What the event names is this document's (see the module docstring)."""
+        check_artifact(settings, event.document_id, event.artifact)
+        state.check_original(event.document_id, event.source)
 
     async def process(event: TextExtracted) -> None:
-        artifact = await asyncio.to_thread(storage.get_model, event.artifact, TextArtifact)
-        if artifact is None:
+        await asyncio.to_thread(check, event)
+        stored = await asyncio.to_thread(secrecy.load_artifact, storage, settings.secrecy, event.artifact)
+        if stored is None:
             raise DocumentError(FailureReason.ARTIFACT_MISSING, f"text artifact {event.artifact.key} is gone")
+        artifact, sealed = stored
+        if artifact.document_id != event.document_id:
+            raise DocumentError(FailureReason.ARTIFACT_INVALID, f"text artifact {event.artifact.key} is "
+                                f"document {artifact.document_id[:80]}'s")
         if not artifact.text.strip():
             raise DocumentError(FailureReason.NO_TEXT, "no text was found on any page")
         directive = await asyncio.to_thread(parse_directive, artifact.text, directory)
+        secret = secrecy.assess(directive, artifact.text)
         parsed = DirectiveParsed(
-            **directive.model_dump(),
+            **directive.model_dump(exclude={"secrecy", "secrecy_doubt"}),
+            secrecy=secret.level,
+            secrecy_doubt=secret.doubt,
             document_id=event.document_id,
             text_source=event.text_source,
             source=event.source,
             artifact=event.artifact,
             submission=event.submission,
         )
-        await directives.publish(parsed, key=event.document_id.encode())
+        if secret.secret:
+            await publish_secret(parsed, artifact, sealed)
+        else:
+            await directives.publish(parsed, key=event.document_id.encode())
         await asyncio.to_thread(state.record, event.document_id, "parsed", doc_type=parsed.doc_type,
                                 number=parsed.number, assignments=len(parsed.assignments),
-                                warnings=len(parsed.warnings))
+                                warnings=len(parsed.warnings), secrecy=parsed.secrecy,
+                                held=(secret.secret and settings.secrecy.hold) or None)
         log.info("directive parsed", document_id=event.document_id, doc_type=parsed.doc_type,
-                 number=parsed.number, assignments=len(parsed.assignments), warnings=len(parsed.warnings))
+                 number=parsed.number, assignments=len(parsed.assignments), warnings=len(parsed.warnings),
+                 secrecy=parsed.secrecy)
+
+    async def publish_secret(parsed: DirectiveParsed, artifact: TextArtifact, sealed: bool) -> None:
+        """Publish what may be published of a secret directive, then keep its text only sealed."""
+        withheld = secrecy.withhold(parsed)
+        if settings.secrecy.hold or parsed.secrecy_doubt:
+            why = ("held back from the pipeline (VANTHU_SECRECY__HOLD): route it by hand" if settings.secrecy.hold
+                   else "secrecy mark damaged or partly covered: check the original; it is treated as secret")
+            await review.publish(secrecy.review_item(withheld, why), key=parsed.document_id.encode())
+        if not settings.secrecy.hold:
+            await directives.publish(withheld, key=parsed.document_id.encode())
+        if settings.secrecy.text == "drop":
+            await asyncio.to_thread(storage.remove, parsed.artifact)
+        elif not sealed:
+            await asyncio.to_thread(secrecy.write_artifact, storage, settings.secrecy, parsed.artifact, artifact,
+                                    sealed=True)
 
     async def on_text_extracted(event: TextExtracted, message: KafkaMessage) -> None:
         """Structure the extracted text of one document."""

@@ -1,103 +1,100 @@
-"""Assignments: which unit must do what, in which role, by when.
+"""Assignments: which unit must do what, in which role, by when, and why we think so.
 
-Clause patterns (each clause is a sentence or a ";"-separated part of one):
+The rules follow ../shared/corpus/CONVENTIONS.md. Each reading is recorded with the name
+of the rule that found it (``AssignmentEvidence.rule``):
 
-* subject first: "X, Y tổ chức ..." -> X, Y assigned;
-  "X chủ trì, phối hợp với Y, Z ..." -> X lead, Y and Z cooperate;
-  "X phối hợp với Y ..." -> X assigned, Y cooperate;
-  "X chỉ đạo Y ..." -> X assigned, and Y assigned when the directory knows it.
-* trigger: "Giao X ...", "Đề nghị X ...", "Yêu cầu X ...", also after the issuer
-  ("Ban Thường vụ Tỉnh ủy yêu cầu X ...") -> X as above.
-* "Chỉ đạo Y ..." with no subject -> Y assigned when the directory knows it (an object
-  the directory does not know is not a subject, so it is not kept); "Chỉ đạo Y chủ trì,
-  phối hợp với Z ..." -> Y lead, Z cooperate.
-* a heading that ends in a unit list and a colon ("6. Các huyện, thành phố:",
-  "3. Sở Y tế chủ trì, phối hợp với các ngành liên quan:", "Giao X chỉ đạo Y:") hands
-  its units and roles to every item below it that names no subject of its own.
-* the opening sentence likewise, when it ends in a colon ("Ban Thường vụ yêu cầu X, Y
-  tổ chức thực hiện các nhiệm vụ sau:"): X and Y are assigned every numbered task that
-  names no subject of its own.
-* plan tables, one "|" row per task, with "Cơ quan chủ trì / phối hợp / Thời gian"
-  columns.
-* plan fields ("Cơ quan chủ trì: ...", "Cơ quan phối hợp: ...", "Thời gian thực hiện: ...")
-  under a task heading.
+* ``subject``: units opening a clause, then their predicate: "X, Y tổ chức ..." -> X, Y
+  assigned; "X chủ trì, phối hợp với Y ..." -> X lead (Y by ``cooperate-cue``); "X phối
+  hợp với Y" -> X assigned; "X chủ trì cùng Y" -> Y cooperates; role cues may follow an
+  adverbial ("X theo chức năng, nhiệm vụ chủ trì ...") or sit in a parenthesis after a
+  name ("Sở Y tế (chủ trì)"), or read "X là cơ quan chủ trì".
+* ``trigger``: the units after "Giao", "Đề nghị", "Yêu cầu" ..., also after the issuer
+  ("Ban Thường vụ Tỉnh ủy yêu cầu X ...").
+* ``directed``: "Chỉ đạo Y chủ trì ...": Y leads. The object of "chỉ đạo" is otherwise
+  not recorded.
+* ``heading``: a heading that ends in units and a colon ("6. Các huyện, thành phố:", "1.
+  Bộ Tài chính chủ trì, phối hợp với ...:") hands its units, in its section, to the items
+  below that name no subject; an item's "Chủ trì, phối hợp với Z" makes them lead.
+* ``plan-field``, ``plan-table``, ``appendix-table``: "Cơ quan chủ trì / phối hợp /
+  thực hiện:" fields, "|" table rows, and tables after the signature flattened one cell
+  per line; a catalogue of administrative procedures tasks no one.
 
-Sentences without a subject continue the task of the last subject in the same section.
-A clause whose predicate opens with "đã"/"đang" reports, it does not assign.
+Not assignments: legal bases and cited proposals; the issuer's own act ("UBND tỉnh ban
+hành ...", "Cục Hải quan thông báo ..."); the closing formula ("... để X biết"); reports
+("đã", "đang"); a listing of names with no predicate; who chaired a meeting. The units
+the opening sentence asks to act are assigned with section null; the numbered tasks
+below it without a subject of their own are implicit and not recorded again.
+
+One assignment per (unit, role, numbered section): the lettered points and items it was
+read in are its ``points``, each reading its ``evidence`` (page and spans located in
+the parsed text by :class:`services.parse.evidence.TextLocator`).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
-from vanthu.directory import UnitDirectory
-from vanthu.events import Assignment, Role, Section
-from vanthu.normalize import fold
+from rapidfuzz import fuzz
 
-from services.parse.dates import find_deadline, find_recurrence
-from services.parse.subjects import UnitList, lower_form, office_free, read_units
+from vanthu.directory import NameSource, Succession
+from vanthu.events import Assignment, AssignmentEvidence, Role, Section, Span
+from vanthu.normalize import fold, match_key
 
-_TRIGGER = re.compile(r"(?<![\w])(?:giao cho|giao|đề nghị|yêu cầu|phân công|ủy quyền)\s+")
-_DIRECT = re.compile(r"chỉ đạo\s+")
-_LEAD = re.compile(r"chủ trì\s*[,;]?\s*")
-_COOPERATE = re.compile(r"(?:và\s+)?phối hợp(?:\s+chặt chẽ)?\s+(?:với|cùng)\s+")
-_COOPERATE_ALONE = re.compile(r"phối hợp(?:\s+chặt chẽ)?\s+(?:với|cùng)\s+")
-_PAST = re.compile(r"(?:đã|đang|vừa|từng|đều đã)(?![\w])")
-# "không làm việc", "thực hiện không đầy đủ": a shortcoming; "không để", "không được" forbid.
-_NEGATED = re.compile(r"(?:\S+\s+){0,2}không(?!\s+(?:để|được|cho phép|tổ chức|chủ quan))(?![\w])")
-_WHICHEVER = re.compile(r"\snào$|\snào\s")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[^\s\w]*[A-ZĐÀ-Ỹ0-9])")
-_CLAUSE_END = re.compile(r"(?<=;)\s+")
-_FIELD = re.compile(
-    r"(?:^|(?<=[;.])\s*)(?:[-+]\s*)?((?:cơ quan|đơn vị)\s+(?:chủ trì|thực hiện|phối hợp)|"
-    r"(?:thời gian|thời hạn|tiến độ)(?:\s+(?:thực hiện|hoàn thành))?|nội dung(?:\s+công việc)?)\s*:\s*"
+from services.parse.dates import Deadline, find_recurrence
+from services.parse import roles
+from services.parse.deadlines import task_deadline
+from services.parse.evidence import TextLocator
+from services.parse.readings import Group, Party, parties_of
+from services.parse.tables import appendix_groups, field_group, table_groups
+from services.parse.subjects import (
+    UnitList,
+    lower_form,
+    office_free,
+    read_units,
+    starts_with_verb,
 )
 
+# How close a printed name must be to the issuer to be the issuer speaking (rapidfuzz ratio).
+_ISSUER_SCORE = 90
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[^\s\w]*[A-ZĐÀ-Ỹ0-9])")
+_CLAUSE_END = re.compile(r"(?<=;)\s+")
+_ENUMERATOR = re.compile(r"(?:^|\s+)\((?:[ivx]{1,4}|\d{1,2})\)\s+")
 
-@dataclass
-class Party:
-    text: str  # as printed
-    role: Role
 
+class Resolved(NamedTuple):
+    """A printed name as the directory reads it: the unit (``unit_id`` None when unknown or
+    ambiguous), how the printed body became it, and an ambiguous name's candidates."""
 
-@dataclass
-class _Group:
-    """Units sharing one task, with the task's text as it accumulates."""
-
-    parties: list[Party]
-    task: list[str] = field(default_factory=list)
-    deadline_text: str | None = None
-
-    @property
-    def task_text(self) -> str:
-        return " ".join(t for t in self.task if t).strip(" ,;:")
-
-    @property
-    def opens_list(self) -> bool:
-        """A heading whose task is given by the items below it."""
-        text = " ".join(self.task).strip()
-        return not text or text.endswith(":")
+    unit: str
+    unit_id: str | None
+    succession: list[str]
+    candidates: list[str]
 
 
 class Resolver:
-    """Printed unit name -> (canonical name, id), recording a warning for each unknown name."""
+    """Printed unit name -> :class:`Resolved`, recording a warning for each unknown name."""
 
-    def __init__(self, directory: UnitDirectory | None, usable: bool) -> None:
+    def __init__(self, directory: NameSource | None, usable: bool) -> None:
         self.directory = directory if usable else None
         self.unknown: list[str] = []
+        self.notes: list[str] = []  # warnings on names only the grammar could end
 
-    def known(self, text: str) -> bool:
-        return self.directory is not None and self.directory.match(office_free(text)) is not None
-
-    def resolve(self, text: str) -> tuple[str, str | None]:
-        match = self.directory.match(office_free(text)) if self.directory else None
-        if match is None:
+    def resolve(self, text: str) -> Resolved:
+        found = self.directory.lookup(office_free(text)) if self.directory else None
+        if found is None or found.unit is None:
             if text not in self.unknown:
                 self.unknown.append(text)
-            return text, None
-        return match.unit.name, match.unit.id
+            return Resolved(text, None, [], [u.id for u in found.candidates] if found else [])
+        history = [_succession_note(s) for s in found.succession]
+        return Resolved(found.unit.name, found.unit.id, history, [])
+
+
+def _succession_note(s: Succession) -> str:
+    when = f" until {s.date.isoformat()}" if s.date else ""
+    return f"{s.former}{when}" + (f" ({s.basis})" if s.basis else "")
 
 
 class _Clause(NamedTuple):
@@ -110,66 +107,135 @@ class _Clause(NamedTuple):
 
 
 class _Reader:
-    def __init__(self, directory: UnitDirectory | None, resolver: Resolver) -> None:
+    """Reads one clause: its units, their roles and their task (see the module docstring)."""
+
+    def __init__(self, directory: NameSource | None, resolver: Resolver, issuer: str | None = None) -> None:
         self.directory = directory
         self.resolver = resolver
+        self.issuer = match_key(issuer) if issuer else ""
+
+    def is_issuer(self, name: str) -> bool:
+        """Whether a printed name is the document's issuer, the office that signs for it, or
+        its short form ("UBND tỉnh" for "Ủy ban nhân dân tỉnh Nam Định")."""
+        if not self.issuer:
+            return False
+        printed = match_key(office_free(name))
+        return bool(printed) and (
+            set(printed.split()) <= set(self.issuer.split()) or fuzz.ratio(printed, self.issuer) >= _ISSUER_SCORE
+        )
 
     def units(self, clause: str, start: int, *, whole: bool = False) -> UnitList | None:
-        return read_units(clause, start, self.directory, whole=whole)
+        units = read_units(clause, start, self.directory, whole=whole)
+        if units is None:
+            return None
+        if (cut := units.undelimited) is not None:
+            note = f"unit name ended by grammar, not by a known verb: {units.names[-1].text!r} in {cut.text!r}"
+            if note not in self.resolver.notes:
+                self.resolver.notes.append(note)
+        # An upper-case name is a title line ("BỘ TRƯỞNG BỘ Y TẾ" over "QUYẾT ĐỊNH:"): the
+        # issuer speaking, never an addressee.
+        names = [n for n in units.names if not (n.text.isupper() and len(n.text.split()) > 2)]
+        return UnitList(names, units.end) if names else None
 
     def clause(self, clause: str) -> _Clause | None:
         """What ``clause`` assigns, or None when it names no unit of its own."""
         low = lower_form(clause)
-        if units := self.units(clause, 0):
-            trigger = _TRIGGER.match(low, _skip(clause, units.end))
+        address = roles.ADDRESS.match(low)
+        if units := self.units(clause, address.end() if address else 0):
+            trigger = roles.TRIGGER.match(low, _skip(clause, units.end))
             if trigger is None:
                 return self._predicate(clause, low, units)
             # "UBND tỉnh yêu cầu X ...": the units before the trigger are the issuer.
             addressees = self.units(clause, trigger.end())
-            return self._predicate(clause, low, addressees) if addressees else None
-        for m in _TRIGGER.finditer(low):
+            return self._predicate(clause, low, addressees, "trigger") if addressees else None
+        for m in roles.TRIGGER.finditer(low):
             # The issuer may follow an introductory phrase: "Thực hiện ..., Ban Thường vụ yêu cầu X".
             before = clause[max(clause.rfind(c, 0, m.start()) for c in ",;:") + 1 : m.start()].strip()
             if before and not self.units(before, 0, whole=True):
                 continue
             if units := self.units(clause, m.end()):
-                return self._predicate(clause, low, units)
-        if m := _DIRECT.match(low):
+                return self._predicate(clause, low, units, "trigger")
+        if roles.INTRO.match(low) and (found := self._after_intro(clause, low)):
+            return found
+        if m := roles.DIRECT.match(low):
             # "Chỉ đạo Sở Y tế chủ trì, phối hợp với các sở ...": the directed units' own roles.
             units = self.units(clause, m.end())
             found = self._predicate(clause, low, units) if units else None
+            # A directed unit is recorded only when the clause gives it a role of its own.
             directed = {n.text for n in units.names} if units else set()
-            parties = [p for p in found.parties if p.text not in directed or self.resolver.known(p.text)] if found else []
-            return _Clause(parties, clause, joins=True) if any(p.text in directed for p in parties) else None
-        lead = _LEAD.match(low)
-        if m := _COOPERATE_ALONE.match(low, lead.end() if lead else 0):
+            parties = [
+                replace(p, rule="directed") if p.text in directed else p
+                for p in (found.parties if found else [])
+                if p.text not in directed or p.role == "lead"
+            ]
+            return _Clause(parties, clause, joins=True) if any(p.rule == "directed" for p in parties) else None
+        lead = _opening_cue(roles.LEAD, low)
+        if lead and lead.start() and not roles.COOPERATE.match(low, lead.end()):
+            lead = None  # mid-clause "chủ trì" names a duty ("trách nhiệm chủ trì, trách nhiệm phối hợp")
+        if m := roles.COOPERATE_ALONE.match(low, lead.end()) if lead else _opening_cue(roles.COOPERATE_ALONE, low):
             units = self.units(clause, m.end())
-            partners = [Party(n.text, "cooperate") for n in units.names] if units else []
+            partners = parties_of(units.names, "cooperate", "cooperate-cue") if units else []
             task = clause[units.end :].strip(" ,") if units and lead else clause
             return _Clause(partners, task, joins=True, heading_leads=bool(lead)) if units else None
         if lead:  # "Chủ trì tổ chức ...": the heading's units lead
             return _Clause([], clause[lead.end() :].strip(" ,"), joins=True, heading_leads=True)
         return None
 
-    def _predicate(self, clause: str, low: str, units: UnitList) -> _Clause | None:
+    def _after_intro(self, clause: str, low: str) -> _Clause | None:
+        """"Đối với 355 nhiệm vụ ... (danh mục ...), các Bộ, cơ quan ngang Bộ khẩn trương rà
+        soát ...": the subject after an introductory phrase, at its first comma outside
+        parentheses, when a predicate verb follows it."""
+        depth = 0
+        for k, ch in enumerate(clause):
+            depth += (ch == "(") - (ch == ")")
+            if ch != "," or depth:
+                continue
+            units = self.units(clause, k + 1)
+            pos = _skip(clause, units.end) if units else -1
+            if units and pos < len(clause) and starts_with_verb(clause[pos:]):
+                return self._predicate(clause, low, units)
+            return None
+        return None
+
+    def _predicate(self, clause: str, low: str, units: UnitList, rule: str = "subject") -> _Clause | None:
         pos = _skip(clause, units.end)
-        if _PAST.match(low, pos) or _NEGATED.match(low, pos) or any(_WHICHEVER.search(n.text) for n in units.names):
+        if roles.PAST.match(low, pos) or roles.NEGATED.match(low, pos) or any(roles.WHICHEVER.search(n.text) for n in units.names):
             return None  # a report, a shortcoming, or a condition ("đơn vị nào ... thì ...")
+        if ":" in clause[units.end : pos] and pos < len(clause) and not starts_with_verb(clause[pos:]):
+            return None  # "lãnh đạo các Tập đoàn: Điện lực Việt Nam, ...": a listing, not "X: task"
+        if roles.TO_KNOW.match(low, pos):
+            return None  # the closing formula: "thông báo để X biết, thực hiện"
+        if roles.OWN_ACT.match(low, pos) and all(self.is_issuer(n.text) for n in units.names):
+            return None  # the issuer's own act: "Cục Hải quan thông báo ...", "UBND tỉnh ban hành ..."
         role: Role = "assigned"
         extra: list[Party] = []
-        if m := _LEAD.match(low, pos):
+        cue = roles.ADVERBIAL.match(low, pos)
+        if cue and (roles.LEAD.match(low, cue.end()) or roles.COOPERATE.match(low, cue.end())):
+            pos = cue.end()
+        if m := roles.LEAD.match(low, pos):
+            if roles.MEETING.match(low, m.end()):
+                return None  # "X chủ trì cuộc họp": who chaired the meeting, no task
             role, pos = "lead", m.end()
-        if m := _COOPERATE.match(low, pos):
+        if m := roles.COOPERATE.match(low, pos):
             partners = self.units(clause, m.end())
             if partners:
-                extra = [Party(n.text, "cooperate") for n in partners.names]
+                extra = parties_of(partners.names, "cooperate", "cooperate-cue")
                 pos = partners.end
-        elif m := _DIRECT.match(low, pos):
-            directed = self.units(clause, m.end())
-            if directed:
-                extra = [Party(n.text, "assigned") for n in directed.names if self.resolver.known(n.text)]
-        parties = [Party(n.text, role) for n in units.names] + extra
+        parties = parties_of(units.names, role, rule) + extra
         return _Clause(parties, clause[pos:].strip(" ,"))
+
+
+def _opening_cue(cue: re.Pattern[str], low: str) -> re.Match[str] | None:
+    """A role cue in a clause without a subject, at its start or after a short lead-in
+    with no list in it ("Tiếp tục phát huy vai trò cơ quan thường trực chủ trì, phối hợp
+    với Y ..."): the enclosing heading's units take the role."""
+    m = cue.search(low)
+    if m is None or m.start() and (re.search(r"[,;:]", low[: m.start()]) or len(low[: m.start()].split()) > _LEAD_IN_WORDS):
+        return None
+    return m
+
+
+_LEAD_IN_WORDS = 12
 
 
 def _skip(text: str, pos: int) -> int:
@@ -179,150 +245,207 @@ def _skip(text: str, pos: int) -> int:
 
 
 def _sentences(paragraph: str) -> list[list[str]]:
-    return [_CLAUSE_END.split(s) for s in _SENTENCE_END.split(paragraph) if s.strip()]
+    """Sentences, each cut into clauses at ";" and at inline enumerators ("(i)", "(2)")."""
+    return [
+        [c for part in _CLAUSE_END.split(s) for c in _ENUMERATOR.split(part) if c.strip()]
+        for s in _SENTENCE_END.split(paragraph)
+        if s.strip()
+    ]
+
+
+# A numbered heading's label: what a section path is made of (CONVENTIONS.md); lettered
+# points, "-" and "+" items are not part of it.
+_NUMBERED = re.compile(r"[IVXLC]+|\d+|Điều \d+")
+
+
+def split_path(path: str | None) -> tuple[str | None, str | None]:
+    """"II.1.a" -> ("II.1", "a"); "3.-1.+2" -> ("3", "-1.+2"); "Điều 2.1" stays whole."""
+    if not path:
+        return None, None
+    parts = path.split(".")
+    k = 0
+    while k < len(parts) and _NUMBERED.fullmatch(parts[k]):
+        k += 1
+    return ".".join(parts[:k]) or None, ".".join(parts[k:]) or None
 
 
 @dataclass
 class _Context:
     reader: _Reader
     year: int | None
-    out: list[Assignment]
-    seen: set[tuple[str, str, str | None, str]] = field(default_factory=set)
+    locator: TextLocator
+    out: list[Assignment] = field(default_factory=list)
+    index: dict[tuple[str, str, str | None], Assignment] = field(default_factory=dict)
+    cursor: int = 0  # where the last located clause starts: the text is read in order
 
-    def emit(self, group: _Group, section: str | None) -> None:
+    def emit(self, group: Group, path: str | None) -> None:
+        """One assignment per (unit, role, numbered section); a later reading of the same
+        one adds its point, its evidence and, when new, its task and an earlier deadline."""
         task = group.task_text
         if not task or not group.parties:
             return
-        deadline = find_deadline(task, self.year)
+        deadline = task_deadline(task, self.year)
         if group.deadline_text:
-            deadline = find_deadline(group.deadline_text, self.year) or find_deadline(
+            deadline = task_deadline(group.deadline_text, self.year) or task_deadline(
                 f"trong {group.deadline_text}", self.year
             )
+        anchor = self._locate_anchor(group.anchor or task)
+        at = anchor.start if anchor else self.cursor
+        task_span = self.locator.find_clause(task, at)
+        recurrence = find_recurrence(task)
         for party in group.parties:
-            unit, unit_id = self.reader.resolver.resolve(party.text)
-            assignment = Assignment(
-                unit=unit,
+            section, point = _section_of(party, path)
+            evidence = self._evidence(party, point, anchor, task_span)
+            key = (fold(party.text), party.role, section)
+            if (known := self.index.get(key)) is not None:
+                _merge_reading(known, point, evidence, task, deadline, recurrence)
+                continue
+            resolved = self.reader.resolver.resolve(party.text)
+            self.index[key] = assignment = Assignment(
+                unit=resolved.unit,
                 unit_text=party.text,
-                unit_id=unit_id,
+                unit_id=resolved.unit_id,
+                succession=resolved.succession,
+                candidates=resolved.candidates,
+                members=list(party.members),
                 role=party.role,
                 section=section,
+                points=[point] if point else [],
                 task=task,
                 deadline=deadline.date if deadline else None,
                 deadline_text=deadline.text if deadline else group.deadline_text,
-                recurrence=find_recurrence(task),
+                recurrence=recurrence,
+                evidence=[evidence],
             )
-            key = (party.text, party.role, section, task)
-            if key not in self.seen:
-                self.seen.add(key)
-                self.out.append(assignment)
+            self.out.append(assignment)
+
+    def _locate_anchor(self, clause: str) -> Span | None:
+        span = self.locator.find_clause(clause, self.cursor) or self.locator.find_clause(clause)
+        if span is not None:
+            self.cursor = span.start
+        return span
+
+    def _evidence(self, party: Party, point: str | None, anchor: Span | None, task: Span | None) -> AssignmentEvidence:
+        at = anchor.start if anchor else self.cursor
+        if party.rule == "heading":  # printed above the item it is handed to (or after, when the item was not located)
+            unit = self.locator.find_before(party.text, at + 1) or self.locator.find(party.text, at)
+        else:
+            unit = self.locator.find(party.text, at, anchor.end if anchor else None) or self.locator.find(party.text, at)
+        return AssignmentEvidence(
+            rule=party.rule,
+            point=point,
+            page=self.locator.page(unit.start if unit else at),
+            unit_span=unit,
+            task_span=task,
+        )
 
 
-def _paragraph_groups(ctx: _Context, paragraphs: list[str], inherited: list[Party] | None) -> list[_Group]:
-    groups: list[_Group] = []
-    current: _Group | None = None
+def _section_of(party: Party, path: str | None) -> tuple[str | None, str | None]:
+    """(numbered section, point) of a reading: a heading's unit stays in the heading's
+    section, the item it is read in ("Điều 2.1" under "Điều 2") becomes its point."""
+    if party.at is None:
+        return split_path(path)
+    section, point = split_path(party.at)
+    below = path[len(party.at) + 1 :] if path and path.startswith(f"{party.at}.") else None
+    return section, ".".join(p for p in (point, below) if p) or None
+
+
+def _merge_reading(
+    known: Assignment,
+    point: str | None,
+    evidence: AssignmentEvidence,
+    task: str,
+    deadline: Deadline | None,
+    recurrence: str | None,
+) -> None:
+    if point and point not in known.points:
+        known.points.append(point)
+    known.evidence.append(evidence)
+    if task not in known.task:
+        known.task = f"{known.task}\n{task}"
+    if deadline and (known.deadline is None or deadline.date and deadline.date < known.deadline):
+        known.deadline, known.deadline_text = deadline.date, deadline.text
+    known.recurrence = known.recurrence or recurrence
+
+
+# A line that cannot end there: a list going on, or a head noun or preposition waiting for
+# its name ("Phối hợp với Sở" / "Khoa học và Công nghệ", "Cục" / "Báo chí").
+_DANGLING = re.compile(
+    r"(?:,|(?:^|\s)(?:và|với|của|các|ngang|thuộc|sở|cục|vụ|bộ|ban|ủy ban|tổng cục|chi cục|văn phòng|giám đốc|chủ tịch|"
+    r"thủ trưởng|chỉ huy trưởng|chánh văn phòng|trưởng|bí thư))$"
+)
+
+
+def _broken_name(line: str, paragraph: str) -> bool:
+    """A capitalised name the page broke between two lines ("Tập đoàn ... Việt" / "Nam báo
+    cáo ..."): the line ends inside a sentence on a capitalised word and the next one goes
+    on with a capitalised word that is no verb."""
+    last = line.rstrip().rsplit(" ", 1)[-1]
+    return last[:1].isupper() and last[-1:].isalnum() and paragraph[:1].isupper() and not starts_with_verb(paragraph)
+
+
+def _joined(paragraphs: list[str]) -> list[str]:
+    """Paragraphs joined where a line was broken inside a unit list or a unit's name."""
+    out: list[str] = []
     for paragraph in paragraphs:
+        if out and not paragraph.startswith("|") and (
+            _DANGLING.search(lower_form(out[-1].rstrip())) or _broken_name(out[-1], paragraph)
+        ):
+            out[-1] = f"{out[-1].rstrip()} {paragraph.strip()}"
+        else:
+            out.append(paragraph)
+    return out
+
+
+def _from_heading(parties: list[Party], role: Role | None = None) -> list[Party]:
+    """A heading's units, handed to an item below it (in ``role`` when the item says so)."""
+    return [replace(p, role=role or p.role, rule="heading") for p in parties]
+
+
+def _paragraph_groups(ctx: _Context, paragraphs: list[str], inherited: list[Party] | None) -> list[Group]:
+    groups: list[Group] = []
+    current: Group | None = None
+    for paragraph in _joined(paragraphs):
         for sentence in _sentences(paragraph):
             enumerating = False  # clauses after "như:" inside a sentence are its examples
             for clause in sentence:
                 found = None if enumerating else ctx.reader.clause(clause)
-                enumerating = enumerating or ":" in clause.rstrip().rstrip(":")
+                enumerating = enumerating or roles.EXAMPLES.search(lower_form(clause).rstrip().rstrip(":")) is not None
+                if found and found.joins and current is not None and not current.task_text:
+                    # "Cục A, Cục B" / "Phối hợp với Vụ C ...": the units of the line above
+                    # are the subject of the role cue below.
+                    role: Role | None = "lead" if found.heading_leads else None
+                    current.parties = [*(replace(p, role=role) if role else p for p in current.parties), *found.parties]
+                    current.task = [found.task]
+                    continue
+                if found and current is not None and not current.task_text and not found.joins:
+                    # "Chánh Văn phòng ...; Giám đốc Sở ...; Thủ trưởng ... chịu trách nhiệm
+                    # thi hành": one list of units cut by ";", sharing the last part's task.
+                    current.parties += found.parties
+                    current.task = [found.task]
+                    continue
                 if found:
                     parties, task = found.parties, found.task
-                    if current is not None and not current.task_text:
-                        # "X chủ trì, phối hợp với Y; Z tăng cường ...": X's task is Z's.
-                        current.task.append(task)
                     if found.joins and inherited:
-                        heading = [Party(p.text, "lead") for p in inherited] if found.heading_leads else inherited
-                        parties = [*heading, *parties]
-                    current = _Group(parties, [task])
+                        role = "lead" if found.heading_leads else None
+                        parties = [*_from_heading(inherited, role), *parties]
+                    current = Group(parties, [task], anchor=clause)
                     groups.append(current)
                 elif current is not None:
                     current.task.append(clause)
                 elif inherited:
-                    current = _Group(list(inherited), [clause])
+                    current = Group(_from_heading(inherited), [clause], anchor=clause)
                     groups.append(current)
+            if current is not None and not current.task_text and sentence[-1].rstrip().endswith((".", "!", "?", "…")):
+                # Units in a finished sentence with no predicate ("Tham dự có đại diện ...; lãnh
+                # đạo các Tập đoàn: A, B."): a listing, not someone's task.
+                groups.remove(current)
+                current = None
     return groups
 
 
-# Table columns, by words in their (diacritic-folded) header cells.
-_COLUMNS = {
-    "lead": ("chu tri", "don vi thuc hien", "co quan thuc hien", "don vi thuc hien"),
-    "cooperate": ("phoi hop",),
-    "when": ("thoi gian", "thoi han", "tien do"),
-    "task": ("noi dung", "nhiem vu", "cong viec"),
-    "number": ("stt", "tt", "so tt"),
-}
-
-
-def _cells(line: str) -> list[str]:
-    return [cell.strip() for cell in line.strip().strip("|").split("|")]
-
-
-def _table_groups(ctx: _Context, paragraphs: list[str], section: str | None) -> list[str]:
-    """Emit the tasks of a plan table ("| STT | Nội dung | Cơ quan chủ trì | Cơ quan phối
-    hợp | Thời gian |", one "|" row per line); return the paragraphs that are no table.
-
-    A row's section is its STT under the enclosing section ("II.3" for row 3 under "II")."""
-    rest: list[str] = []
-    columns: dict[str, int] | None = None
-    for paragraph in paragraphs:
-        if not paragraph.startswith("|"):
-            rest.append(paragraph)
-            columns = None
-            continue
-        cells = _cells(paragraph)
-        if all(re.fullmatch(r":?-{2,}:?|", c) for c in cells):
-            continue  # the separator row under a header
-        folded = [fold(c) for c in cells]
-        header = {name: i for name, words in _COLUMNS.items() for i, cell in enumerate(folded)
-                  if any(cell == w or cell.startswith(w + " ") or f" {w}" in cell for w in words)}
-        if "lead" in header and columns is None:
-            columns = header
-            continue
-        if columns is None:
-            rest.append(paragraph)
-            continue
-        cell = {name: cells[i] if i < len(cells) else "" for name, i in columns.items()}
-        parties = []
-        for role in ("lead", "cooperate"):
-            units = ctx.reader.units(cell.get(role, ""), 0, whole=True) if cell.get(role) else None
-            parties += [Party(n.text, role) for n in units.names] if units else []  # type: ignore[misc]
-        task = cell.get("task") or max(cells, key=len)
-        number = cell.get("number", "").rstrip(".")
-        path = ".".join(p for p in (section, number) if p) or None
-        ctx.emit(_Group(parties, [task], deadline_text=cell.get("when") or None), path)
-    return rest
-
-
-def _field_group(ctx: _Context, node: Section) -> tuple[_Group, set[int]] | None:
-    """A plan task given as fields ("Cơ quan chủ trì: ...") in the node or its "-"/"+" items."""
-    texts = [node.text, *(c.text if c.path.rsplit(".", 1)[-1][:1] in "-+" else "" for c in node.children)]
-    values: dict[str, str] = {}
-    used: set[int] = set()
-    for index, text in enumerate(texts):
-        low = lower_form(text)
-        marks = list(_FIELD.finditer(low))
-        for k, m in enumerate(marks):
-            end = marks[k + 1].start() if k + 1 < len(marks) else len(text)
-            values.setdefault(re.sub(r"\s+", " ", m.group(1)), text[m.end() : end].strip(" ;."))
-            if index:
-                used.add(index - 1)
-    lead = next((v for k, v in values.items() if "chủ trì" in k or "thực hiện" in k and "gian" not in k), None)
-    if not lead:
-        return None
-    parties: list[Party] = []
-    for key, role in (("lead", "lead"), ("cooperate", "cooperate")):
-        value = lead if key == "lead" else next((v for k, v in values.items() if "phối hợp" in k), None)
-        units = ctx.reader.units(value, 0, whole=True) if value else None
-        parties += [Party(n.text, role) for n in units.names] if units else []  # type: ignore[misc]
-    first = node.text.split("\n")[0]
-    task = values.get("nội dung") or values.get("nội dung công việc") or (first if not _FIELD.match(lower_form(first)) else "")
-    when = next((v for k, v in values.items() if k.startswith(("thời", "tiến"))), None)
-    return _Group(parties, [task], deadline_text=when), used
-
-
 def _walk(ctx: _Context, node: Section, inherited: list[Party] | None) -> None:
-    fields = _field_group(ctx, node)
+    fields = field_group(ctx.reader, node)
     if fields:
         group, used = fields
         ctx.emit(group, node.path)
@@ -330,10 +453,13 @@ def _walk(ctx: _Context, node: Section, inherited: list[Party] | None) -> None:
         for child in children:
             _walk(ctx, child, inherited)
         return
-    groups = _paragraph_groups(ctx, _table_groups(ctx, node.text.split("\n"), node.path), inherited)
+    rows, paragraphs = table_groups(ctx.reader, node.text.split("\n"), node.path)
+    for row, path in rows:
+        ctx.emit(row, path)
+    groups = _paragraph_groups(ctx, paragraphs, inherited)
     handed = inherited
     if node.children and groups and groups[-1].opens_list:
-        handed = groups[-1].parties
+        handed = [p if p.at else replace(p, at=node.path) for p in groups[-1].parties]
         groups = groups[:-1]
     for group in groups:
         ctx.emit(group, node.path)
@@ -341,23 +467,53 @@ def _walk(ctx: _Context, node: Section, inherited: list[Party] | None) -> None:
         _walk(ctx, child, handed)
 
 
+def _without_bases(opening: list[str]) -> list[str]:
+    """The opening without its legal bases and the proposal it cites ("Căn cứ ...", "Theo
+    đề nghị của Giám đốc Sở ... tại Tờ trình ..."): they task no one. A basis runs on over
+    broken lines until one ends its sentence (";" or ".")."""
+    kept: list[str] = []
+    in_basis = False
+    for paragraph in opening:
+        in_basis = in_basis or roles.BASIS.match(fold(paragraph)) is not None
+        if not in_basis:
+            kept.append(paragraph)
+        elif paragraph.rstrip().endswith((";", ".")):
+            in_basis = False
+    return kept
+
+
 def extract_assignments(
     opening: list[str],
     sections: list[Section],
     closing: list[str],
-    directory: UnitDirectory | None,
+    directory: NameSource | None,
     resolver: Resolver,
     year: int | None,
+    appendix: Sequence[str] = (),
+    issuer: str | None = None,
+    text: str = "",
 ) -> list[Assignment]:
-    """Every assignment in the body, in reading order; unknown names land in ``resolver.unknown``."""
-    ctx = _Context(_Reader(directory, resolver), year, [])
-    groups = _paragraph_groups(ctx, _table_groups(ctx, opening, None), None)
-    # "... yêu cầu X, Y thực hiện các nhiệm vụ sau:": the numbered tasks that follow are X's and Y's.
-    handed = groups.pop().parties if sections and groups and groups[-1].opens_list else None
+    """Every assignment in the body, then in the appendix tables after the signature
+    (``appendix``: the lines from the closing block on), in reading order; unknown names
+    land in ``resolver.unknown``.
+
+    ``issuer`` (as printed) keeps the issuer's own acts out ("Cục Hải quan thông báo ...");
+    ``text`` is the parsed text the evidence spans point into."""
+    ctx = _Context(_Reader(directory, resolver, issuer), year, TextLocator(text))
+    opening = _without_bases(opening)
+    rows, paragraphs = table_groups(ctx.reader, opening, None)
+    for row, path in rows:
+        ctx.emit(row, path)
+    groups = _paragraph_groups(ctx, paragraphs, None)
+    # "... yêu cầu X, Y thực hiện các nhiệm vụ sau:": X and Y are asked to act, with section
+    # null; the numbered tasks below without a subject of their own are implicit, not
+    # recorded again (CONVENTIONS.md).
     for group in groups:
         ctx.emit(group, None)
     for section in sections:
-        _walk(ctx, section, handed)
+        _walk(ctx, section, None)
     for group in _paragraph_groups(ctx, closing, None):
         ctx.emit(group, None)
+    for row, path in appendix_groups(ctx.reader, appendix):
+        ctx.emit(row, path)
     return ctx.out

@@ -31,8 +31,65 @@ _ITEM = re.compile(r"^[-–•+]\s*")
 _NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]*)(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]*){1,5}$")
 
 
+# An authority prefix alone on its line, its body on the next ("KT." / "CHỦ TỊCH").
+_BARE_AUTHORITY = re.compile(r"^(?:t\s*/\s*m|k\s*/\s*t|t\s*/\s*l|tm|kt|tl|tuq)\s*[.:/]?$")
+# A piece of a personal name: capitalised words, not in capitals ("Vũ" / "Chiến Thắng").
+_NAME_PART = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]*)(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]*){0,4}$")
+_NAME_WORDS = (2, 5)  # Vietnamese names: family name, middle names, given name
+# A military or police rank, or an academic title, printed before a signer's name: no part of it.
+_NAME_PREFIX = re.compile(
+    r"^(?:(?:đại|thượng|trung|thiếu)\s+(?:tướng|tá|úy|uý)|(?:(?:gs|pgs|ts|ths|bs|ks)\.?\s*)+)\s+", re.IGNORECASE
+)
+
+
 def is_authority(line: str) -> bool:
     return bool(_AUTHORITY.match(fold(line[:8]))) and is_upper(line)
+
+
+def _bare_authority(lines: list[str], i: int) -> bool:
+    line = lines[i]
+    return len(line) <= 8 and bool(_BARE_AUTHORITY.match(fold(line))) and i + 1 < len(lines) and is_upper(lines[i + 1])
+
+
+def _signature_lines(tail: list[str]) -> list[str]:
+    """The closing's lines with what the signature table broke re-joined: a bare authority
+    prefix with its body ("KT." / "CHỦ TỊCH"), and an authority's body broken before the
+    next authority ("TM. ỦY BAN NHÂN" / "DÂN" / "KT. CHỦ TỊCH")."""
+    lines: list[str] = []
+    i = 0
+    while i < len(tail):
+        if _bare_authority(tail, i):
+            lines.append(f"{tail[i]} {tail[i + 1]}")
+            i += 2
+            continue
+        if (
+            lines
+            and is_authority(lines[-1])
+            and i + 1 < len(tail)
+            and is_upper(tail[i], 2)
+            and not is_authority(tail[i])
+            and (is_authority(tail[i + 1]) or _bare_authority(tail, i + 1))
+        ):
+            lines[-1] = f"{lines[-1]} {tail[i]}"
+        else:
+            lines.append(tail[i])
+        i += 1
+    return lines
+
+
+def _name_at(lines: list[str], i: int) -> str | None:
+    """The personal name starting at line ``i``, joined when the block broke it over lines."""
+    words: list[str] = []
+    while i < len(lines) and _NAME_PART.match(line := _NAME_PREFIX.sub("", lines[i])) and not is_upper(line, 2):
+        part = line.split()
+        if not all(word[0].isupper() for word in part):  # an OCR speck ("ˆ") is no name
+            break
+        # Two pieces of two words or more are two names, not one broken name.
+        if words and len(words) > 1 and len(part) > 1 or len(words) + len(part) > _NAME_WORDS[1]:
+            break
+        words += part
+        i += 1
+    return " ".join(words) if _NAME_WORDS[0] <= len(words) <= _NAME_WORDS[1] else None
 
 
 _SIGNATURE_SPAN = 4  # lines: title, "(đã ký)", name
@@ -47,7 +104,7 @@ def closing_start(lines: list[str], start: int) -> int:
     title among the last lines, with a personal name after it.
     """
     for i in range(start, len(lines)):
-        if _DISTRIBUTION.match(fold(lines[i][:12])) or is_authority(lines[i]):
+        if _DISTRIBUTION.match(fold(lines[i][:12])) or is_authority(lines[i]) or _bare_authority(lines, i):
             return i
         if (
             len(lines) - i - 1 < _SIGNATURE_SPAN
@@ -97,8 +154,14 @@ def parse_distribution(tail: list[str]) -> list[Recipient]:
 
 
 def parse_signer(tail: list[str]) -> Signer:
-    """Authority chain, on-behalf-of body, title and name of the signature block."""
+    """Authority chain, on-behalf-of body, title and name of the signature block.
+
+    The title is the last upper-case line before the name ("PHÓ TRƯỞNG BAN THƯỜNG TRỰC" /
+    "PHÓ THỦ TƯỚNG" -> the latter); the name is the first personal name after the authority,
+    whole even when the block broke it over lines ("Vũ" / "Chiến Thắng").
+    """
     signer = Signer()
+    tail = _signature_lines(tail)
     authorities: list[str] = []
     i = 0
     while i < len(tail) and not authorities:
@@ -117,13 +180,12 @@ def parse_signer(tail: list[str]) -> Signer:
         rest = tail[i:]
     else:
         rest = [line for line in tail if not _DISTRIBUTION.match(fold(line))]
-    # Title: the first upper-case line after the authority; name: the first personal name.
-    for line in rest:
+    for k, line in enumerate(rest):
         if _DISTRIBUTION.match(fold(line)):
             continue
-        if signer.title is None and is_upper(line) and not _ITEM.match(line):
+        if (signer.title is None or rest[k - 1].strip() == signer.title) and is_upper(line) and not _ITEM.match(line):
             signer.title = line.strip()
-        elif _is_name(line):
-            signer.name = line.strip()
+        elif name := _name_at(rest, k):
+            signer.name = name
             break
     return signer

@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from vanthu.events import PartialDate
@@ -17,7 +18,7 @@ from vanthu.normalize import fold
 
 # "ngày 14 tháng 6 năm 2021"; any part may be left blank on an unsigned copy
 # ("ngày   tháng 9 năm 2021"). Searched on folded text.
-_WORDED = re.compile(r"ngay\s*(\d{1,2})?\s*thang\s*(\d{1,2})?\s*nam\s*(\d{4})?")
+_WORDED = re.compile(r"(?<![^\W\d_])ngay\s*(\d{1,2})?\s*thang\s*(\d{1,2})?\s*nam\s*(\d{4})?")
 # "14/6/2021", "14-6-2021", "14.6.2021"; the year may be missing ("30/9").
 _NUMERIC = re.compile(r"(?<![\d/.-])(\d{1,2})\s*([/.-])\s*(\d{1,2})(?:\s*\2\s*(\d{4}|\d{2}))?(?![\d/])")
 
@@ -39,15 +40,22 @@ def _year(text: str | None) -> int | None:
     return year + 2000 if year < 100 else year
 
 
+def worded_dates(text: str) -> Iterator[tuple[int, int, PartialDate]]:
+    """Every "ngày .. tháng .. năm .." in ``text`` as (start, end, date), blank parts None.
+
+    The parts may be broken over lines ("Hà Nội, ngày" / "02 tháng 12 năm 2025"); offsets
+    are those of ``text``. Impossible days and months are skipped.
+    """
+    for m in _WORDED.finditer(fold(text)):
+        day, month, year = (int(g) if g else None for g in m.groups())
+        if day is not None and not 1 <= day <= 31 or month is not None and not 1 <= month <= 12:
+            continue
+        yield m.start(), m.end(), PartialDate(day=day, month=month, year=year)
+
+
 def parse_worded_date(text: str) -> PartialDate | None:
     """The first "ngày .. tháng .. năm .." in ``text``, with blank parts left None."""
-    m = _WORDED.search(fold(text))
-    if not m:
-        return None
-    day, month, year = (int(g) if g else None for g in m.groups())
-    if day is not None and not 1 <= day <= 31 or month is not None and not 1 <= month <= 12:
-        return None
-    return PartialDate(day=day, month=month, year=year)
+    return next((date for _, _, date in worded_dates(text)), None)
 
 
 def parse_numeric_date(text: str, default_year: int | None = None) -> dt.date | None:

@@ -1,49 +1,77 @@
 """The header block of a directive: issuer, motto, number, place and date, type, subject.
 
-Decree 30/2020/NĐ-CP and Guideline 36-HD/VPTW lay the header out in two columns, which
-text extraction flattens in varying order, so every line is classified on its own
-rather than by position. Keywords are matched on folded text to survive OCR damage
-("Kinh gui", "So:"). The header ends at the first line that cannot belong to it: a
-numbered item, a long paragraph, or a legal basis ("Căn cứ ...").
+Decree 30/2020/NĐ-CP and Guideline 36-HD/VPTW lay the header out as a two-column table,
+which text extraction flattens in varying order and breaks inside fields ("Số:" /
+"84/2025/QĐ-UBND", "Hà" / "Nội, ngày 21 tháng 11 năm 2025", "CỘNG" / "HÒA XÃ HỘI CHỦ
+NGHĨA VIỆT NAM"). So the header is read as a region, in two passes:
+
+1. the fields with a fixed form (motto, slogan, number, place and date) are found by
+   anchored patterns over the region's joined text, so one may span lines or share a
+   line with another ("Số: 12/KH-UBND Hà Tĩnh, ngày 3 tháng 5 năm 2025");
+2. what those leave of each line is classified: issuer (the upper-case lines above the
+   motto), urgency and secrecy marks, the type title and its trích yếu, "V/v",
+   "Kính gửi" and its items.
+
+The region starts at the issuer block over the motto (a news page may quote the
+directive before its header) and ends at the first line that cannot belong to it: a
+numbered item, a long paragraph, a legal basis ("Căn cứ ..."). Keywords are matched on
+folded text (:func:`vanthu.normalize.fold`, length-preserving) to survive OCR damage.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
 from vanthu.events import PartialDate
 
-from services.parse.dates import parse_worded_date
+from services.parse.dates import worded_dates
 from vanthu.normalize import fold
-from services.parse.numbers import ParsedNumber, canonical_doc_type, parse_number
+from services.parse.numbers import ParsedNumber, canonical_doc_type, number_at
 
-_MOTTO = {"cong hoa xa hoi chu nghia viet nam": "state", "dang cong san viet nam": "party"}
-_SLOGAN = re.compile(r"^doc lap\s*-?\s*tu do\s*-?\s*hanh phuc")
-_NUMBER_LINE = re.compile(r"^so\s*:?\s*(?=[\d/])")
-_PLACE_DATE = re.compile(r"^([^,\d]{2,40}),\s*ngay\b")
+# The motto, also as OCR cuts it short ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆ", "CỘNG HÒA XÃ"):
+# in capitals, its first three words are no body text.
+_MOTTO = re.compile(
+    r"(cong\s+hoa\s+xa\b(?:\s+hoi\b(?:\s+chu\b(?:\s+nghia\b(?:\s+vi\w*(?:\s+nam\b)?)?)?)?)?)"
+    r"|(dang\s+cong\s+san\s+viet\s+nam)"
+)
+_SLOGAN = re.compile(r"doc\s+lap\s*[-–]?\s*tu\s+do\s*[-–]?\s*hanh\s+phuc")
+# "Số:" anywhere, or "Số" opening a line before the digits; the number may be on the next line.
+_NUMBER_KEY = re.compile(r"(?m)(?:(?<![\w/])so\s*:|^so(?=[ \t]+[\d/]))\s*")
+# A sequence the OCR could not read (handwritten in the blank: "Số: đi /CT-UBND", "Số: 5# /KH-BCA"):
+# the typed symbol after it still names the document.
+_UNREAD_SEQ = re.compile(r"[^\s/]{1,4}(?:[ \t]+[^\s/]{1,3})?[ \t]*(?=/[ \t]*[A-ZĐ])")
+# A number broken at a separator ("3783/QĐ-" / "UBND", "3783/QĐ" / "-UBND").
+_BROKEN_SYMBOL = re.compile(r"(?<=[-/])[ \t]*\n\s*|[ \t]*\n(?=[-/][A-ZĐ0-9])")
 _URGENCY = {"khan": "Khẩn", "thuong khan": "Thượng khẩn", "hoa toc": "Hỏa tốc", "hoa toc hen gio": "Hỏa tốc hẹn giờ"}
 _SECRECY = {"mat": "Mật", "toi mat": "Tối mật", "tuyet mat": "Tuyệt mật"}
-_SUBJECT = re.compile(r"^(?:v/v|v\.v|ve viec|ve)\s")
+_SUBJECT = re.compile(r"^(?:v/v\s*:?|v\.v|ve viec|ve)(?:\s|$)")
 # "Kính gửi:", and a Công điện's "THỦ TƯỚNG CHÍNH PHỦ điện:" over its addressees.
 _RECIPIENTS = re.compile(r"^[-\s]*(?:kinh gui\s*:?|(?:\w+\s+){1,6}dien\s*:)\s*")
 _BODY_START = re.compile(r"^(?:can cu|xet de nghi|theo de nghi|thuc hien|\d{1,2}\s*[.)]\s|[ivx]+\.\s|dieu\s+\d)")
 _ITEM = re.compile(r"^[-–•+]\s*")
+_NOT_A_NAME = re.compile(r";|^so\s*:")
 _HEADER_SPAN = 40
+_MOTTO_SEARCH = 60  # lines: how far down a quoted header's motto is looked for
 _LONG_LINE = 200
-# A header's second issuer line naming a sub-body of the first ("UBND TỈNH NAM ĐỊNH" /
-# "SỞ Y TẾ"); otherwise the lines are one name broken in two ("ỦY BAN NHÂN DÂN" / "TỈNH ...").
-_PLACE_WORD = re.compile(r"\b(?:tinh|thanh pho|huyen|quan|thi xa|xa|phuong|trung uong|chinh phu)\b|^bo\s")
+# Lower-case words inside a place name ("Thành phố Hồ Chí Minh", "Thị xã ...").
+_PLACE_LOWER = {"thành", "phố", "thị", "xã", "trấn"}
+_PLACE_WORDS_MAX = 6
 
 
-def is_upper(line: str) -> bool:
+def is_upper(line: str, min_letters: int = 3) -> bool:
+    """Mostly upper-case letters, at least ``min_letters`` of them ("BỘ" has two)."""
     letters = [c for c in line if c.isalpha()]
-    return len(letters) >= 3 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+    return len(letters) >= min_letters and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
 @dataclass
 class Header:
+    """What the header says, and where: ``spans`` maps a field ("motto", "slogan", "number",
+    "date", "issuer", "mark", "title", "subject", "recipients") to its (first, last) line."""
+
     system: str | None = None
     issuer_lines: list[str] = field(default_factory=list)
     number: ParsedNumber | None = None
@@ -55,56 +83,291 @@ class Header:
     title: str | None = None
     subject: str | None = None
     recipients: list[str] = field(default_factory=list)
+    start: int = 0  # index of the header's first line (after a news page's preamble)
     end: int = 0  # index of the first body line
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
-def _recipient_items(text: str) -> list[str]:
-    """Items of a "Kính gửi" line: split on dashes that open items and on semicolons."""
-    parts = re.split(r"(?:^|\s)[-–•]\s+|;\s*", text)
-    return [p.strip(" ,;.") for p in parts if p.strip(" ,;.")]
+class _Region:
+    """Lines ``start``..``stop`` of the document joined by newlines, with offset <-> line maps
+    and the character ranges the anchored fields took."""
+
+    def __init__(self, lines: list[str], start: int, stop: int) -> None:
+        self.lines, self.start = lines, start
+        self.offsets: list[int] = []
+        pos = 0
+        for line in lines[start:stop]:
+            self.offsets.append(pos)
+            pos += len(line) + 1
+        self.text = "\n".join(lines[start:stop])
+        self.folded = fold(self.text)
+        self.taken: list[tuple[int, int]] = []
+
+    def line_of(self, pos: int) -> int:
+        """Document line index of region offset ``pos``."""
+        return self.start + bisect.bisect_right(self.offsets, pos) - 1
+
+    def take(self, h: Header, name: str, begin: int, end: int) -> None:
+        self.taken.append((begin, end))
+        h.spans[name] = (self.line_of(begin), self.line_of(max(begin, end - 1)))
+
+    def rest(self, index: int) -> str:
+        """Line ``index`` without what the anchored fields took, stripped of cell marks."""
+        begin = self.offsets[index - self.start]
+        line = self.lines[index]
+        cuts = [(max(a, begin) - begin, min(b, begin + len(line)) - begin) for a, b in self.taken]
+        cuts = [(a, b) for a, b in cuts if a < b]
+        if not cuts:
+            return line
+        keep = [True] * len(line)
+        for a, b in cuts:
+            keep[a:b] = [False] * (b - a)
+        return " ".join("".join(c if k else " " for c, k in zip(line, keep, strict=True)).split()).strip(" |,;-–")
 
 
 def parse_header(lines: list[str]) -> Header:
-    """Classify the leading lines; ``end`` is where the body begins."""
+    """Read the header region; ``start``/``end`` delimit it, ``end`` is where the body begins."""
     h = Header()
-    consumed = -1
-    previous = ""  # kind of the previous line; subject and title may continue on the next
-    for i, line in enumerate(lines[:_HEADER_SPAN]):
-        f = fold(line).strip()
-        kind = _classify(h, line, f, previous)
-        if kind is None:
-            if len(line) > _LONG_LINE or _BODY_START.match(f):
-                break
-            previous = ""
-            continue
-        consumed, previous = i, kind
-    h.end = consumed + 1
+    motto = _find_motto(lines)
+    h.start = _region_start(lines, motto)
+    region = _Region(lines, h.start, _region_stop(lines, h.start, motto))
+    _anchored_fields(h, region)
+    _classify_lines(h, region)
+    h.recipients = [r.strip(" ,;.") for r in h.recipients]
     return h
 
 
-def _classify(h: Header, line: str, f: str, previous: str) -> str | None:
-    """Record what ``line`` tells about the header; return its kind, or None."""
-    if previous == "recipients" and _ITEM.match(line):
-        h.recipients.extend(_recipient_items(line))
-        return "recipients"
-    if previous == "title" and not h.title and _trich_yeu(line, f):
+def _find_motto(lines: list[str]) -> int | None:
+    """Line index of an upper-case motto among the first lines, even broken over lines."""
+    region = _Region(lines, 0, min(len(lines), _MOTTO_SEARCH))
+    for m in _MOTTO.finditer(region.folded):
+        if is_upper(region.text[m.start() : m.end()]):
+            return region.line_of(m.start())
+    return None
+
+
+def _region_start(lines: list[str], motto: int | None) -> int:
+    """The first line of the issuer block over the motto: lines above a body-like one are a preamble."""
+    if motto is None:
+        return 0
+    i = motto
+    while i > 0 and len(lines[i - 1]) <= _LONG_LINE and not _ITEM.match(lines[i - 1]):
+        if _BODY_START.match(fold(lines[i - 1])):
+            break
+        i -= 1
+    return i
+
+
+def _is_title(line: str) -> bool:
+    return is_upper(line) and canonical_doc_type(line.rstrip(" :")) is not None
+
+
+def _region_stop(lines: list[str], start: int, motto: int | None) -> int:
+    """Index just past the last line that can belong to the header."""
+    after_title = False
+    limit = min(len(lines), start + _HEADER_SPAN)
+    for i in range(start, limit):
+        line, f = lines[i], fold(lines[i])
+        # A long "- ..." line may still be an addressee ("Kính gửi:" items run on).
+        body_like = (len(line) > _LONG_LINE and not _ITEM.match(line)) or _BODY_START.match(f)
         # The line under the type name is its trích yếu, even when it opens like a body
         # ("KẾ HOẠCH / thực hiện Chỉ thị số 05-CT/TW ...").
+        if body_like and (motto is None or i > motto) and not (after_title and _trich_yeu(line, f)):
+            return i
+        after_title = _is_title(line)
+    return limit
+
+
+def _anchored_fields(h: Header, region: _Region) -> None:
+    """Motto, slogan, number, place and date: patterns over the joined region text."""
+    if (m := _MOTTO.search(region.folded)) and is_upper(region.text[m.start() : m.end()]):
+        h.system = "state" if m.group(1) else "party"
+        region.take(h, "motto", m.start(), m.end())
+    if m := _SLOGAN.search(region.folded):
+        region.take(h, "slogan", m.start(), m.end())
+    for m in _NUMBER_KEY.finditer(region.folded):
+        chunk, origin = _unbroken(region.text[m.end() : m.end() + 80])
+        first = chunk.split("\n", 1)[0]
+        unread = _UNREAD_SEQ.match(first)
+        at = unread.end() if unread and not number_at(first, 0) else 0
+        if number := number_at(first, at):
+            h.number = number
+            region.take(h, "number", m.start(), m.end() + origin[number.end])
+            break
+    _place_and_date(h, region)
+
+
+def _unbroken(text: str) -> tuple[str, list[int]]:
+    """``text`` without the line breaks inside a number's symbol, and for each of its
+    offsets (and its end) the offset in ``text``."""
+    out: list[str] = []
+    origin: list[int] = []
+    pos = 0
+    for m in [*_BROKEN_SYMBOL.finditer(text), None]:
+        stop = m.start() if m else len(text)
+        out.append(text[pos:stop])
+        origin.extend(range(pos, stop))
+        pos = m.end() if m else pos
+    origin.append(len(text))
+    return "".join(out), origin
+
+
+def _place_and_date(h: Header, region: _Region) -> None:
+    """The first "<place>, ngày <d> tháng <m> năm <y>" whose place precedes it (over a line
+    break when the place itself is broken), or that opens a line; a blank day stays None.
+    A date inside a sentence ("... số 10/QĐ-UBND ngày 21 tháng 3 năm 2016") is none."""
+    for begin, end, date in worded_dates(region.text):
+        place_at, place = _place_before(region, begin)
+        if place is not None or _opens_line(region, begin):
+            h.place, h.date = place, date
+            region.take(h, "date", place_at, end)
+            return
+
+
+def _after_fields(region: _Region, pos: int) -> int:
+    """Where the text that may lead up to ``pos`` begins: its line, after the fields before it."""
+    floor = max((b for a, b in region.taken if b <= pos), default=0)
+    return max(floor, region.text.rfind("\n", 0, pos) + 1)
+
+
+def _opens_line(region: _Region, pos: int) -> bool:
+    return not region.text[_after_fields(region, pos) : pos].strip(" \t|,")
+
+
+def _place_token(word: str, *, lower_ok: bool = True) -> bool:
+    if word in ("-", "–"):  # "Bà Rịa - Vũng Tàu"
+        return lower_ok
+    core = word.rstrip(".,")
+    if not core.isalpha():
+        return False
+    if core in _PLACE_LOWER:
+        return lower_ok
+    return core[0].isupper() and (core[1:].islower() or core.isupper() or len(core) == 1)
+
+
+def _place_before(region: _Region, pos: int) -> tuple[int, str | None]:
+    """(offset, place) of the place name printed just before ``pos`` ("Hà Nội, " / "Hà\\nNội, ")."""
+    begin = _after_fields(region, pos)
+    words = list(re.finditer(r"\S+", region.text[begin:pos].rstrip(" ,|\t")))
+    k = len(words)
+    while k > 0 and len(words) - k < _PLACE_WORDS_MAX and _place_token(words[k - 1].group()):
+        k -= 1
+    while k < len(words) and words[k].group() in ("-", "–"):
+        k += 1  # a place opens with a name, not a dash
+    if k == len(words):
+        return pos, None
+    at, place = begin + words[k].start(), [w.group() for w in words[k:]]
+    # A place broken over two lines: the line above holds only its first word(s).
+    line_begin = region.text.rfind("\n", 0, pos) + 1
+    if k == 0 and begin == line_begin > 0 and len(place) <= 2:
+        above_begin = region.text.rfind("\n", 0, line_begin - 1) + 1
+        above = region.text[above_begin : line_begin - 1].split()
+        taken_above = any(a < line_begin - 1 and b > above_begin for a, b in region.taken)
+        words_ok = bool(above) and _place_token(above[0], lower_ok=False) and all(map(_place_token, above[1:]))
+        words_ok = words_ok and not is_upper(" ".join(above), 2)  # "HỎA TỐC" over the place is a mark
+        if not taken_above and len(above) <= _PLACE_WORDS_MAX - len(place) and words_ok:
+            at, place = region.text.index(above[0], above_begin), above + place
+    return at, " ".join(place).rstrip(",")
+
+
+def _classify_lines(h: Header, region: _Region) -> None:
+    """Classify what the anchored fields left of each line; ``end`` follows the last header line."""
+    fields_at: dict[int, set[str]] = {}
+    for name, (first, last) in h.spans.items():
+        for i in range(first, last + 1):
+            fields_at.setdefault(i, set()).add(name)
+    consumed = max(fields_at, default=region.start - 1)
+    previous = ""  # kind of the previous line; subject and title may continue on the next
+    issuer_open = True  # the issuer is the upper-case block the header opens with
+    summary: list[tuple[str, str, int]] = []  # (kind, text, line) of the title and subject lines, in order
+    for i in range(region.start, region.start + len(region.offsets)):
+        rest = region.rest(i)
+        kind = _classify(h, rest, fold(rest), previous, issuer_open) if rest else None
+        if kind is not None:
+            consumed = max(consumed, i)
+            issuer_open = issuer_open and kind == "issuer"
+            span = kind.removesuffix("-end")  # "recipients-end" is a recipients line too
+            h.spans[span] = (h.spans.get(span, (i, i))[0], i)
+            if kind in ("title", "subject") and not _is_title(rest):
+                summary.append((kind, rest, i))
+        previous = kind or ("field" if i in fields_at else "")
+        if i in fields_at:
+            # The motto and slogan may share lines with the issuer (columns read across: "ỦY BAN
+            # NHÂN DÂN CỘNG HÒA ..." / "TỈNH LÀO CAI Độc lập - ...") or come before it (right
+            # column read first): they close the issuer block only after its lines.
+            issuer_open = issuer_open and fields_at[i] <= {"motto", "slogan"} and (kind == "issuer" or not h.issuer_lines)
+    h.end = consumed + 1
+    _drop_enacting_authority(h, summary)
+
+
+# A decision or resolution names who enacts it on the line before "Căn cứ" (Decree 30, Annex
+# I: "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH ...", "BỘ TRƯỞNG BỘ TÀI CHÍNH", "CHÍNH PHỦ").
+_ENACTING = re.compile(
+    r"^(?:chu tich|bo truong|cuc truong|tong cuc truong|giam doc|thu tuong chinh phu|chinh phu|"
+    r"uy ban nhan dan|hoi dong nhan dan|truong ban|chu nhiem|vien truong|hieu truong)\b"
+)
+# ... unless the summary above it breaks off and it goes on ("... THUỘC THẨM QUYỀN CỦA" / "ỦY BAN ...").
+_LINKING_END = re.compile(r"\b(?:cua|va|cho|tai|ve|voi|thuoc|doi voi|trong|tren)$")
+
+
+_ENACTING_LINES = 3  # the authority's name may be broken too ("CỤC TRƯỞNG CỤC" / "HẢI QUAN")
+
+
+def _drop_enacting_authority(h: Header, summary: list[tuple[str, str, int]]) -> None:
+    """Take the enacting authority's line(s) off the end of the title's summary."""
+    for k in range(len(summary) - 1, max(0, len(summary) - _ENACTING_LINES) - 1, -1):
+        if k == 0 or summary[k][0] != summary[-1][0]:
+            return
+        if _ENACTING.match(fold(summary[k][1])) and not _LINKING_END.search(fold(summary[k - 1][1])):
+            break
+    else:
+        return
+    kind = summary[-1][0]
+    tail = " " + " ".join(text for _, text, _ in summary[k:])
+    text = h.title if kind == "title" else h.subject
+    if text and text.endswith(tail):
+        if kind == "title":
+            h.title = text[: -len(tail)]
+        else:
+            h.subject = text[: -len(tail)]
+        h.spans[kind] = (h.spans[kind][0], summary[k - 1][2])
+
+
+# Items of a "Kính gửi" block open with a dash or follow a semicolon; a dash inside an item
+# is part of a name ("Kinh tế - Quản lý đầu tư xây dựng").
+_ITEM_SPLIT = re.compile(r"^[-–•]\s+|;\s*(?:[-–•]\s+)?")
+# An item that runs on into the body's first sentence ("... Lâm Đồng. Triển khai ..."):
+# cut at a full stop after a word in lower case ("TP. Hồ Chí Minh" stays).
+_SENTENCE_END = re.compile(r"(?<=[a-zà-ỹđ]{2})\.\s+(?=[A-ZĐÀ-Ỹ])")
+
+
+def _recipient_items(text: str) -> list[str]:
+    """Items of a "Kính gửi" line."""
+    text = _SENTENCE_END.split(text, maxsplit=1)[0]
+    return [p.strip() for p in _ITEM_SPLIT.split(text) if p.strip(" ,;.")]  # cleaned at the end
+
+
+def _add_recipients(h: Header, line: str, *, continued: bool) -> str:
+    """Record a "Kính gửi" line; ``continued``: it goes on with the last item, broken over lines.
+    Returns "recipients", or "recipients-end" when the line closes its item (";" or ".")."""
+    items = _recipient_items(line)
+    if continued and h.recipients and items:
+        h.recipients[-1] = f"{h.recipients[-1]} {items.pop(0)}"
+    h.recipients.extend(items)
+    return "recipients-end" if line.rstrip().endswith((";", ".")) else "recipients"
+
+
+def _classify(h: Header, line: str, f: str, previous: str, issuer_open: bool) -> str | None:
+    """Record what ``line`` tells about the header; return its kind, or None."""
+    if previous.startswith("recipients") and _ITEM.match(line):
+        return _add_recipients(h, line, continued=False)
+    if previous == "recipients" and not _BODY_START.match(f) and not _RECIPIENTS.match(f):
+        return _add_recipients(h, line, continued=True)
+    if previous == "title" and not h.title and _trich_yeu(line, f):
         h.title = line
         return "title"
     if len(line) > _LONG_LINE or _BODY_START.match(f):
         return None
-    if f in _MOTTO:
-        h.system = _MOTTO[f]
-        return "motto"
-    if _SLOGAN.match(f):
-        return "motto"
-    if _NUMBER_LINE.match(f) and h.number is None and (number := parse_number(line)):
-        h.number = number
-        return "number"
-    if (m := _PLACE_DATE.match(f)) and h.date is None and (date := parse_worded_date(line)):
-        h.place, h.date = line[: m.end(1)].strip(), date
-        return "date"
     if f in _URGENCY:
         h.urgency = _URGENCY[f]
         return "mark"
@@ -112,23 +375,27 @@ def _classify(h: Header, line: str, f: str, previous: str) -> str | None:
         h.secrecy = _SECRECY[f]
         return "mark"
     if m := _RECIPIENTS.match(f):
-        h.recipients.extend(_recipient_items(line[m.end() :]))
-        return "recipients"
+        kind = _add_recipients(h, line[m.end() :], continued=False)
+        # "Kính gửi: Bà X" on one line is whole; what follows is the body (unless it ends in ",").
+        return kind if not line[m.end() :].strip() or line.rstrip().endswith(",") else "recipients-end"
     if _SUBJECT.match(f) and h.subject is None:
         h.subject = line
         return "subject"
-    if h.doc_type is None and is_upper(line) and (doc_type := canonical_doc_type(line.rstrip(":"))):
-        h.doc_type = doc_type
+    if h.doc_type is None and _is_title(line):
+        h.doc_type = canonical_doc_type(line.rstrip(" :"))
         return "title"
     if _ITEM.match(line):
         return None
-    if previous == "title":
+    # The summary goes on in its own case: a line in another case is the body's first.
+    if previous == "title" and (not h.title or is_upper(line, 1) == is_upper(h.title, 1)):
         h.title = f"{h.title} {line}" if h.title else line
         return "title"
-    if previous == "subject" and not is_upper(line):
+    # A "V/v" summary goes on in lower case; a title's "VỀ VIỆC ..." in capitals.
+    if previous == "subject" and is_upper(line, 1) == is_upper(h.subject, 1):
         h.subject = f"{h.subject} {line}"
         return "subject"
-    if is_upper(line) and h.number is None and h.doc_type is None and h.subject is None:
+    # A stamp's "SAO Y; CÔNG AN TỈNH ...; 03/02/2026" or an unread "Số: ..." is no body's name.
+    if issuer_open and is_upper(line, 2) and h.doc_type is None and h.subject is None and not _NOT_A_NAME.search(f):
         h.issuer_lines.append(line)
         return "issuer"
     return None
@@ -160,7 +427,9 @@ def display_case(name: str) -> str:
         nxt = folded[idx + 1] if idx + 1 < len(words) else ""
         prev = folded[idx - 1] if idx else ""
         committee = nxt == "uy" and lowered[idx] in _PLACE_WORDS
-        after_head = prev in _HEAD_BEFORE_NAME and not (prev == "ban" and idx >= 2 and folded[idx - 2] == "uy")
+        # "Ủy ban X", "Đảng bộ tỉnh X": "ban" and "bộ" there are no heads of a name.
+        compound = idx >= 2 and (folded[idx - 2], prev) in (("uy", "ban"), ("dang", "bo"))
+        after_head = prev in _HEAD_BEFORE_NAME and not compound
         capital = idx == 0 or proper or committee or after_head or (ministry_like and prev == "va")
         low = word.lower()
         national = (folded[idx], nxt) in _NATIONAL_NAMES or (prev, folded[idx]) in _NATIONAL_NAMES_BOTH
@@ -185,11 +454,43 @@ _HEAD_BEFORE_NAME = {"so", "bo", "ban", "cuc", "hoi", "vien", "dai", "bao"}
 _PLACE_WORDS = {"tỉnh", "huyện", "quận", "xã", "phường", "phố", "trấn", "thành", "thị"}
 _TWO_WORD_PLACES = {("thanh", "pho"), ("thi", "xa"), ("thi", "tran")}
 
+# The head noun a body's name opens with (Decree 30, Annex I, "tên cơ quan"): a header line
+# opening with one names a new body; any other line continues the name above it, which the
+# table cell broke ("ỦY BAN NHÂN" / "DÂN" / "TỈNH HÀ TĨNH", "THỦ TƯỚNG CHÍNH" / "PHỦ").
+_BODY_HEAD = re.compile(
+    r"^(?:bo|so|cuc|tong cuc|chi cuc|vu|vien|ban|van phong|uy ban|ubnd|hoi dong|hdnd|truong|benh vien|"
+    r"trung tam|cong an|thanh tra|kho bac|ngan hang|bao hiem|tong cong ty|cong ty|dang uy|dang bo|"
+    r"tinh uy|thanh uy|huyen uy|quan uy|thi uy|chi bo|doan|hoi|mat tran|chinh phu|thu tuong|phong|"
+    r"hoc vien|dai hoc|bo chi huy|bo tu lenh|toa an|vien kiem sat|kiem toan)\b"
+)
+
+
+def opens_body_name(folded: str) -> bool:
+    """Whether folded text opens with a body's head noun ("so y te", "ban chi dao ...")."""
+    return bool(_BODY_HEAD.match(folded))
+
+
+def _body_names(lines: list[str]) -> list[str]:
+    """Header lines re-joined into the names of bodies, upper to lower level."""
+    names: list[str] = []
+    for line in lines:
+        # A one-word line is a piece of a name ("ỦY" / "BAN NHÂN DÂN", "BỘ" / "CÔNG AN").
+        if names and (len(names[-1].split()) == 1 or not opens_body_name(fold(line))):
+            names[-1] = f"{names[-1]} {line}"
+        else:
+            names.append(line)
+    return names
+
 
 def split_issuer(lines: list[str]) -> tuple[str | None, str | None]:
-    """(issuer, parent issuer) from the upper-case header lines, in display case."""
-    if not lines:
+    """(issuer, parent issuer) from the upper-case header lines, in display case.
+
+    The lowest body is the issuer, the one above it the parent ("BỘ TÀI CHÍNH" / "CỤC
+    THUẾ"); a name broken over lines is one body.
+    """
+    names = _body_names(lines)
+    if not names:
         return None, None
-    if len(lines) >= 2 and _PLACE_WORD.search(fold(lines[0])) and not _PLACE_WORD.match(fold(lines[1])):
-        return display_case(" ".join(lines[1:])), display_case(lines[0])
-    return display_case(" ".join(lines)), None
+    if len(names) == 1:
+        return display_case(names[0]), None
+    return display_case(names[-1]), display_case(names[-2])

@@ -1,25 +1,31 @@
 """Entry point of the parse stage: directive text -> :class:`vanthu.events.Directive`.
 
 Pure: no I/O except loading the packaged unit directory once when none is given.
-Never raises on any input: what cannot be read is left null and explained in
-``warnings``; an internal error becomes a warning too, so one odd document cannot
-stop the stream.
+:func:`parse_directive` never raises on any input: what cannot be read is left null and
+explained in ``warnings``; an internal error becomes a warning too, so one odd document
+cannot stop the stream. :func:`parse_text` is the same reading without that guard, for
+tests that must see a bug rather than a warning.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
-from vanthu.directory import UnitDirectory
+from vanthu.directory import NameSource, UnitDirectory
 from vanthu.events import Directive
+from vanthu.settings import get_settings
 
 from services.parse.assignments import Resolver, extract_assignments
 from services.parse.closing import closing_start, parse_distribution, parse_signer
-from services.parse.dates import make_date, parse_numeric_date
-from services.parse.header import Header, display_case, parse_header, split_issuer
+from services.parse.dates import make_date, parse_numeric_date, parse_worded_date
+from services.parse.header import Header, display_case, opens_body_name, parse_header, split_issuer
+from services.parse.jurisdiction import Jurisdiction, jurisdiction_of
 from vanthu.normalize import clean_document, fold
 from services.parse.numbers import DOC_TYPE_NAMES, ParsedNumber, canonical_doc_type, doc_type_for, number_at
 from services.parse.references import find_references
@@ -36,9 +42,23 @@ _PROVINCE = re.compile(r"\b(?:tỉnh|Tỉnh|TỈNH)(?:[ \t]+(?:ủy|uỷ|ỦY|U�
 _NOT_PROVINCE = {"uy", "doan", "ve", "ban", "so"}
 # A news page quoting a directive: "Ngày 07/8/2021, Ban Thường vụ Tỉnh ủy ban hành Chỉ thị số 07-CT/TU về ...".
 _TYPES = "|".join(re.escape(n) for n in DOC_TYPE_NAMES)
-_NEWS_LEAD = re.compile(rf"ban hành\s+({_TYPES})\s+(?:số\s+)?", re.IGNORECASE)
+# A lead opens with its date ("Ngày 26/11/2025, ..."); a letter's "X đã ban hành Công điện
+# số ..." cites, it does not quote.
+_NEWS_LEAD = re.compile(
+    rf"\bngày\s+(\d{{1,2}}/\d{{1,2}}/\d{{4}})\s*,\s*([^.]{{0,120}}?)\s+(?:đã\s+)?(?:ban hành|có|ký)\s+({_TYPES})\s+(?:số\s+)?",
+    re.IGNORECASE,
+)
+# A headerless letter's appendix names it: "(Kèm theo Công văn số 174/CV-BCĐ ngày 02 tháng 12 năm 2025 của Ban Chỉ đạo)".
+_CAPTION = re.compile(rf"kèm theo\s+({_TYPES})\s+(?:số\s*:?\s*)?", re.IGNORECASE)
+_CAPTION_OF = re.compile(r"^[^()]*?\bcủa\s+([^()]+?)\s*\)?\s*$")
 _NEWS_SUBJECT = re.compile(r"\s+(về\s+[^.]+)")
-_ISSUER_VERB = re.compile(r"\s(?:yêu cầu|đề nghị|ban hành|thống nhất|kết luận|quyết định|chỉ thị)\s")
+# What the issuer says in its own opening sentence: "Ban Thường vụ Tỉnh ủy yêu cầu ...",
+# "Cục Thuế nhận được công văn số ...". "X đã ban hành ..." reports another body's act.
+_ISSUER_VERB = re.compile(r"\s(?:yêu cầu|đề nghị|ban hành|thống nhất|kết luận|quyết định|chỉ thị|nhận được)(?=[\s:])")
+_REPORTED = re.compile(r"\s(?:đã|cũng|vừa)$")
+# A speaker's name opens with a body's head noun or a head's title ("Chủ tịch UBND tỉnh").
+_HEAD_TITLE = re.compile(r"^(?:pho )?(?:chu tich|giam doc|bo truong|thu tuong|cuc truong|truong ban|chanh van phong)\b")
+_SPEAKER_WORDS = (2, 30)
 _OF = re.compile(r"\bcủa\s+(.+?)(?:\s+(?:tại|về|trong)\s|$)", re.IGNORECASE)
 _PARTY_MARK = re.compile(r"\b(?:uy|dang)\b")
 _DATE_YEAR = re.compile(r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*(\d{4})")
@@ -46,31 +66,48 @@ _DATE_YEAR = re.compile(r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*(\d{4})")
 
 @lru_cache(maxsize=1)
 def _default_directory() -> UnitDirectory:
-    return UnitDirectory.load()
+    return UnitDirectory.from_settings(get_settings())
+
+
+@dataclass
+class ParseResult:
+    """The parsed directive, the header it was read from, and its jurisdiction (None when
+    the header does not say whose units its names mean)."""
+
+    directive: Directive
+    header: Header | None = None
+    jurisdiction: Jurisdiction | None = None
 
 
 def parse_directive(text: str, directory: UnitDirectory | None = None) -> Directive:
-    """Parse one directive; ``directory`` defaults to the packaged Nam Định directory."""
+    """Parse one directive; ``directory`` defaults to the one the settings name (the
+    national directory unless ``VANTHU_DIRECTORY_PATH`` is set)."""
     try:
-        return _parse(text if isinstance(text, str) else "", directory or _default_directory())
+        return parse_text(text if isinstance(text, str) else "", directory).directive
     except Exception as exc:  # the contract: never raise on input
         log.exception("parse failed")
         return Directive(warnings=[f"internal parser error ({type(exc).__name__}); nothing extracted"])
 
 
-def _parse(text: str, directory: UnitDirectory) -> Directive:
+def parse_text(text: str, directory: UnitDirectory | None = None) -> ParseResult:
+    """The parser's core: like :func:`parse_directive`, but a bug raises."""
+    directory = directory or _default_directory()
     lines = clean_document(text)
     if not lines:
-        return Directive(warnings=["no text"])
+        return ParseResult(Directive(warnings=["no text"]))
     d = Directive()
     header = parse_header(lines)
     tail_at = closing_start(lines, header.end)
     tail = lines[tail_at:]
 
     number = header.number
-    if number is None and (lead := _news_lead(lines[header.end : header.end + 3])):
-        number, d.doc_type, d.date, d.subject = lead
+    quoted = None
+    if number is None and (quoted := _news_lead(lines[header.end : header.end + 3])):
         d.warnings.append("document identified from a news page's lead paragraph")
+    elif number is None and (quoted := _caption(lines[tail_at:])):
+        d.warnings.append("document identified from its appendix caption")
+    if quoted:
+        number, d.doc_type, d.date, d.subject = quoted.number, quoted.doc_type, quoted.date, quoted.subject
     if number is not None:
         d.number, d.number_seq, d.symbol = number.number, number.seq, number.symbol
         if number.seq is None:
@@ -80,9 +117,7 @@ def _parse(text: str, directory: UnitDirectory) -> Directive:
 
     d.signer = parse_signer(tail)
     d.system = _system(header, number, d.signer.authority)
-    d.doc_type = header.doc_type or d.doc_type or (number and doc_type_for(number, d.system))
-    if d.doc_type is None and header.subject and fold(header.subject).startswith("v/v"):
-        d.doc_type = "Công văn"  # only a công văn carries a "V/v" summary (Decree 30, Annex I)
+    d.doc_type = header.doc_type or d.doc_type or _letter_type(header) or (number and doc_type_for(number, d.system))
     body = split_body(lines[header.end : tail_at], d.doc_type)
     d.subject = header.subject or d.subject or header.title
     d.place, d.urgency, d.secrecy = header.place, header.urgency, header.secrecy
@@ -93,32 +128,69 @@ def _parse(text: str, directory: UnitDirectory) -> Directive:
     provinces = _provinces(text)
     province = provinces[0] if provinces else None
     d.issuer, d.parent_issuer = split_issuer(header.issuer_lines)
-    if d.issuer is None:
-        d.issuer = _infer_issuer(header, number, body.opening, province, directory)
-        if d.issuer:
-            d.warnings.append("issuer not printed in a header; inferred")
+    # The body's speaker ("Chủ tịch UBND tỉnh yêu cầu ...") keeps the issuer's own acts out of
+    # the assignments; it is the document's issuer only on a page with a directive's form (a
+    # header field, a signature or a distribution): a citizen's letter or a news clipping
+    # names bodies, not its author.
+    speaker = d.issuer or _infer_issuer(header, number, body.opening, province, directory, quoted)
+    has_form = bool(number or header.date or header.recipients or header.doc_type or d.signer.name or d.distribution)
+    if d.issuer is None and has_form and speaker:
+        d.issuer = speaker
+        d.warnings.append("issuer not printed in a header; inferred")
     if d.system is None and d.issuer:
         d.system = "party" if _PARTY_MARK.search(fold(d.issuer)) else "state"
 
     body_text = "\n".join([header.title or "", header.subject or "", *lines[header.end : tail_at]])
-    d.references = find_references(body_text, exclude=d.number)
+    d.references = find_references("\n".join([body_text, *tail]), exclude=d.number)  # footnotes, appendices
     d.sections = body.sections
 
-    usable = not directory.province or not provinces or any(fold(p) == fold(directory.province) for p in provinces)
+    jurisdiction = jurisdiction_of(d.issuer, d.parent_issuer, d.place)
+    names: NameSource = directory
+    if directory.is_national:
+        # The national directory reads bare names ("Sở Y tế") as the issuer's own level's.
+        names = directory.view(directory.jurisdiction_of(d.issuer or speaker, d.parent_issuer, d.place))
+        usable = True
+    else:
+        usable = _directory_applies(directory, jurisdiction, provinces)
     if not usable:
-        d.warnings.append(
-            f"document is from {province}, the unit directory covers {directory.province}: unit ids left empty"
-        )
-    resolver = Resolver(directory, usable)
+        where = jurisdiction.province if jurisdiction else province
+        d.warnings.append(f"document is from {where}, the unit directory covers {directory.province}: unit ids left empty")
+    resolver = Resolver(names, usable)
     year = d.date.year if d.date else (d.date_partial.year if d.date_partial else _latest_year(body_text))
-    d.assignments = extract_assignments(body.opening, body.sections, body.closing, directory, resolver, year)
+    d.assignments = extract_assignments(
+        body.opening, body.sections, body.closing, names, resolver, year, tail, speaker, text
+    )
     if usable:
         d.warnings += [f"unit not in directory: {name}" for name in resolver.unknown]
+    d.warnings += resolver.notes
     if not d.assignments:
         d.warnings.append("no assignments found")
     if not (d.signer.authority or d.signer.name):
         d.warnings.append("signature not found")
-    return d
+    return ParseResult(d, header, jurisdiction)
+
+
+def _directory_applies(directory: UnitDirectory, jurisdiction: Jurisdiction | None, provinces: list[str]) -> bool:
+    """Whether the (one-province) unit directory may resolve this directive's unit names.
+
+    The issuer's jurisdiction decides: a central body's directive speaks to every province,
+    the directory's too; a provincial one only to its own. Only when the header names no
+    jurisdiction do the provinces the text mentions stand in for it.
+    """
+    if not directory.province:
+        return True
+    if jurisdiction is not None:
+        return jurisdiction.central or fold(jurisdiction.province or "") == fold(directory.province)
+    return not provinces or any(fold(p) == fold(directory.province) for p in provinces)
+
+
+def _letter_type(header: Header) -> str | None:
+    """"Công văn" for a header with no type title but a "V/v" summary or a "Kính gửi" block:
+    every other type prints its name (Decree 30, Annex I). It outranks the number's leading
+    code, which may be the issuer's ("5348/CT-CS": CT is Cục Thuế)."""
+    if header.doc_type is None and (header.recipients or (header.subject and fold(header.subject).startswith("v/v"))):
+        return "Công văn"
+    return None
 
 
 def _set_date(d: Directive, header: Header) -> None:
@@ -143,16 +215,42 @@ def _system(header: Header, number: ParsedNumber | None, authority: str | None) 
     return None
 
 
-def _news_lead(opening: list[str]) -> tuple[ParsedNumber, str | None, object, str | None] | None:
-    """(number, type, date, subject) of a directive quoted in a news lead paragraph."""
+class _Quoted(NamedTuple):
+    """A directive as a news lead or an appendix caption names it."""
+
+    number: ParsedNumber
+    doc_type: str | None
+    date: dt.date | None
+    subject: str | None
+    issuer: str | None
+
+
+def _news_lead(opening: list[str]) -> _Quoted | None:
+    """A directive quoted in a news lead paragraph ("Ngày 26/11/2025, Thủ tướng Chính phủ có
+    Công điện 229/CĐ-TTg về ...")."""
     for paragraph in opening[:3]:
-        m = _NEWS_LEAD.search(paragraph)
-        if not m or not (number := number_at(paragraph, m.end())):
+        for m in _NEWS_LEAD.finditer(paragraph):
+            if number := number_at(paragraph, m.end()):
+                break
+        else:
             continue
         subject = _NEWS_SUBJECT.match(paragraph, number.end)
-        date = parse_numeric_date(paragraph[: m.start()])
         about = subject.group(1).strip() if subject else None
-        return number, canonical_doc_type(m.group(1)), date, about[:1].upper() + about[1:] if about else None
+        issuer = m.group(2).strip() or None
+        return _Quoted(number, canonical_doc_type(m.group(3)), parse_numeric_date(m.group(1)),
+                       about[:1].upper() + about[1:] if about else None, issuer)
+    return None
+
+
+def _caption(tail: list[str]) -> _Quoted | None:
+    """The document as the first appendix caption names it (no subject)."""
+    for line in tail:
+        if (m := _CAPTION.search(line)) and (number := number_at(line, m.end())):
+            after = line[number.end :]
+            worded = parse_worded_date(after[:40])
+            date = make_date(worded.year, worded.month, worded.day) if worded else parse_numeric_date(after[:20])
+            of = _CAPTION_OF.match(after)
+            return _Quoted(number, canonical_doc_type(m.group(1)), date, None, of.group(1).strip() if of else None)
     return None
 
 
@@ -184,10 +282,17 @@ def _issuer_code(number: ParsedNumber) -> str | None:
 
 
 def _infer_issuer(
-    header: Header, number: ParsedNumber | None, opening: list[str], province: str | None, directory: UnitDirectory
+    header: Header,
+    number: ParsedNumber | None,
+    opening: list[str],
+    province: str | None,
+    directory: UnitDirectory,
+    quoted: _Quoted | None,
 ) -> str | None:
-    """The issuer from the number's issuer code and place, the title's "của ...", or the
-    opening sentence's subject ("Ban Thường vụ Tỉnh ủy yêu cầu ...")."""
+    """The issuer from the number's issuer code and place; else the body a news lead or an
+    appendix caption names (spelt out in full when the opening's speaker extends it: "Ban
+    Chỉ đạo" -> "Ban Chỉ đạo thực hiện sắp xếp ..."); else the title's "của ..."; else the
+    opening sentence's speaker ("Ban Thường vụ Tỉnh ủy yêu cầu ...")."""
     code = _issuer_code(number) if number else None
     place = header.place or province
     if code in _PARTY_ISSUERS or code in _STATE_ISSUERS:
@@ -198,14 +303,32 @@ def _infer_issuer(
         if code == "TU" and place:
             return f"{name} {place}"
         return name
+    speaker = next(filter(None, map(_speaker, opening)), None)
+    if quoted and quoted.issuer:
+        return speaker if speaker and fold(speaker).startswith(fold(quoted.issuer)) else quoted.issuer
     if header.title and (m := _OF.search(header.title)):
         return display_case(office_free(m.group(1))) if m.group(1).isupper() else office_free(m.group(1))
-    for paragraph in opening[:3]:
-        for clause in re.split(r"[;,]\s*", paragraph):
-            if m := _ISSUER_VERB.search(clause):
-                candidate = clause[: m.start()].strip()
-                if 2 <= len(candidate.split()) <= 8 and candidate[:1].isupper():
-                    return candidate
+    return speaker
+
+
+def _speaker(paragraph: str) -> str | None:
+    """The body that speaks in a sentence of ``paragraph`` ("Trước tình hình đó, Bộ Văn hóa,
+    Thể thao và Du lịch yêu cầu:" -> "Bộ Văn hóa, Thể thao và Du lịch"): the text before the
+    verb from the last comma-separated part that opens with a body's head noun or a head's
+    title, so a name with commas stays whole and an introductory phrase is left out."""
+    for sentence in re.split(r"(?<=[.;:])\s+", paragraph):
+        m = _ISSUER_VERB.search(sentence)
+        if not m or _REPORTED.search(sentence[: m.start()]):
+            continue
+        before = sentence[: m.start()].strip()
+        starts = [0, *(k.end() for k in re.finditer(r",\s+", before))]
+        for start in reversed(starts):
+            name = before[start:]
+            folded = fold(name)
+            if name[:1].isupper() and (opens_body_name(folded) or _HEAD_TITLE.match(folded)):
+                if _SPEAKER_WORDS[0] <= len(name.split()) <= _SPEAKER_WORDS[1]:
+                    return name
+                break
     return None
 
 

@@ -15,19 +15,32 @@ Minister); provincial codes ("UBND") are left alone, since the province is not p
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from vanthu.events import Reference
 
 from services.parse.dates import parse_any_date
-from services.parse.numbers import DOC_TYPE_NAMES, canonical_doc_type, doc_type_for, number_at, parse_number
+from services.parse.numbers import (
+    DOC_TYPE_NAMES,
+    ParsedNumber,
+    canonical_doc_type,
+    doc_type_for,
+    number_at,
+    parse_number,
+)
 from services.parse.subjects import lower_form
 
 _TYPES = "|".join(re.escape(n.lower()) for n in DOC_TYPE_NAMES)
 _DATE = r"\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}"
-# A few words may name the document between type and "số" ("Quy chế làm việc số 01-QC/TU").
+# A few words may name the document between type and "số" ("Quy chế làm việc số 01-QC/TU",
+# "Luật Tổ chức chính quyền địa phương số 72/2025/QH15"); a list may open with a colon
+# ("Các công điện: số 217/CĐ-TTg ...").
 _CITATION = re.compile(
-    rf"(?<![\w])({_TYPES})(?:(?:\s+(?!(?:{_TYPES})(?![\w]))[^\s\d,.;:]+){{0,5}}?\s+số\s*:?\s*|\s+)"
+    rf"(?<![\w])({_TYPES})(?:(?:\s+(?!(?:{_TYPES})(?![\w]))[^\s\d,.;:]+){{0,8}}?\s*:?\s*số\s*:?\s*|\s+)"
 )
+# The next number of a list under one type: "Thông báo số 49/TB-VPCP ... và số 160/TB-VPCP",
+# "các văn bản số: 10894/VPCP-CN ngày 8/11/2025, 8563/VPCP-CN ngày 12/9/2025".
+_NEXT_IN_LIST = re.compile(r"\s*(?:[,;]\s*và|[,;]|và)\s*(?:số\s*:?\s*)?")
 # "theo chỉ đạo của UBND tỉnh tại Thông báo số ...": the issuer printed before the type.
 _ISSUER_BEFORE = re.compile(r"của\s+([^,.;:()]{2,60}?)\s+tại\s+$")
 _AFTER_NUMBER = re.compile(rf"\s*,?\s*(?:ngày\s+({_DATE}))?")
@@ -79,15 +92,27 @@ def _national_issuer(number: str) -> str | None:
     return _NATIONAL_ISSUERS.get(parsed.symbol.rsplit("-", 1)[-1])
 
 
+def _citations(text: str, low: str) -> Iterator[tuple[re.Match[str], ParsedNumber]]:
+    """(type match, number) of every citation, the numbers listed after a typed one included."""
+    for m in _CITATION.finditer(low):
+        parsed = number_at(text, m.end())
+        while parsed is not None and parsed.seq is not None:
+            yield m, parsed
+            after = _AFTER_NUMBER.match(low, parsed.end)
+            more = _NEXT_IN_LIST.match(low, after.end() if after else parsed.end)
+            parsed = number_at(text, more.end()) if more else None
+            if parsed is not None and "/" not in parsed.number:
+                parsed = None
+
+
 def find_references(text: str, exclude: str | None = None) -> list[Reference]:
     """Every cited document in ``text`` except number ``exclude`` (the directive itself)."""
     low = lower_form(text)
     found: dict[str, Reference] = {}
     listed: dict[str, str] = {}  # number -> the issuer printed before the list it is in
     run: tuple[int, str] | None = None  # (end, issuer) of the list being read
-    for m in _CITATION.finditer(low):
-        parsed = number_at(text, m.end())
-        if parsed is None or parsed.seq is None or parsed.number == exclude:
+    for m, parsed in _citations(text, low):
+        if parsed.number == exclude:
             continue
         num_end = parsed.end
         after = _AFTER_NUMBER.match(low, num_end)

@@ -38,6 +38,9 @@ _COURTESY = re.compile(r"^(?:xin\s+)?tran trong(?:\s+cam on)?\s*[./!]*$")
 _SELF_REFERENCE = re.compile(
     r"\b(?:van ban|" + "|".join(re.escape(fold(n)) for n in DOC_TYPE_NAMES) + r")\s+nay\b"
 )
+_FINAL = re.compile(r"\./\.\s*$")
+# A line that stops mid-phrase: a list or a preposition waiting for what follows.
+_BROKEN_OFF = re.compile(r"(?:,|\s(?:và|với|của|các|cho|tại|về|để|theo))$")
 # Level of each marker kind; arabic numbers add their depth ("1.2." is deeper than "1.").
 _LEVEL = {"roman": 1, "article": 1, "arabic": 2, "letter": 7, "dash": 8, "plus": 9}
 
@@ -142,10 +145,22 @@ def split_body(lines: list[str], doc_type: str | None = None) -> Body:
         top_numbers = [int(r.label) for r in roots if r.kind == "arabic" and r.label.isdigit()]
         marked = _marker(line, (top_numbers[-1] + 1) if top_numbers else 1)
         if marked is None:
-            if closing or (roots and (_speaks_of_itself(line, doc_type) or _COURTESY.match(fold(line)))):
+            # An article owns its paragraphs to the end, even those that speak of the document
+            # ("Điều 3. ... chịu trách nhiệm thi hành Quyết định này"): a Quyết định has no
+            # closing but its courtesy close.
+            in_article = bool(roots) and roots[-1].kind == "article" and not closing
+            speaks = _speaks_of_itself(line, doc_type) and not in_article
+            # The document's last sentence ("... triển khai thực hiện./.") after a section's
+            # items closes the document, it is no part of the last item's section.
+            last = not in_article and bool(stack) and stack[-1].kind in ("dash", "plus") and _FINAL.search(line)
+            if closing or (roots and (speaks or last or _COURTESY.match(fold(line)))):
                 closing.append(line)
                 continue
-            # Dash and plus items are one paragraph; what follows belongs to the section.
+            # Dash and plus items are one paragraph; what follows belongs to the section,
+            # unless the item's line was broken mid-phrase ("- Phối hợp với" / "Văn phòng Bộ ...").
+            if stack and stack[-1].kind in ("dash", "plus") and _BROKEN_OFF.search(stack[-1].paragraphs[-1]):
+                stack[-1].paragraphs[-1] = f"{stack[-1].paragraphs[-1]} {line}"
+                continue
             while stack and stack[-1].kind in ("dash", "plus"):
                 stack.pop()
             (stack[-1].paragraphs if stack else opening).append(line)

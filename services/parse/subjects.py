@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from vanthu.directory import UnitDirectory
+from vanthu.directory import NameSource
 
 from vanthu.normalize import tone_normalize
 
@@ -45,14 +45,16 @@ _FIRM_HEADS = [
     "đoàn thanh niên", "các đồng chí", "giám đốc", "phó giám đốc", "chủ tịch", "chánh văn phòng",
     "chánh thanh tra", "trưởng ban", "bí thư", "chỉ huy trưởng", "tổng giám đốc", "công ty", "tổng công ty",
     "tập đoàn", "hợp tác xã", "hội đặc thù", "ban đảng", "ban tổ chức", "ban tuyên giáo", "ban dân vận", "ban nội chính",
-    "thành viên ban", "tổ công tác", "tổ covid", "lực lượng",
+    "thành viên ban", "tổ công tác", "tổ covid", "lực lượng", "bộ trưởng", "thứ trưởng", "cục trưởng",
+    "vụ trưởng", "chi cục trưởng", "tổng biên tập", "thủ tướng", "phó thủ tướng", "chủ nhiệm", "tập đoàn",
+    "đài truyền hình", "đài tiếng nói", "thông tấn xã",
 ]
 # Short heads that are also ordinary words ("báo cáo", "xã hội", "phòng, chống"): they
 # count only after a quantifier ("các sở") or before a capitalised name ("Sở Y tế").
 _SOFT_HEADS = [
     "sở", "bộ", "ban", "hội", "đài", "báo", "viện", "trường", "phòng", "tổ", "đoàn", "huyện", "thành phố",
     "thị xã", "xã", "phường", "thị trấn", "quận", "ngành", "cấp", "cục", "quỹ", "học viện", "lãnh đạo",
-    "ủy viên", "cấp ủy viên",
+    "ủy viên", "cấp ủy viên", "trưởng", "vụ",
 ]
 _QUANTIFIER = r"(?:(?:tất cả|toàn thể)\s+)?(?:các|những|mỗi|từng)\s+"
 
@@ -67,7 +69,8 @@ _SOFT = re.compile(rf"(?:{_alternation(_SOFT_HEADS)})\s+(?=\S)")
 # Office holders: the unit they head is what the directory knows.
 _OFFICE = re.compile(
     r"^(?:phó\s+)?(?:giám đốc|tổng giám đốc|chủ tịch|chánh|trưởng ban|trưởng|thủ trưởng|bí thư|"
-    r"chỉ huy trưởng|người đứng đầu|lãnh đạo)\s+"
+    r"chỉ huy trưởng|người đứng đầu|lãnh đạo|bộ trưởng|thứ trưởng|cục trưởng|vụ trưởng|chi cục trưởng|"
+    r"tổng biên tập)\s+"
 )
 
 # Predicate openers: the verbs and modals that end a subject list. Matched only where the
@@ -86,7 +89,7 @@ _VERBS = [
     "xem xét", "đánh giá", "phát hiện", "xác định", "mua sắm", "điều tra", "tiêm", "xét nghiệm",
     "tham gia", "đề nghị", "yêu cầu", "giao", "có kế hoạch", "có văn bản", "có ý kiến", "có báo cáo",
     "có giải pháp", "có phương án", "trình", "cử", "ký", "làm", "nhanh chóng", "thông tin", "liên hệ",
-    "cụ thể hóa", "hằng", "hàng", "định kỳ", "trực tiếp", "lựa chọn", "rà", "ứng phó",
+    "cụ thể hóa", "hằng", "hàng", "định kỳ", "trực tiếp", "lựa chọn", "rà", "ứng phó", "biết", "để", "nhằm", "niêm yết", "đẩy nhanh", "thừa", "đưa", "phân cấp", "trân trọng", "thiết lập", "gửi", "khi", "nơi có", "trong việc",
 ]
 # "tổ chức" is a verb unless it names Party or political organisations ("tổ chức đảng").
 _VERB = re.compile(
@@ -96,7 +99,7 @@ _VERB = re.compile(
 # "Ủy ban Kiểm tra") when the word opens the name: capitalised, or after a quantifier, a
 # separator or the list's start -- not "Bộ Quốc phòng hướng dẫn ...".
 _NAME_BEFORE_VERB = re.compile(
-    r"(?:^|(?<=[,;(])\s*|(?<=\s)(?=[A-ZĐÀ-Ỹ])|(?<=[Cc]ác\s)|(?<=[Nn]hững\s)|(?<=\svà\s))"
+    r"(?:^|(?<=[,;(])\s*|(?<=\s)(?=[A-ZĐÀ-Ỹ])|(?<=[Cc]ác\s)|(?<=[Nn]hững\s)|(?<=\svà\s)|(?<=[Tt]rưởng\s))"
     r"(?i:ban|ủy ban|uỷ ban|trung tâm|cục|chi cục|phòng|sở|tổ|ban cán sự đảng|đội)\s$"
 )
 # Separators between the names of a list; "nhất là" introduces a member worth naming.
@@ -116,17 +119,32 @@ class UnitName:
     text: str  # as printed
     start: int
     end: int
+    members: tuple[str, ...] = ()  # a shared head's expansion: "các Bộ: Quốc phòng, Công an"
+    role_cue: str | None = None  # "lead" / "cooperate" from a parenthesis after it: "Sở Y tế (chủ trì)"
 
 
 @dataclass(frozen=True)
 class UnitList:
     names: list[UnitName]
     end: int  # offset in the clause where the predicate begins
+    # The text the last name was cut from, when only the grammar could end it (see _grammar_cut).
+    undelimited: UnitName | None = None
 
 
-def looks_organisational(text: str, directory: UnitDirectory | None) -> bool:
+# A capitalised level standing alone for the body addressed ("Tỉnh xem xét ...", in a notice
+# to one province): only ever a whole name, since a verb must follow it.
+_BARE_LEVELS = {"Tỉnh", "Thành phố", "Huyện", "Xã", "Phường"}
+# "Bộ luật", "Bộ chỉ số": a head noun's other sense, a set of rules or criteria.
+_NOT_A_BODY = re.compile(r"bộ\s+(?:luật|chỉ số|tiêu chí|hồ sơ|thủ tục|câu hỏi|dữ liệu)(?![\w])")
+
+
+def looks_organisational(text: str, directory: NameSource | None) -> bool:
     """Whether a name as printed opens like an organisation (or is a directory name)."""
+    if text.strip() in _BARE_LEVELS:
+        return True
     low = lower_form(text)
+    if _NOT_A_BODY.match(low):
+        return False
     if _FIRM.match(low) or _SOFT_AFTER_QUANTIFIER.match(low):
         return True
     m = _SOFT.match(low)
@@ -143,6 +161,11 @@ def office_free(text: str) -> str:
     return text[m.end() :] if m and m.end() < len(text) else text
 
 
+def starts_with_verb(text: str) -> bool:
+    """Whether ``text`` opens with a predicate verb, whatever its case ("Tổ chức tiêm ...")."""
+    return _VERB.match(lower_form(text)) is not None
+
+
 def predicate_start(clause: str, start: int = 0) -> int | None:
     """Offset of the first predicate verb or colon after ``start``; None when there is none."""
     low = lower_form(clause)
@@ -154,8 +177,15 @@ def predicate_start(clause: str, start: int = 0) -> int | None:
             continue
         if _NAME_BEFORE_VERB.search(clause[start : m.start()]):
             continue
+        if " " not in m.group(0) and _CAPITALISED_BEFORE.search(clause, start, m.start()) and _LISTED.match(clause, m.end()):
+            continue  # a syllable of a capitalised name in a list: "Bộ Ngoại giao, ..."
         return m.start()
     return colon if colon != -1 else None
+
+
+# A capitalised word right before a one-syllable verb: the verb is that name's second syllable.
+_CAPITALISED_BEFORE = re.compile(r"(?<![\w])[A-ZĐÀ-Ỹ][\w]*\s$")
+_LISTED = re.compile(r"\s*[,;]")
 
 
 def _pieces(region: str, offset: int) -> list[UnitName]:
@@ -169,7 +199,7 @@ def _pieces(region: str, offset: int) -> list[UnitName]:
     return pieces
 
 
-def _merge(pieces: list[UnitName], clause: str, directory: UnitDirectory | None) -> list[UnitName] | None:
+def _merge(pieces: list[UnitName], clause: str, directory: NameSource | None) -> list[UnitName] | None:
     """Pieces -> names: the longest run the directory knows, else a head piece plus the
     pieces that cannot start a name ("Sở Lao động", "Thương binh và Xã hội")."""
     names: list[UnitName] = []
@@ -191,22 +221,76 @@ def _merge(pieces: list[UnitName], clause: str, directory: UnitDirectory | None)
                 continue
             taken = i
         name = UnitName(clause[pieces[i].start : pieces[taken].end], pieces[i].start, pieces[taken].end)
-        if names and _BARE.match(lower_form(name.text)) and _vague(names[-1].text, directory):
+        if names and _catch_all_goes_on(names[-1].text, name.text, directory):
             prev = names.pop()
             name = UnitName(clause[prev.start : name.end], prev.start, name.end)
         names.append(name)
         i = taken + 1
-    return names or None
+    return _shared_offices(names, clause) or None
 
 
-def _vague(text: str, directory: UnitDirectory | None) -> bool:
+# An office title with no body after it ("Bộ trưởng", "các Giám đốc"): it shares the body
+# of the name that follows ("Bộ trưởng, Thủ trưởng các cơ quan ngang Bộ").
+_BARE_OFFICE = re.compile(
+    r"(?:(?:các|những)\s+)?(?:phó\s+)?(?:bộ trưởng|thủ trưởng|giám đốc|tổng giám đốc|chủ tịch|người đứng đầu|lãnh đạo)$"
+)
+# A lower-case kind of body after an office holder's plural ("Thủ trưởng các cơ quan ngang
+# Bộ, cơ quan thuộc Chính phủ"): the same office over a second kind.
+_KIND = re.compile(r"(?:cơ quan|đơn vị|tổ chức)(?![\w])")
+
+
+def _shared_offices(names: list[UnitName], clause: str) -> list[UnitName]:
+    """Names joined where an office is shared across a comma (see the two patterns above)."""
+    out: list[UnitName] = []
+    for name in names:
+        low = lower_form(name.text.strip())
+        if out and (
+            _BARE_OFFICE.fullmatch(lower_form(out[-1].text.strip()))
+            or (
+                name.text.strip()[:1].islower()
+                and _KIND.match(low)
+                and _OFFICE.match(lower_form(out[-1].text.rsplit(",", 1)[-1].strip()))
+            )
+        ):
+            prev = out.pop()
+            name = UnitName(clause[prev.start : name.end], prev.start, name.end)
+        out.append(name)
+    return out
+
+
+def _catch_all_goes_on(previous: str, piece: str, directory: NameSource | None) -> bool:
+    """Whether ``piece`` continues the catch-all before it: a bare level or kind ("các cơ
+    quan, đơn vị"), or, after a quantified list, a bare lower-case kind with at most a
+    level or a place ("các Sở, ban, ngành Thành phố", "các Bộ, cơ quan ngang Bộ"). Kinds
+    with a name of their own ("tổ chức đảng", "ban cán sự đảng") are units of their own."""
+    low = lower_form(piece)
+    if _BARE.match(low) and _vague(previous, directory):
+        return True
+    if not piece[:1].islower() or _QUANTIFIED.match(lower_form(previous)) is None:
+        return False
+    if _KIND_PIECE.fullmatch(low):
+        return True
+    head, _, rest = piece.partition(" ")
+    return _SOFT_WORD.fullmatch(lower_form(head)) is not None and all(w[:1].isupper() for w in rest.split())
+
+
+_QUANTIFIED = re.compile(_QUANTIFIER)
+_SOFT_WORD = re.compile(rf"(?:{_alternation(_SOFT_HEADS)})")
+# A bare kind of body in a catch-all ("ban", "ngành", "cơ quan ngang bộ"), with a level.
+_KIND_PIECE = re.compile(
+    rf"(?:{_alternation(_SOFT_HEADS)}|cơ quan ngang bộ|cơ quan thuộc chính phủ)"
+    r"(?:\s+(?:tỉnh|thành phố|trung ương|có liên quan|liên quan))?"
+)
+
+
+def _vague(text: str, directory: NameSource | None) -> bool:
     """A name the directory does not know and that holds no proper name ("các cơ quan")."""
     if directory is not None and directory.match(office_free(text)) is not None:
         return False
     return not any(word[:1].isupper() for word in text.split()[1:])
 
 
-def read_units(clause: str, start: int, directory: UnitDirectory | None, *, whole: bool = False) -> UnitList | None:
+def read_units(clause: str, start: int, directory: NameSource | None, *, whole: bool = False) -> UnitList | None:
     """The unit list opening ``clause`` at ``start``, or None when it does not open with one.
 
     The list ends at the first predicate verb or colon. With no verb, the rest of the
@@ -215,28 +299,140 @@ def read_units(clause: str, start: int, directory: UnitDirectory | None, *, whol
     """
     while start < len(clause) and clause[start] in " ,:":
         start += 1
-    end = predicate_start(clause, start)
+    # Parentheses hold short names ("(Ban chỉ đạo)"), remarks or roles ("(chủ trì)"), never
+    # the predicate: blank them, keep offsets.
+    blank = _PARENTHESIS.sub(lambda m: " " * len(m.group(0)), clause)
+    end = predicate_start(blank, start)
     if whole or end is None:
         end = len(clause)
-    region = clause[start:end]
-    # Parentheses hold short names ("(Ban chỉ đạo)") or remarks: blank them, keep offsets.
-    region = _PARENTHESIS.sub(lambda m: " " * len(m.group(0)), region)
+    region = blank[start:end]
     stripped = region.rstrip(" ,;:.")
     if not stripped.strip() or len(stripped) > _MAX_LIST_CHARS:
         return None
     names = _merge(_pieces(stripped, start), clause, directory)
     if not names:
         return None
+    if not whole and end < len(clause) and clause[end] == ":" and (listed := _colon_members(clause, names, end, directory)):
+        names, end = listed
     if not whole and (cut := _known_prefix(names[-1], directory)) is not None:
         names[-1], end = cut, cut.end
-    return UnitList([UnitName(n.text.strip(), n.start, n.end) for n in names], end)
+    undelimited = None
+    if not whole and (cut := _grammar_cut(names[-1], blank, directory)) is not None:
+        undelimited = names[-1]
+        names[-1], end = cut, cut.end
+    return UnitList(
+        [UnitName(n.text.strip(), n.start, n.end, n.members, _role_cue(clause, n.end)) for n in names], end, undelimited
+    )
+
+
+_ROLE_IN_PARENTHESIS = re.compile(r"\s*\(([^()]*)\)")
+
+
+def _role_cue(clause: str, end: int) -> str | None:
+    """"Sở Y tế (chủ trì)", "Sở Tài chính (cơ quan phối hợp)": the role the parenthesis right
+    after a name gives it."""
+    m = _ROLE_IN_PARENTHESIS.match(clause, end)
+    inside = lower_form(m.group(1)) if m else ""
+    return "lead" if "chủ trì" in inside else "cooperate" if "phối hợp" in inside else None
+
+
+# A head that only names a kind of body ("Thủ trưởng các cơ quan: Sở A, Sở B"): the
+# members written out in full are the units.
+_GENERIC_HEAD = re.compile(rf"(?:.*\s)?(?:{_QUANTIFIER})?(?:cơ quan|đơn vị|sở, ban, ngành|sở, ngành|cơ quan, đơn vị)$")
+_KIND_ONLY = re.compile(rf"(?:{_QUANTIFIER})?(?:bộ|sở|ban|ngành|cơ quan|đơn vị|cục|vụ|địa phương|tập đoàn)")
+_QUANTIFIER_WORD = re.compile(rf"(?<![\w]){_QUANTIFIER}", re.IGNORECASE)
+
+
+def _colon_members(
+    clause: str, names: list[UnitName], colon: int, directory: NameSource | None
+) -> tuple[list[UnitName], int] | None:
+    """A shared head over its members, "các Bộ: Quốc phòng, Công an chủ trì ...", "Chủ tịch
+    UBND các tỉnh: Hà Tĩnh, Huế phối hợp ...": the members run from the colon to the
+    predicate (or the clause's end), each a capitalised name. Members written out in full under a generic head
+    ("Thủ trưởng các cơ quan: Văn phòng UBND tỉnh, Sở Xây dựng") are units of their own;
+    otherwise the head and its members are one name that keeps the expansion. None when
+    nothing follows the colon (a heading over items: "Các huyện, thành phố:")."""
+    end = predicate_start(clause, colon + 1)
+    if end is None:
+        end = len(clause)  # a list that fills the clause: "Giám đốc: Trung tâm A, Trung tâm B;"
+    if end <= colon + 1 or end < len(clause) and clause[end] == ":" or not clause[colon + 1 : end].strip(" ,;."):
+        return None
+    region = clause[colon + 1 : end].rstrip(" ,;")
+    if starts_with_verb(region.strip()):
+        return None  # "Ủy ban nhân dân cấp xã: Rà soát, ...": a heading and its task
+    pieces = _pieces(region, colon + 1)
+    if not pieces or len(region) > _MAX_LIST_CHARS or not all(p.text.strip()[:1].isupper() for p in pieces[:1]):
+        return None
+    # The head is the last name and the bare kinds before it ("Các Bộ, cơ quan: Tài chính, ...").
+    k = len(names) - 1
+    while k > 0 and _KIND_ONLY.fullmatch(lower_form(names[k - 1].text.strip())):
+        k -= 1
+    head = names[-1]
+    full = _merge([UnitName(p.text.strip(), p.start, p.end) for p in pieces], clause, directory)
+    if full and _GENERIC_HEAD.match(lower_form(head.text)) and all(looks_organisational(n.text, directory) for n in full):
+        return names[:-1] + full, end
+    stem = _QUANTIFIER_WORD.sub("", names[k].text).strip()
+    members = tuple(f"{stem} {p.text.strip()}" for p in pieces)
+    start = names[k].start
+    return names[:k] + [UnitName(clause[start : pieces[-1].end], start, pieces[-1].end, members)], end
+
+
+# Lower-case words a name may run on with: levels, places and kinds of body.
+_NAME_WORDS = {
+    "tỉnh", "thành", "phố", "huyện", "xã", "phường", "quận", "thị", "trấn", "đặc", "khu", "cấp", "các", "và",
+    "trực", "thuộc", "trung", "ương", "nhân", "dân", "liên", "quan", "ngang", "bộ", "cơ", "đơn", "vị",
+}
+_HEAD_WORDS = {h.split()[0] for h in _FIRM_HEADS + _SOFT_HEADS}
+# A run of this many lower-case syllables, none of them such words, is a predicate.
+_PREDICATE_RUN = 6
+
+
+def _grammar_cut(name: UnitName, blank: str, directory: NameSource | None) -> UnitName | None:
+    """The name ended by its grammar when no listed verb ended it.
+
+    A unit's name is a head and capitalised words, each with its lower-case syllables
+    ("Bộ Tài chính", "Trung tâm Phục vụ hành chính công tỉnh"), and place or level words.
+    A long run of other lower-case syllables ("Bộ Tài chính đưa nội dung thực thi ...") is
+    the predicate: the name ends before the run, or after its first syllable when that
+    follows a capitalised word (the compound "Tài chính"). Names the directory knows are
+    never cut. Words in parentheses (``blank``: the clause with them blanked) do not count."""
+    if directory is not None and directory.match(office_free(name.text)) is not None:
+        return None
+    printed = blank[name.start : name.end]
+    words = [m.group(0) for m in re.finditer(r"\S+", printed)]
+    ends = [m.end() for m in re.finditer(r"\S+", printed)]
+    capital = [any(part[:1].isupper() for part in w.split("-")) for w in words]  # "Công nghiệp-Năng lượng"
+    seen_capital, run, start = False, 0, 0
+    for k, word in enumerate(words):
+        low = lower_form(word).rstrip(",;")
+        if capital[k]:
+            seen_capital, run = True, 0
+        elif low in ("và", "cùng") or word.endswith((",", ";")):
+            run = 0  # a new name of the list begins
+        elif seen_capital and low not in _NAME_WORDS:
+            run += 1
+            if run == 1:
+                start = k
+            if run == _PREDICATE_RUN:
+                end = ends[start] if _compound_syllable(words, capital, start) else ends[start - 1]
+                return UnitName(name.text[:end], name.start, name.start + end)
+    return None
+
+
+def _compound_syllable(words: list[str], capital: list[bool], k: int) -> bool:
+    """Whether lower-case word ``k`` ends a capitalised compound ("Tài chính" in "Bộ Tài
+    chính"): it follows one capitalised syllable that follows a head noun or a lower-case
+    word -- not a proper name, whose syllables are all capitalised ("Tuyên Quang")."""
+    if k == 0 or not capital[k - 1]:
+        return False
+    return k < 2 or not capital[k - 2] or lower_form(words[k - 2]) in _HEAD_WORDS
 
 
 # Lower-case words that carry a name on ("Ủy ban nhân dân tỉnh Đồng Nai"): no cut before them.
 _NAME_GOES_ON = {"tỉnh", "huyện", "thành", "thị", "xã", "phường", "quận", "thôn", "và", "của", "các", "tại", "trực", "cấp"}
 
 
-def _known_prefix(name: UnitName, directory: UnitDirectory | None) -> UnitName | None:
+def _known_prefix(name: UnitName, directory: NameSource | None) -> UnitName | None:
     """The longest start of an unknown ``name`` that is exactly a directory name and is
     followed by a lower-case word: the predicate began with a verb the list above lacks
     ("Ủy ban Kiểm tra Tỉnh ủy đưa nội dung ...")."""

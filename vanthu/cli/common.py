@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from vanthu.events import AssignmentNotice, Directive
+from vanthu.events import Assignment, AssignmentNotice, Directive
 
 app = typer.Typer(help="vanthu (văn thư): intake of Vietnamese directives, from scan to per-unit assignments.",
                   no_args_is_help=True, pretty_exceptions_show_locals=False)
@@ -59,21 +61,31 @@ def print_directive(name: str, d: Directive) -> None:
         console.print(f"[yellow]{'warning':>12}[/yellow]  {warning}")
 
 
-def print_assignments(d: Directive, notices: list[AssignmentNotice]) -> None:
+def print_assignments(d: Directive, notices: list[AssignmentNotice], text: str | None = None) -> None:
     """The directive's assignments as a clerk reads them: one row per printed unit, with
-    how many units a collective name reaches, then who receives how many notices (when
-    ``notices`` were built)."""
-    table = Table("§", "unit as printed", "role", "deadline", "task", box=None, pad_edge=False, expand=True)
+    how many units a collective name reaches and why the parser found it (the rule, and
+    the unit as it stands in ``text`` when the parsed text is given), then who receives
+    how many notices (when ``notices`` were built)."""
+    table = Table("§", "unit as printed", "role", "deadline", "task", "found by", box=None, pad_edge=False, expand=True)
     reach: dict[tuple[str, str | None], set[str]] = {}
     for n in notices:  # the key "document:assignment index:unit" ties a notice to its assignment
         reach.setdefault((n.idempotency_key.split(":")[1], n.unit_text), set()).add(n.unit_id or "?")
+    parsed = unicodedata.normalize("NFC", text) if text else None
     for index, a in enumerate(d.assignments):
         units = reach.get((str(index), a.unit_text), set())
-        who = a.unit if a.unit_id else f"[yellow]{a.unit_text} (not in directory)[/yellow]"
+        if a.unit_id:
+            who = a.unit + "".join(f" [dim](was {escape(s)})[/dim]" for s in a.succession)
+        elif a.candidates:
+            who = f"[yellow]{a.unit_text} (ambiguous: {len(a.candidates)} units)[/yellow]"
+        else:
+            who = f"[yellow]{a.unit_text} (not in directory)[/yellow]"
         if len(units) > 1:
             who += f" [dim]→ {len(units)} units[/dim]"
+        if a.members:
+            who += f" [dim]({len(a.members)} members)[/dim]"
         task = a.task if len(a.task) <= 140 else a.task[:137] + "…"
-        table.add_row(a.section or "-", who, ROLE_LABEL[a.role], a.deadline_text or "", task)
+        section = (a.section or "-") + (f" ({', '.join(a.points)})" if a.points else "")
+        table.add_row(section, who, ROLE_LABEL[a.role], a.deadline_text or "", task, _found_by(a, parsed))
     console.print(table)
     if not notices:
         return
@@ -81,6 +93,20 @@ def print_assignments(d: Directive, notices: list[AssignmentNotice]) -> None:
     review = sum(1 for n in notices if not n.unit_id)
     console.print(f"[bold]{len(notices)} notices[/bold] for {len(units)} units"
                   + (f", [yellow]{review} for a clerk's review[/yellow]" if review else ""))
+
+
+def _found_by(a: Assignment, parsed: str | None) -> str:
+    """The first reading's rule, page and unit span ("heading p.1 «Sở Y tế» @120"), and how
+    many more readings there are."""
+    if not a.evidence:
+        return ""
+    e = a.evidence[0]
+    where = f"{e.rule} p.{e.page}"
+    if e.unit_span is not None:
+        quote = parsed[e.unit_span.start : e.unit_span.end] if parsed is not None else a.unit_text
+        where += f" «{' '.join(quote.split())}» @{e.unit_span.start}"
+    more = len(a.evidence) - 1
+    return escape(where) + (f" [dim]+{more}[/dim]" if more else "")
 
 
 def print_notices(notices: list[AssignmentNotice], header: bool = True) -> None:

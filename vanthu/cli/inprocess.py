@@ -86,12 +86,12 @@ def parse(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)], as
     except DocumentError as exc:
         _fail(file, exc)
         raise typer.Exit(2) from None
-    directive = parse_directive(text, UnitDirectory.load(get_settings().directory_path))
+    directive = parse_directive(text, UnitDirectory.from_settings(get_settings()))
     if as_json:
         print(directive.model_dump_json(indent=2))
     else:
         print_directive(file.name, directive)
-        print_assignments(directive, [])
+        print_assignments(directive, [], text)
 
 
 @app.command()
@@ -102,7 +102,7 @@ def process(files: FILES, as_json: JSON = False) -> None:
     from vanthu.directory import UnitDirectory
     from vanthu.errors import DocumentError
 
-    directory = UnitDirectory.load(get_settings().directory_path)
+    directory = UnitDirectory.from_settings(get_settings())
     results, failed = [], False
     for path in files:
         try:
@@ -119,7 +119,7 @@ def process(files: FILES, as_json: JSON = False) -> None:
                             "assignments": [n.model_dump(mode="json") for n in notices]})
         else:
             print_directive(path.name, directive)
-            print_assignments(directive, notices)
+            print_assignments(directive, notices, text)
     if as_json:
         print(json.dumps(results, ensure_ascii=False, indent=2))
     if failed:

@@ -1,0 +1,43 @@
+"""The words of a clause that say who is tasked and in which role (CONVENTIONS.md of
+../shared/corpus), as patterns on the tone-normalised lower-case form of a clause
+(:func:`services.parse.subjects.lower_form`).
+
+Triggers and role cues are matched right after a unit list or at a clause's start; the
+rest tell a clause that tasks no one (a report, the issuer's own act, the closing
+formula, a legal basis).
+"""
+
+from __future__ import annotations
+
+import re
+
+# "đề nghị của X" (X's proposal) and "yêu cầu của X" cite, they do not task.
+TRIGGER = re.compile(r"(?<![\w])(?:giao cho|giao|đề nghị|yêu cầu|phân công|ủy quyền)(?:\s+(?!của\s)|\s*:|\s*$)")
+# Adverbials between the units and their role cue: "X tiếp tục phối hợp với Y", "X, Y theo
+# chức năng, nhiệm vụ, thẩm quyền chủ trì, phối hợp với Z".
+ADVERBIAL = re.compile(
+    r"(?:(?:tiếp tục|khẩn trương|chủ động|tích cực|kịp thời|chỉ đạo|theo chức năng(?:\s*,\s*|\s+và\s+)?(?:nhiệm vụ)?"
+    r"(?:(?:\s*,\s*|\s+và\s+)(?:quyền hạn|thẩm quyền))?(?:\s+(?:được giao|của mình))?)\s*,?\s*)+"
+)
+DIRECT = re.compile(r"chỉ đạo\s+")
+LEAD = re.compile(r"(?:là\s+(?:cơ quan|đơn vị)\s+(?:đầu mối\s+)?)?chủ trì\s*[,;]?\s*")
+# "phối hợp với Y", "phối hợp Y" (its object printed straight after), and after "chủ trì"
+# also "cùng Y" ("X chủ trì cùng Y": Y cooperates).
+COOPERATE = re.compile(r"(?:(?:và\s+)?phối hợp(?:\s+chặt chẽ)?(?:\s+(?:với|cùng))?|cùng(?:\s+với)?)\s+")
+COOPERATE_ALONE = re.compile(r"phối hợp(?:\s+chặt chẽ)?(?:\s+(?:với|cùng))?\s+")
+PAST = re.compile(r"(?:đã|đang|vừa|từng|đều đã)(?![\w])")
+# "không làm việc", "thực hiện không đầy đủ": a shortcoming; "không để", "không được" forbid.
+NEGATED = re.compile(r"(?:\S+\s+){0,2}không(?!\s+(?:để|được|cho phép|tổ chức|chủ quan))(?![\w])")
+WHICHEVER = re.compile(r"\snào$|\snào\s")
+# Introductory phrases a clause's subject may follow after a comma.
+INTRO = re.compile(r"(?:đối với|trên cơ sở|căn cứ|sau khi|trong thời gian|trường hợp|để|nhằm|thực hiện)(?![\w])")
+# Legal bases and cited proposals, on the diacritic-folded form (:func:`vanthu.normalize.fold`).
+BASIS = re.compile(r"(?:can cu|theo de nghi|xet de nghi|theo y kien|xet to trinh|theo to trinh)(?![\w])")
+# What the issuer does by issuing the document itself.
+OWN_ACT = re.compile(r"(?:xin\s+)?(?:thông báo|ban hành|công bố|quyết định|kết luận|trân trọng)(?![\w])")
+TO_KNOW = re.compile(r"biết(?![\w])")
+MEETING = re.compile(r"(?:cuộc họp|buổi họp|phiên họp|hội nghị|buổi làm việc|cuộc làm việc)(?![\w])")
+# How a Quyết định addresses the officials of its execution clause: "Các Ông (Bà): ...".
+ADDRESS = re.compile(r"(?:các\s+)?(?:ông\s*\(\s*bà\s*\)|ông\s*/\s*bà|ông,?\s+bà|đồng chí)\s*:\s*")
+# A colon that opens examples or a breakdown, not units: "những khâu còn sơ hở như: ...".
+EXAMPLES = re.compile(r"(?:như|gồm|bao gồm|cụ thể|sau đây|sau|trong đó|là)\s*:")

@@ -1,0 +1,211 @@
+"""Tasks laid out as tables and fields rather than sentences.
+
+* plan tables in the body, one "|" row per task, with "Cơ quan chủ trì / phối hợp /
+  thực hiện" and "Thời gian" columns;
+* tables after the signature (appendices) that the page flattened into one cell per
+  line, with a column naming the body responsible for each row;
+* plan fields under a task heading ("Cơ quan chủ trì: ...", "Thời gian thực hiện: ...").
+
+A catalogue of administrative procedures ("Tên thủ tục hành chính", "Cơ quan thực hiện")
+tasks no one (CONVENTIONS.md of ../shared/corpus) and yields nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Protocol
+
+from vanthu.directory import NameSource
+from vanthu.events import Role, Section
+from vanthu.normalize import fold
+
+from services.parse.readings import Group, Party, parties_of
+from services.parse.subjects import UnitList, looks_organisational, lower_form
+
+
+class UnitReader(Protocol):
+    """What reads the units of a cell: :class:`services.parse.assignments` passes its reader."""
+
+    directory: NameSource | None
+
+    def units(self, clause: str, start: int, *, whole: bool = False) -> UnitList | None: ...
+
+
+_FIELD = re.compile(
+    r"(?:^|(?<=[;.])\s*)(?:[-+]\s*)?((?:cơ quan|đơn vị)\s+(?:chủ trì|thực hiện|phối hợp)|"
+    r"(?:thời gian|thời hạn|tiến độ)(?:\s+(?:thực hiện|hoàn thành))?|nội dung(?:\s+công việc)?)\s*:\s*"
+)
+
+
+# Table columns, by words in their (diacritic-folded) header cells.
+_COLUMNS = {
+    "lead": ("chu tri",),
+    "cooperate": ("phoi hop",),
+    # "a column naming the body responsible for each item" (CONVENTIONS.md): plain tasking.
+    "assigned": ("don vi thuc hien", "co quan thuc hien", "phu trach", "chiu trach nhiem"),
+    "when": ("thoi gian", "thoi han", "tien do"),
+    "task": ("noi dung", "nhiem vu", "cong viec"),
+    "number": ("stt", "tt", "so tt"),
+}
+
+
+_ROLES: tuple[Role, ...] = ("lead", "cooperate", "assigned")
+# A catalogue of administrative procedures says who handles a procedure, it tasks no one
+# (CONVENTIONS.md): its header names the procedure, its steps or where it is filed.
+_CATALOGUE = re.compile(r"thu tuc|trinh tu|cach thuc|dia diem|buoc|quy trinh")
+
+
+def cell_parties(reader: UnitReader, text: str, role: Role, rule: str) -> list[Party]:
+    """The units filling a table cell or a plan field."""
+    units = reader.units(text, 0, whole=True) if text else None
+    return parties_of(units.names, role, rule) if units else []
+
+
+def _column_roles(headers: list[str]) -> dict[int, Role]:
+    """Header cells -> the role of each column that names units (none for a catalogue)."""
+    folded = [fold(h) for h in headers]
+    if any(_CATALOGUE.search(h) for h in folded):
+        return {}
+    return {i: role for role in _ROLES for i, h in enumerate(folded)
+            if any(h == w or h.startswith(w + " ") or f" {w}" in h for w in _COLUMNS[role])}
+
+
+def appendix_groups(reader: UnitReader, lines: Sequence[str]) -> list[tuple[Group, str]]:
+    """The tasks of an appendix table, with their sections, whose cells the page flattened
+    into one line each: "TT", the header cells, then each row as its number ("1") and its cells. A row's
+    section is its number. The unit column must be the last one, or the row must have
+    exactly one line per header cell, so a wrapped cell cannot shift a column."""
+    found: list[tuple[Group, str]] = []
+    i = 0
+    while i < len(lines):
+        if fold(lines[i]) not in ("tt", "stt", "so tt"):
+            i += 1
+            continue
+        start = i + 1
+        end = next((k for k in range(start, min(len(lines), start + 12)) if _row_number(lines[k]) == 1), None)
+        roles = _column_roles(lines[start:end]) if end else {}
+        if not roles:
+            i += 1
+            continue
+        width = end - start
+        rows = _flat_rows(lines, end)
+        for number, cells in rows:
+            for column, role in roles.items():
+                if column == width - 1:
+                    cell = _last_cell(cells, reader.directory)
+                elif len(cells) == width:
+                    cell = cells[column]
+                else:
+                    continue
+                parties = cell_parties(reader, cell, role, "appendix-table")
+                task = max(cells, key=len)
+                found.append((Group(parties, [task], anchor=task), str(number)))
+        i = end + sum(len(cells) + 1 for _, cells in rows)
+    return found
+
+
+def _last_cell(cells: list[str], directory: NameSource | None) -> str:
+    """The last cell of a flattened row, with the lines a wrapped unit name broke into
+    ("Bộ Khoa học và" / "Công nghệ"): a line that opens no unit continues the one before
+    it, and so does one after a line ending in "và", "," or "-"."""
+    k = len(cells) - 1
+    while k > 0 and (
+        not looks_organisational(cells[k], directory) or cells[k - 1].rstrip().endswith((" và", ",", "-"))
+    ):
+        k -= 1
+    return " ".join(cells[k:])
+
+
+def _row_number(line: str) -> int | None:
+    m = re.fullmatch(r"(\d{1,3})\.?", line.strip())
+    return int(m.group(1)) if m else None
+
+
+def _flat_rows(lines: Sequence[str], start: int) -> list[tuple[int, list[str]]]:
+    """Rows from ``start`` on, each opened by the next number in sequence."""
+    rows: list[tuple[int, list[str]]] = []
+    expected, k = 1, start
+    while k < len(lines) and _row_number(lines[k]) == expected:
+        cells: list[str] = []
+        k += 1
+        while k < len(lines) and _row_number(lines[k]) != expected + 1:
+            cells.append(lines[k])
+            k += 1
+        if cells:
+            rows.append((expected, cells))
+        expected += 1
+    return rows
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def table_groups(
+    reader: UnitReader, paragraphs: list[str], section: str | None
+) -> tuple[list[tuple[Group, str | None]], list[str]]:
+    """The tasks of a plan table ("| STT | Nội dung | Cơ quan chủ trì | Cơ quan phối hợp |
+    Thời gian |", one "|" row per line) with their sections, and the paragraphs that are
+    no table.
+
+    A row's section is its STT under the enclosing section ("II.3" for row 3 under "II")."""
+    found: list[tuple[Group, str | None]] = []
+    rest: list[str] = []
+    columns: dict[str, int] | None = None
+    for paragraph in paragraphs:
+        if not paragraph.startswith("|"):
+            rest.append(paragraph)
+            columns = None
+            continue
+        cells = _cells(paragraph)
+        if all(re.fullmatch(r":?-{2,}:?|", c) for c in cells):
+            continue  # the separator row under a header
+        folded = [fold(c) for c in cells]
+        header = {name: i for name, words in _COLUMNS.items() for i, cell in enumerate(folded)
+                  if any(cell == w or cell.startswith(w + " ") or f" {w}" in cell for w in words)}
+        if columns is None and header.keys() & _ROLES:
+            columns = header
+            continue
+        if columns is None:
+            rest.append(paragraph)
+            continue
+        cell = {name: cells[i] if i < len(cells) else "" for name, i in columns.items()}
+        parties = []
+        for role in _ROLES:
+            parties += cell_parties(reader, cell.get(role, ""), role, "plan-table")
+        task = cell.get("task") or max(cells, key=len)
+        number = cell.get("number", "").rstrip(".")
+        path = ".".join(p for p in (section, number) if p) or None
+        found.append((Group(parties, [task], deadline_text=cell.get("when") or None, anchor=paragraph), path))
+    return found, rest
+
+
+def field_group(reader: UnitReader, node: Section) -> tuple[Group, set[int]] | None:
+    """A plan task given as fields ("Cơ quan chủ trì: ...") in the node or its "-"/"+" items."""
+    texts = [node.text, *(c.text if c.path.rsplit(".", 1)[-1][:1] in "-+" else "" for c in node.children)]
+    values: dict[str, str] = {}
+    used: set[int] = set()
+    for index, text in enumerate(texts):
+        low = lower_form(text)
+        marks = list(_FIELD.finditer(low))
+        for k, m in enumerate(marks):
+            end = marks[k + 1].start() if k + 1 < len(marks) else len(text)
+            values.setdefault(re.sub(r"\s+", " ", m.group(1)), text[m.end() : end].strip(" ;."))
+            if index:
+                used.add(index - 1)
+    # "Cơ quan chủ trì: X" leads, "Cơ quan phối hợp: Y" cooperates, "Cơ quan thực hiện: Z" is tasked.
+    roles: dict[Role, str] = {}
+    for key, value in values.items():
+        if key.startswith(("cơ quan", "đơn vị")):
+            role: Role = "lead" if "chủ trì" in key else "cooperate" if "phối hợp" in key else "assigned"
+            roles.setdefault(role, value)
+    if not roles.keys() - {"cooperate"}:
+        return None
+    parties = [p for role, value in roles.items() for p in cell_parties(reader, value, role, "plan-field")]
+    first = node.text.split("\n")[0]
+    task = values.get("nội dung") or values.get("nội dung công việc") or (first if not _FIELD.match(lower_form(first)) else "")
+    when = next((v for k, v in values.items() if k.startswith(("thời", "tiến"))), None)
+    return Group(parties, [task], deadline_text=when, anchor=node.text), used
+
+

@@ -1,0 +1,256 @@
+"""Who must do what: unit mentions, roles, sections and evidence on the forms the corpus
+shows (CONVENTIONS.md of ../shared/corpus), each on a short directive written for the test.
+
+Each text is a plain Kế hoạch / Quyết định / Công văn of a province, as Decree 30/2020/NĐ-CP
+lays them out; the clauses are the patterns real directives use.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from services.parse.parser import parse_directive
+
+HEADER = """ỦY BAN NHÂN DÂN
+TỈNH NAM ĐỊNH
+Số: 12/KH-UBND
+Nam Định, ngày 02 tháng 3 năm 2025
+KẾ HOẠCH
+Phòng, chống dịch bệnh trên địa bàn tỉnh
+"""
+SIGNATURE = """
+Nơi nhận:
+- Bộ Y tế (để b/c);
+- Sở Y tế;
+- Lưu: VT.
+TM. ỦY BAN NHÂN DÂN
+CHỦ TỊCH
+Nguyễn Văn A
+"""
+
+
+def _parse(body: str, directory):
+    return parse_directive(HEADER + body + SIGNATURE, directory)
+
+
+def _triples(d) -> set[tuple[str | None, str, str]]:
+    return {(a.section, a.unit_text, a.role) for a in d.assignments}
+
+
+def test_roles_in_parentheses_stay_with_their_units(directory):
+    # GIVEN a task whose units carry their roles in parentheses
+    d = _parse("1. Sở Y tế (chủ trì), Sở Tài chính (phối hợp) tổ chức tiêm vắc xin cho người dân.\n", directory)
+    # THEN each unit keeps its name without the parenthesis, and its own role
+    assert _triples(d) == {("1", "Sở Y tế", "lead"), ("1", "Sở Tài chính", "cooperate")}
+
+
+def test_la_co_quan_chu_tri_leads_and_its_partner_cooperates(directory):
+    d = _parse("2. Sở Nội vụ là cơ quan chủ trì, phối hợp với Sở Tư pháp rà soát các văn bản.\n", directory)
+    assert _triples(d) == {("2", "Sở Nội vụ", "lead"), ("2", "Sở Tư pháp", "cooperate")}
+
+
+def test_plan_fields_give_units_not_the_field_name(directory):
+    # GIVEN a plan task written as fields under its heading
+    body = (
+        "1. Tổ chức tiêm chủng mở rộng\n"
+        "- Đơn vị chủ trì: Sở Y tế.\n"
+        "- Cơ quan phối hợp: Sở Tài chính, Sở Giáo dục và Đào tạo.\n"
+        "- Thời gian thực hiện: trước ngày 30 tháng 6 năm 2025.\n"
+    )
+    d = _parse(body, directory)
+    # THEN the units named in the fields are lead and cooperate, never "Đơn vị"
+    assert _triples(d) == {
+        ("1", "Sở Y tế", "lead"),
+        ("1", "Sở Tài chính", "cooperate"),
+        ("1", "Sở Giáo dục và Đào tạo", "cooperate"),
+    }
+    assert {a.deadline.isoformat() for a in d.assignments if a.deadline} == {"2025-06-30"}
+
+
+def test_a_catch_all_list_is_one_unit_and_the_task_is_not_glued_to_it(directory):
+    body = (
+        "1. Các sở, ban, ngành tỉnh tăng cường công tác kiểm tra.\n"
+        "2. Ủy ban nhân dân xã, phường, đặc khu chủ động tổ chức triển khai các biện pháp phòng dịch.\n"
+    )
+    d = _parse(body, directory)
+    assert _triples(d) == {
+        ("1", "Các sở, ban, ngành tỉnh", "assigned"),
+        ("2", "Ủy ban nhân dân xã, phường, đặc khu", "assigned"),
+    }
+
+
+def test_lead_cue_after_an_adverbial_over_lettered_points_leads_once(directory):
+    # GIVEN a heading "X, Y theo chức năng, nhiệm vụ, thẩm quyền chủ trì, phối hợp với Z:" over lettered tasks
+    body = (
+        "1. Công an tỉnh, Bộ Chỉ huy Quân sự tỉnh theo chức năng, nhiệm vụ, thẩm quyền chủ trì, phối hợp với "
+        "Sở Y tế:\n"
+        "a) Bảo đảm an ninh tại các điểm tiêm.\n"
+        "b) Hỗ trợ vận chuyển vắc xin.\n"
+    )
+    d = _parse(body, directory)
+    # THEN one lead entry per unit in section 1, listing the points it came from
+    assert _triples(d) == {
+        ("1", "Công an tỉnh", "lead"),
+        ("1", "Bộ Chỉ huy Quân sự tỉnh", "lead"),
+        ("1", "Sở Y tế", "cooperate"),
+    }
+    assert all(a.points == ["a", "b"] for a in d.assignments)
+
+
+def test_shared_head_keeps_its_members(directory):
+    body = "1. Các Sở: Tài chính, Xây dựng và Nội vụ khẩn trương rà soát danh mục dự án.\n"
+    d = _parse(body, directory)
+    [a] = d.assignments
+    assert a.role == "assigned"
+    assert a.members == ["Sở Tài chính", "Sở Xây dựng", "Sở Nội vụ"]
+
+
+def test_members_written_in_full_under_a_generic_head_are_units(directory):
+    body = "Điều 3. Thủ trưởng các cơ quan: Văn phòng UBND tỉnh, Sở Xây dựng, Sở Tài chính căn cứ Quyết định thi hành.\n"
+    d = _parse(body.replace("KẾ HOẠCH", "QUYẾT ĐỊNH"), directory)
+    assert _triples(d) == {
+        ("Điều 3", "Văn phòng UBND tỉnh", "assigned"),
+        ("Điều 3", "Sở Xây dựng", "assigned"),
+        ("Điều 3", "Sở Tài chính", "assigned"),
+    }
+
+
+def test_the_issuers_own_act_and_its_legal_bases_task_no_one(directory):
+    # GIVEN the issuer describing its own act, legal bases and a proposal cited, a distribution list
+    body = (
+        "Căn cứ Luật Tổ chức chính quyền địa phương;\n"
+        "Theo đề nghị của Giám đốc Sở Y tế tại Tờ trình số 45/TTr-SYT ngày 01/3/2025.\n"
+        "Ủy ban nhân dân tỉnh Nam Định ban hành Kế hoạch phòng, chống dịch bệnh như sau:\n"
+        "1. Mục đích: chủ động phòng, chống dịch bệnh.\n"
+        "2. Yêu cầu: bảo đảm an toàn cho người dân.\n"
+    )
+    d = _parse(body, directory)
+    # THEN nobody is assigned: not the issuer, not the proposing Sở, not the distribution list
+    assert d.assignments == []
+
+
+def test_object_of_chi_dao_is_not_assigned_and_the_directing_unit_is(directory):
+    body = "1. Giao Sở Giáo dục và Đào tạo chỉ đạo các trường học tổ chức tiêm cho học sinh.\n"
+    d = _parse(body, directory)
+    assert _triples(d) == {("1", "Sở Giáo dục và Đào tạo", "assigned")}
+
+
+def test_x_chu_tri_cung_y_gives_y_cooperate(directory):
+    d = _parse("3. Sở Tài chính chủ trì cùng Sở Xây dựng rà soát, đánh giá đề xuất thưởng.\n", directory)
+    assert _triples(d) == {("3", "Sở Tài chính", "lead"), ("3", "Sở Xây dựng", "cooperate")}
+
+
+def test_list_cut_by_semicolons_shares_the_execution_clause(directory):
+    body = (
+        "Điều 3. Chánh Văn phòng Ủy ban nhân dân tỉnh; Giám đốc Sở Y tế; Chủ tịch UBND các xã, phường "
+        "chịu trách nhiệm thi hành Quyết định này./.\n"
+    )
+    d = _parse(body, directory)
+    assert _triples(d) == {
+        ("Điều 3", "Chánh Văn phòng Ủy ban nhân dân tỉnh", "assigned"),
+        ("Điều 3", "Giám đốc Sở Y tế", "assigned"),
+        ("Điều 3", "Chủ tịch UBND các xã, phường", "assigned"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("clause", "deadline", "text"),
+    [
+        ("báo cáo kết quả trước ngày 20 hằng tháng.", None, "trước ngày 20 hằng tháng"),
+        ("hoàn thành trước ngày 15/12/2025.", "2025-12-15", "hoàn thành trước ngày 15/12/2025"),
+        ("triển khai các biện pháp trong Quý I năm 2026.", "2026-03-31", "trong Quý I năm 2026"),
+        ("rà soát văn bản, hoàn thành trong năm 2025.", None, "hoàn thành trong năm 2025"),
+        ("theo dõi tình hình dịch bệnh thường xuyên.", None, "thường xuyên"),
+    ],
+)
+def test_deadline_of_the_task_clause(directory, clause, deadline, text):
+    d = _parse(f"1. Sở Y tế {clause}\n", directory)
+    [a] = d.assignments
+    assert (a.deadline.isoformat() if a.deadline else None, a.deadline_text) == (deadline, text)
+
+
+def test_evidence_points_at_the_unit_and_the_task_in_the_parsed_text(directory):
+    # GIVEN a unit under a heading and one with its own clause, the text broken over lines
+    body = (
+        "1. Sở Y tế:\n"
+        "a) Tổ chức tiêm vắc xin.\n"
+        "2. Sở Tài chính bố trí\n"
+        "kinh phí thực hiện.\n"
+    )
+    text = HEADER + body + SIGNATURE
+    d = parse_directive(text, directory)
+    parsed = unicodedata.normalize("NFC", text)
+    by_unit = {a.unit_text: a for a in d.assignments}
+    heading = by_unit["Sở Y tế"].evidence[0]
+    own = by_unit["Sở Tài chính"].evidence[0]
+    # THEN each reading names its rule, its page, and spans that quote the unit and the task
+    assert (heading.rule, heading.page, heading.point) == ("heading", 1, "a")
+    assert parsed[heading.unit_span.start : heading.unit_span.end] == "Sở Y tế"
+    assert heading.unit_span.start == parsed.index("1. Sở Y tế") + 3
+    assert parsed[heading.task_span.start : heading.task_span.end] == "Tổ chức tiêm vắc xin."
+    assert own.rule == "subject"
+    assert parsed[own.unit_span.start : own.unit_span.end] == "Sở Tài chính"
+    assert parsed[own.task_span.start : own.task_span.end] == "bố trí\nkinh phí thực hiện."
+
+
+def test_evidence_page_follows_form_feeds(directory):
+    text = HEADER + "1. Sở Y tế tổ chức tiêm.\n\f2. Sở Tài chính bố trí kinh phí.\n" + SIGNATURE
+    d = parse_directive(text, directory)
+    assert {a.unit_text: a.evidence[0].page for a in d.assignments} == {"Sở Y tế": 1, "Sở Tài chính": 2}
+
+
+def test_a_unit_no_listed_verb_ends_is_cut_by_its_grammar_and_reported(directory):
+    # GIVEN an unknown unit followed by a verb that no list names ("soạn thảo")
+    d = _parse("2. Phối hợp với Bộ Tài chính soạn thảo nội dung thực thi phương án vào dự thảo luật.\n", directory)
+    # THEN the unit is its name only, and the text it was cut from is reported for review
+    assert [a.unit_text for a in d.assignments] == ["Bộ Tài chính"]
+    assert any("Bộ Tài chính soạn thảo nội dung" in w for w in d.warnings)
+
+
+def test_closing_formula_of_a_notice_tasks_no_one(directory):
+    body = "1. Sở Y tế tổ chức tiêm vắc xin.\nỦy ban nhân dân tỉnh thông báo để Công ty TNHH Minh Long biết và thực hiện./.\n"
+    d = _parse(body.replace("KẾ HOẠCH", "THÔNG BÁO"), directory)
+    assert _triples(d) == {("1", "Sở Y tế", "assigned")}
+
+
+# An appendix after the signature, its table flattened by the page into one cell per line
+# between "|" marks (the layout of ../shared/corpus/assignments/a02-174-cv-bcd.txt; the
+# content here is made up).
+APPENDIX = "\n|\n".join(
+    [
+        "\nPHỤ LỤC\nKIẾN NGHỊ CỦA CÁC ĐỊA PHƯƠNG VÀ PHÂN CÔNG XỬ LÝ",
+        "**TT**", "**Tỉnh kiến nghị**", "**Nội dung kiến nghị**", "**Bộ phụ trách tiếp\nnhận, xử lý**", "",
+        "1", "Nam Định", "Đề nghị hướng dẫn việc sắp xếp trụ sở làm việc của các cơ quan, đơn vị ở cấp xã.",
+        "Bộ Tài chính", "",
+        "2", "Thái Bình", "Đề nghị sớm ban hành hướng dẫn về biên chế và vị trí việc làm tại cấp xã.",
+        "Bộ Khoa học và\nCông nghệ", "",
+    ]
+)
+
+
+def test_an_appendix_table_column_naming_the_body_responsible_tasks_it(directory):
+    d = parse_directive(HEADER + "1. Sở Y tế tổ chức tiêm vắc xin.\n" + SIGNATURE + APPENDIX, directory)
+    # THEN each row's unit is assigned in the row's number, a wrapped name whole
+    assert _triples(d) >= {("1", "Bộ Tài chính", "assigned"), ("2", "Bộ Khoa học và Công nghệ", "assigned")}
+    assert all(a.evidence[0].rule == "appendix-table" for a in d.assignments if a.unit_text.startswith("Bộ"))
+
+
+def test_a_catalogue_of_procedures_tasks_no_one(directory):
+    catalogue = APPENDIX.replace("Tỉnh kiến nghị", "Tên thủ tục hành chính").replace(
+        "Bộ phụ trách tiếp nhận, xử lý", "Cơ quan thực hiện"
+    )
+    d = parse_directive(HEADER + "1. Sở Y tế tổ chức tiêm vắc xin.\n" + SIGNATURE + catalogue, directory)
+    assert _triples(d) == {("1", "Sở Y tế", "assigned")}
+
+
+def test_subject_after_an_introductory_phrase_and_a_unit_heading_inline(directory):
+    body = (
+        "1. Đối với các dự án chậm tiến độ (danh mục kèm theo), các Sở, ban, ngành tỉnh khẩn trương rà soát.\n"
+        "2. Sở Xây dựng: Hướng dẫn các chủ đầu tư hoàn thiện hồ sơ.\n"
+        "3. Tham dự có đại diện Sở Y tế; lãnh đạo các Tập đoàn: Điện lực Việt Nam, Dầu khí Việt Nam.\n"
+    )
+    d = _parse(body, directory)
+    # THEN the subject after "Đối với ...," and the inline heading are assigned; a listing is not
+    assert _triples(d) == {("1", "các Sở, ban, ngành tỉnh", "assigned"), ("2", "Sở Xây dựng", "assigned")}

@@ -1,0 +1,271 @@
+"""The header read as a region: fields broken over lines, sharing lines, and the closing's signer.
+
+The broken layouts below are those of real pages (thuvienphapluat.vn's flattening of the
+two-column header table, as in ../shared/corpus/headers): cells end with "|" lines, fields
+are broken mid-phrase and wrapped in "**" bold marks. The names and numbers are made up.
+"""
+
+import datetime as dt
+
+import pytest
+
+from services.parse.header import parse_header, split_issuer
+from services.parse.jurisdiction import Jurisdiction, jurisdiction_of
+from services.parse.parser import parse_text
+from vanthu.normalize import clean_document
+
+BROKEN_DECISION = """**ỦY BAN NHÂN
+DÂN **
+TỈNH HÀ TĨNH
+--------
+|
+**CỘNG HÒA XÃ
+HỘI CHỦ NGHĨA VIỆT NAM**
+Độc lập - Tự do - Hạnh phúc
+---------------
+|
+|
+Số:
+84/2025/QĐ-
+UBND
+|
+*Hà
+Tĩnh, ngày
+02 tháng 12 năm 2025*
+|
+**QUYẾT ĐỊNH**
+VỀ VIỆC BÃI BỎ MỘT SỐ QUYẾT ĐỊNH CỦA
+ỦY BAN NHÂN DÂN TỈNH
+CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH
+*Căn cứ Luật Tổ chức chính quyền địa phương ngày 16/6/2025;*
+**Điều 1.** Bãi bỏ các quyết định.
+**Điều 2.** Giao Sở Tư pháp theo dõi.
+|
+*Nơi
+nhận:*
+- Như Điều 2;
+- Lưu: VT.
+|
+**TM. ỦY BAN NHÂN
+DÂN**
+**KT. CHỦ TỊCH**
+PHÓ CHỦ TỊCH
+**Vũ
+Chiến Thắng**
+"""
+
+TAX_LETTER = """BỘ
+TÀI CHÍNH
+**CỤC THUẾ**
+-------
+|
+**CỘNG
+HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM**
+Độc lập - Tự do - Hạnh phúc
+---------------
+|
+|
+Số: 5330/CT-CS
+*V/v
+Chính sách thuế TNCN*
+|
+*Hà Nội ngày 19
+tháng 11 năm 2025*
+|
+**Kính gửi:** Bà Nguyễn Thị An
+Cục Thuế nhận được câu hỏi của bà gửi qua Cổng Thông tin điện tử Bộ Tài chính phản ánh về chính
+sách thuế thu nhập cá nhân đối với khoản tiền ăn giữa ca. Về vấn đề này, Cục Thuế có ý kiến như sau:
+Căn cứ các quy định nêu trên, khoản tiền ăn giữa ca không vượt mức quy định không tính vào thu nhập
+chịu thuế thu nhập cá nhân theo hướng dẫn tại Thông tư số 111/2013/TT-BTC của Bộ Tài chính về thuế
+thu nhập cá nhân; trường hợp đơn vị chi bằng tiền cao hơn mức quy định thì phần chi vượt phải tính vào
+thu nhập chịu thuế của người lao động. Đề nghị bà liên hệ cơ quan thuế quản lý trực tiếp để được hướng
+dẫn cụ thể trong quá trình thực hiện, bảo đảm đúng quy định của pháp luật về thuế thu nhập cá nhân.
+Cục Thuế thông báo để bà được biết./.
+|
+*Nơi nhận:*
+- Như trên;
+- Lưu: VT, CS.
+|
+**TL. CỤC TRƯỞNG**
+KT.
+TRƯỞNG BAN CHÍNH SÁCH
+PHÓ TRƯỞNG BAN
+**Mạnh Thị
+Mai**
+"""
+
+
+def test_fields_broken_over_lines_are_read_whole():
+    # GIVEN a decision whose issuer, motto, number, place and date are all broken mid-phrase
+    # WHEN parsed
+    d = parse_text(BROKEN_DECISION).directive
+    # THEN each field is read whole, and the motto is not part of the issuer
+    assert (d.number, d.doc_type, d.date, d.place) == ("84/2025/QĐ-UBND", "Quyết định", dt.date(2025, 12, 2), "Hà Tĩnh")
+    assert (d.issuer, d.parent_issuer, d.system) == ("Ủy ban nhân dân tỉnh Hà Tĩnh", None, "state")
+    # ... the summary goes on over its broken line, and the enacting authority is no part of it
+    assert d.subject == "VỀ VIỆC BÃI BỎ MỘT SỐ QUYẾT ĐỊNH CỦA ỦY BAN NHÂN DÂN TỈNH"
+    # ... and so is the signature: authority broken before the next one, name broken in bold
+    assert (d.signer.authority, d.signer.title, d.signer.name) == ("TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Vũ Chiến Thắng")
+
+
+def test_a_vv_line_makes_a_cong_van_whatever_the_symbol_code():
+    # GIVEN a tax department's letter "5330/CT-CS" (CT: Cục Thuế, not Chỉ thị) with a "V/v" line
+    d = parse_text(TAX_LETTER).directive
+    # THEN it is a công văn of the department under its ministry, dated across the line break
+    assert (d.number, d.doc_type, d.date, d.place) == ("5330/CT-CS", "Công văn", dt.date(2025, 11, 19), "Hà Nội")
+    assert (d.issuer, d.parent_issuer) == ("Cục Thuế", "Bộ Tài chính")
+    assert d.subject == "V/v Chính sách thuế TNCN" and d.recipients == ["Bà Nguyễn Thị An"]
+    # ... signed "TL. CỤC TRƯỞNG / KT. TRƯỞNG BAN ..." by a name the bold marks broke
+    assert d.signer.authority == "TL. CỤC TRƯỞNG / KT. TRƯỞNG BAN CHÍNH SÁCH"
+    assert (d.signer.title, d.signer.name) == ("PHÓ TRƯỞNG BAN", "Mạnh Thị Mai")
+
+
+def test_a_chi_thi_code_without_title_or_vv_stays_a_chi_thi():
+    # GIVEN a header with no type title and no V/v line WHEN parsed THEN the symbol's code decides
+    text = "ỦY BAN NHÂN DÂN\nTỈNH NINH BÌNH\nSố: 04/CT-UBND\nNinh Bình, ngày 3 tháng 5 năm 2025\n1. Các sở triển khai."
+    assert parse_text(text).directive.doc_type == "Chỉ thị"
+
+
+def test_fields_sharing_a_line():
+    # GIVEN OCR output with the number and the place/date on one line
+    lines = clean_document("UBND TỈNH HÀ TĨNH\nSố: 12/KH-UBND Hà Tĩnh, ngày 3 tháng 5 năm 2025\nKẾ HOẠCH\nPhòng chống thiên tai")
+    # WHEN the header is read
+    h = parse_header(lines)
+    # THEN both fields come out, each with the line it was read from
+    assert (h.number.number, h.place, (h.date.day, h.date.month, h.date.year)) == ("12/KH-UBND", "Hà Tĩnh", (3, 5, 2025))
+    assert h.spans["number"] == h.spans["date"] == (1, 1)
+    assert (h.doc_type, h.title) == ("Kế hoạch", "Phòng chống thiên tai")
+
+
+def test_a_blank_day_and_number_stay_null_with_the_field_named():
+    # GIVEN an unsigned copy: number and day left blank
+    text = "UBND TỈNH NAM ĐỊNH\nSố:     /TB-UBND\nNam Định, ngày    tháng 9 năm 2021\nTHÔNG BÁO\nVề lịch họp"
+    d = parse_text(text).directive
+    # THEN the known parts are kept, the blanks are null, and the warnings say which field
+    assert (d.number, d.number_seq, d.date) == ("/TB-UBND", None, None)
+    assert (d.date_partial.day, d.date_partial.month, d.date_partial.year) == (None, 9, 2021)
+    assert any("number" in w for w in d.warnings) and any("date" in w and "day" in w for w in d.warnings)
+
+
+def test_a_header_quoted_after_a_news_preamble():
+    # GIVEN a page that quotes a Công điện's tasks before printing the Công điện itself
+    text = (
+        "Thi đua hoàn thành nhiệm vụ năm 2025. Ngày 26/11/2025, Thủ tướng Chính phủ có Công điện về thi đua.\n"
+        "- Khẩn trương thực hiện quyết liệt các nhiệm vụ khắc phục hậu quả thiên tai theo các Nghị quyết của Chính phủ.\n"
+        "THỦ TƯỚNG CHÍNH\nPHỦ\nCỘNG HÒA XÃ HỘI\nCHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Số: 229/CĐ-TTg\nHà Nội, ngày 26 tháng 11 năm 2025\nCÔNG ĐIỆN\nVỀ THI ĐUA CAO ĐIỂM\n"
+        "THỦ TƯỚNG CHÍNH PHỦ điện:\n- Bộ trưởng, Thủ trưởng cơ quan ngang Bộ, cơ quan thuộc\nChính phủ;\n"
+        "- Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương.\n"
+        "1. Các bộ khẩn trương thực hiện.\nTHỦ TƯỚNG\nPhạm Minh Chính\n"
+    )
+    d = parse_text(text).directive
+    # THEN the header is the Công điện's, and an addressee broken over lines is one addressee
+    assert (d.issuer, d.number, d.doc_type, d.date) == ("Thủ tướng Chính phủ", "229/CĐ-TTg", "Công điện", dt.date(2025, 11, 26))
+    assert d.recipients == [
+        "Bộ trưởng, Thủ trưởng cơ quan ngang Bộ, cơ quan thuộc Chính phủ",
+        "Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương",
+    ]
+    assert d.signer.name == "Phạm Minh Chính"
+
+
+def test_a_headerless_letter_is_named_by_its_appendix_caption():
+    # GIVEN a letter whose text starts at "Kính gửi" and whose appendix names it
+    text = (
+        "Kính gửi: Các đồng chí Bộ trưởng\nBan Chỉ đạo đề nghị các đồng chí chỉ đạo thực hiện.\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. TRƯỞNG BAN\nPHÓ TRƯỞNG BAN\nNguyễn Văn An\n"
+        "PHỤ LỤC\n(Kèm theo Công văn số 174/CV-BCĐ ngày 02 tháng 12 năm 2025 của Ban Chỉ đạo)\n"
+    )
+    d = parse_text(text).directive
+    # THEN its number, type, date and issuer come from the caption
+    assert (d.number, d.doc_type, d.date, d.issuer) == ("174/CV-BCĐ", "Công văn", dt.date(2025, 12, 2), "Ban Chỉ đạo")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a citizen's letter
+        "Kính thưa quý cơ quan,\nTôi tên là Trần Văn Bình, ở xã Yên Lạc. Sở Xây dựng yêu cầu tôi nộp hồ sơ lần nữa.\nXin trân trọng cảm ơn.",
+        # a newspaper clipping
+        "Mưa lớn gây ngập nhiều tuyến phố\nSáng nay, Bộ Xây dựng đề nghị các địa phương chủ động ứng phó với mưa lớn.",
+        # a table-only annex
+        "| STT | Tên thủ tục | Cơ quan thực hiện |\n|---|---|---|\n| 1 | Cấp giấy phép | Sở Y tế |",
+    ],
+)
+def test_a_page_with_no_form_has_null_header_fields_and_says_so(text):
+    # GIVEN a page with no directive form WHEN parsed (core, unguarded)
+    d = parse_text(text).directive
+    # THEN no header field is guessed from the body, and a warning names each missing one
+    assert (d.issuer, d.number, d.date, d.doc_type, d.signer.name) == (None, None, None, None, None)
+    for missing in ("number", "date", "signature"):
+        assert any(missing in w for w in d.warnings), missing
+
+
+@pytest.mark.parametrize(
+    ("issuer", "parent", "place", "expected"),
+    [
+        ("Ủy ban nhân dân tỉnh Hà Tĩnh", None, "Hà Tĩnh", Jurisdiction("Hà Tĩnh")),
+        ("Sở Y tế", "Ủy ban nhân dân tỉnh Nghệ An", "Vinh", Jurisdiction("Nghệ An")),
+        ("Tỉnh ủy Nam Định", None, None, Jurisdiction("Nam Định")),
+        ("Cục thuế", "Bộ Tài chính", "Hà Nội", Jurisdiction(None, central=True)),
+        ("Thủ tướng Chính phủ", None, "Hà Nội", Jurisdiction(None, central=True)),
+        ("Sở Giáo dục và Đào tạo", None, "Cần Thơ", Jurisdiction("Cần Thơ")),  # provincial body: its place
+        ("Ủy ban nhân dân tỉnh Bà Rịa - Vũng Tàu", None, None, Jurisdiction("Bà Rịa - Vũng Tàu")),
+        ("Ủy ban nhân dân xã Yên Lạc", None, "Yên Lạc", None),  # a commune's place is no province
+        (None, None, "Hà Nội", None),
+    ],
+)
+def test_jurisdiction_from_the_issuer(issuer, parent, place, expected):
+    # GIVEN an issuer chain and a place WHEN the jurisdiction is derived THEN province or central
+    assert jurisdiction_of(issuer, parent, place) == expected
+
+
+def test_the_jurisdiction_decides_whether_the_directory_applies(directory):
+    # GIVEN the packaged Nam Định directory and a Hà Tĩnh decision that names Nam Định in its body
+    text = BROKEN_DECISION.replace("Giao Sở Tư pháp theo dõi", "Giao Sở Tư pháp phối hợp với tỉnh Nam Định theo dõi")
+    result = parse_text(text, directory)
+    # THEN the issuer's province counts, not the text's: unit ids stay empty
+    assert result.jurisdiction == Jurisdiction("Hà Tĩnh")
+    assert result.directive.assignments and all(a.unit_id is None for a in result.directive.assignments)
+
+
+def test_issuer_lines_broken_inside_a_name_are_one_body():
+    # GIVEN header lines broken inside names, and two bodies WHEN split THEN parent and issuer
+    assert split_issuer(["ỦY", "BAN NHÂN DÂN", "TỈNH BẮC NINH"]) == ("Ủy ban nhân dân tỉnh Bắc Ninh", None)
+    assert split_issuer(["BỘ TÀI CHÍNH", "CỤC", "HẢI QUAN"]) == ("Cục Hải quan", "Bộ Tài chính")
+    assert split_issuer(["UBND TỈNH NAM ĐỊNH", "SỞ Y TẾ"]) == ("Sở Y tế", "UBND tỉnh Nam Định")
+
+
+def test_columns_read_across_and_a_handwritten_number():
+    # GIVEN OCR of a scan that reads the two header columns across (issuer and motto on one
+    # line), cuts the motto short and cannot read the number written by hand in the blank
+    text = (
+        "UBND TỈNH LÀO CAI CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆ\n"
+        "SỞ CÔNG THƯƠNG Độc lập - Tự do - Hạnh phúc\n"
+        "Số: đi /SCT-CN Lào Cai, ngày 28 tháng 5 năm 2026\n"
+        "V/v kiểm tra công tác nghiệm thu\n"
+        "Kính gửi: Công ty Cổ phần Hóa chất Đức Giang\n"
+        # the body's full-width lines (the page width tells a wrapped line from a short one)
+        "Thực hiện Kế hoạch kiểm tra năm 2026, Sở Công thương đề nghị Công ty chuẩn bị đầy đủ hồ sơ\n"
+        "nghiệm thu hoàn thành công trình xây dựng kho chứa vật liệu nổ công nghiệp của dự án, gồm biên\n"
+        "bản nghiệm thu, bản vẽ hoàn công, kết quả kiểm định thiết bị và các tài liệu liên quan khác;\n"
+        "cử người có thẩm quyền làm việc với Đoàn kiểm tra tại hiện trường theo lịch thống nhất.\n"
+    )
+    d = parse_text(text).directive
+    # THEN the issuer is the left column's lines only, the typed symbol is kept with a blank sequence
+    assert (d.issuer, d.parent_issuer) == ("Sở Công thương", "UBND tỉnh Lào Cai")
+    assert (d.number, d.number_seq, d.date, d.place) == ("/SCT-CN", None, dt.date(2026, 5, 28), "Lào Cai")
+    assert d.doc_type == "Công văn" and any("number" in w for w in d.warnings)
+
+
+def test_a_hyphenated_place_and_a_ranked_signer():
+    # GIVEN a province whose name has a dash and a signer printed with a rank
+    text = (
+        "CÔNG AN TỈNH BÀ RỊA - VŨNG TÀU\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Số: 12/KH-CAT\nBà Rịa - Vũng Tàu, ngày 3 tháng 5 năm 2024\nKẾ HOẠCH\nPhòng cháy, chữa cháy mùa khô\n"
+        "1. Phòng Cảnh sát phòng cháy chủ trì triển khai.\nNơi nhận:\n- Lưu: VT.\n"
+        "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\nĐại tá Nguyễn Văn An\n"
+    )
+    result = parse_text(text)
+    # THEN the place is whole, the rank is no part of the name, and the province is the issuer's
+    assert (result.directive.place, result.directive.signer.name) == ("Bà Rịa - Vũng Tàu", "Nguyễn Văn An")
+    assert result.jurisdiction == Jurisdiction("Bà Rịa - Vũng Tàu")
