@@ -3,7 +3,8 @@
     VANTHU_KAFKA_BOOTSTRAP=127.0.0.1:9092 faststream run examples.subscriber:app
 
 It keeps its own consumer group, commits only after it handled a directive, and drops
-a document it has already seen (a directive can be delivered again after a restart).
+a document it has already seen (a directive can be delivered again after a restart). A
+secret document arrives withheld: its identity and secrecy level, nothing of its content.
 """
 
 import os
@@ -29,6 +30,10 @@ async def on_directive(directive: DirectiveParsed) -> None:
     if directive.document_id in archived:
         return
     archived[directive.document_id] = directive
+    if directive.withheld:  # a secret document: its identity only; the paper is at the records office
+        print(f"{directive.doc_type} {directive.number or '(no number)'} of {directive.issuer}: "
+              f"{directive.secrecy.upper()}, collect it from the records office")
+        return
     leads = sorted({a.unit for a in directive.assignments if a.role == "lead"})
     print(f"{directive.doc_type} {directive.number or '(no number)'} of {directive.issuer}, "
           f"{directive.date or 'undated'}: {len(directive.assignments)} assignments; lead: {', '.join(leads)}")
