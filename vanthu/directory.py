@@ -405,7 +405,10 @@ class UnitDirectory:
         central jurisdiction. Never raises."""
         fallback = self.home or self.jurisdiction(CENTRAL)
         outer = self._issuer_jurisdiction(parent, fallback) if parent else None
-        local = self._place_jurisdiction(place) if place else None
+        # Under a central parent ("BỘ TÀI CHÍNH" over "CỤC THUẾ") the issuer is central too,
+        # wherever it signs.
+        under_central = outer is not None and any(s == CENTRAL or s.startswith("vn:") for s in outer.own)
+        local = self._place_jurisdiction(place) if place and not under_central else None
         if issuer and local is not None:
             found = self.lookup(issuer, local)
             if (found.unit is not None and found.unit.scope in local.own) or (

@@ -4,13 +4,18 @@ Contract of :func:`on_object_created`, per S3 record of the notification:
 - reads the object (never modifies it); ``document_id`` is the sha256 of its bytes;
 - records the submission in the document's state; the same bytes under another key
   are a re-submission: ``DocumentFailed`` with reason ``duplicate``, nothing more;
-- reuses the text artifact ``artifacts/text/<document_id>.json`` when one exists
-  (same bytes, same text), otherwise extracts the text and writes the artifact;
+- reuses the text artifact ``artifacts/text/<document_id>.json`` when one of the
+  current schema version exists (same bytes, same text), otherwise extracts the text
+  and writes the artifact;
 - then publishes ``TextExtracted`` keyed by document id;
 - bad input (missing, empty, corrupt, encrypted, unsupported, too big...) publishes
   ``DocumentFailed`` instead; storage or Kafka trouble sends the notification through
   the retry topic (vanthu.delivery), so nothing is lost.
-Objects in buckets other than the intake bucket are ignored.
+Objects in buckets other than the intake bucket are ignored; a key that could escape its
+place (``..``, a leading ``/``) is a permanent ``invalid-reference`` failure. A text artifact
+whose header carries a secrecy mark is sealed when ``VANTHU_SECRECY__TEXT=encrypt``
+(services/notify/secrecy.py). Page images live in the process's private scratch directory
+(:func:`vanthu.storage.scratch_dir`).
 """
 
 from __future__ import annotations
@@ -21,15 +26,16 @@ import hashlib
 from faststream import FastStream
 from faststream.kafka.annotations import KafkaMessage
 
+from services.notify import secrecy
 from services.ocr.pipeline import extract
 from vanthu.delivery import make_app, subscribe, wire_stage
 from vanthu.errors import DocumentError, FailureReason
-from vanthu.events import DocumentFailed, ObjectCreated, S3Record, TextArtifact, TextExtracted
+from vanthu.events import ARTIFACT_SCHEMA_VERSION, DocumentFailed, ObjectCreated, S3Record, TextArtifact, TextExtracted
 from vanthu.logs import get_logger
 from vanthu.observability import OCR_PAGES
 from vanthu.settings import Settings, get_settings
 from vanthu.state import StateStore, StepRecord, received_step
-from vanthu.storage import Storage, text_artifact_ref
+from vanthu.storage import Storage, check_original, scratch_dir, text_artifact_ref
 
 STAGE = "ocr"
 
@@ -48,8 +54,9 @@ def summarise(record: S3Record, artifact: TextArtifact, settings: Settings) -> T
         text_source=artifact.text_source,
         page_sources=[p.source for p in artifact.pages],
         mean_confidence=mean,
-        low_confidence=mean is not None and mean < settings.ocr.low_confidence,
+        low_confidence=(mean is not None and mean < settings.ocr.low_confidence) or any(p.warning for p in artifact.pages),
         failed_pages=[p.number for p in artifact.pages if p.error],
+        review_pages=[p.number for p in artifact.pages if p.warning],
     )
 
 
@@ -58,6 +65,7 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
     storage = storage or Storage(settings)
     state = StateStore(storage)
     log = get_logger(STAGE)
+    scratch_dir()  # made (and a killed predecessor's removed) at start, not at the first page
     wiring = wire_stage(settings, STAGE, "on_object_created", settings.topics.objects, state)
     text = wiring.broker.publisher(settings.topics.text, schema=TextExtracted, title="vanthu.text")
 
@@ -75,6 +83,7 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
         return received[0] if received[0].step != mine else None
 
     async def process(record: S3Record, seen: dict[str, str]) -> None:
+        check_original(settings, record.ref)
         data = await asyncio.to_thread(storage.read, record.ref, max_bytes=settings.ocr.max_bytes)
         document_id = seen["document_id"] = hashlib.sha256(data).hexdigest()
         if first := await asyncio.to_thread(first_submission, document_id, record):
@@ -82,18 +91,21 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
                                 f"{first.details.get('key')}, received {first.at:%Y-%m-%d %H:%M} UTC: "
                                 "no new assignments are sent")
         artifact_ref = text_artifact_ref(settings, document_id)
-        artifact = await asyncio.to_thread(storage.get_model, artifact_ref, TextArtifact)
-        if artifact is None:
+        stored = await asyncio.to_thread(secrecy.load_artifact, storage, settings.secrecy, artifact_ref)
+        artifact = stored[0] if stored else None
+        if artifact is None or artifact.schema_version < ARTIFACT_SCHEMA_VERSION:  # an older artifact lacks the layout
             artifact = await asyncio.to_thread(extract, data, settings.ocr)
-            await asyncio.to_thread(storage.put_model, artifact_ref, artifact)
+            await asyncio.to_thread(secrecy.store_artifact, storage, settings.secrecy, artifact_ref, artifact)
             for page in artifact.pages:
                 OCR_PAGES.labels(page.source).inc()
         event = summarise(record, artifact, settings)
+        secret = secrecy.find_mark(artifact.text).secret  # flagged from the first stage on
         await text.publish(event, key=document_id.encode())
         await asyncio.to_thread(state.record, document_id, "text", pages=event.pages, text_source=event.text_source,
-                                failed_pages=event.failed_pages, mean_confidence=event.mean_confidence)
+                                failed_pages=event.failed_pages, mean_confidence=event.mean_confidence,
+                                secret=secret or None)
         log.info("text extracted", document_id=document_id, key=record.ref.key, pages=event.pages,
-                 text_source=event.text_source, failed_pages=event.failed_pages)
+                 text_source=event.text_source, failed_pages=event.failed_pages, secret=secret)
 
     async def handle(record: S3Record, message: KafkaMessage) -> None:
         seen: dict[str, str] = {}

@@ -38,11 +38,12 @@ blur, scaling and cuts touch the full-resolution image.
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PIL import Image, ImageFilter
 
-from services.ocr import orientation, raster, tesseract
+from services.ocr import geometry, orientation, raster, tesseract
+from vanthu.events import Line
 
 _BLANK = 1  # a row or column of the ink map averaging less (under ~1 ink pixel in 250) is blank
 _PAD_INCH = 0.2
@@ -64,37 +65,41 @@ _GUTTER_LINES = 3  # lines either side of a gap looked at for columns
 @dataclass(frozen=True)
 class Bands:
     """A page as horizontal bands, top to bottom, and the text that joins each to the next:
-    ``"\\n\\n"`` when the cut lies between paragraphs, else ``"\\n"``."""
+    ``"\\n\\n"`` when the cut lies between paragraphs, else ``"\\n"``; ``tops``: where
+    each band starts in the page's pixels."""
 
     images: list[Image.Image]
     joins: list[str]
+    tops: list[int] = field(default_factory=lambda: [0])
 
 
 def prepare(page: raster.PageImage) -> raster.PageImage:
     """The text area of the upright page (mode ``L``), despeckled from 200 dpi up and
-    scaled down when its text is larger than Tesseract needs; ``dpi`` as scaled."""
+    scaled down when its text is larger than Tesseract needs; ``dpi`` as scaled, ``frame``
+    the crop and scale."""
     image, dpi = page.image, page.dpi
     binary, factor = orientation.ink(image)
     lines, columns = _runs(_profile(binary, rows=True)), _runs(_profile(binary, rows=False))
     estimated = resolution(page)
+    left = top = 0
     if lines and columns:
         pad = round(_PAD_INCH * estimated)
+        left, top = max(0, columns[0][0] * factor - pad), max(0, lines[0][0] * factor - pad)
         image = image.crop(
-            (
-                max(0, columns[0][0] * factor - pad),
-                max(0, lines[0][0] * factor - pad),
-                min(image.width, columns[-1][1] * factor + pad),
-                min(image.height, lines[-1][1] * factor + pad),
-            )
+            (left, top, min(image.width, columns[-1][1] * factor + pad), min(image.height, lines[-1][1] * factor + pad))
         )
     if estimated >= _DESPECKLE_MIN_DPI:
         image = image.filter(ImageFilter.BoxBlur(0.5))
+    scale = 1.0
     if (core := _core_height(image)) is not None:
         scale = max(_CORE_PX / core, _MIN_SCALED_DPI / estimated)
         if scale < _MAX_SCALE:
             image = image.resize((round(image.width * scale), round(image.height * scale)), Image.Resampling.LANCZOS)
             dpi = round(dpi * scale) if dpi else None
-    return raster.PageImage(image, dpi)
+        else:
+            scale = 1.0
+    frame = geometry.Frame(left, top, scale, page.image.width, page.image.height, estimated)
+    return raster.PageImage(image, dpi, frame)
 
 
 def resolution(page: raster.PageImage) -> float:
@@ -131,18 +136,25 @@ def split(image: Image.Image, parts: int) -> Bands:
     return Bands(
         images=[image.crop((0, top, image.width, bottom)) for top, bottom in zip(edges, edges[1:])],
         joins=["\n\n" if end - start > _PARAGRAPH_GAP * typical else "\n" for start, end in cuts],
+        tops=edges[:-1],
     )
 
 
 def join(readings: list[tesseract.Recognition], joins: list[str]) -> tesseract.Recognition:
-    """One page's reading from its bands' readings (as :class:`Bands` orders them)."""
+    """One page's reading from its bands' readings (as :class:`Bands` orders them); the
+    readings' lines must already be in page coordinates."""
     text = ""
+    lines: list[Line] = []
     for separator, reading in zip(["", *joins], readings, strict=True):
         if reading.text:
             text = f"{text}{separator}{reading.text}" if text else reading.text
+        if reading.lines:
+            # A band's first line starts a paragraph for Tesseract; on the page only when the cut did.
+            first = reading.lines[0].model_copy(update={"starts_paragraph": not lines or separator == "\n\n"})
+            lines += [first, *reading.lines[1:]]
     words = sum(r.words for r in readings)
     weighted = sum((r.confidence or 0.0) * r.words for r in readings)
-    return tesseract.Recognition(text=text, confidence=weighted / words if words else None, words=words)
+    return tesseract.Recognition(text=text, confidence=weighted / words if words else None, words=words, lines=lines)
 
 
 def _core_height(image: Image.Image) -> float | None:

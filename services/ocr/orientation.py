@@ -26,6 +26,7 @@ rotate and reads ~5% slower (interpolation softens the glyphs)."""
 
 _PROFILE_WIDTH = 600  # pixels: ~75 dpi for A4, enough for 0.05 degree resolution
 _SIDEWAYS_RATIO = 2.0
+_SIDEWAYS_TILTS = (0.0, -2.5, 2.5, -MAX_SKEW, MAX_SKEW)
 _INK = [255 if v < 160 else 0 for v in range(256)]  # dark pixels become ink (255), paper 0
 _TURNS = {
     90: Image.Transpose.ROTATE_270,  # PIL turns counter-clockwise; Tesseract's "Rotate: 90" is clockwise
@@ -51,10 +52,17 @@ def _unevenness(profile: Image.Image) -> float:
 
 
 def sideways(image: Image.Image) -> bool:
-    """Whether the text lines of ``image`` (mode ``L``) run vertically."""
+    """Whether the text lines of ``image`` (mode ``L``) run vertically.
+
+    The profiles are taken level and tilted by up to MAX_SKEW: a page photographed a
+    couple of degrees past a quarter turn smears its lines across the column sums of
+    the level page, and would pass for upright.
+    """
     binary = ink(image)[0]
-    rows = _unevenness(binary.reduce((binary.width, 1)))
-    columns = _unevenness(binary.reduce((1, binary.height)))
+    tilted = [binary.rotate(angle, resample=Image.Resampling.NEAREST, fillcolor=0) if angle else binary
+              for angle in _SIDEWAYS_TILTS]
+    rows = max(_unevenness(b.reduce((b.width, 1))) for b in tilted)
+    columns = max(_unevenness(b.reduce((1, b.height))) for b in tilted)
     return columns > _SIDEWAYS_RATIO * rows
 
 

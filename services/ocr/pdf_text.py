@@ -5,14 +5,16 @@ raised or lowered baseline. pdfplumber then makes the marks a line of their own,
 interleaved with the letters they belong to, and splits words where a mark sits. So
 each combining mark is first attached to the letter under (or over) it, and lines are
 clustered with a tolerance proportional to the font size rather than a fixed 3 pt. A
-vertical gap of more than 1.6 line pitches becomes a blank line, like the paragraph
-breaks in Tesseract's output.
+vertical gap of more than 1.6 line pitches starts a paragraph, like the paragraph
+breaks in Tesseract's output. Each word keeps its box (points from the page's top
+left), its font size and whether its font is bold; regions.py reads the form from them.
 
 Ruled tables (a Kế hoạch's "Nội dung / Cơ quan chủ trì / Cơ quan phối hợp / Thời gian"
 grid) would otherwise come out with the cells of a row interleaved line by line. A page
 that draws lines is searched for tables (pdfplumber's line strategy); each table row
-becomes one line "| cell | cell | ... |", a cell's own lines joined by spaces, set off
-from the text around it by blank lines: the form the parse stage reads plan tables in.
+becomes one line "| cell | cell | ... |", a cell's own lines joined by spaces, in a
+``table`` block set off from the text around it: the form the parse stage reads plan
+tables in.
 """
 
 from __future__ import annotations
@@ -23,11 +25,15 @@ import re
 import statistics
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pdfplumber
 from pdfminer.layout import LTChar, LTContainer, LTCurve
 from pdfplumber.utils import cluster_objects, extract_words
+
+from services.ocr import geometry
+from vanthu.events import Block, Line, Word
 
 _LINE_TOLERANCE = 0.45  # of the median font size: tone marks sit well within half an em
 _MIN_LINE_TOLERANCE = 3.0  # pt, pdfplumber's default
@@ -57,15 +63,15 @@ class TextLayer:
         except Exception:  # pdfminer raises a zoo of types on damaged files
             self._pdf = None
 
-    def page_text(self, number: int) -> str:
-        """The text of page ``number`` (1-based), NFC, lines in reading order; "" when unreadable."""
+    def page(self, number: int) -> TextPage | None:
+        """Page ``number`` (1-based): its lines and tables, NFC; ``None`` when unreadable."""
         if self._pdf is None or number > len(self._pdf.pages):
-            return ""
+            return None
         page = self._pdf.pages[number - 1]
         try:
-            return _page_text(page)
+            return _page(page)
         except Exception:  # a broken content stream: the page is left to OCR
-            return ""
+            return None
         finally:
             page.close()  # drops pdfplumber's per-page caches; a long PDF would otherwise keep them all
 
@@ -109,6 +115,7 @@ def _glyphs(objects: Any, height: float) -> Iterator[dict[str, Any]]:
                 "height": obj.height,
                 "upright": obj.upright,
                 "size": obj.size,
+                "fontname": obj.fontname,
             }
         elif isinstance(obj, LTContainer):  # form XObjects
             yield from _glyphs(obj, height)
@@ -144,53 +151,81 @@ def _inside(char: dict[str, Any], box: Box) -> bool:
     return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
-def _lines(chars: list[dict[str, Any]], tolerance: float) -> list[tuple[float, str]]:
-    """(top, text) of each line of ``chars``, top to bottom."""
+@dataclass(frozen=True)
+class TextPage:
+    """One page of the text layer: its size in points, its free lines top to bottom (a
+    line that starts a paragraph after a wide gap says so) and its ruled tables, each a
+    ``table`` block of ``| cell | ... |`` rows."""
+
+    width: float
+    height: float
+    lines: list[Line]
+    tables: list[Block]
+
+    @property
+    def text(self) -> str:
+        """Every line and table row, top to bottom (what :func:`unusable` judges)."""
+        rows = sorted([*self.lines, *(row for table in self.tables for row in table.lines)], key=lambda line: line.box[1])
+        return "\n".join(line.text for line in rows)
+
+
+def _word(word: dict[str, Any]) -> Word:
+    chars = word["chars"]
+    return Word(
+        text=unicodedata.normalize("NFC", word["text"]),
+        box=(round(word["x0"], 1), round(word["top"], 1), round(word["x1"], 1), round(word["bottom"], 1)),
+        size=round(max(c["size"] for c in chars), 1),
+        bold=sum("bold" in c["fontname"].lower() for c in chars) * 2 > len(chars),
+    )
+
+
+def _lines(chars: list[dict[str, Any]], tolerance: float) -> list[Line]:
+    """The lines of ``chars``, top to bottom, each one's words left to right."""
     if not chars:
         return []
-    words = extract_words(chars, y_tolerance=tolerance)
-    lines = [sorted(line, key=lambda w: w["x0"]) for line in cluster_objects(words, "top", tolerance)]
-    return sorted((min(w["top"] for w in line), " ".join(w["text"] for w in line)) for line in lines)
+    words = extract_words(chars, return_chars=True, y_tolerance=tolerance)
+    lines = [geometry.line_of([_word(w) for w in sorted(line, key=lambda w: w["x0"])])
+             for line in cluster_objects(words, "top", tolerance)]
+    return sorted(lines, key=lambda line: line.box[1])
 
 
-def _table_rows(page: pdfplumber.page.Page, chars: list[dict[str, Any]], tolerance: float) -> list[tuple[Box, list[str]]]:
-    """(bounding box, "| cell | ... |" rows) of each ruled table on ``page``."""
+def _tables(page: pdfplumber.page.Page, chars: list[dict[str, Any]], tolerance: float) -> list[Block]:
+    """Each ruled table on ``page`` as a ``table`` block, one ``| cell | ... |`` line per row."""
     if _strokes(page.layout) < _MIN_TABLE_STROKES:
         return []  # find_tables would make pdfplumber resolve every object of a plain text page
     tables = []
     for table in page.find_tables():
         rows = []
         for row in table.rows:
-            cells = [" ".join(t for _, t in _lines([c for c in chars if _inside(c, cell)], tolerance)) if cell else ""
-                     for cell in row.cells]
-            if any(cells):
-                rows.append("| " + " | ".join(cells) + " |")
+            cells = [_lines([c for c in chars if _inside(c, cell)], tolerance) if cell else [] for cell in row.cells]
+            words = [w for cell in cells for line in cell for w in line.words]
+            if words:
+                text = "| " + " | ".join(" ".join(line.text for line in cell) for cell in cells) + " |"
+                rows.append(Line(text=text, box=geometry.bounds(w.box for w in words), words=words))
         if rows:
-            tables.append((table.bbox, rows))
+            tables.append(Block(kind="table", box=tuple(round(v, 1) for v in table.bbox), lines=rows))
     return tables
 
 
-def _page_text(page: pdfplumber.page.Page) -> str:
+def _page(page: pdfplumber.page.Page) -> TextPage:
     chars = _attach_marks(_chars(page))
+    width, height = round(float(page.width), 1), round(float(page.height), 1)
     if not chars:
-        return ""
+        return TextPage(width, height, [], [])
     size = statistics.median(c["size"] for c in chars)
     tolerance = max(_MIN_LINE_TOLERANCE, _LINE_TOLERANCE * size)
-    tables = _table_rows(page, chars, tolerance)
-    free = [c for c in chars if not any(_inside(c, box) for box, _ in tables)]
+    tables = _tables(page, chars, tolerance)
+    free = [c for c in chars if not any(_inside(c, table.box) for table in tables)]
     lines = _lines(free, tolerance)
-    tops = [top for top, _ in lines]
+    tops = [line.box[1] for line in lines]
     pitch = statistics.median(b - a for a, b in zip(tops, tops[1:], strict=False)) if len(tops) > 1 else 0.0
-    # (top, lines, is a table): tables are blocks of their own, between blank lines.
-    blocks = sorted([(top, [text], False) for top, text in lines] + [(box[1], rows, True) for box, rows in tables])
-    out: list[str] = []
-    previous: tuple[float, bool] | None = None
-    for top, texts, is_table in blocks:
-        if previous is not None and (is_table or previous[1] or (pitch and top - previous[0] > _PARAGRAPH_GAP * pitch)):
-            out.append("")
-        out.extend(texts)
-        previous = (top, is_table)
-    return unicodedata.normalize("NFC", "\n".join(out))
+    # A gap of more than _PARAGRAPH_GAP line pitches ends a paragraph, as a blank line does in Tesseract's output.
+    lines = [
+        line.model_copy(update={"starts_paragraph": True}) if i and pitch and tops[i] - tops[i - 1] > _PARAGRAPH_GAP * pitch
+        else line
+        for i, line in enumerate(lines)
+    ]
+    return TextPage(width, height, lines, tables)
 
 
 def _latin_word(word: str) -> bool:
@@ -217,6 +252,17 @@ def unusable(text: str, min_chars: int) -> str | None:
     return None
 
 
-def clean(text: str) -> str:
-    """Usable text-layer text without its stray ``(cid:NN)`` codes (symbols such as bullets)."""
-    return _CID.sub("", text)
+def clean(page: TextPage) -> TextPage:
+    """Usable ``page`` without its stray ``(cid:NN)`` codes (symbols such as bullets);
+    a word or line left empty goes."""
+
+    def words(line: Line) -> list[Word]:
+        return [w.model_copy(update={"text": t}) for w in line.words if (t := _CID.sub("", w.text))]
+
+    lines = [geometry.line_of(ws, starts_paragraph=line.starts_paragraph) for line in page.lines if (ws := words(line))]
+    tables = [
+        table.model_copy(update={"lines": [row.model_copy(update={"text": _CID.sub("", row.text), "words": words(row)})
+                                           for row in table.lines]})
+        for table in page.tables
+    ]
+    return TextPage(page.width, page.height, lines, tables)

@@ -5,8 +5,11 @@ Stages are plain functions of one :class:`Context`, run in order by :func:`extra
 1. ``identify``  -- size limits, content sniffing, the document id;
 2. ``open_pages`` -- the page source (PDFium or Pillow) and, for PDFs, the text layer;
 3. ``read_pages`` -- every page, in parallel: its text layer when usable, else OCR
-   (light evened out, turned upright, deskewed, prepared by layout, recognised);
-4. ``assemble``  -- the artifact, or OCR_FAILED when no page could be read.
+   (a photo's desk cropped off, light evened out, turned upright, deskewed, prepared
+   by layout, recognised); either way its lines, with their boxes in page points, are
+   arranged in the form's regions (regions.arrange) and the page's text read from them;
+4. ``assemble``  -- the artifact, its pages seen as one document (regions.document),
+   or OCR_FAILED when no page could be read.
 
 Parallelism: ``options.workers`` threads each drive one Tesseract process at a time,
 so the recognition runs one process per core. A thread takes the next page only when
@@ -19,6 +22,7 @@ while one reads the last long page, and a one-page document would use a single c
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import queue
 import threading
@@ -26,10 +30,11 @@ import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from services.ocr import layout, lighting, orientation, pdf_text, raster, sniff, tesseract
+from services.ocr import layout, lighting, orientation, pdf_text, raster, regions, sniff, tesseract
 from vanthu.errors import DocumentError, FailureReason
-from vanthu.events import PageText, TextArtifact
+from vanthu.events import Block, Line, PageText, TextArtifact
 from vanthu.settings import OcrOptions
 
 Progress = Callable[[int, int], None]
@@ -187,9 +192,9 @@ def read_pages(ctx: Context) -> None:
             elif isinstance(page, PageText):
                 results.put(page)
             elif in_bands:
-                cut(number, lighting.even(page), started)
+                cut(number, lighting.even(lighting.on_paper(page)), started)
             else:
-                results.put(_recognise(number, lighting.even(page), options, started))
+                results.put(_recognise(number, lighting.even(lighting.on_paper(page)), options, started))
 
     def guarded() -> None:
         try:
@@ -232,14 +237,15 @@ def _open_page(ctx: Context, number: int, started: float) -> PageText | raster.P
     # PDFium tells in a few ms whether a page has any text; pdfplumber is only asked
     # about pages that do (on a scan it would parse, and cache, every page's image).
     if ctx.text_layer is not None and ctx.images.has_text(number):
-        text = ctx.text_layer.page_text(number)
-        if pdf_text.unusable(text, ctx.options.min_text_chars) is None:
-            return PageText(
-                number=number,
-                text=pdf_text.clean(text),
-                source="text-layer",
-                seconds=time.perf_counter() - started,
-            )
+        layer = ctx.text_layer.page(number)
+        if layer is not None and pdf_text.unusable(layer.text, ctx.options.min_text_chars) is None:
+            layer = pdf_text.clean(layer)
+            page = _page(number, layer.lines, layer.tables, (layer.width, layer.height), source="text-layer",
+                         seconds=time.perf_counter() - started)
+            # A scan whose only text is a portal's overlay ("SAO Y; <unit>; <time>", "Ký bởi: ...")
+            # has nothing of the document in its text layer once that is set aside: OCR it.
+            if len("".join(page.text.split())) >= ctx.options.min_text_chars:
+                return page
     try:
         return ctx.images.image(number)
     except DocumentError:
@@ -283,9 +289,20 @@ def _upright(
 
 
 def _read(image: raster.PageImage, options: OcrOptions, remaining: Callable[[], float]) -> tesseract.Recognition:
-    return tesseract.recognise(
+    """Recognise ``image``; its lines in page points (``image.frame``)."""
+    result = tesseract.recognise(
         image.image, language=options.language, dpi=image.dpi, timeout=remaining(), cmd=options.tesseract_cmd
     )
+    if image.frame is None:
+        return result
+    return dataclasses.replace(result, lines=image.frame.lines(result.lines))
+
+
+def _page(number: int, lines: list[Line], tables: list[Block], size: tuple[float, float], **fields: Any) -> PageText:
+    """The page of ``lines`` and ``tables`` (page points), arranged in its regions (regions.arrange)."""
+    found = regions.arrange(lines, tables, width=size[0], height=size[1], first_page=number == 1)
+    return PageText(number=number, text=unicodedata.normalize("NFC", regions.page_text(found.blocks)),
+                    width=size[0], height=size[1], blocks=found.blocks, aside=found.aside, **fields)
 
 
 def _recognise(number: int, page: raster.PageImage, options: OcrOptions, started: float) -> PageText:
@@ -314,22 +331,26 @@ def _finish(
     vertically (in :func:`_upright`, to choose between 90 and 270 degrees) or whose
     reading has low confidence although there is enough text to judge (upside down,
     here); a page turned after a reading is read again whole, and kept only if it then
-    reads with more confidence. Raises TesseractError.
+    reads with more confidence. When OSD cannot tell, the other way up (180 degrees
+    more) is tried: a page read at low confidence is most often one read upside down.
+    A page that still reads at low confidence carries a ``warning`` for review, so that
+    its poor text is never taken silently. Raises TesseractError.
     """
+    warning = None
     if _worth_turning(result, options):
         turn = (rotation + _orientation(upright, options, remaining())) % 360
-        if turn != rotation:
-            retry = _read(_turned(page, turn), options, remaining)
-            if (retry.confidence or 0.0) > (result.confidence or 0.0):
-                result, rotation = retry, turn
-    return PageText(
-        number=number,
-        text=unicodedata.normalize("NFC", result.text),
-        source="ocr",
-        confidence=result.confidence,
-        rotation=rotation,
-        seconds=time.perf_counter() - started,
-    )
+        if turn == rotation:
+            turn = (rotation + 180) % 360  # OSD cannot tell: the other way up is the likelier mistake
+        turned = _turned(page, turn)
+        retry = _read(turned, options, remaining)
+        if (retry.confidence or 0.0) > (result.confidence or 0.0):
+            result, rotation, upright = retry, turn, turned
+        if _worth_turning(result, options):
+            warning = (f"low confidence ({result.confidence or 0.0:.0f}) read either way up: "
+                       "the page may be damaged, dark or handwritten")
+    assert upright.frame is not None  # layout.prepare sets it
+    return _page(number, result.lines, [], upright.frame.size, source="ocr", confidence=result.confidence,
+                 rotation=rotation, warning=warning, seconds=time.perf_counter() - started)
 
 
 def _failed(number: int, started: float, error: tesseract.TesseractError | str) -> PageText:
@@ -357,7 +378,9 @@ class _Split:
 
     def read(self, index: int, options: OcrOptions) -> PageText | None:
         """Read band ``index``; the finished page when it was the last band to be read."""
-        band = raster.PageImage(self.parts.images[index], self.upright.dpi)
+        assert self.upright.frame is not None  # layout.prepare sets it
+        band = raster.PageImage(self.parts.images[index], self.upright.dpi,
+                                self.upright.frame.moved(0, self.parts.tops[index]))
         try:
             reading, error = _read(band, options, self.remaining), None
         except tesseract.TesseractError as exc:
@@ -406,4 +429,4 @@ def assemble(ctx: Context) -> TextArtifact:
     if len(failed) == len(ctx.pages):
         reason = FailureReason.CORRUPT_FILE if len(ctx.unreadable) == len(ctx.pages) else FailureReason.OCR_FAILED
         raise DocumentError(reason, f"no page could be read; page 1: {failed[0].error}")
-    return TextArtifact(document_id=ctx.document_id, media_type=ctx.media_type, pages=ctx.pages)
+    return TextArtifact(document_id=ctx.document_id, media_type=ctx.media_type, pages=regions.document(ctx.pages))

@@ -20,6 +20,7 @@ import pypdfium2
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from services.ocr.geometry import Frame
 from vanthu.errors import DocumentError, FailureReason
 
 # PDFium is not thread-safe, across documents too: every PDFium call in this process
@@ -43,10 +44,12 @@ _REOPEN_EVERY = 20
 
 @dataclass
 class PageImage:
-    """One page ready for recognition: grey pixels and their resolution (``None``: unknown)."""
+    """One page ready for recognition: grey pixels and their resolution (``None``: unknown);
+    ``frame``, once cropped or scaled for Tesseract, where the pixels lie on the upright page."""
 
     image: Image.Image
     dpi: int | None
+    frame: Frame | None = None
 
 
 class PageImages(Protocol):

@@ -16,9 +16,13 @@ import re
 import signal
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PIL import Image
+
+from services.ocr import geometry
+from vanthu.events import Line, Word, lines_text
+from vanthu.storage import scratch_dir
 
 
 class TesseractError(Exception):
@@ -35,12 +39,14 @@ class Recognition:
 
     ``text`` keeps Tesseract's layout: words joined by spaces, one line per text line
     and a blank line between paragraphs. ``confidence`` is the mean word confidence
-    (0-100), ``None`` when no word was found.
+    (0-100), ``None`` when no word was found. ``lines`` are the same lines with their
+    words' boxes in the pixels of the image read (a paragraph's first line starts one).
     """
 
     text: str
     confidence: float | None
     words: int
+    lines: list[Line] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,7 @@ def _run(cmd: str, args: list[str], image: Image.Image, timeout: float) -> str:
     The child gets its own session so that a wrapper script and everything it started
     die together on timeout.
     """
-    with tempfile.NamedTemporaryFile(prefix="vanthu-page-", suffix=".pnm") as page:
+    with tempfile.NamedTemporaryFile(prefix="vanthu-page-", suffix=".pnm", dir=scratch_dir()) as page:
         image.save(page, format="PPM")  # PGM/PBM/PPM by mode
         page.flush()
         proc = subprocess.Popen(
@@ -101,19 +107,25 @@ def recognise(
         raise TesseractError("tesseract returned no output")
     # Word rows (level 5) arrive in reading order; (block, paragraph, line) numbers say
     # where a line or a paragraph ends.
-    paragraphs: dict[tuple[str, str], dict[str, list[str]]] = {}
-    confidences: list[float] = []
+    paragraphs: dict[tuple[str, str], dict[str, list[Word]]] = {}
     for row in rows[1:]:
         cells = row.split("\t")
         if len(cells) != 12 or cells[0] != "5" or not cells[11].strip():
             continue
-        block, par, line, conf, word = cells[2], cells[3], cells[4], float(cells[10]), cells[11].strip()
-        paragraphs.setdefault((block, par), {}).setdefault(line, []).append(word)
-        if conf >= 0:
-            confidences.append(conf)
-    text = "\n\n".join("\n".join(" ".join(words) for words in lines.values()) for lines in paragraphs.values())
+        left, top, width, height = (float(v) for v in cells[6:10])
+        conf = float(cells[10])
+        word = Word(text=cells[11].strip(), box=(left, top, left + width, top + height),
+                    confidence=conf if conf >= 0 else None)
+        paragraphs.setdefault((cells[2], cells[3]), {}).setdefault(cells[4], []).append(word)
+    lines = [
+        geometry.line_of(words, starts_paragraph=i == 0)
+        for paragraph in paragraphs.values()
+        for i, words in enumerate(paragraph.values())
+    ]
+    text = lines_text(lines)
+    confidences = [w.confidence for line in lines for w in line.words if w.confidence is not None]
     confidence = sum(confidences) / len(confidences) if confidences else None
-    return Recognition(text=text, confidence=confidence, words=len(confidences))
+    return Recognition(text=text, confidence=confidence, words=len(confidences), lines=lines)
 
 
 _OSD_FIELD = re.compile(r"^(Rotate|Orientation confidence):\s*([-\d.]+)", re.MULTILINE)

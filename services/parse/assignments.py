@@ -205,8 +205,13 @@ class _Reader:
             return None  # "lãnh đạo các Tập đoàn: Điện lực Việt Nam, ...": a listing, not "X: task"
         if roles.TO_KNOW.match(low, pos):
             return None  # the closing formula: "thông báo để X biết, thực hiện"
-        if roles.OWN_ACT.match(low, pos) and all(self.is_issuer(n.text) for n in units.names):
-            return None  # the issuer's own act: "Cục Hải quan thông báo ...", "UBND tỉnh ban hành ..."
+        if all(self.is_issuer(n.text) for n in units.names) and (
+            roles.OWN_ACT.match(low, pos) or (rule == "subject" and not roles.LEAD.match(low, pos))
+        ):
+            # The issuer's own act ("Cục Hải quan thông báo ...", "UBND tỉnh ban hành ...") or
+            # account ("Cục Thuế nhận được câu hỏi ..."): a document tasks others; its issuer
+            # only when a trigger or a role cue says so (CONVENTIONS.md).
+            return None
         role: Role = "assigned"
         extra: list[Party] = []
         cue = roles.ADVERBIAL.match(low, pos)

@@ -1,7 +1,7 @@
 """Inputs for the OCR pipeline tests, rendered once per session from examples/directives.
 
 Rendering a scan costs about a second a page, so everything is built from one
-three-page directive and cached for the session; OCR tests use one or two pages.
+two-page directive on the real form (examples/form.py) and cached for the session.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from ocr_inputs import DPI, save_images
 from services.ocr.orientation import turn
 from vanthu.settings import OcrOptions
 
-SAMPLE = "001_c04fbf0a9182cd61"  # three A4 pages once rendered
+SAMPLE = "001_c04fbf0a9182cd61"  # a Party công văn: two A4 pages on the form
 FAKES = Path(__file__).parent / "fakes"
 
 
@@ -34,7 +34,8 @@ def text_pdf_bytes(source_text: str) -> bytes:
 
 @pytest.fixture(scope="session")
 def page_refs(text_pdf_bytes: bytes) -> list[str]:
-    """The true text of each page, read by PDFium (independent of the code under test)."""
+    """The true text of each page in reading order, read by PDFium (independent of the code
+    under test): the form is drawn column by column, each header and closing column whole."""
     doc = pypdfium2.PdfDocument(text_pdf_bytes)
     try:
         return [page.get_textpage().get_text_bounded() for page in doc]
@@ -66,7 +67,9 @@ def jpeg_bytes(scans: list[Image.Image]) -> bytes:
 @pytest.fixture(scope="session")
 def tiff_bytes(scans: list[Image.Image]) -> bytes:
     """A two-page TIFF, as multi-page copiers produce."""
-    return save_images(scans[:2], "TIFF", compression="tiff_lzw")
+    # Copies: Pillow keeps the settings of an image's last save (another fixture's PDF) on
+    # it and hands them to libtiff when the image is appended as a TIFF frame.
+    return save_images([scan.copy() for scan in scans[:2]], "TIFF", compression="tiff_lzw")
 
 
 @pytest.fixture(scope="session")
@@ -101,14 +104,13 @@ def shaded_jpeg(scans: list[Image.Image]) -> bytes:
 
 @pytest.fixture(scope="session")
 def mixed_pdf_bytes(text_pdf_bytes: bytes, scans: list[Image.Image]) -> bytes:
-    """Born-digital pages 1 and 3 around a scanned page 2."""
+    """A born-digital page 1 and a scanned page 2."""
     text_doc = pypdfium2.PdfDocument(text_pdf_bytes)
     scan_doc = pypdfium2.PdfDocument(images_pdf([scans[1]], dpi=DPI))
     out = pypdfium2.PdfDocument.new()
     try:
         out.import_pages(text_doc, [0])
         out.import_pages(scan_doc, [0])
-        out.import_pages(text_doc, [2])
         buf = io.BytesIO()
         out.save(buf)
         return buf.getvalue()

@@ -70,9 +70,10 @@ def test_pdf_without_pages(options):
     assert refuse(zero_page_pdf(), options) == FailureReason.NO_PAGES
 
 
-def test_too_many_pages(text_pdf_bytes, options):
-    # GIVEN a three-page PDF and a two-page limit  WHEN extracted  THEN TOO_MANY_PAGES
-    assert refuse(text_pdf_bytes, options.model_copy(update={"max_pages": 2})) == FailureReason.TOO_MANY_PAGES
+def test_too_many_pages(text_pdf_bytes, page_refs, options):
+    # GIVEN a PDF of one page more than the limit  WHEN extracted  THEN TOO_MANY_PAGES
+    limit = len(page_refs) - 1
+    assert refuse(text_pdf_bytes, options.model_copy(update={"max_pages": limit})) == FailureReason.TOO_MANY_PAGES
 
 
 @pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")

@@ -10,9 +10,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from examples.render import _register_font, text_pdf
-from services.ocr.pdf_text import TextLayer
+from services.ocr.pipeline import extract
 from services.parse.parser import parse_directive
 from vanthu.directory import UnitDirectory
+from vanthu.settings import OcrOptions
 
 HEAD = [
     "ỦY BAN NHÂN DÂN TỈNH NAM ĐỊNH",
@@ -44,11 +45,8 @@ def plan_pdf() -> bytes:
 
 
 def _text(pdf: bytes) -> str:
-    layer = TextLayer(pdf)
-    try:
-        return layer.page_text(1)
-    finally:
-        layer.close()
+    """The text of the PDF's first page as the OCR stage gives it."""
+    return extract(pdf, OcrOptions(workers=1)).pages[0].text
 
 
 def test_each_table_row_is_one_line_of_cells():

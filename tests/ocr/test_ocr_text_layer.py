@@ -10,7 +10,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
 
 from examples.render import _register_font
-from services.ocr.pdf_text import TextLayer, clean, unusable
+from services.ocr import geometry
+from services.ocr.pdf_text import TextLayer, TextPage, clean, unusable
+from vanthu.events import Word
 
 LINES = ["Về việc triển khai nhiệm vụ trọng tâm", "Ủy ban nhân dân tỉnh Nam Định"]
 
@@ -42,10 +44,11 @@ def test_tone_marks_drawn_apart_stay_on_their_letters():
     #       (plain pdfplumber puts the marks on lines of their own)
     layer = TextLayer(separate_marks_pdf())
     # WHEN its text is read
-    text = layer.page_text(1)
+    page = layer.page(1)
     layer.close()
-    # THEN each line is whole, in order, with composed letters
-    assert text == "\n".join(LINES)
+    # THEN each line is whole, in order, with composed letters, and so is each word
+    assert page is not None and page.text == "\n".join(LINES)
+    assert [w.text for w in page.lines[1].words] == LINES[1].split()
 
 
 @pytest.mark.parametrize(
@@ -79,6 +82,13 @@ def test_untrustworthy_text_layers_are_rejected(text, why):
 )
 def test_good_text_layers_are_kept(text):
     # GIVEN a real text layer (a stray unmapped bullet is tolerated)
-    # WHEN it is judged  THEN it is usable, and cleaning drops the stray code
+    # WHEN it is judged  THEN it is usable
     assert unusable(text, min_chars=30) is None
-    assert "(cid:" not in clean(text)
+
+
+def test_cleaning_drops_stray_unmapped_glyphs():
+    # GIVEN a usable page whose line holds an unmapped bullet glyph
+    words = [Word(text=t, box=(72.0 + 40 * i, 100.0, 100.0 + 40 * i, 113.0)) for i, t in enumerate(["(cid:108)", "Điều", "1."])]
+    page = TextPage(595.0, 842.0, [geometry.line_of(words)], [])
+    # WHEN it is cleaned  THEN the code is gone, the words stay
+    assert clean(page).text == "Điều 1."
