@@ -130,7 +130,7 @@ async def test_objects_become_assignments_and_bad_files_fail(run_settings: Setti
 
     # ... the lead units a clerk would name are there ("3. Sở Y tế chủ trì, phối hợp ...")
     text_triples = {(n.unit_id, n.role, n.section) for n in notices if n.document_id == text_id}
-    assert any(n.unit == "Sở Y tế" and n.role == "lead" for n in notices if n.document_id == text_id)
+    assert any(n.unit_text == "Sở Y tế" and n.unit_id and n.role == "lead" for n in notices if n.document_id == text_id)
     assert any(n.role == "cooperate" for n in notices if n.document_id == text_id)
     # ... and the scan, read by Tesseract, gives (nearly) the same assignments
     scan_triples = {(n.unit_id, n.role, n.section) for n in notices if n.document_id == scan_id}
