@@ -9,7 +9,7 @@ from PIL import Image
 from reportlab.lib import pdfencrypt
 from reportlab.pdfgen import canvas
 
-from examples.render import _register_font
+from examples.form import register_fonts
 
 DPI = 300
 
@@ -28,7 +28,7 @@ def encrypted_pdf(user_password: str) -> bytes:
     buf = io.BytesIO()
     encryption = pdfencrypt.StandardEncryption(user_password, ownerPassword="owner", strength=128)
     pdf = canvas.Canvas(buf, encrypt=encryption, invariant=True)
-    pdf.setFont(_register_font(), 12)
+    pdf.setFont(register_fonts(), 12)
     pdf.drawString(72, 720, "Công văn số 12/UBND về việc triển khai nhiệm vụ năm 2024.")
     pdf.showPage()
     pdf.save()
