@@ -4,8 +4,9 @@ Run ``python bench/corpus.py [headers|assignments|pdfs ...] [--verbose]`` from t
 project root. The parser runs in this process (the unit directory loaded once), its
 predictions go to a temporary folder, and the corpus's own ``score.py --pred`` scores
 them, so the measures are exactly the corpus's. The PDFs go through the OCR stage
-first; their text is cached under ``.cache/corpus-text/`` by the PDF's sha256 and the
-OCR settings and code, so a rerun after a parser change takes seconds.
+first; their text artifact is cached under ``.cache/corpus-text/`` by the PDF's sha256 and
+the OCR settings and code, so a rerun after a parser change takes seconds. The parser
+gets what the service gives it: the artifact's text and its e-signatures' signing dates.
 """
 
 from __future__ import annotations
@@ -21,16 +22,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from services.parse.parser import parse_directive  # noqa: E402
+from services.parse.parser import parse_directive, signing_dates  # noqa: E402
 from vanthu.directory import UnitDirectory  # noqa: E402
+from vanthu.events import TextArtifact  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 TEXT_CACHE = ROOT / ".cache" / "corpus-text"
 SETS = {"headers": ("headers", ".txt"), "assignments": ("assignments", ".txt"), "pdfs": ("pdfs", ".pdf")}
 
 
-def pdf_text(path: Path) -> str:
-    """The OCR stage's text of a PDF, cached by content, OCR settings and the OCR stage's code."""
+def pdf_artifact(path: Path) -> TextArtifact:
+    """The OCR stage's text artifact of a PDF, cached by content, OCR settings and the OCR stage's code."""
     from services.ocr.pipeline import extract
     from vanthu.settings import get_settings
 
@@ -38,13 +40,18 @@ def pdf_text(path: Path) -> str:
     data = path.read_bytes()
     code = b"".join(p.read_bytes() for p in sorted((ROOT / "services" / "ocr").glob("*.py")))
     key = hashlib.sha256(data + settings.model_dump_json().encode() + code).hexdigest()[:24]
-    cached = TEXT_CACHE / f"{key}.txt"
+    cached = TEXT_CACHE / f"{key}.json"
     if cached.exists():
-        return cached.read_text(encoding="utf-8")
-    text = extract(data, settings).text
+        return TextArtifact.model_validate_json(cached.read_text(encoding="utf-8"))
+    artifact = extract(data, settings)
     TEXT_CACHE.mkdir(parents=True, exist_ok=True)
-    cached.write_text(text, encoding="utf-8")
-    return text
+    cached.write_text(artifact.model_dump_json(), encoding="utf-8")
+    return artifact
+
+
+def pdf_text(path: Path) -> str:
+    """The OCR stage's text of a PDF (cached, as :func:`pdf_artifact`)."""
+    return pdf_artifact(path).text
 
 
 def predict(name: str, out: Path, directory: UnitDirectory) -> tuple[int, float]:
@@ -53,9 +60,14 @@ def predict(name: str, out: Path, directory: UnitDirectory) -> tuple[int, float]
     files = sorted((CORPUS / folder).glob(f"*{suffix}"))
     parse_s = 0.0
     for f in files:
-        text = pdf_text(f) if suffix == ".pdf" else f.read_text(encoding="utf-8")
+        signed = []
+        if suffix == ".pdf":
+            artifact = pdf_artifact(f)
+            text, signed = artifact.text, signing_dates(artifact.aside_texts("e-signature"))
+        else:
+            text = f.read_text(encoding="utf-8")
         start = time.perf_counter()
-        directive = parse_directive(text, directory)
+        directive = parse_directive(text, directory, signed=signed)
         parse_s += time.perf_counter() - start
         (out / f"{f.stem}.json").write_text(directive.model_dump_json(), encoding="utf-8")
     return len(files), parse_s

@@ -122,6 +122,8 @@ class Word(BaseModel):
     size: float | None = Field(None, description="Font size in points; text layer only.")
     bold: bool | None = Field(None, description="Set in a bold font; text layer only.")
     confidence: float | None = Field(None, description="Recognition confidence (0-100); OCR only.")
+    stamped: bool = Field(
+        False, description="Drawn into a blank by a signing system's stamp (an annotation), not printed in the text.")
 
 
 class Line(BaseModel):
@@ -185,6 +187,10 @@ class TextArtifact(BaseModel):
     @property
     def text(self) -> str:
         return "\n\n".join(p.text for p in self.pages if p.text)
+
+    def aside_texts(self, kind: AsideKind) -> list[str]:
+        """The text of each block of ``kind`` set aside from the pages, in page order."""
+        return [block.text for page in self.pages for block in page.aside if block.kind == kind]
 
     @property
     def text_source(self) -> TextSource:

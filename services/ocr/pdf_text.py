@@ -20,6 +20,7 @@ tables in.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import io
 import re
 import statistics
@@ -32,7 +33,7 @@ import pdfplumber
 from pdfminer.layout import LTChar, LTContainer, LTCurve
 from pdfplumber.utils import cluster_objects, extract_words
 
-from services.ocr import geometry
+from services.ocr import geometry, stamps
 from vanthu.events import Block, Line, Word
 
 _LINE_TOLERANCE = 0.45  # of the median font size: tone marks sit well within half an em
@@ -40,6 +41,12 @@ _MIN_LINE_TOLERANCE = 3.0  # pt, pdfplumber's default
 _PARAGRAPH_GAP = 1.6  # line pitches
 _CID = re.compile(r"\(cid:\d+\)")
 _MIN_LATIN_WORDS = 0.9
+# A letter against a digit inside a word ("Nguy6n", "D6ng", "ngdy 07ll"): an invisible OCR
+# layer from an engine without Vietnamese writes tone-marked vowels as digits. Codes
+# ("PC04", "C04-P6") are capitals or joined by punctuation and do not count.
+_DIGIT_IN_WORD = re.compile(r"[^\W\d_][0-9]|[0-9][^\W\d_]")
+_CODE_MARK = re.compile(r"[/.\-]")
+_MAX_DIGIT_WORDS = 0.1  # of the words; a real text layer has at most a few percent (degrees, units)
 _MIN_TABLE_STROKES = 4  # a grid of one cell has four sides; fewer strokes make no table
 
 _VIETNAMESE_LETTERS = frozenset(
@@ -58,22 +65,28 @@ class TextLayer:
     """
 
     def __init__(self, data: bytes) -> None:
+        self._data = data
         try:
             self._pdf: pdfplumber.PDF | None = pdfplumber.open(io.BytesIO(data), password="")
         except Exception:  # pdfminer raises a zoo of types on damaged files
             self._pdf = None
 
     def page(self, number: int) -> TextPage | None:
-        """Page ``number`` (1-based): its lines and tables, NFC; ``None`` when unreadable."""
+        """Page ``number`` (1-based): its lines and tables, NFC; ``None`` when unreadable.
+
+        A header line whose number or day is blank in the text gets the digits a signing
+        system stamped there (stamps.fill).
+        """
         if self._pdf is None or number > len(self._pdf.pages):
             return None
         page = self._pdf.pages[number - 1]
         try:
-            return _page(page)
+            found = _page(page)
         except Exception:  # a broken content stream: the page is left to OCR
             return None
         finally:
             page.close()  # drops pdfplumber's per-page caches; a long PDF would otherwise keep them all
+        return dataclasses.replace(found, lines=stamps.fill(found.lines, self._data, number, found.height))
 
     def close(self) -> None:
         if self._pdf is not None:
@@ -239,7 +252,9 @@ def unusable(text: str, min_chars: int) -> str | None:
     (glyphs without a Unicode mapping) are dropped, or fewer than 90% of its words
     written in Vietnamese/Latin letters -- which catches unmapped glyphs, replacement
     characters, private-use code points and legacy 8-bit Vietnamese fonts (TCVN3,
-    VNI) whose text comes out as Latin-1 soup ("Céng hßa x· héi").
+    VNI) whose text comes out as Latin-1 soup ("Céng hßa x· héi"); or more than 10% of
+    its words with digits among their letters ("Ldm D6ng, ngdy"), an OCR layer that lost
+    the tone marks, which Tesseract reads better from the image.
     """
     words = text.split()
     cids = sum(len(_CID.findall(w)) for w in words)
@@ -249,6 +264,9 @@ def unusable(text: str, min_chars: int) -> str | None:
     latin = sum(1 for w in words if not _CID.search(w) and _latin_word(w))
     if latin < _MIN_LATIN_WORDS * len(words):
         return f"text layer does not read as Vietnamese/Latin ({latin} of {len(words)} words)"
+    mixed = sum(1 for w in words if _DIGIT_IN_WORD.search(w) and not w.isupper() and not _CODE_MARK.search(w))
+    if mixed > _MAX_DIGIT_WORDS * len(words):
+        return f"text layer writes letters as digits ({mixed} of {len(words)} words): an OCR layer without tone marks"
     return None
 
 

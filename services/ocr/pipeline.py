@@ -8,7 +8,9 @@ Stages are plain functions of one :class:`Context`, run in order by :func:`extra
    (a photo's desk cropped off, light evened out, turned upright, deskewed, prepared
    by layout, recognised); either way its lines, with their boxes in page points, are
    arranged in the form's regions (regions.arrange) and the page's text read from them;
-4. ``assemble``  -- the artifact, its pages seen as one document (regions.document),
+4. ``read_overlays`` -- for a PDF's scanned pages, the portal's e-signature overlay that
+   the page's annotations draw (stamps.annotation_lines), set aside as evidence;
+5. ``assemble``  -- the artifact, its pages seen as one document (regions.document),
    or OCR_FAILED when no page could be read.
 
 Parallelism: ``options.workers`` threads each drive one Tesseract process at a time,
@@ -32,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from services.ocr import layout, lighting, orientation, pdf_text, raster, regions, sniff, tesseract
+from services.ocr import geometry, layout, lighting, orientation, pdf_text, raster, regions, signature, sniff, stamps, tesseract
 from vanthu.errors import DocumentError, FailureReason
 from vanthu.events import Block, Line, PageText, TextArtifact
 from vanthu.settings import OcrOptions
@@ -73,6 +75,7 @@ def extract(data: bytes, options: OcrOptions, *, progress: Progress | None = Non
     try:
         open_pages(ctx)
         read_pages(ctx)
+        read_overlays(ctx)
     finally:
         if ctx.images is not None:
             ctx.images.close()
@@ -227,6 +230,27 @@ def read_pages(ctx: Context) -> None:
     ctx.pages = [pages[n] for n in range(1, total + 1)]
 
 
+def read_overlays(ctx: Context) -> None:
+    """Set aside, on each page of a PDF read by OCR, the e-signature overlay ("Ký bởi: ...
+    Thời gian ký: ...") that its annotations draw: a portal signs a scan by annotating
+    it, and its small print at the page's edge is rarely legible to OCR. What the
+    annotations draw counts only when regions.arrange finds an e-signature in it; the
+    overlay is that with the lines it wraps onto (its box is narrow).
+    """
+    if ctx.media_type != sniff.PDF:
+        return
+    for i, page in enumerate(ctx.pages):
+        if page.source != "ocr" or page.error or not (page.width and page.height) \
+                or any(block.kind == "e-signature" for block in page.aside):
+            continue
+        if lines := stamps.annotation_lines(ctx.data, page.number, page.height):
+            found = regions.arrange(lines, [], width=page.width, height=page.height, first_page=False)
+            if seeds := [line for block in found.aside if block.kind == "e-signature" for line in block.lines]:
+                overlay = stamps.wrapped(seeds, lines)
+                block = Block(kind="e-signature", box=geometry.bounds(line.box for line in overlay), lines=overlay)
+                ctx.pages[i] = page.model_copy(update={"aside": [*page.aside, block]})
+
+
 def _open_page(ctx: Context, number: int, started: float) -> PageText | raster.PageImage:
     """Page ``number``: finished when its text layer is usable, else its image for OCR.
 
@@ -349,7 +373,9 @@ def _finish(
             warning = (f"low confidence ({result.confidence or 0.0:.0f}) read either way up: "
                        "the page may be damaged, dark or handwritten")
     assert upright.frame is not None  # layout.prepare sets it
-    return _page(number, result.lines, [], upright.frame.size, source="ocr", confidence=result.confidence,
+    name = signature.recover_name(upright, result.lines, language=options.language, timeout=remaining(),
+                                  cmd=options.tesseract_cmd)
+    return _page(number, result.lines + name, [], upright.frame.size, source="ocr", confidence=result.confidence,
                  rotation=rotation, warning=warning, seconds=time.perf_counter() - started)
 
 

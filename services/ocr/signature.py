@@ -22,11 +22,13 @@ from services.ocr import geometry, raster, tesseract
 from vanthu.events import Line
 from vanthu.normalize import fold
 
-# An authority line opens the block: TM., KT., TL., TUQ., Q. (state), T/M, K/T, T/L (Party).
-_AUTHORITY = re.compile(r"^(?:tm|kt|tl|tuq|q|t\s*/\s*m|k\s*/\s*t|t\s*/\s*l)\s*[./]?\s+\S")
+# An authority word opens the block: TM., KT., TL., TUQ., Q. (state), T/M, K/T, T/L (Party).
+_AUTHORITY = re.compile(r"^(?:tm|kt|tl|tuq|q|t/m|k/t|t/l)[.,]?$")
 # What lies between the title and the name: the signature's space, about 25-35 mm.
 _STRIP_MM = 45.0
 _MARGIN_MM = 8.0
+_BLOCK_MM = 60.0  # authority lines, title and the signature's space
+_MM = 72 / 25.4  # points
 # A recovered name is read off a noisy strip: it must have the 3 to 5 words of most
 # Vietnamese names, so that a name cut by a stroke ("... Hồng Loan") is left out, not taken.
 _NAME_WORDS = (3, 5)
@@ -43,10 +45,21 @@ def looks_like_name(text: str) -> bool:
 
 
 def _block_under_authority(lines: list[Line], width: float) -> list[Line]:
-    """The right-hand lines from the last authority line down, in reading order."""
-    right = sorted((ln for ln in lines if ln.box[0] > 0.4 * width), key=lambda ln: ln.box[1])
-    starts = [i for i, ln in enumerate(right) if _AUTHORITY.match(fold(ln.text).strip())]
-    return right[starts[-1]:] if starts else []
+    """The signature block's lines, from the last authority line down, cut to the block's
+    column: Tesseract may read a row of the closing table across both columns
+    ("+ Lưu: VT.   TM. ỦY BAN NHÂN DÂN")."""
+    starts = [(ln, w) for ln in lines for w in ln.words
+              if w.box[0] > 0.3 * width and _AUTHORITY.match(fold(w.text).strip())]
+    if not starts:
+        return []
+    _, first = max(starts, key=lambda found: found[1].box[1])
+    left, top = first.box[0] - _MARGIN_MM * _MM, first.box[1] - 2
+    block = []
+    for ln in sorted(lines, key=lambda ln: ln.box[1]):
+        words = [w for w in ln.words if w.box[0] >= left and top <= w.box[1] <= top + _BLOCK_MM * _MM]
+        if words:
+            block.append(geometry.line_of(words))
+    return block
 
 
 def recover_name(upright: raster.PageImage, lines: list[Line], *, language: str, timeout: float,
@@ -61,11 +74,10 @@ def recover_name(upright: raster.PageImage, lines: list[Line], *, language: str,
         return []
     title = max(block, key=lambda ln: ln.box[3])
     pt = frame.dpi / 72 * frame.scale  # image pixels per page point
-    mm = 72 / 25.4
-    left = max(0.0, (min(ln.box[0] for ln in block) - _MARGIN_MM * mm) * pt - frame.x0 * frame.scale)
-    right = min(float(upright.image.width), (max(ln.box[2] for ln in block) + _MARGIN_MM * mm) * pt - frame.x0 * frame.scale)
+    left = max(0.0, (min(ln.box[0] for ln in block) - _MARGIN_MM * _MM) * pt - frame.x0 * frame.scale)
+    right = min(float(upright.image.width), (max(ln.box[2] for ln in block) + _MARGIN_MM * _MM) * pt - frame.x0 * frame.scale)
     top = max(0.0, title.box[3] * pt - frame.y0 * frame.scale)
-    bottom = min(float(upright.image.height), top + _STRIP_MM * mm * pt)
+    bottom = min(float(upright.image.height), top + _STRIP_MM * _MM * pt)
     if right - left < 10 or bottom - top < 10:
         return []
     # Binarised first: on a strip that is mostly seal and strokes, Tesseract's own

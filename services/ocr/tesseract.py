@@ -93,15 +93,16 @@ def _dpi(dpi: int | None) -> list[str]:
 
 
 def recognise(
-    image: Image.Image, *, language: str, dpi: int | None, timeout: float, cmd: str = "tesseract"
+    image: Image.Image, *, language: str, dpi: int | None, timeout: float, cmd: str = "tesseract", psm: int = 3
 ) -> Recognition:
-    """Recognise ``image`` (automatic page segmentation, no orientation detection).
+    """Recognise ``image`` (automatic page segmentation unless ``psm`` says otherwise; no
+    orientation detection).
 
     Raises TesseractError when the process fails, exceeds ``timeout`` seconds, or
     returns no TSV at all (a real Tesseract always prints the header, even for a blank
     page).
     """
-    tsv = _run(cmd, ["-l", language, *_dpi(dpi), "--psm", "3", "tsv"], image, timeout)
+    tsv = _run(cmd, ["-l", language, *_dpi(dpi), "--psm", str(psm), "tsv"], image, timeout)
     rows = tsv.splitlines()
     if not rows or not rows[0].startswith("level\t"):
         raise TesseractError("tesseract returned no output")

@@ -19,12 +19,13 @@ in doubt. Its text artifact is then removed or kept sealed (``VANTHU_SECRECY__TE
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 
 from faststream import FastStream
 from faststream.kafka.annotations import KafkaMessage
 
 from services.notify import secrecy
-from services.parse.parser import parse_directive
+from services.parse.parser import parse_directive, signing_dates
 from vanthu.delivery import failure_for, make_app, subscribe, wire_stage
 from vanthu.directory import UnitDirectory
 from vanthu.errors import DocumentError, FailureReason
@@ -63,7 +64,8 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
                                 f"document {artifact.document_id[:80]}'s")
         if not artifact.text.strip():
             raise DocumentError(FailureReason.NO_TEXT, "no text was found on any page")
-        directive = await asyncio.to_thread(parse_directive, artifact.text, directory)
+        signed = signing_dates(artifact.aside_texts("e-signature"))
+        directive = await asyncio.to_thread(partial(parse_directive, signed=signed), artifact.text, directory)
         secret = secrecy.assess(directive, artifact.text)
         parsed = DirectiveParsed(
             **directive.model_dump(exclude={"secrecy", "secrecy_doubt"}),

@@ -16,7 +16,9 @@ from services.parse.header import is_upper
 from vanthu.normalize import fold
 
 _DISTRIBUTION = re.compile(r"^noi nhan\s*:?\s*")
-_AUTHORITY = re.compile(r"^(t\s*/\s*m|k\s*/\s*t|t\s*/\s*l|t\.\s*m|tm|kt|tl|tuq|q)\s*[.:/]?\s+(?=\S)")
+# The prefix's dot may touch the body ("KT.BỘ TRƯỞNG"): OCR drops narrow spaces, and may read
+# the dot as a comma ("KT, CHỦ TỊCH").
+_AUTHORITY = re.compile(r"^(t\s*/\s*m|k\s*/\s*t|t\s*/\s*l|t\.\s*m|tm|kt|tl|tuq|q)\s*(?:[.:/,]\s*|\s+)(?=\S)")
 _CANONICAL_AUTHORITY = {"t/m": "T/M", "k/t": "K/T", "t/l": "T/L", "t.m": "TM.", "tm": "TM.", "kt": "KT.", "tl": "TL.", "tuq": "TUQ.", "q": "Q."}
 # "để" is often OCR'd as "đề" or "de".
 _PURPOSE_WORDS = (
@@ -77,12 +79,19 @@ def _signature_lines(tail: list[str]) -> list[str]:
     return lines
 
 
+def _syllables(words: list[str]) -> bool:
+    """Every word is Vietnamese letters with a vowel, as every syllable is: OCR debris
+    ("Vfr", "Høơäng") is not."""
+    return all(_SYLLABLE.fullmatch(fold(word)) for word in words)
+
+
 def _name_at(lines: list[str], i: int) -> str | None:
     """The personal name starting at line ``i``, joined when the block broke it over lines."""
     words: list[str] = []
     while i < len(lines) and _NAME_PART.match(line := _NAME_PREFIX.sub("", lines[i])) and not is_upper(line, 2):
         part = line.split()
-        if not all(word[0].isupper() for word in part):  # an OCR speck ("ˆ") is no name
+        # An OCR speck ("ˆ") or a vowel-less fragment is no name.
+        if not all(word[0].isupper() for word in part) or not _syllables(part):
             break
         # Two pieces of two words or more are two names, not one broken name.
         if words and len(words) > 1 and len(part) > 1 or len(words) + len(part) > _NAME_WORDS[1]:
@@ -92,8 +101,58 @@ def _name_at(lines: list[str], i: int) -> str | None:
     return " ".join(words) if _NAME_WORDS[0] <= len(words) <= _NAME_WORDS[1] else None
 
 
+# Common Vietnamese family names (a closed set), by folded form. A signature line read
+# through a seal or a pen stroke ("b= lì Nguyễn Văn An", "ÑØ@uyễn Văn An") is trusted as a
+# name only when it starts with one, or when its damaged first word ends like exactly one.
+_FAMILY_NAMES = {
+    fold(name): name
+    for name in (
+        "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đào Đoàn Vương Trịnh "
+        "Trương Đinh Lâm Phùng Mai Tô Hà Tạ Lưu Lương Châu Cao Chu Thái Đậu Triệu Kiều Nghiêm Quách "
+        "Tăng Lại Mạc Khúc Thân Hứa Từ Giang Tống Diệp Lò Lục Nông Hầu Doãn Khổng Khuất Kim Lã Mã "
+        "Ninh Quan Tôn Thạch Cù Đàm Đồng Bế Mạnh Lữ Viên"
+    ).split()
+}
+_FRAGMENT = 3  # letters: fewer end like too many family names
+_SYLLABLE = re.compile(r"[a-z]*[aeiouy][a-z]*")
+_WORD = re.compile(r"[A-ZĐÀ-Ỹ][a-zà-ỹđ]*")
+# A capital letter split from the rest of its word ("N gọc"): OCR broke the word.
+_SPLIT_WORD = re.compile(r"\b([A-ZĐÀ-Ỹ]) ([a-zà-ỹđ]+)\b")
+_FOLDED_TAIL = re.compile(r"[a-z]+$")
+_LEADING_DEBRIS = re.compile(r"^[\W_]+")
+
+
+def _family_from_fragment(token: str) -> str | None:
+    """The family name a damaged first word is the end of ("rần" -> "Trần", "Høơäng" ->
+    "Hoàng"), when exactly one ends that way; None otherwise."""
+    tail = _FOLDED_TAIL.search(fold(token))
+    if tail is None or len(tail.group()) < _FRAGMENT or (_WORD.fullmatch(token) and _syllables([token])):
+        return None
+    found = {name for key, name in _FAMILY_NAMES.items() if key.endswith(tail.group()) and key != fold(token)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _noisy_name(line: str) -> str | None:
+    """The personal name ending a signature-block line that OCR noise, a rank or a damaged
+    family name precedes ("b= lì tổ Nguyễn Văn An", "tá Đậu Xuân Bảo", "rần Văn An"); None
+    unless it starts with a family name, so a cut name ("Văn An") is never returned."""
+    tokens = _SPLIT_WORD.sub(r"\1\2", _NAME_PREFIX.sub("", line.strip())).split()
+    while tokens and not any(c.isalpha() for c in tokens[-1]):  # a speck after the name ("`", "/.")
+        tokens.pop()
+    k = len(tokens)
+    while k > 0 and _WORD.fullmatch(tokens[k - 1]) and _syllables(tokens[k - 1 : k]):
+        k -= 1
+    run = tokens[k:]
+    if k > 0 and (family := _family_from_fragment(tokens[k - 1])):
+        run.insert(0, family)
+    if not run or fold(run[0]) not in _FAMILY_NAMES:
+        return None
+    return " ".join(run) if _NAME_WORDS[0] <= len(run) <= _NAME_WORDS[1] else None
+
+
 _SIGNATURE_SPAN = 4  # lines: title, "(đã ký)", name
 _TITLE_WORDS = 6
+_NOISE_SPAN = 8  # lines after the title or distribution that may hold seal and signature debris
 
 
 def closing_start(lines: list[str], start: int) -> int:
@@ -180,12 +239,25 @@ def parse_signer(tail: list[str]) -> Signer:
         rest = tail[i:]
     else:
         rest = [line for line in tail if not _DISTRIBUTION.match(fold(line))]
+    title_at = anchor = -1  # in ``rest``: the title line; it or the last distribution item
     for k, line in enumerate(rest):
-        if _DISTRIBUTION.match(fold(line)):
+        if _DISTRIBUTION.match(fold(line)) or _ITEM.match(line):
+            anchor = k
+            # A name whose capital the seal took starts in lower case, and clean_document
+            # joins it to the archive line above ("- Lưu: VT, NC. rần Văn An").
+            if _ARCHIVE.match(fold(_ITEM.sub("", line))) and (name := _noisy_name(line)):
+                signer.name = name
+                break
             continue
-        if (signer.title is None or rest[k - 1].strip() == signer.title) and is_upper(line) and not _ITEM.match(line):
-            signer.title = line.strip()
-        elif name := _name_at(rest, k):
+        if (signer.title is None or title_at == k - 1) and is_upper(line):
+            # Seal debris may open the title's line ("= CHỦ TỊCH").
+            signer.title, title_at = _LEADING_DEBRIS.sub("", line).strip(), k
+            anchor = k
+        elif name := _name_at(rest, k) or (
+            # Seal and signature debris sits between the title and the name: read a noisy
+            # line as a name only there, never in an annex after the block.
+            k - anchor <= _NOISE_SPAN and _noisy_name(line)
+        ):
             signer.name = name
             break
     return signer

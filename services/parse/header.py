@@ -29,7 +29,7 @@ from vanthu.events import PartialDate
 
 from services.parse.dates import worded_dates
 from vanthu.normalize import fold
-from services.parse.numbers import ParsedNumber, canonical_doc_type, number_at
+from services.parse.numbers import ParsedNumber, canonical_doc_type, is_type_code, leading_doc_type, number_at
 
 # The motto, also as OCR cuts it short ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆ", "CỘNG HÒA XÃ"):
 # in capitals, its first three words are no body text.
@@ -38,16 +38,22 @@ _MOTTO = re.compile(
     r"|(dang\s+cong\s+san\s+viet\s+nam)"
 )
 _SLOGAN = re.compile(r"doc\s+lap\s*[-–]?\s*tu\s+do\s*[-–]?\s*hanh\s+phuc")
-# "Số:" anywhere, or "Số" opening a line before the digits; the number may be on the next line.
-_NUMBER_KEY = re.compile(r"(?m)(?:(?<![\w/])so\s*:|^so(?=[ \t]+[\d/]))\s*")
-# A sequence the OCR could not read (handwritten in the blank: "Số: đi /CT-UBND", "Số: 5# /KH-BCA"):
-# the typed symbol after it still names the document.
-_UNREAD_SEQ = re.compile(r"[^\s/]{1,4}(?:[ \t]+[^\s/]{1,3})?[ \t]*(?=/[ \t]*[A-ZĐ])")
+# "Số:" anywhere, or "Số" opening a line before the digits or before OCR debris where the
+# colon was ("Sô⁄1† /CT-UBND"); the number may be on the next line.
+_NUMBER_KEY = re.compile(r"(?m)(?:(?<![\w/])so\s*:|^so(?=[ \t]+[\d/]|[^\w\s]))\s*")
+# A sequence the OCR could not read (handwritten in the blank: "Số: đi /CT-UBND", "Số: 5# /KH-BCA",
+# a stroke read as a slash "Số: /Ø£ /TTr-CAT"): the typed symbol after it still names the document.
+_UNREAD_SEQ = re.compile(r"/?[^\s/]{1,4}(?:[ \t]+[^\s/]{1,3})?[ \t]*(?=/[ \t]*[A-ZĐ])")
+# The type code after the "/" as OCR may print it: split by a space ("329/B C-UBND") or with its
+# Đ read twice ("4/QĐÐ-UBND"). Mended only when that gives a known type code. Other doubled
+# letters are real: "/CCT-KK" (Chi cục Thuế) is no "/CT-KK".
+_OCR_TYPE_CODE = re.compile(r"(?<=/)[ \t]*([A-ZĐa-z][A-ZĐa-z \t]{1,5}?)(?=[ \t]*-)")
 # A number broken at a separator ("3783/QĐ-" / "UBND", "3783/QĐ" / "-UBND").
 _BROKEN_SYMBOL = re.compile(r"(?<=[-/])[ \t]*\n\s*|[ \t]*\n(?=[-/][A-ZĐ0-9])")
 _URGENCY = {"khan": "Khẩn", "thuong khan": "Thượng khẩn", "hoa toc": "Hỏa tốc", "hoa toc hen gio": "Hỏa tốc hẹn giờ"}
 _SECRECY = {"mat": "Mật", "toi mat": "Tối mật", "tuyet mat": "Tuyệt mật"}
-_SUBJECT = re.compile(r"^(?:v/v\s*:?|v\.v|ve viec|ve)(?:\s|$)")
+# "V/v", also as OCR may leave it ("V/ trao đổi ..."), "Về việc", "Về".
+_SUBJECT = re.compile(r"^(?:v\s*/\s*v?\s*:?|v\.v|ve viec|ve)(?:\s|$)")
 # "Kính gửi:", and a Công điện's "THỦ TƯỚNG CHÍNH PHỦ điện:" over its addressees.
 _RECIPIENTS = re.compile(r"^[-\s]*(?:kinh gui\s*:?|(?:\w+\s+){1,6}dien\s*:)\s*")
 _BODY_START = re.compile(r"^(?:can cu|xet de nghi|theo de nghi|thuc hien|\d{1,2}\s*[.)]\s|[ivx]+\.\s|dieu\s+\d)")
@@ -56,6 +62,7 @@ _NOT_A_NAME = re.compile(r";|^so\s*:")
 _HEADER_SPAN = 40
 _MOTTO_SEARCH = 60  # lines: how far down a quoted header's motto is looked for
 _LONG_LINE = 200
+_LONG_SUMMARY = 500  # a title's summary may run to four or five printed lines
 # Lower-case words inside a place name ("Thành phố Hồ Chí Minh", "Thị xã ...").
 _PLACE_LOWER = {"thành", "phố", "thị", "xã", "trấn"}
 _PLACE_WORDS_MAX = 6
@@ -190,24 +197,41 @@ def _anchored_fields(h: Header, region: _Region) -> None:
         first = chunk.split("\n", 1)[0]
         unread = _UNREAD_SEQ.match(first)
         at = unread.end() if unread and not number_at(first, 0) else 0
-        if number := number_at(first, at):
+        # Read from ``at`` alone: the debris before it must not count as the number's word.
+        if number := number_at(first[at:], 0):
             h.number = number
-            region.take(h, "number", m.start(), m.end() + origin[number.end])
+            region.take(h, "number", m.start(), m.end() + origin[at + number.end])
             break
     _place_and_date(h, region)
 
 
+def _type_code_repairs(text: str) -> list[tuple[int, int]]:
+    """Spans to drop from ``text`` so that an OCR-split or doubled type code after a "/" reads
+    as the known code it is ("/B C-UBND" -> "/BC-UBND", "/QĐĐ-UBND" -> "/QĐ-UBND")."""
+    spans: list[tuple[int, int]] = []
+    for m in _OCR_TYPE_CODE.finditer(text):
+        code, start = m.group(1), m.start(1)
+        keep = [i for i, c in enumerate(code) if not c.isspace()]
+        if not is_type_code("".join(code[i] for i in keep)):
+            keep = [i for n, i in enumerate(keep) if n == 0 or not code[i] == code[keep[n - 1]] == "Đ"]
+        if len(keep) < len(code) and is_type_code("".join(code[i] for i in keep)):
+            spans += [(start + i, start + i + 1) for i in range(len(code)) if i not in keep]
+    return spans
+
+
 def _unbroken(text: str) -> tuple[str, list[int]]:
-    """``text`` without the line breaks inside a number's symbol, and for each of its
-    offsets (and its end) the offset in ``text``."""
+    """``text`` without the line breaks inside a number's symbol and with its type code mended
+    (see :func:`_type_code_repairs`), and for each of its offsets (and its end) the offset in
+    ``text``."""
+    text = text.replace("Ð", "Đ")  # OCR reads Đ as the look-alike eth; same length
+    drops = sorted([m.span() for m in _BROKEN_SYMBOL.finditer(text)] + _type_code_repairs(text))
     out: list[str] = []
     origin: list[int] = []
     pos = 0
-    for m in [*_BROKEN_SYMBOL.finditer(text), None]:
-        stop = m.start() if m else len(text)
-        out.append(text[pos:stop])
-        origin.extend(range(pos, stop))
-        pos = m.end() if m else pos
+    for begin, end in [*drops, (len(text), len(text))]:
+        out.append(text[pos:begin])
+        origin.extend(range(pos, begin))
+        pos = max(pos, end)
     origin.append(len(text))
     return "".join(out), origin
 
@@ -384,6 +408,10 @@ def _classify(h: Header, line: str, f: str, previous: str, issuer_open: bool) ->
     if h.doc_type is None and _is_title(line):
         h.doc_type = canonical_doc_type(line.rstrip(" :"))
         return "title"
+    # Some bodies print the type and its summary on one line ("GIẤY PHÉP SỬ DỤNG ...").
+    if h.doc_type is None and not issuer_open and is_upper(line) and (titled := leading_doc_type(line)):
+        h.doc_type, h.title = titled
+        return "title"
     if _ITEM.match(line):
         return None
     # The summary goes on in its own case: a line in another case is the body's first.
@@ -404,7 +432,9 @@ def _classify(h: Header, line: str, f: str, previous: str, issuer_open: bool) ->
 def _trich_yeu(line: str, folded: str) -> bool:
     """Whether ``line`` can be a title's summary: short, no item, no numbered part, no "V/v"."""
     numbered = _BODY_START.match(folded) and not folded.startswith("thuc hien")
-    return len(line) <= _LONG_LINE and not (numbered or _SUBJECT.match(folded) or _ITEM.match(line))
+    # A long summary re-joined from its lines is no sentence: it ends without a stop.
+    short = len(line) <= _LONG_LINE or (len(line) <= _LONG_SUMMARY and not line.rstrip().endswith((".", ":", ";")))
+    return short and not (numbered or _SUBJECT.match(folded) or _ITEM.match(line))
 
 
 def display_case(name: str) -> str:

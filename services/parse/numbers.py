@@ -24,6 +24,8 @@ _COMMON_TYPES = {
     "PA": "Phương án", "DA": "Dự án", "BB": "Biên bản", "TC": "Thông cáo", "NĐ": "Nghị định",
     "QyĐ": "Quy định", "QĐi": "Quy định", "HĐ": "Hợp đồng", "GGT": "Giấy giới thiệu",
     "GUQ": "Giấy ủy quyền", "PC": "Phiếu chuyển", "TTLT": "Thông tư liên tịch", "NQLT": "Nghị quyết liên tịch",
+    # Not in Decree 30's Annex III, but the code every licensing body prints on a licence.
+    "GP": "Giấy phép",
 }
 # "TT" is a Thông tư (circular) of the State but a Thông tri of the Party.
 _SYSTEM_TYPES = {"state": {"TT": "Thông tư"}, "party": {"TT": "Thông tri"}}
@@ -34,6 +36,8 @@ DOC_TYPE_NAMES = sorted(
     reverse=True,
 )
 _TYPE_BY_FOLDED = {fold(name): name for name in DOC_TYPE_NAMES}
+# OCR splits a spaced-out title inside a word ("THÔNG B ÁO"): compared without spaces too.
+_TYPE_BY_SQUEEZED = {key.replace(" ", ""): name for key, name in _TYPE_BY_FOLDED.items()}
 
 # A number as printed: optional sequence, optional year, then a symbol of upper-case codes.
 # Spaces around the separators are OCR noise ("215 - CV/TU").
@@ -57,7 +61,7 @@ class ParsedNumber:
     def type_code(self) -> str | None:
         """The code naming the document type, or None for a state công văn."""
         first = re.split(r"[-/]", self.symbol)[0]
-        return first if first in _COMMON_TYPES or first == "TT" else None
+        return first if is_type_code(first) else None
 
 
 def _from_match(m: re.Match[str]) -> ParsedNumber | None:
@@ -86,6 +90,11 @@ def number_at(text: str, pos: int) -> ParsedNumber | None:
     return _from_match(m) if m else None
 
 
+def is_type_code(code: str) -> bool:
+    """Whether ``code`` is a type code of Decree 30 or Guideline 36 ("BC", "QĐ", "TTr")."""
+    return code in _COMMON_TYPES or code == "TT"
+
+
 def doc_type_for(parsed: ParsedNumber, system: System | None = None) -> str | None:
     """The canonical type name the number's symbol implies."""
     code = parsed.type_code
@@ -99,5 +108,21 @@ def doc_type_for(parsed: ParsedNumber, system: System | None = None) -> str | No
 
 
 def canonical_doc_type(printed: str) -> str | None:
-    """"THÔNG BÁO", "Chỉ thi" (OCR), "chỉ thị" -> "Thông báo"/"Chỉ thị"; None when no type name."""
-    return _TYPE_BY_FOLDED.get(" ".join(fold(printed).split()))
+    """"THÔNG BÁO", "Chỉ thi" (OCR), "chỉ thị", "THÔNG B ÁO" (OCR) -> "Thông báo"/"Chỉ thị";
+    None when no type name."""
+    words = fold(printed).split()
+    return _TYPE_BY_FOLDED.get(" ".join(words)) or _TYPE_BY_SQUEEZED.get("".join(words))
+
+
+_TYPE_WORDS = max(len(name.split()) for name in DOC_TYPE_NAMES)
+
+
+def leading_doc_type(printed: str) -> tuple[str, str] | None:
+    """A type name of two words or more opening a title that goes on with its summary
+    ("QUYẾT ĐỊNH CHẤP THUẬN CHỦ TRƯƠNG ĐẦU TƯ") -> (type, summary); None otherwise."""
+    words = printed.split()
+    for n in range(min(_TYPE_WORDS, len(words) - 1), 1, -1):
+        # OCR may put a speck of punctuation between the words ("QUYẾT: ĐỊNH").
+        if doc_type := _TYPE_BY_FOLDED.get(fold(" ".join(w.strip(":.,;") for w in words[:n]))):
+            return doc_type, " ".join(words[n:])
+    return None

@@ -15,10 +15,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from vanthu.directory import NameSource, UnitDirectory
-from vanthu.events import Directive
+from vanthu.events import Directive, PartialDate
 from vanthu.settings import get_settings
 
 from services.parse.assignments import Resolver, extract_assignments
@@ -61,6 +62,15 @@ _HEAD_TITLE = re.compile(r"^(?:pho )?(?:chu tich|giam doc|bo truong|thu tuong|cu
 _SPEAKER_WORDS = (2, 30)
 _OF = re.compile(r"\bcủa\s+(.+?)(?:\s+(?:tại|về|trong)\s|$)", re.IGNORECASE)
 _PARTY_MARK = re.compile(r"\b(?:uy|dang)\b")
+# The signing time in an e-signature overlay, day first or ISO ("Thời gian ký: 18/03/2024
+# 08:41:42", "SAO Y; ...; 18/03/2026; 08:32:14", "2025-09-16T14:37:50+07:00").
+_SIGNING_TIME = re.compile(
+    r"(?<!\d)(?:(?P<d>\d{1,2})[./-](?P<m>\d{1,2})[./-](?P<y>\d{4})|(?P<y2>\d{4})-(?P<m2>\d{1,2})-(?P<d2>\d{1,2}))(?!\d)"
+)
+# A header's date line, its day as printed or misread ("ngày ⁄€ tháng 3 năm 2026",
+# "ngày(2 tháng 10 năm 2025", "ngàW/† tháng 5 năm 2021"), on folded text; the slot keeps
+# the "y" of "ngày", which has no digit.
+_DATE_LINE = re.compile(r"\bnga(?P<slot>.{0,7}?)thang\s*(?P<month>\d{1,2})?\W{0,3}nam\s*(?P<year>\d{4})\b")
 _DATE_YEAR = re.compile(r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*(\d{4})")
 
 
@@ -79,17 +89,19 @@ class ParseResult:
     jurisdiction: Jurisdiction | None = None
 
 
-def parse_directive(text: str, directory: UnitDirectory | None = None) -> Directive:
+def parse_directive(text: str, directory: UnitDirectory | None = None, *, signed: Sequence[dt.date] = ()) -> Directive:
     """Parse one directive; ``directory`` defaults to the one the settings name (the
-    national directory unless ``VANTHU_DIRECTORY_PATH`` is set)."""
+    national directory unless ``VANTHU_DIRECTORY_PATH`` is set). ``signed``: the dates
+    of the e-signatures the OCR stage set aside from the pages (:func:`signing_dates`),
+    evidence for a day the header leaves blank."""
     try:
-        return parse_text(text if isinstance(text, str) else "", directory).directive
+        return parse_text(text if isinstance(text, str) else "", directory, signed=signed).directive
     except Exception as exc:  # the contract: never raise on input
         log.exception("parse failed")
         return Directive(warnings=[f"internal parser error ({type(exc).__name__}); nothing extracted"])
 
 
-def parse_text(text: str, directory: UnitDirectory | None = None) -> ParseResult:
+def parse_text(text: str, directory: UnitDirectory | None = None, *, signed: Sequence[dt.date] = ()) -> ParseResult:
     """The parser's core: like :func:`parse_directive`, but a bug raises."""
     directory = directory or _default_directory()
     lines = clean_document(text)
@@ -123,7 +135,7 @@ def parse_text(text: str, directory: UnitDirectory | None = None) -> ParseResult
     d.place, d.urgency, d.secrecy = header.place, header.urgency, header.secrecy
     d.recipients = header.recipients
     d.distribution = parse_distribution(tail)
-    _set_date(d, header)
+    _set_date(d, header, lines, signed)
 
     provinces = _provinces(text)
     province = provinces[0] if provinces else None
@@ -193,16 +205,77 @@ def _letter_type(header: Header) -> str | None:
     return None
 
 
-def _set_date(d: Directive, header: Header) -> None:
-    if header.date is None:
-        if d.date is None:
-            d.warnings.append("date not found")
+def _set_date(d: Directive, header: Header, lines: list[str], signed: Sequence[dt.date]) -> None:
+    """The header's date; a day or month it leaves blank or illegible (a signing system
+    fills the blanks in, a scan's are handwritten) is taken from the evidence of the
+    document's own appendix caption ("(Kèm theo Quyết định số 1696/QĐ-UBND ngày
+    15/5/2026 ...)"), or, the day only, from an e-signature's signing time in the
+    header's month and year that the day's legible digits do not contradict (the only one:
+    a portal's publication time may stand beside the signing time). A signing
+    time is a corroboration, not a source: a copy is often signed days after the issue
+    (in the corpus, 3 of 8 signing times are 1 to 4 days late), so it never supplies a month."""
+    if header.date is None and d.date is not None:
+        return  # a headerless page's date, from the lead or caption that identified the document
+    slot, illegible = _date_line(lines[: header.end])
+    date = header.date or illegible
+    if date is None:
+        d.warnings.append("date not found")
         return
-    d.date_partial = header.date
-    d.date = make_date(header.date.year, header.date.month, header.date.day)
+    d.date_partial = date
+    d.date = make_date(date.year, date.month, date.day)
+    if d.date is None and date.year is not None:
+        caption = _caption(lines[header.end :])
+        if caption and caption.date and _same_document(caption.number, d) and _agrees(caption.date, date.year, date.month):
+            d.date = caption.date
+            d.warnings.append("date taken from the appendix caption naming this document")
+            return
+        days = {s for s in signed if _agrees(s, date.year, date.month) and _fits(slot, s.day)}
+        if date.month is not None and len(days) == 1:
+            d.date = days.pop()
+            d.warnings.append("day taken from the e-signature's signing time")
+            return
     if d.date is None:
-        missing = [part for part in ("day", "month", "year") if getattr(header.date, part) is None]
+        missing = [part for part in ("day", "month", "year") if getattr(date, part) is None]
         d.warnings.append(f"date left blank: no {' or '.join(missing)}" if missing else "date invalid")
+
+
+def _date_line(header: list[str]) -> tuple[str, PartialDate | None]:
+    """The header's date line as printed or misread: what stands in its day slot, and its
+    month and year when its day is illegible ("ngày ⁄€ tháng 3 năm 2026"), which the
+    header's reading of dates leaves unread."""
+    for line in header:
+        if m := _DATE_LINE.search(fold(line)):
+            month = int(m["month"]) if m["month"] and 1 <= int(m["month"]) <= 12 else None
+            return m["slot"], PartialDate(month=month, year=int(m["year"]))
+    return "", None
+
+
+def _fits(slot: str, day: int) -> bool:
+    """Whether the digits legible in a day ``slot`` fit ``day``: a handwritten or stamped
+    day that OCR misreads keeps some of its digits ("Ø3" for 03, "⁄{5" for 15)."""
+    return "".join(re.findall(r"[0-9]", slot)) in f"{day:02d}"
+
+
+def _same_document(number: ParsedNumber, d: Directive) -> bool:
+    """Whether a caption's ``number`` is the directive's own (its sequence may be blank in the header)."""
+    if d.symbol is None or fold(number.symbol or "") != fold(d.symbol):
+        return False
+    return d.number_seq is None or number.seq == d.number_seq
+
+
+def _agrees(date: dt.date, year: int, month: int | None) -> bool:
+    return date.year == year and (month is None or date.month == month)
+
+
+def signing_dates(asides: Iterable[str]) -> list[dt.date]:
+    """The signing dates in the texts of e-signature overlays, in order."""
+    found = []
+    for text in asides:
+        for m in _SIGNING_TIME.finditer(fold(text)):
+            day, month, year = (m["d"], m["m"], m["y"]) if m["d"] else (m["d2"], m["m2"], m["y2"])
+            if date := make_date(int(year), int(month), int(day)):
+                found.append(date)
+    return found
 
 
 def _system(header: Header, number: ParsedNumber | None, authority: str | None) -> str | None:

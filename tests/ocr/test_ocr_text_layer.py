@@ -61,8 +61,11 @@ def test_tone_marks_drawn_apart_stay_on_their_letters():
         ("\ufffd\ufffd\ufffd \ufffd\ufffd \ufffd\ufffd\ufffd\ufffd " * 8, "Vietnamese/Latin"),
         ("\ue001\ue002\ue003 \ue004\ue005 " * 10, "Vietnamese/Latin"),
         ("Указ Президента Российской Федерации о мерах", "Vietnamese/Latin"),
+        # an invisible OCR layer without tone marks (a Lâm Đồng scan's: "Lâm Đồng, ngày ... tháng 11 năm 2025")
+        ("Ldm D6ng, ngdy fithdng 11 ndm 2025 Nguy6n Ngoc Phric - Tinh fry vi6n, Ph6 Ch[ tich t4i bu6i", "digits"),
     ],
-    ids=["empty", "too-short", "cid-codes", "tcvn3-legacy-font", "replacement-chars", "private-use", "cyrillic"],
+    ids=["empty", "too-short", "cid-codes", "tcvn3-legacy-font", "replacement-chars", "private-use", "cyrillic",
+         "ocr-layer-digits-for-letters"],
 )
 def test_untrustworthy_text_layers_are_rejected(text, why):
     # GIVEN a page's text layer that does not stand for its content
@@ -77,8 +80,9 @@ def test_untrustworthy_text_layers_are_rejected(text, why):
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nSố: 143/TB-UBND",
         "Điều 1. Ban hành kèm theo Quyết định này “Quy chế” (cid:108) áp dụng từ ngày 01/01/2024.",
         "The Prime Minister requests ministries to report before 15 March 2024.",
+        "Số: 2388/C04-P6 gửi Phòng PC04 về khu đất diện tích 482,6ha của các hộ dân trên địa bàn xã theo quy hoạch",
     ],
-    ids=["vietnamese", "stray-cid-bullet", "english"],
+    ids=["vietnamese", "stray-cid-bullet", "english", "codes-and-units"],
 )
 def test_good_text_layers_are_kept(text):
     # GIVEN a real text layer (a stray unmapped bullet is tolerated)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from pathlib import Path
@@ -25,16 +26,18 @@ def _is_plain_text(data: bytes) -> bool:
     return True
 
 
-def _text_of(path: Path, *, show_progress: bool) -> tuple[str, str, str]:
-    """(document_id, text, text_source) of a text, PDF or image file, in-process."""
+def _text_of(path: Path, *, show_progress: bool) -> tuple[str, str, list[dt.date]]:
+    """(document_id, text, e-signature dates) of a text, PDF or image file, in-process: the
+    dates the portal's signatures carry, which the parser may take a blank day from."""
     from services.ocr.pipeline import extract
+    from services.parse.parser import signing_dates
 
     data = path.read_bytes()
     document_id = hashlib.sha256(data).hexdigest()
     if _is_plain_text(data):
-        return document_id, data.decode("utf-8"), "text-layer"
+        return document_id, data.decode("utf-8"), []
     artifact = _extract_with_progress(extract, data, path.name) if show_progress else extract(data, get_settings().ocr)
-    return document_id, artifact.text, artifact.text_source
+    return document_id, artifact.text, signing_dates(artifact.aside_texts("e-signature"))
 
 
 def _extract_with_progress(extract, data: bytes, name: str) -> TextArtifact:
@@ -82,11 +85,11 @@ def parse(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)], as
     from vanthu.errors import DocumentError
 
     try:
-        _, text, _ = _text_of(file, show_progress=True)
+        _, text, signed = _text_of(file, show_progress=True)
     except DocumentError as exc:
         _fail(file, exc)
         raise typer.Exit(2) from None
-    directive = parse_directive(text, UnitDirectory.from_settings(get_settings()))
+    directive = parse_directive(text, UnitDirectory.from_settings(get_settings()), signed=signed)
     if as_json:
         print(directive.model_dump_json(indent=2))
     else:
@@ -106,12 +109,12 @@ def process(files: FILES, as_json: JSON = False) -> None:
     results, failed = [], False
     for path in files:
         try:
-            document_id, text, _ = _text_of(path, show_progress=not as_json)
+            document_id, text, signed = _text_of(path, show_progress=not as_json)
         except DocumentError as exc:
             _fail(path, exc)
             failed = True
             continue
-        directive = parse_directive(text, directory)
+        directive = parse_directive(text, directory, signed=signed)
         notices = build_notices(directive, document_id, directory)
         if as_json:
             results.append({"file": str(path), "document_id": document_id,

@@ -1,0 +1,118 @@
+"""Header and signature read from OCR text of scanned, signed pages.
+
+The snippets imitate what the OCR stage makes of real scans (../shared/corpus/pdfs): a
+handwritten sequence read as debris, a type code split or doubled, a spaced-out title split
+inside a word, a seal or a pen stroke over the signer's name. Names and numbers are made up.
+"""
+
+import pytest
+
+from services.parse.parser import parse_text
+
+MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+BODY = "Thực hiện chỉ đạo của Chính phủ, các sở, ngành triển khai thực hiện nghiêm túc.\n"
+
+
+def _doc(number_line: str, title: str = "CHỈ THỊ\nVề tăng cường công tác phòng cháy", closing: str = "") -> str:
+    head = f"ỦY BAN NHÂN DÂN\nTỈNH HÀ TĨNH\n{number_line}\n\n{MOTTO}Hà Tĩnh, ngày 3 tháng 5 năm 2025\n\n"
+    return head + f"{title}\n\n{BODY}\n" + (closing or "Nơi nhận:\n- Lưu: VT.\n\nCHỦ TỊCH\nTrần Văn Bình\n")
+
+
+@pytest.mark.parametrize(
+    ("number_line", "symbol"),
+    [
+        ("Số: 329/B C-UBND", "BC-UBND"),  # the type code split by a space
+        ("Số: 4 /QĐÐ-UBND", "QĐ-UBND"),  # a letter doubled, Đ read as the look-alike eth
+        ("Số: /Ø£ /TTr-UBND", "TTr-UBND"),  # a handwritten sequence read as a stroke and debris
+        ("Sô⁄1† /CT-UBND", "CT-UBND"),  # "Số:" damaged, the colon read as debris
+        ("số: ÉŠ/KH-UBND", "KH-UBND"),  # debris touching the typed symbol
+    ],
+)
+def test_the_typed_symbol_is_read_through_ocr_damage(number_line, symbol):
+    d = parse_text(_doc(number_line)).directive
+    assert d.symbol == symbol
+    assert d.issuer == "Ủy ban nhân dân tỉnh Hà Tĩnh"  # the number line is not taken for the issuer
+
+
+def test_a_split_that_forms_no_known_type_code_is_left_as_read():
+    d = parse_text(_doc("Số: 12/X Y-UBND")).directive
+    assert d.symbol != "XY-UBND"
+
+
+def test_a_doubled_letter_of_a_real_code_is_kept():
+    # "CCT" (Chi cục Thuế) is an issuer code of its own, not "CT" (Chỉ thị) read twice
+    d = parse_text(_doc("Số: 123/CCT-KK", "V/v nộp hồ sơ khai thuế")).directive
+    assert (d.symbol, d.doc_type) == ("CCT-KK", "Công văn")
+
+
+def test_a_spaced_out_title_split_inside_a_word_and_a_long_summary():
+    summary = (
+        "Kết luận của Phó Chủ tịch UBND tỉnh Lê Văn Hùng tại cuộc họp nghe báo cáo về tình hình thực hiện "
+        "công tác sắp xếp doanh nghiệp nhà nước, Công ty TNHH MTV Xổ số kiến thiết Hà Tĩnh trong thời gian qua "
+        "và nhiệm vụ trọng tâm trong thời gian đến"
+    )
+    assert len(summary) > 200  # longer than a body line may be in the header
+    d = parse_text(_doc("Số: 11/TB-UBND", f"THÔNG B ÁO\n{summary}")).directive
+    assert (d.doc_type, d.subject) == ("Thông báo", summary)
+
+
+def test_a_type_name_and_its_summary_on_one_line():
+    title = (
+        "QUYẾT: ĐỊNH CHẤP THUẬN CHỦ TRƯƠNG ĐẦU TƯ\nĐỒNG THỜI CHẤP THUẬN NHÀ ĐẦU TƯ\n"
+        "(cấp lần đầu: ngày 3 tháng 5 năm 2025)\nCHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH"
+    )
+    d = parse_text(_doc("Số: 77/QĐ-UBND", title)).directive
+    assert d.doc_type == "Quyết định"
+    assert d.subject == "CHẤP THUẬN CHỦ TRƯƠNG ĐẦU TƯ ĐỒNG THỜI CHẤP THUẬN NHÀ ĐẦU TƯ"
+
+
+def test_a_licence_titled_with_its_subject():
+    d = parse_text(_doc("Số: 25/GP-UBND", "GIẤY PHÉP SỬ DỤNG VẬT LIỆU NỔ CÔNG NGHIỆP")).directive
+    assert (d.doc_type, d.subject) == ("Giấy phép", "SỬ DỤNG VẬT LIỆU NỔ CÔNG NGHIỆP")
+
+
+def test_a_vv_whose_second_v_the_ocr_lost():
+    head = f"BỘ CÔNG THƯƠNG\nCỤC HÓA CHẤT\nSố: 81/HC-CNHC\nV/ trao đổi về một số quy định\ntrong lĩnh vực hóa chất\n\n{MOTTO}"
+    d = parse_text(head + "Hà Nội, ngày 3 tháng 4 năm 2026\n\nKính gửi: Cục Hải quan\n\n" + BODY).directive
+    assert d.subject.endswith("trao đổi về một số quy định trong lĩnh vực hóa chất")
+
+
+def _signer(signature: str):
+    closing = f"Nơi nhận:\n- Như trên;\n- Lưu: VT, PC.\n\n{signature}\n"
+    return parse_text(_doc("Số: 12/CT-UBND", closing=closing)).directive.signer
+
+
+@pytest.mark.parametrize(
+    ("signature", "name"),
+    [
+        # seal and signature debris between title and name, a damaged rank before it, no space after "KT."
+        ("KT.GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\n' xơ:\n4 É. Z 6\nlạng {tướng Trần Văn Bình", "Trần Văn Bình"),
+        ("KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\ntá Đậu Xuân Khoa", "Đậu Xuân Khoa"),  # "Đại tá" half read
+        ("CHỦ TỊCH\n_\nÑØ@uyễn Thị Lan", "Nguyễn Thị Lan"),  # the family name's first letters lost
+        ("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nHøơäng Văn Thuận", "Hoàng Văn Thuận"),  # letters garbled
+        ("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nLê N gọc Hà", "Lê Ngọc Hà"),  # a word split after its capital
+        ("rần Hoàng Tú", "Trần Hoàng Tú"),  # the title under the seal, the name's capital lost
+        ("KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\nao : 1. nề\n` 4\nVũ Đức Long ` -", "Vũ Đức Long"),  # specks after it
+    ],
+)
+def test_the_signer_is_read_through_seal_and_signature_noise(signature, name):
+    assert _signer(signature).name == name
+
+
+def test_an_authority_whose_dot_was_read_as_a_comma():
+    signer = _signer("KT, CHỦ TỊCH\nPHÓ CHỦ TỊCH\nLê Văn Hùng")
+    assert (signer.authority, signer.on_behalf_of, signer.title, signer.name) == (
+        "KT.", "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Lê Văn Hùng",
+    )
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [
+        "KT. CỤC TRƯỞNG\nPHÓ CỤC TRƯỞNG\n=‡ lặn” Huy Nam Sơn",  # the family name unreadable: no cut name
+        "KT. CHÁNH VĂN PHÒNG\nPHÓ CHÁNH VĂN PHÒNG\nMinh Vfr",  # debris that looks like a name
+    ],
+)
+def test_an_unreadable_name_stays_empty(signature):
+    signer = _signer(signature)
+    assert signer.authority == "KT." and signer.name is None
