@@ -186,7 +186,9 @@ class TextArtifact(BaseModel):
 
     @property
     def text(self) -> str:
-        return "\n\n".join(p.text for p in self.pages if p.text)
+        """The pages' text, each page after a form feed on a line of its own (a blank page
+        too), so that a position in it tells its page (the parse stage's evidence)."""
+        return "\n\f\n".join(p.text for p in self.pages)
 
     def aside_texts(self, kind: AsideKind) -> list[str]:
         """The text of each block of ``kind`` set aside from the pages, in page order."""
