@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from services.parse.parser import parse_directive, signing_dates  # noqa: E402
 from vanthu.directory import UnitDirectory  # noqa: E402
+from vanthu.settings import get_settings  # noqa: E402
 from vanthu.events import TextArtifact  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -83,7 +84,7 @@ def main() -> int:
     if not (CORPUS / "score.py").exists():
         print(f"no corpus at {CORPUS}: nothing to score")
         return 0
-    directory = UnitDirectory.load()
+    directory = UnitDirectory.from_settings(get_settings())  # the one `vanthu parse` and the services load
     for name in args.sets or ["headers", "assignments"]:
         with tempfile.TemporaryDirectory() as out:
             n, parse_s = predict(name, Path(out), directory)

@@ -275,9 +275,11 @@ class Assignment(BaseModel):
     """One (unit, role, section) of the directive: the lettered points it was read in
     are listed in ``points``, each reading's source in ``evidence``."""
 
-    unit: str = Field(description="Canonical name from the directory, or the name as printed.")
+    unit: str = Field(description="The unit as the document names it (as printed, its spacing and marks cleaned).")
     unit_text: str = Field(description="Exactly as printed.")
     unit_id: str | None = None
+    unit_name: str | None = Field(None, description="The directory's name of the unit ``unit_id`` is (today's "
+                                  "unit for a former name); null when the name did not resolve.")
     succession: list[str] = Field(default_factory=list, description="How the printed body became the unit of "
                                   "``unit_id`` ('Sở Lao động - Thương binh và Xã hội until 2025-03-01 (45/2025/NĐ-CP)').")
     candidates: list[str] = Field(default_factory=list, description="Ids of the units an ambiguous name may mean "

@@ -307,9 +307,10 @@ class _Context:
                 continue
             resolved = self.reader.resolver.resolve(party.text)
             self.index[key] = assignment = Assignment(
-                unit=resolved.unit,
+                unit=party.text,
                 unit_text=party.text,
                 unit_id=resolved.unit_id,
+                unit_name=resolved.unit if resolved.unit_id else None,
                 succession=resolved.succession,
                 candidates=resolved.candidates,
                 members=list(party.members),

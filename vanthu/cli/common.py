@@ -74,7 +74,7 @@ def print_assignments(d: Directive, notices: list[AssignmentNotice], text: str |
     for index, a in enumerate(d.assignments):
         units = reach.get((str(index), a.unit_text), set())
         if a.unit_id:
-            who = a.unit + "".join(f" [dim](was {escape(s)})[/dim]" for s in a.succession)
+            who = (a.unit_name or a.unit) + "".join(f" [dim](was {escape(s)})[/dim]" for s in a.succession)
         elif a.candidates:
             who = f"[yellow]{a.unit_text} (ambiguous: {len(a.candidates)} units)[/yellow]"
         else:
