@@ -373,9 +373,9 @@ def _finish(
             warning = (f"low confidence ({result.confidence or 0.0:.0f}) read either way up: "
                        "the page may be damaged, dark or handwritten")
     assert upright.frame is not None  # layout.prepare sets it
-    name = signature.recover_name(upright, result.lines, language=options.language, timeout=remaining(),
-                                  cmd=options.tesseract_cmd)
-    return _page(number, result.lines + name, [], upright.frame.size, source="ocr", confidence=result.confidence,
+    lines = signature.with_name(upright, result.lines, language=options.language, timeout=remaining(),
+                                cmd=options.tesseract_cmd)
+    return _page(number, lines, [], upright.frame.size, source="ocr", confidence=result.confidence,
                  rotation=rotation, warning=warning, seconds=time.perf_counter() - started)
 
 

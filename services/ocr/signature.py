@@ -7,7 +7,8 @@ Tesseract's page segmentation takes the seal and the signature for a picture and
 them, often the name printed under them: the page's reading stops at the title. When a
 page has such a block and no name-like line under it, only the strip under the block is
 binarised and read again as one uniform text block (``--psm 6``), which reads through
-the ink around it; a line that reads as a person's name is added to the page's lines.
+the ink around it; a line that reads as a person's name takes the place of what the
+page reading had there (nothing, or a name cut by the seal: "Bắc Hải").
 
 The contract: at most one extra Tesseract run, on a strip a few centimetres high, and
 only on a page whose reading shows an authority block without a name; nothing is added
@@ -62,24 +63,27 @@ def _block_under_authority(lines: list[Line], width: float) -> list[Line]:
     return block
 
 
-def recover_name(upright: raster.PageImage, lines: list[Line], *, language: str, timeout: float,
-                 cmd: str = "tesseract") -> list[Line]:
-    """The lines of the signer's name that the page reading missed (page points), or []."""
+def with_name(upright: raster.PageImage, lines: list[Line], *, language: str, timeout: float,
+              cmd: str = "tesseract") -> list[Line]:
+    """``lines`` (page points) with the signer's name the page reading missed or cut
+    ("Bắc Hải" for "Nguyễn Bắc Hải"): the re-read name replaces what the page reading
+    had at its place in the block's column. ``lines`` as they are when nothing is found."""
     frame = upright.frame
     if frame is None:
-        return []
-    width, _ = frame.size
-    block = _block_under_authority(lines, width)
-    if not block or any(looks_like_name(ln.text) for ln in block):
-        return []
-    title = max(block, key=lambda ln: ln.box[3])
+        return lines
+    block = _block_under_authority(lines, frame.size[0])
+    titles = [ln for ln in block if _upper(ln.text)]
+    if not titles or any(looks_like_name(ln.text) for ln in block):
+        return lines
+    title = max(titles, key=lambda ln: ln.box[3])
     pt = frame.dpi / 72 * frame.scale  # image pixels per page point
-    left = max(0.0, (min(ln.box[0] for ln in block) - _MARGIN_MM * _MM) * pt - frame.x0 * frame.scale)
+    column = min(ln.box[0] for ln in block) - _MARGIN_MM * _MM
+    left = max(0.0, column * pt - frame.x0 * frame.scale)
     right = min(float(upright.image.width), (max(ln.box[2] for ln in block) + _MARGIN_MM * _MM) * pt - frame.x0 * frame.scale)
     top = max(0.0, title.box[3] * pt - frame.y0 * frame.scale)
     bottom = min(float(upright.image.height), top + _STRIP_MM * _MM * pt)
     if right - left < 10 or bottom - top < 10:
-        return []
+        return lines
     # Binarised first: on a strip that is mostly seal and strokes, Tesseract's own
     # threshold lands in the seal's grey and the name comes out empty.
     strip = upright.image.crop((round(left), round(top), round(right), round(bottom))).point(
@@ -87,15 +91,34 @@ def recover_name(upright: raster.PageImage, lines: list[Line], *, language: str,
     try:
         reading = tesseract.recognise(strip, language=language, dpi=upright.dpi, timeout=timeout, cmd=cmd, psm=6)
     except tesseract.TesseractError:
-        return []  # the page's own reading stands
+        return lines  # the page's own reading stands
     named = [ln for ln in reading.lines if looks_like_name(_letters(ln.text))]
     if not named:
-        return []
+        return lines
     moved = geometry.Frame(frame.x0 + left / frame.scale, frame.y0 + top / frame.scale, frame.scale,
                            frame.width, frame.height, frame.dpi)
     name = named[-1]  # the name is the block's last line; signature strokes read above it
     words = [w.model_copy(update={"text": _letters(w.text)}) for w in name.words if _letters(w.text)]
-    return moved.lines([geometry.line_of(words, starts_paragraph=True)])
+    [found] = moved.lines([geometry.line_of(words, starts_paragraph=True)])
+    return [*_without(lines, column, found.box), found]
+
+
+def _without(lines: list[Line], column: float, box: tuple[float, float, float, float]) -> list[Line]:
+    """``lines`` less their words in the block's column that overlap ``box``'s rows: the
+    page reading's version of the name (cut, or mixed with strokes)."""
+    kept = []
+    for ln in lines:
+        words = [w for w in ln.words if not (w.box[0] >= column and w.box[1] < box[3] and w.box[3] > box[1])]
+        if len(words) == len(ln.words):
+            kept.append(ln)
+        elif words:
+            kept.append(geometry.line_of(words, starts_paragraph=ln.starts_paragraph))
+    return kept
+
+
+def _upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
 
 
 def _letters(text: str) -> str:
