@@ -21,6 +21,18 @@ SIZE = 13
 NUMBER_LINE = 742.0  # baseline of "Số: /UBND-KT ... ngày tháng ... năm 2026"
 
 
+def _header(pdf: canvas.Canvas, *, number: str, month: str) -> None:
+    """A Lào Cai công văn's two-column header with ``number`` and a blank day."""
+    pdf.drawString(72, 790, "ỦY BAN NHÂN DÂN")
+    pdf.drawString(300, 790, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    pdf.drawString(72, 772, "TỈNH LÀO CAI")
+    pdf.drawString(300, 772, "Độc lập - Tự do - Hạnh phúc")
+    pdf.drawString(72, NUMBER_LINE, number)
+    pdf.drawString(300, NUMBER_LINE, f"Lào Cai, ngày        tháng {month} năm 2026")
+    pdf.drawString(72, 724, "V/v triển khai thủ tục cấp giấy phép")
+    pdf.drawString(72, 690, "Kính gửi: Sở Công Thương.")
+
+
 def stamped_pdf(*, month: str = "4", stamped_month: str | None = None) -> bytes:
     """A one-page công văn whose text layer leaves the number and the day blank
     ("Số:       /UBND-KT", "ngày       tháng 4"). The number is drawn by a FreeText
@@ -43,14 +55,7 @@ def stamped_pdf(*, month: str = "4", stamped_month: str | None = None) -> bytes:
     signer_ap = appearance("signer", "Bùi Ngọc Hùng", 120)
     month_ap = appearance("month", stamped_month, 14) if stamped_month else None
     pdf.setFont(font, SIZE)
-    pdf.drawString(72, 790, "ỦY BAN NHÂN DÂN")
-    pdf.drawString(300, 790, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
-    pdf.drawString(72, 772, "TỈNH LÀO CAI")
-    pdf.drawString(300, 772, "Độc lập - Tự do - Hạnh phúc")
-    pdf.drawString(72, NUMBER_LINE, "Số:             /UBND-KT")
-    pdf.drawString(300, NUMBER_LINE, f"Lào Cai, ngày        tháng {month} năm 2026")
-    pdf.drawString(72, 724, "V/v triển khai thủ tục cấp giấy phép")
-    pdf.drawString(72, 690, "Kính gửi: Sở Công Thương.")
+    _header(pdf, number="Số:             /UBND-KT", month=month)
     pdf.drawString(72, 660, "Giao Sở Công Thương chủ trì thực hiện, báo cáo trước ngày 30/4/2026.")
     pdf.drawString(350, 600, "KT. CHỦ TỊCH")
     pdf.drawString(350, 584, "PHÓ CHỦ TỊCH")
@@ -118,14 +123,7 @@ def scanned_pdf_signed_by_annotation() -> bytes:
     text = io.BytesIO()
     pdf = canvas.Canvas(text, invariant=True)
     pdf.setFont(font, SIZE)
-    pdf.drawString(72, 790, "ỦY BAN NHÂN DÂN")
-    pdf.drawString(300, 790, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
-    pdf.drawString(72, 772, "TỈNH LÀO CAI")
-    pdf.drawString(300, 772, "Độc lập - Tự do - Hạnh phúc")
-    pdf.drawString(72, NUMBER_LINE, "Số: 2496/UBND-KT")
-    pdf.drawString(300, NUMBER_LINE, "Lào Cai, ngày        tháng 4 năm 2026")
-    pdf.drawString(72, 724, "V/v triển khai thủ tục cấp giấy phép")
-    pdf.drawString(72, 690, "Kính gửi: Sở Công Thương.")
+    _header(pdf, number="Số: 2496/UBND-KT", month="4")
     pdf.drawString(72, 660, "Giao Sở Công Thương chủ trì thực hiện việc cấp giấy phép.")
     pdf.showPage()
     pdf.save()
