@@ -21,6 +21,7 @@ what Tesseract read on portal scans, for the worse as often as not).
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 from PIL import Image, ImageFilter, ImageMath
@@ -58,7 +59,7 @@ def on_paper(page: raster.PageImage) -> raster.PageImage:
         return page  # a scanner's thin black edge: Tesseract copes, and cropping it changes what it reads
     # One reduced pixel in from the surround: an edge pixel half desk would read as a ruled line.
     box = ((paper_columns[0] + 1) * factor, (paper_rows[0] + 1) * factor, paper_columns[-1] * factor, paper_rows[-1] * factor)
-    return raster.PageImage(image.crop(box), page.dpi)
+    return dataclasses.replace(page, image=image.crop(box), colour=page.colour and page.colour.crop(box))
 
 
 def even(page: raster.PageImage) -> raster.PageImage:
@@ -71,7 +72,7 @@ def even(page: raster.PageImage) -> raster.PageImage:
         return page
     paper = paper.point(lambda v: max(v, _DARKEST_PAPER)).resize(page.image.size, Image.Resampling.BILINEAR)
     evened = ImageMath.lambda_eval(lambda a: a["convert"](a["page"] * 255 / a["paper"], "L"), page=page.image, paper=paper)
-    return raster.PageImage(evened, page.dpi)
+    return dataclasses.replace(page, image=evened)
 
 
 def _paper(image: Image.Image) -> Image.Image:

@@ -91,7 +91,14 @@ def deskew(image: Image.Image) -> tuple[Image.Image, float]:
     angle = skew_angle(image)
     if abs(angle) < MIN_SKEW:
         return image, 0.0
-    return image.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255), angle
+    return tilt(image, angle), angle
+
+
+def tilt(image: Image.Image, angle: float) -> Image.Image:
+    """``image`` rotated ``angle`` degrees anticlockwise, the corners filled with paper."""
+    if not angle:
+        return image
+    return image.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor="white")
 
 
 def turn(image: Image.Image, degrees: int) -> Image.Image:

@@ -300,8 +300,9 @@ def _clock(options: OcrOptions, started: float) -> Callable[[], float]:
 
 def _turned(page: raster.PageImage, degrees: int) -> raster.PageImage:
     """``page`` turned, deskewed and prepared (layout.prepare) for Tesseract."""
-    upright = orientation.deskew(orientation.turn(page.image, degrees))[0]
-    return layout.prepare(raster.PageImage(upright, page.dpi))
+    upright, angle = orientation.deskew(orientation.turn(page.image, degrees))
+    colour = page.colour and orientation.tilt(orientation.turn(page.colour, degrees), angle)
+    return layout.prepare(raster.PageImage(upright, page.dpi, colour=colour))
 
 
 def _upright(

@@ -2,7 +2,9 @@
 
 Nothing is rasterised ahead of need: ``image(number)`` produces one page, so memory
 holds only the pages being recognised. Every page comes out as 8-bit grey (mode
-``L``), what Tesseract works on internally anyway, with the resolution to tell it.
+``L``), what Tesseract works on internally anyway, with the resolution to tell it; a
+scan in colour keeps its colour beside it, for the signature block under a red seal
+(services/ocr/signature.py).
 
 Decompression bombs are refused against Pillow's own limit (``Image.MAX_IMAGE_PIXELS``,
 never changed here): an image, or a PDF page at the requested resolution, with more
@@ -18,7 +20,7 @@ from typing import Protocol
 
 import pypdfium2
 import pypdfium2.raw as pdfium_c
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageChops, ImageOps, UnidentifiedImageError
 
 from services.ocr.geometry import Frame
 from vanthu.errors import DocumentError, FailureReason
@@ -45,11 +47,15 @@ _REOPEN_EVERY = 20
 @dataclass
 class PageImage:
     """One page ready for recognition: grey pixels and their resolution (``None``: unknown);
-    ``frame``, once cropped or scaled for Tesseract, where the pixels lie on the upright page."""
+    ``frame``, once cropped or scaled for Tesseract, where the pixels lie on the upright page.
+    ``colour`` is the page in RGB when it carries colour (a red seal, blue ink), else
+    ``None``; it stays in the upright page's pixels when ``image`` is cropped and scaled
+    for Tesseract (``frame`` maps between them)."""
 
     image: Image.Image
     dpi: int | None
     frame: Frame | None = None
+    colour: Image.Image | None = None
 
 
 class PageImages(Protocol):
@@ -75,6 +81,30 @@ def _check_pixels(width: float, height: float, what: str) -> None:
             FailureReason.IMAGE_TOO_LARGE,
             f"{what} is {width:.0f}x{height:.0f} pixels, over the {limit} pixel limit",
         )
+
+
+# A page is in colour when at least this share of its light pixels is saturated: a seal's
+# ring is ~0.5% of a page (a faded one ~0.1%), a black-and-white scan has none. Dark pixels
+# are left out: their hue is noise.
+_COLOURED_SHARE = 0.0005
+_SATURATED = 40  # of 255, HSV saturation
+_LIGHT = 90  # of 255, HSV value
+_COLOUR_SAMPLE = 4  # pixels reduced into one for the test
+_COLOUR_PROBE_DPI = 72  # a rendered page is looked at for colour at this resolution first
+
+
+def _page(image: Image.Image, dpi: int | None) -> PageImage:
+    """The grey page of a decoded ``image``, with its colour when it has any."""
+    return PageImage(_grey(image), dpi, colour=image.convert("RGB") if _in_colour(image) else None)
+
+
+def _in_colour(image: Image.Image) -> bool:
+    if image.mode not in ("RGB", "RGBA", "P", "CMYK", "YCbCr"):
+        return False
+    small = image.reduce(_COLOUR_SAMPLE) if min(image.size) >= 8 * _COLOUR_SAMPLE else image
+    _, saturation, value = small.convert("RGB").convert("HSV").split()
+    light = ImageChops.multiply(saturation, value.point(lambda v: 255 if v > _LIGHT else 0))
+    return sum(light.histogram()[_SATURATED:]) >= _COLOURED_SHARE * small.width * small.height
 
 
 def _grey(image: Image.Image) -> Image.Image:
@@ -143,8 +173,12 @@ class PdfPages:
                 native = self._native_scan(page, width, height)
                 if native is not None:
                     return native
-                bitmap = page.render(scale=scale, grayscale=True)
-                return PageImage(_grey(bitmap.to_pil()), self._dpi)
+                # Grey as PDFium renders it (what the page reading is tuned on); the page
+                # again in colour only when a quick look at it finds colour.
+                grey = _grey(page.render(scale=scale, grayscale=True).to_pil())
+                coloured = _in_colour(page.render(scale=_COLOUR_PROBE_DPI / 72).to_pil())
+                return PageImage(grey, self._dpi, colour=page.render(scale=scale).to_pil().convert("RGB") if coloured
+                                 else None)
             finally:
                 page.close()
 
@@ -166,7 +200,7 @@ class PdfPages:
         if dpi > self._dpi * (1 + _NATIVE_DPI_TOLERANCE):
             return None
         _check_pixels(px_width, px_height, "the page's scan")
-        return PageImage(_grey(obj.get_bitmap(render=False).to_pil()), round(dpi))
+        return _page(obj.get_bitmap(render=False).to_pil(), round(dpi))
 
     def close(self) -> None:
         with _PDFIUM:
@@ -201,10 +235,9 @@ class ImageFrames:
         _check_pixels(*self._image.size, f"image frame {number}")
         dpi = self._image.info.get("dpi")
         frame = ImageOps.exif_transpose(self._image)  # phone photos are stored sideways with an EXIF note
-        image = _grey(frame)
         # Below ~70 dpi the value is a placeholder (often 72 or 1): let Tesseract estimate instead.
         resolution = round(float(dpi[0])) if dpi and float(dpi[0]) >= 70 else None
-        return PageImage(image, resolution)
+        return _page(frame, resolution)
 
     def close(self) -> None:
         self._image.close()

@@ -4,23 +4,27 @@ Decree 30/2020 (Appendix I) sets the signature block under the closing's right c
 authority lines ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"), the title, the space for the
 signature (where the red seal lands, a third of it over the title), then the name.
 Tesseract's page segmentation takes the seal and the signature for a picture and, with
-them, often the name printed under them: the page's reading stops at the title. When a
-page has such a block and no name-like line under it, only the strip under the block is
-binarised and read again as one uniform text block (``--psm 6``), which reads through
-the ink around it; a line that reads as a person's name takes the place of what the
-page reading had there (nothing, or a name cut by the seal: "Bắc Hải").
+them, often the name printed under them: the page's reading stops at the title, or
+loses the whole block. When a page has such a block and no name-like line under it,
+only the strip under the block is read again as one uniform text block (``--psm 6``);
+when the page reading found no block at all, the closing's right column across from
+"Nơi nhận" is. The strip is binarised first, from the red channel on a page in colour,
+in which the red seal is as light as the paper. A line that reads as a person's name
+(and, for a whole block, the title lines above it) takes the place of what the page
+reading had there (nothing, or a name cut by the seal: "Bắc Hải").
 
 The contract: at most one extra Tesseract run, on a strip a few centimetres high, and
-only on a page whose reading shows an authority block without a name; nothing is added
-that does not look like a whole name (3 to 5 capitalised words, letters only).
-"""
+only on a page whose reading shows an authority block without a name, or a "Nơi nhận"
+with no name across from it; nothing is added that does not look like a whole name (3 to
+5 capitalised words, letters only, after at most specks of a stroke)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from services.ocr import geometry, raster, tesseract
-from vanthu.events import Line
+from vanthu.events import Box, Line
 from vanthu.normalize import fold
 
 # An authority word opens the block: TM., KT., TL., TUQ., Q. (state), T/M, K/T, T/L (Party).
@@ -29,20 +33,26 @@ _AUTHORITY = re.compile(r"^(?:tm|kt|tl|tuq|q|t/m|k/t|t/l)[.,]?$")
 _STRIP_MM = 45.0
 _MARGIN_MM = 8.0
 _BLOCK_MM = 60.0  # authority lines, title and the signature's space
+_ABOVE_MM = 12.0  # the block's first line may stand this far above the "Nơi nhận" row
 _MM = 72 / 25.4  # points
 # A recovered name is read off a noisy strip: it must have the 3 to 5 words of most
 # Vietnamese names, so that a name cut by a stroke ("... Hồng Loan") is left out, not taken.
 _NAME_WORDS = (3, 5)
+_RECIPIENTS = re.compile(r"^\W*[nv]?[o0]i nhan\b")
+_SPECK = 2  # letters: what a stroke or the seal's rim reads as before a name
 _EDGE = re.compile(r"^[\W_]+|[\W_]+$")
-_INK = 128  # grey levels below this are ink; the page's light was evened before (lighting.even)
+_INK = 128  # below this is ink, on the grey page (its light evened: lighting.even) or in the red channel
 
 
 def looks_like_name(text: str) -> bool:
     """3 to 5 words, each a capital followed by lower-case letters: "Chu Thị Hồng Loan"."""
     words = text.split()
-    return _NAME_WORDS[0] <= len(words) <= _NAME_WORDS[1] and all(
-        w[:1].isupper() and w[1:].islower() and w.isalpha() for w in words
-    )
+    return _NAME_WORDS[0] <= len(words) <= _NAME_WORDS[1] and all(looks_like_name_word(w) for w in words)
+
+
+def looks_like_name_word(word: str) -> bool:
+    """A capital followed by lower-case letters: "Loan"."""
+    return word[:1].isupper() and word[1:].islower() and word.isalpha()
 
 
 def _block_under_authority(lines: list[Line], width: float) -> list[Line]:
@@ -67,40 +77,94 @@ def with_name(upright: raster.PageImage, lines: list[Line], *, language: str, ti
               cmd: str = "tesseract") -> list[Line]:
     """``lines`` (page points) with the signer's name the page reading missed or cut
     ("Bắc Hải" for "Nguyễn Bắc Hải"): the re-read name replaces what the page reading
-    had at its place in the block's column. ``lines`` as they are when nothing is found."""
+    had at its place in the block's column. When the page reading lost the whole block
+    (a seal over the title and the name, and no authority line: a chairman signing as
+    himself), the block is found across from "Nơi nhận" and its title lines are taken
+    too. ``lines`` as they are when nothing is found."""
     frame = upright.frame
     if frame is None:
         return lines
-    block = _block_under_authority(lines, frame.size[0])
+    width = frame.size[0]
+    block = _block_under_authority(lines, width)
     titles = [ln for ln in block if _upper(ln.text)]
-    if not titles or any(looks_like_name(ln.text) for ln in block):
+    if titles:
+        if any(looks_like_name(ln.text) for ln in block):
+            return lines
+        title = max(titles, key=lambda ln: ln.box[3])
+        column = min(ln.box[0] for ln in block) - _MARGIN_MM * _MM
+        box = (column, title.box[3], max(ln.box[2] for ln in block) + _MARGIN_MM * _MM,
+               title.box[3] + _STRIP_MM * _MM)
+    elif (box := _across_from_recipients(lines, width)) is None:
         return lines
-    title = max(titles, key=lambda ln: ln.box[3])
-    pt = frame.dpi / 72 * frame.scale  # image pixels per page point
-    column = min(ln.box[0] for ln in block) - _MARGIN_MM * _MM
-    left = max(0.0, column * pt - frame.x0 * frame.scale)
-    right = min(float(upright.image.width), (max(ln.box[2] for ln in block) + _MARGIN_MM * _MM) * pt - frame.x0 * frame.scale)
-    top = max(0.0, title.box[3] * pt - frame.y0 * frame.scale)
-    bottom = min(float(upright.image.height), top + _STRIP_MM * _MM * pt)
-    if right - left < 10 or bottom - top < 10:
-        return lines
-    # Binarised first: on a strip that is mostly seal and strokes, Tesseract's own
-    # threshold lands in the seal's grey and the name comes out empty.
-    strip = upright.image.crop((round(left), round(top), round(right), round(bottom))).point(
-        lambda v: 255 if v > _INK else 0)
-    try:
-        reading = tesseract.recognise(strip, language=language, dpi=upright.dpi, timeout=timeout, cmd=cmd, psm=6)
-    except tesseract.TesseractError:
-        return lines  # the page's own reading stands
-    named = [ln for ln in reading.lines if looks_like_name(_letters(ln.text))]
+    read = _reread(upright, box, language=language, timeout=timeout, cmd=cmd)
+    named = [(i, name) for i, ln in enumerate(read) if (name := _name_in(ln))]
     if not named:
         return lines
-    moved = geometry.Frame(frame.x0 + left / frame.scale, frame.y0 + top / frame.scale, frame.scale,
-                           frame.width, frame.height, frame.dpi)
-    name = named[-1]  # the name is the block's last line; signature strokes read above it
-    words = [w.model_copy(update={"text": _letters(w.text)}) for w in name.words if _letters(w.text)]
-    [found] = moved.lines([geometry.line_of(words, starts_paragraph=True)])
-    return [*_without(lines, column, found.box), found]
+    at, name = named[-1]  # the name is the block's last line; signature strokes read above it
+    found = [name]
+    if not titles:  # the whole block: its title lines above the name come with it
+        heads = [ln for ln in read[:at] if _upper(ln.text)]
+        if not heads:
+            return lines
+        found = [*heads, name]
+    top = min(ln.box[1] for ln in found)
+    return [*_without(lines, box[0], (box[0], top, box[2], found[-1].box[3])), *found]
+
+
+def _name_in(line: Line) -> Line | None:
+    """The name that ends ``line``, without the specks a stroke left before it ("XS Phạm Huy Nam Sơn")."""
+    tail = list(itertools.takewhile(lambda w: looks_like_name_word(w.text), reversed(line.words)))[::-1]
+    specks = line.words[:len(line.words) - len(tail)]
+    if not looks_like_name(" ".join(w.text for w in tail)) or any(len(w.text) > _SPECK for w in specks):
+        return None  # a longer word before it may be the name's first, cut: "Bắc Hải" is not taken
+    return geometry.line_of(tail, starts_paragraph=True)
+
+
+def _across_from_recipients(lines: list[Line], width: float) -> Box | None:
+    """Where the signature block lies when the page reading found none: the closing's
+    right column, from the "Nơi nhận" row down; ``None`` when there is no "Nơi nhận" on
+    the left, or a name-like line is already in that column."""
+    recipients = [ln for ln in lines if ln.box[0] < 0.4 * width and _RECIPIENTS.match(fold(ln.text).strip(" .,:-"))]
+    if not recipients:
+        return None
+    top = recipients[-1].box[1] - _ABOVE_MM * _MM
+    box = (0.45 * width, top, width, top + _BLOCK_MM * _MM + _STRIP_MM * _MM)
+    inside = [ln for ln in lines if ln.box[0] >= box[0] and box[1] <= ln.box[1] <= box[3]]
+    if any(looks_like_name(_letters(ln.text)) for ln in inside):
+        return None
+    return box
+
+
+def _reread(upright: raster.PageImage, box: Box, *, language: str, timeout: float, cmd: str) -> list[Line]:
+    """The lines read again in ``box`` (page points), in page points, their words cleaned
+    of the specks strokes leave. A page in colour is read through its red channel, in
+    which a red seal is as light as the paper and the text under it shows; a grey page
+    is binarised first: on a strip that is mostly seal and strokes, Tesseract's own
+    threshold lands in the seal's grey and the name comes out empty."""
+    frame = upright.frame
+    assert frame is not None
+    if upright.colour is not None:
+        source, scale, x0, y0 = upright.colour.getchannel("R"), 1.0, 0.0, 0.0
+    else:
+        source, scale, x0, y0 = upright.image, frame.scale, frame.x0, frame.y0
+    pt = frame.dpi / 72 * scale  # pixels of ``source`` per page point
+    left, top = max(0.0, box[0] * pt - x0 * scale), max(0.0, box[1] * pt - y0 * scale)
+    right, bottom = min(float(source.width), box[2] * pt - x0 * scale), min(float(source.height), box[3] * pt - y0 * scale)
+    if right - left < 10 or bottom - top < 10:
+        return []
+    strip = source.crop((round(left), round(top), round(right), round(bottom))).point(lambda v: 255 if v > _INK else 0)
+    dpi = upright.dpi if upright.colour is None else round(frame.dpi)
+    try:
+        reading = tesseract.recognise(strip, language=language, dpi=dpi, timeout=timeout, cmd=cmd, psm=6)
+    except tesseract.TesseractError:
+        return []  # the page's own reading stands
+    part = geometry.Frame(x0 + round(left) / scale, y0 + round(top) / scale, scale, frame.width, frame.height, frame.dpi)
+    cleaned = []
+    for ln in reading.lines:
+        words = [w.model_copy(update={"text": _letters(w.text)}) for w in ln.words if _letters(w.text)]
+        if words:
+            cleaned.append(geometry.line_of(words, starts_paragraph=not cleaned))
+    return part.lines(cleaned)
 
 
 def _without(lines: list[Line], column: float, box: tuple[float, float, float, float]) -> list[Line]:

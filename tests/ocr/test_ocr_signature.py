@@ -8,6 +8,8 @@ name, as seals often land (examples/scan.py).
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from examples.form import render_form
@@ -31,6 +33,20 @@ def test_the_name_under_a_seal_is_read(mode):
     text = extract(images_pdf(page, dpi=200), get_settings().ocr).text
     # THEN the signer is named as printed
     assert parse_directive(text).signer.name == SIGNER
+
+
+def test_a_title_and_name_under_a_seal_are_read_without_an_authority_line():
+    # GIVEN a directive signed by the chairman in his own right ("CHỦ TỊCH", no "TM."/"KT."
+    # line above it), scanned in colour with the red seal over the title and the name:
+    # the page reading loses the whole signature block
+    form = form_from_text(example_texts()["002_d2642929b84c508e"])
+    form = dataclasses.replace(form, authority=[], title="CHỦ TỊCH")
+    page = scan_form(render_form(form), Artefacts(seal="over", stamp=None, mode="colour"), dpi=200, seed=3,
+                     pages=[-1])
+    # WHEN it goes through the OCR stage and the parser
+    signer = parse_directive(extract(images_pdf(page, dpi=200), get_settings().ocr).text).signer
+    # THEN the signer is named, with the title
+    assert (signer.title, signer.name) == ("CHỦ TỊCH", SIGNER)
 
 
 @pytest.mark.parametrize(("text", "name"), [
