@@ -34,6 +34,7 @@ from services.notify import app as notify_app  # noqa: E402
 from services.ocr import app as ocr_app  # noqa: E402
 from services.ocr.pipeline import extract  # noqa: E402
 from services.parse import app as parse_app  # noqa: E402
+from vanthu.kafka_auth import client_options  # noqa: E402
 from vanthu.provision import create_buckets, create_topics, private_copy, remove_private  # noqa: E402
 from vanthu.settings import Settings  # noqa: E402
 from vanthu.storage import Storage  # noqa: E402
@@ -51,7 +52,7 @@ async def measure(settings: Settings, storage: Storage, variants: list[bytes], i
     ``vanthu.objects``, and to the document's first and last notice."""
     consumer = AIOKafkaConsumer(settings.topics.objects, settings.topics.assignments, settings.topics.review,
                                 settings.topics.failed, bootstrap_servers=settings.kafka_bootstrap,
-                                auto_offset_reset="latest", group_id=None)
+                                auto_offset_reset="latest", group_id=None, **client_options(settings))
     await consumer.start()
     await consumer.getmany(timeout_ms=500)  # join before the first upload, so nothing is missed
     times: dict[str, list[float]] = {"event": [], "first": [], "last": []}

@@ -11,6 +11,16 @@ their own; a batch of image-only scans is uploaded at once, and the bench measur
 - throughput: the batch's pages / (last ``vanthu.text`` event - first upload);
 - latency under that load: upload -> the document's last assignment notice (p50, max).
 
+With ``--bulk`` the batch goes through the bulk lane (keys under the bulk prefix, as
+``vanthu submit --bulk`` puts them); ``--urgent N`` then uploads N one-page HỎA TỐC letters
+spread over the batch (the next when another 1/(N+1) of the batch is read) on the ordinary
+lane, and reports upload -> the letter's first notice (p50, p95) beside the letter's own
+OCR time, measured alone before the run.
+
+``--bulk-memory PAGES`` instead measures the peak memory of a worker reading one
+PAGES-page scan (one 200-dpi scan's pages repeated) in the bulk lane, in-process: the
+service process, the bulk process and the largest Tesseract process (sampled).
+
 The reference is the raw Tesseract limit in the same run: the ``tesseract`` CLI
 directly on the same page images (rasterised from the scan PDFs as the pipeline does),
 one process per core, ``OMP_THREAD_LIMIT=1``, the same recognition flags. Results print
@@ -20,10 +30,12 @@ as a markdown table.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import hashlib
 import io
 import json
 import os
+import resource
 import signal
 import statistics
 import subprocess
@@ -42,17 +54,22 @@ sys.path.insert(0, str(ROOT))
 from kafka import KafkaConsumer, TopicPartition  # noqa: E402
 from kafka.admin import KafkaAdminClient  # noqa: E402
 
+import pypdfium2  # noqa: E402
+
 from examples.render import example_texts, scan_pdf  # noqa: E402
+from services.ocr.lanes import Lanes  # noqa: E402
 from services.notify.notices import build_notices  # noqa: E402
+from services.ocr.pipeline import extract  # noqa: E402
 from services.ocr.raster import PdfPages  # noqa: E402
 from vanthu.directory import UnitDirectory  # noqa: E402
 from vanthu.events import DirectiveParsed  # noqa: E402
 from vanthu.provision import create_buckets, create_topics, private_copy, remove_private  # noqa: E402
-from vanthu.settings import Settings  # noqa: E402
+from vanthu.settings import LaneOptions, Settings  # noqa: E402
 from vanthu.storage import Storage  # noqa: E402
 
 CORES = os.cpu_count() or 1
 VANTHU = ROOT / ".venv" / "bin" / "vanthu"
+URGENT = ROOT / "tests" / "services" / "data" / "hoa_toc.txt"  # a one-page letter marked HỎA TỐC
 STACK = [sys.executable, str(ROOT / "deploy" / "local" / "stack.py")]
 
 
@@ -155,6 +172,16 @@ class Watcher:
                 return None
             return max((arrived[k] for k in wanted), default=self.text_at.get(document_id))
 
+    def first_notice_at(self, document_id: str) -> float | None:
+        with self.lock:
+            return min(self.notice_at.get(document_id, {}).values(), default=None)
+
+
+def urgent_letters(count: int) -> list[bytes]:
+    """``count`` distinct one-page scans of the HỎA TỐC letter."""
+    text = URGENT.read_text(encoding="utf-8")
+    return [scan_pdf(text, seed=500 + i) for i in range(count)]
+
 
 def wait_groups(settings: Settings, members: dict[str, int], timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
@@ -170,8 +197,11 @@ def wait_groups(settings: Settings, members: dict[str, int], timeout: float = 90
     raise SystemExit(f"consumer groups not ready within {timeout:.0f}s")
 
 
-def run(workers: int, docs: list[tuple[str, bytes]], pages: int, logs: Path) -> dict:
-    """One batch through ``workers`` OCR processes; throughput and latency."""
+def run(workers: int, docs: list[tuple[str, bytes]], pages: int, logs: Path, bulk: bool = False,
+        urgent: list[bytes] | None = None) -> dict:
+    """One batch through ``workers`` OCR processes (on the bulk lane if ``bulk``, with the
+    ``urgent`` letters uploaded during it); throughput and latency."""
+    urgent = urgent or []
     settings = private_copy(Settings(), f"scale{uuid.uuid4().hex[:6]}")
     create_topics(settings)
     create_buckets(settings)
@@ -189,18 +219,27 @@ def run(workers: int, docs: list[tuple[str, bytes]], pages: int, logs: Path) -> 
             serve("ocr", f"ocr{i + 1}", VANTHU_OCR__WORKERS=str(threads))
         serve("parse", "parse")
         serve("notify", "notify")
-        wait_groups(settings, {settings.group("ocr"): workers, settings.group("parse"): 1,
-                               settings.group("notify"): 1, settings.group("channels"): 1})
+        wait_groups(settings, {settings.group("ocr"): workers, f"{settings.group('ocr')}.bulk": workers,
+                               settings.group("parse"): 1, settings.group("notify"): 1,
+                               settings.group("channels"): 1})
         watcher = Watcher(settings)
-        directory = UnitDirectory.load()
+        directory = UnitDirectory.from_settings(settings)  # the one the services load
         client = Storage(settings).client
         uploaded: dict[str, float] = {}
 
+        prefix = settings.lanes.bulk_prefix if bulk else ""
         start = time.perf_counter()
         for name, data in docs:
-            client.put_object(settings.buckets.incoming, f"bench/{name}.pdf", io.BytesIO(data), len(data))
+            client.put_object(settings.buckets.incoming, f"{prefix}bench/{name}.pdf", io.BytesIO(data), len(data))
             uploaded[hashlib.sha256(data).hexdigest()] = time.perf_counter()
         deadline = time.monotonic() + 600 + 30 * pages
+        letters: dict[str, float] = {}  # document id -> upload time
+        for i, letter in enumerate(urgent):
+            while len(watcher.text_at) < (i + 1) * len(docs) // (len(urgent) + 1) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            client.put_object(settings.buckets.incoming, f"bench/hoả tốc {i}.pdf", io.BytesIO(letter), len(letter))
+            letters[hashlib.sha256(letter).hexdigest()] = uploaded[hashlib.sha256(letter).hexdigest()] = \
+                time.perf_counter()
         done: dict[str, float] = {}
         while len(done) < len(uploaded):
             if time.monotonic() > deadline:
@@ -214,10 +253,11 @@ def run(workers: int, docs: list[tuple[str, bytes]], pages: int, logs: Path) -> 
         ocr_s = max(watcher.text_at.values()) - start
         spread = [sum(1 for p in watcher.partition_of.values() if p == n) for n in sorted(set(
             watcher.partition_of.values()))]
-        latencies = [done[doc] - uploaded[doc] for doc in uploaded]
-        return {"workers": workers, "threads": threads, "pages": pages, "seconds": ocr_s,
-                "ppm": pages / ocr_s * 60, "p50": statistics.median(latencies), "max": max(latencies),
-                "spread": "/".join(map(str, spread))}
+        latencies = [done[doc] - uploaded[doc] for doc in uploaded if doc not in letters]
+        urgent_s = sorted(watcher.first_notice_at(doc) - at for doc, at in letters.items())
+        return {"workers": workers, "threads": threads, "pages": pages + len(urgent), "seconds": ocr_s,
+                "ppm": (pages + len(urgent)) / ocr_s * 60, "p50": statistics.median(latencies),
+                "max": max(latencies), "spread": "/".join(map(str, spread)), "urgent": urgent_s}
     finally:
         for proc in procs:
             if proc.poll() is None:
@@ -230,15 +270,80 @@ def run(workers: int, docs: list[tuple[str, bytes]], pages: int, logs: Path) -> 
         remove_private(settings)
 
 
+def _descendants(pid: int) -> list[int]:
+    children = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return children + [d for c in children for d in _descendants(c)]
+
+
+def _peak_kb(pid: int) -> tuple[str, int]:
+    """A process's name and its peak resident memory (VmHWM) so far, in KiB."""
+    status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+    return status["Name"].strip(), int(status.get("VmHWM", "0 kB").split()[0])
+
+
+def bulk_memory(pages: int) -> None:
+    """Read one ``pages``-page scan in the bulk lane; print the peaks (see the module docstring)."""
+    source = pypdfium2.PdfDocument(scan_pdf(example_texts()["000_a580cd7dac26fb83"], dpi=200, seed=1))
+    document = pypdfium2.PdfDocument.new()
+    while len(document) < pages:
+        document.import_pages(source, list(range(min(len(source), pages - len(document)))))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    data = buffer.getvalue()
+    lanes = Lanes(LaneOptions())
+    peaks: dict[str, int] = {}
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.wait(0.2):
+            for pid in _descendants(os.getpid()):
+                try:
+                    name, kb = _peak_kb(pid)
+                except (OSError, KeyError):
+                    continue
+                kind = "tesseract" if name.startswith("tesseract") else "bulk process"
+                peaks[kind] = max(peaks.get(kind, 0), kb)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    start = time.perf_counter()
+    artifact = asyncio.run(lanes.extract_bulk(data, Settings().ocr.model_copy(update={"max_pages": pages})))
+    seconds = time.perf_counter() - start
+    stop.set()
+    sampler.join()
+    lanes.close()
+    service_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"\none {pages}-page scan ({len(data) / 1e6:.0f} MB) in the bulk lane: {len(artifact.pages)} pages read "
+          f"in {seconds:.0f} s\n")
+    print("| process | peak memory |")
+    print("|---|---|")
+    print(f"| service process (the document's bytes, the artifact) | {service_kb / 1024:.0f} MB |")
+    for kind, kb in sorted(peaks.items()):
+        print(f"| {kind} | {kb / 1024:.0f} MB |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scans", type=int, default=8, help="Scans in the batch (3-6 pages each).")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="OCR worker counts to measure.")
+    parser.add_argument("--bulk", action="store_true", help="Send the batch through the bulk lane.")
+    parser.add_argument("--urgent", type=int, default=0, help="HỎA TỐC letters to upload during the batch.")
+    parser.add_argument("--bulk-memory", type=int, metavar="PAGES", help="Only: peak memory of one PAGES-page "
+                        "scan in the bulk lane (no Kafka).")
     args = parser.parse_args()
+    if args.bulk_memory:
+        return bulk_memory(args.bulk_memory)
     subprocess.run([*STACK, "up"], check=True, capture_output=True)
     dpi = Settings().ocr.dpi
     print(f"rendering {args.scans} scans ...", file=sys.stderr)
     docs = scans(args.scans)
+    letters = urgent_letters(args.urgent)
+    alone = [_timed(extract, letter, Settings().ocr) for letter in letters]  # each letter's OCR, alone
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         pngs = page_pngs(docs, workdir, dpi)
@@ -248,7 +353,7 @@ def main() -> None:
         results = []
         for workers in args.workers:
             print(f"{workers} OCR worker(s) ...", file=sys.stderr)
-            results.append(run(workers, docs, pages, workdir))
+            results.append(run(workers, docs, pages, workdir, bulk=args.bulk, urgent=letters))
     raw_ppm = pages / raw_s * 60
     print(f"\n{args.scans} scans, {pages} pages at {dpi} dpi, {CORES} cores\n")
     print("| OCR workers × threads | seconds | pages/min | of raw Tesseract | upload → last notice p50 | max "
@@ -258,6 +363,26 @@ def main() -> None:
     for r in results:
         print(f"| {r['workers']} × {r['threads']} | {r['seconds']:.1f} | {r['ppm']:.1f} | "
               f"{r['ppm'] / raw_ppm:.0%} | {r['p50']:.1f} s | {r['max']:.1f} s | {r['spread']} |")
+    if letters:
+        print(f"\n{len(letters)} HỎA TỐC one-page letters uploaded during the {'bulk ' if args.bulk else ''}batch; "
+              f"their OCR alone: p50 {statistics.median(alone):.1f} s, max {max(alone):.1f} s\n")
+        print("| OCR workers | upload → first notice p50 | p95 | max |")
+        print("|---|---|---|---|")
+        for r in results:
+            print(f"| {r['workers']} | {statistics.median(r['urgent']):.1f} s | {_p95(r['urgent']):.1f} s | "
+                  f"{max(r['urgent']):.1f} s |")
+
+
+def _timed(function, *args) -> float:
+    start = time.perf_counter()
+    function(*args)
+    return time.perf_counter() - start
+
+
+def _p95(values: list[float]) -> float:
+    """The 95th percentile (nearest rank: with 5 tries, the largest)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, -(-95 * len(ordered) // 100) - 1)]
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ from faststream.specification import AsyncAPI
 from pydantic import ValidationError
 
 from vanthu.errors import DocumentError, FailureReason
+from vanthu.kafka_auth import broker_security
 from vanthu.events import DeadLetter, DocumentFailed, ObjectRef, Stage, Submission
 from vanthu.logs import get_logger
 from vanthu.observability import STEP_SECONDS, kafka_metrics
@@ -204,6 +205,7 @@ def wire_stage(settings: Settings, stage: Stage, handler: str, input_topic: str,
         acks="all",
         enable_idempotence=True,
         client_id=f"vanthu-{stage}",
+        security=broker_security(settings),
         middlewares=[kafka_metrics(stage), invalid_event_guard(stage, {handler}, report)],
         logger=logging.getLogger(f"vanthu.{stage}.kafka"),
     )
@@ -212,8 +214,9 @@ def wire_stage(settings: Settings, stage: Stage, handler: str, input_topic: str,
                        [input_topic, settings.topics.retry_for(stage)])
 
 
-def subscribe(wiring: StageWiring, settings: Settings, stage: Stage, handler: Callable[..., Awaitable[None]]) -> None:
-    """Register ``handler`` on the stage's input topic and on its retry topic.
+def subscribe(wiring: StageWiring, settings: Settings, stage: Stage, handler: Callable[..., Awaitable[None]]) -> Any:
+    """Register ``handler`` on the stage's input topic and on its retry topic; returns the
+    subscriber, which another input (the OCR stage's bulk lane) can be added to.
 
     The retry topic has a consumer group of its own, so a stage's retries never pause
     the consumption of new input."""
@@ -221,3 +224,4 @@ def subscribe(wiring: StageWiring, settings: Settings, stage: Stage, handler: Ca
     main, retry = wiring.inputs
     subscriber = wiring.broker.subscriber(main, title=main, **options)(handler)
     wiring.broker.subscriber(retry, title=retry, **{**options, "group_id": f"{options['group_id']}.retry"})(subscriber)
+    return subscriber

@@ -726,6 +726,29 @@ def read_overlay(path: str | Path) -> dict:
     return data
 
 
+def learn_alias(path: str | Path, text: str, unit_id: str) -> None:
+    """Store a clerk's resolution in the overlay at ``path`` (made when absent): ``text``,
+    a unit's name as printed, names ``unit_id`` from now on (matched in the unit's own
+    scope, with the usual normalisation). DirectoryError, and the overlay unchanged, when
+    the overlay would no longer load or the wording would not resolve to the unit (a clash
+    with another unit's name)."""
+    path = Path(path)
+    data = read_overlay(path) if path.exists() else {"national": True}
+    data.setdefault("aliases", {})[text] = unit_id
+    candidate = path.with_name(path.name + ".new")
+    candidate.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    try:  # the overlay must still load, and the wording now name the unit in its own jurisdiction
+        directory = UnitDirectory.national(overlay=candidate)
+        unit = directory.get(unit_id)
+        found = directory.match(text, unit.scope if unit else None)
+        if found is None or found.unit.id != unit_id:
+            raise DirectoryError(f"{text!r} would not resolve to {unit_id}: a clash with another unit's name?")
+    except DirectoryError:
+        candidate.unlink()
+        raise
+    candidate.replace(path)
+
+
 def _names(unit: Unit) -> list[str]:
     return [unit.name, *unit.aliases]
 

@@ -8,7 +8,7 @@ The AsyncAPI document is generated from the apps that use these models.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import unquote, unquote_plus
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -20,6 +20,8 @@ SCHEMA_VERSION = 1
 TextSource = Literal["text-layer", "ocr", "mixed"]
 Role = Literal["lead", "cooperate", "assigned"]
 Stage = Literal["ocr", "parse", "notify", "channels"]
+NoticeStatus = Literal["assigned", "cancelled"]
+TaskMark = Literal["received", "done"]
 
 
 def utcnow() -> dt.datetime:
@@ -39,6 +41,7 @@ class Submission(BaseModel):
     submitted_by: str | None = None
     desk: str | None = None
     filename: str | None = None
+    batch: str | None = Field(None, description="The batch it was submitted in (`vanthu status --batch`).")
 
 
 # --- vanthu.objects: MinIO's own bucket notification (S3 event format) ---------------
@@ -80,7 +83,8 @@ class S3Record(BaseModel):
         # `vanthu submit` percent-encodes values: S3 metadata headers are ASCII only.
         return Submission(**{
             field: unquote(meta[name])
-            for field, name in (("submitted_by", "submitted-by"), ("desk", "desk"), ("filename", "filename"))
+            for field, name in (("submitted_by", "submitted-by"), ("desk", "desk"), ("filename", "filename"),
+                                ("batch", "batch"))
             if name in meta
         })
 
@@ -124,6 +128,9 @@ class Word(BaseModel):
     confidence: float | None = Field(None, description="Recognition confidence (0-100); OCR only.")
     stamped: bool = Field(
         False, description="Drawn into a blank by a signing system's stamp (an annotation), not printed in the text.")
+    handwritten: bool = Field(
+        False, description="Written by hand into a blank of the form and read as digits (``confidence``: the "
+        "least certain digit's probability, in percent).")
 
 
 class Line(BaseModel):
@@ -220,6 +227,7 @@ class TextExtracted(BaseModel):
     review_pages: list[int] = Field(
         default_factory=list, description="Pages read, but too poorly to trust (PageText.warning): for a person to check."
     )
+    urgency: str | None = Field(None, description='The urgency mark page 1 shows ("Hỏa tốc", "Thượng khẩn", "Khẩn").')
     at: dt.datetime = Field(default_factory=utcnow)
 
 
@@ -297,6 +305,17 @@ class Assignment(BaseModel):
     evidence: list[AssignmentEvidence] = Field(default_factory=list)
 
 
+HeaderField = Literal["issuer", "number", "doc_type", "date", "subject", "signer"]
+
+
+class FieldEvidence(BaseModel):
+    """Where a header field was read: its page and its span in the parsed text (as
+    :class:`AssignmentEvidence` locates an assignment), so a clerk can check it."""
+
+    page: int = Field(1, ge=1, description="Page of the span (form feeds in the text), 1 without page breaks.")
+    span: Span
+
+
 class Signer(BaseModel):
     authority: str | None = Field(None, description='"T/M", "KT.", "TL. CHỦ TỊCH / KT. CHÁNH VĂN PHÒNG"')
     on_behalf_of: str | None = None
@@ -330,13 +349,31 @@ class Directive(BaseModel):
     assignments: list[Assignment] = Field(default_factory=list)
     signer: Signer = Signer()
     warnings: list[str] = Field(default_factory=list)
+    evidence: dict[HeaderField, FieldEvidence] = Field(
+        default_factory=dict, description="Where each header field found was read; a field not located is absent.")
+
+
+class Change(BaseModel):
+    """One field a clerk corrected: ``field`` is a header field ("number") or an assignment
+    of the revision corrected ("assignments[2].unit_id"; "assignments[2]" for an assignment
+    removed, "assignments[+5]" for one added as index 5 of the new revision)."""
+
+    field: str
+    old: Any = None
+    new: Any = None
 
 
 class DirectiveParsed(Directive):
-    """``vanthu.directives``: the public parsed-directive event for downstream systems."""
+    """``vanthu.directives``: the public parsed-directive event for downstream systems.
+
+    A clerk's correction is a new revision of the same document (same key): the whole
+    directive again, ``revision`` one more than the one corrected, with who changed what."""
 
     schema_version: int = SCHEMA_VERSION
     document_id: str
+    revision: int = Field(0, ge=0, description="0 as parsed; each correction by a clerk adds one.")
+    corrected_by: str | None = Field(None, description="Who made this revision's correction.")
+    changes: list[Change] = Field(default_factory=list, description="What this revision changed in the one before.")
     text_source: TextSource
     source: ObjectRef | None = None
     artifact: ObjectRef | None = None
@@ -381,12 +418,51 @@ class AssignmentNotice(BaseModel):
     secrecy: str | None = Field(None, description="The document's secrecy mark, when it has one.")
     withheld: bool = Field(False, description="A secret document's notice: its identity only, no links and no "
                            "task; ``task`` says to collect the document from the records office in person.")
+    revision: int = Field(0, ge=0, description="The directive's revision this notice was sent for.")
+    status: NoticeStatus = Field("assigned", description='"cancelled": a correction took this task away from '
+                                 "the unit (the notice ``supersedes`` names is void).")
+    supersedes: str | None = Field(None, description="The idempotency key of the notice this one replaces (a "
+                                   "corrected task or deadline) or cancels.")
     at: dt.datetime = Field(default_factory=utcnow)
 
 
 class ReviewItem(AssignmentNotice):
     """``vanthu.review``: an assignment to a unit the directory does not know, for a clerk
     to route by hand (``unit_id`` is null; ``unit_text`` is the name as printed)."""
+
+
+# --- vanthu.tasks, vanthu.reminders ------------------------------------------------------------------
+
+
+class TaskMarked(BaseModel):
+    """``vanthu.tasks``: a unit says it received ("đã nhận") or finished ("hoàn thành")
+    the task of one notice; keyed by unit id."""
+
+    schema_version: int = SCHEMA_VERSION
+    notice_key: str = Field(description="The idempotency key of the notice marked.")
+    document_id: str
+    unit_id: str
+    mark: TaskMark
+    by: str = Field(description="Who marked it.")
+    at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Reminder(BaseModel):
+    """``vanthu.reminders``: a task's deadline is near ("nhắc việc"), for a unit that has
+    not marked it done; keyed by unit id, one per notice and deadline. It names the task
+    (``notice_key``) but does not repeat it: a secret document's reminder says no more than
+    its notice did."""
+
+    schema_version: int = SCHEMA_VERSION
+    idempotency_key: str = Field(description="notice key:reminder:deadline")
+    notice_key: str
+    document_id: str
+    unit_id: str
+    unit: str
+    deadline: dt.date
+    days_left: int = Field(description="Days from the reminder's day to the deadline (0: due today).")
+    document: DocumentSummary
+    at: dt.datetime = Field(default_factory=utcnow)
 
 
 # --- vanthu.failed ------------------------------------------------------------------

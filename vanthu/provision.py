@@ -6,31 +6,47 @@ and by the tests for their private topics and buckets.
 
 from __future__ import annotations
 
-from kafka.admin import KafkaAdminClient, NewTopic
+from kafka.admin import KafkaAdminClient, NewPartitions, NewTopic
 from kafka.errors import TopicAlreadyExistsError
 from minio.notificationconfig import NotificationConfig, QueueConfig
 
+from vanthu.identities import create_identities
+from vanthu.kafka_acl import create_acls
+from vanthu.kafka_auth import client_options
 from vanthu.settings import Buckets, Settings, Topics
 from vanthu.storage import Storage
 
 # MinIO names a Kafka target configured as MINIO_NOTIFY_KAFKA_*_PRIMARY like this.
 NOTIFY_TARGET = "PRIMARY"
 NOTIFY_ARN = f"arn:minio:sqs::{NOTIFY_TARGET}:kafka"
-# Two partitions let two workers of a stage share a topic on a 2-core machine; raise for more.
+# A partition is read by one member of a consumer group at a time, so a topic's partitions
+# bound how many workers of a stage share it: two let two workers share it on a 2-core
+# machine. N OCR workers (on any number of machines) need N partitions of vanthu.objects and
+# of vanthu.objects.bulk: `vanthu init --partitions N`.
 TOPIC_PARTITIONS = 2
 
 
-def create_topics(settings: Settings) -> list[str]:
-    """Create the missing topics; returns the ones created."""
-    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, request_timeout_ms=10000)
+def create_topics(settings: Settings, partitions: int = TOPIC_PARTITIONS) -> list[str]:
+    """Create the missing topics with ``partitions`` partitions, and raise existing ones
+    that have fewer to ``partitions`` (Kafka cannot lower them); returns the ones created.
+
+    Raising a topic's partitions moves some keys to new partitions: one unit's notices
+    sent across the change may arrive out of order once."""
+    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, request_timeout_ms=10000,
+                             **client_options(settings))
     try:
         existing = set(admin.list_topics())
         wanted = [t for t in settings.topics.all() if t not in existing]
         if wanted:
             try:
-                admin.create_topics([NewTopic(t, TOPIC_PARTITIONS, 1) for t in wanted])
+                admin.create_topics([NewTopic(t, partitions, 1) for t in wanted])
             except TopicAlreadyExistsError:
                 pass
+        # All of them: one created by another process just before (already there) has its old count.
+        fewer = {d["topic"]: NewPartitions(partitions) for d in admin.describe_topics(settings.topics.all())
+                 if 0 < len(d["partitions"]) < partitions}
+        if fewer:
+            admin.create_partitions(fewer)
         return wanted
     finally:
         admin.close()
@@ -48,6 +64,18 @@ def create_buckets(settings: Settings) -> None:
             QueueConfig(queue=NOTIFY_ARN, events=["s3:ObjectCreated:*"], config_id="vanthu-intake"),
         ]),
     )
+
+
+def create_access(settings: Settings) -> str:
+    """Least privilege, with the administrator's credentials ``settings`` carry: the Kafka
+    ACLs of every service principal when Kafka authenticates clients, and a MinIO user and
+    policy for each service with a password in ``VANTHU_IDENTITIES__*``. Says what it did."""
+    done = []
+    if settings.kafka.security_protocol != "PLAINTEXT":
+        done.append(f"{create_acls(settings)} Kafka ACLs")
+    if made := create_identities(settings):
+        done.append(f"MinIO users {', '.join(made)}")
+    return "; ".join(done) or "no identities configured (VANTHU_IDENTITIES__*, VANTHU_KAFKA__*)"
 
 
 def private_copy(settings: Settings, run: str) -> Settings:
@@ -72,7 +100,7 @@ def remove_private(settings: Settings) -> None:
             for obj in client.list_objects(bucket, recursive=True):
                 client.remove_object(bucket, obj.object_name)
             client.remove_bucket(bucket)
-    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
+    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, **client_options(settings))
     try:
         existing = set(admin.list_topics())
         admin.delete_topics([t for t in settings.topics.all() if t != settings.topics.objects and t in existing])

@@ -33,11 +33,15 @@ class Topics(BaseModel):
     """Every Kafka topic name, kept in one place."""
 
     objects: str = "vanthu.objects"
+    bulk: str = Field("vanthu.objects.bulk", description="The bulk lane: intake the OCR stage reads only when "
+                      "no ordinary document is waiting (LaneOptions).")
     text: str = "vanthu.text"
     directives: str = "vanthu.directives"
     assignments: str = "vanthu.assignments"
     failed: str = "vanthu.failed"
     review: str = "vanthu.review"
+    tasks: str = Field("vanthu.tasks", description="Units' marks on their tasks (received, done).")
+    reminders: str = Field("vanthu.reminders", description="Deadline reminders (nhắc việc).")
     dlq: str = "vanthu.dlq"
     retry: str = Field("vanthu.retry", description="Prefix of the stages' retry topics.")
 
@@ -45,7 +49,8 @@ class Topics(BaseModel):
         return f"{self.retry}.{stage}"
 
     def all(self) -> list[str]:
-        return [self.objects, self.text, self.directives, self.assignments, self.failed, self.review, self.dlq,
+        return [self.objects, self.bulk, self.text, self.directives, self.assignments, self.failed, self.review, self.tasks,
+                self.reminders, self.dlq,
                 *(self.retry_for(stage) for stage in ("ocr", "parse", "notify", "channels"))]
 
 
@@ -90,6 +95,21 @@ class OcrOptions(BaseModel):
     osd_min_confidence: float = Field(
         5.0, ge=0, description="Tesseract OSD confidence needed before a low-confidence page is turned and re-read."
     )
+
+
+class LaneOptions(BaseModel):
+    """The OCR stage's two lanes: bulk intake (an archive's back file) is read only when no
+    ordinary document is waiting, so an urgent letter is never queued behind it."""
+
+    bulk_prefix: str = Field("bulk/", min_length=1, description="Object keys under this prefix go to the bulk lane "
+                             "(`vanthu submit --bulk` puts files there).")
+    bulk_niceness: int = Field(19, ge=0, le=19, description="Scheduling niceness of the process that reads bulk "
+                               "documents: an ordinary document read meanwhile gets the cores.")
+    bulk_page_timeout_s: float = Field(3600.0, gt=0, description="The page timeout of bulk documents (when longer "
+                                       "than ocr.page_timeout_s): a bulk page waits behind ordinary work.")
+    bulk_max_lag: int = Field(4, ge=0, description="Events the parse and notify stages may have yet to read "
+                              "when the bulk lane starts a document: more, and it waits (an urgent letter's text "
+                              "must not queue behind a fast bulk batch's).")
 
 
 class ChannelRetry(RetryOptions):
@@ -168,6 +188,47 @@ class SecrecyOptions(BaseModel):
         return key
 
 
+class KafkaAuth(BaseModel):
+    """How this process authenticates to Kafka (``vanthu/kafka_auth.py`` turns it into each
+    client library's options). One principal per service: each service's process gets its
+    own ``username`` and ``password`` from the environment."""
+
+    security_protocol: Literal["PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        "PLAINTEXT", description="PLAINTEXT: no authentication (the default local stack); SASL_*: SCRAM-SHA-512.")
+    username: str | None = None
+    password: SecretStr | None = None
+    _dump_password = field_serializer("password")(_reveal)
+    cafile: str | None = Field(None, description="CA certificate (PEM) the brokers' TLS certificates are checked "
+                               "against with SASL_SSL; unset: the system's CAs.")
+
+    @model_validator(mode="after")
+    def _credentials(self) -> KafkaAuth:
+        if self.security_protocol != "PLAINTEXT" and not (self.username and self.password):
+            raise ValueError(f"kafka.security_protocol={self.security_protocol} needs VANTHU_KAFKA__USERNAME "
+                             "and VANTHU_KAFKA__PASSWORD")
+        return self
+
+
+class Identities(BaseModel):
+    """Passwords of the per-service identities: the MinIO user ``vanthu-<service>`` that
+    ``vanthu init`` creates (``vanthu/identities.py``), and the Kafka SCRAM user
+    ``<service>`` written when Kafka's storage is formatted (the local stack in secure
+    mode, compose's ``kafka-format``). Only those read them; a service reads its own
+    password from VANTHU_MINIO_SECRET_KEY and VANTHU_KAFKA__PASSWORD. Unset: no identity."""
+
+    ocr: SecretStr | None = None
+    parse: SecretStr | None = None
+    notify: SecretStr | None = None
+    desk: SecretStr | None = None
+    minio: SecretStr | None = Field(None, description="Kafka only: MinIO's notifier, which publishes vanthu.objects.")
+    _dump = field_serializer("ocr", "parse", "notify", "desk", "minio")(_reveal)
+
+    def passwords(self) -> dict[str, str]:
+        """Each identity that has a password, by name."""
+        return {name: value.get_secret_value() for name in type(self).model_fields
+                if (value := getattr(self, name)) is not None}
+
+
 class DirectoryOptions(BaseModel):
     """The national unit directory (vanthu/directory.py) when ``directory_path`` is unset."""
 
@@ -204,6 +265,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="VANTHU_", env_nested_delimiter="__")
 
     kafka_bootstrap: str = "127.0.0.1:9092"
+    kafka: KafkaAuth = KafkaAuth()
     minio_endpoint: str = "127.0.0.1:9000"
     minio_public_endpoint: str | None = Field(
         None, description="host:port that people's links point at (presigned URLs), when MinIO is reached "
@@ -212,9 +274,11 @@ class Settings(BaseSettings):
     minio_secret_key: SecretStr = SecretStr("vanthu-local-dev")
     _dump_secret_key = field_serializer("minio_secret_key")(_reveal)
     minio_secure: bool = False
+    identities: Identities = Identities()
     topics: Topics = Topics()
     buckets: Buckets = Buckets()
     ocr: OcrOptions = OcrOptions()
+    lanes: LaneOptions = LaneOptions()
     channels: ChannelOptions = ChannelOptions()
     retry: RetryOptions = RetryOptions()
     group_prefix: str = "vanthu"
@@ -223,6 +287,7 @@ class Settings(BaseSettings):
     link_expiry_s: int = Field(_LINK_EXPIRY_MAX_S, ge=1, le=_LINK_EXPIRY_MAX_S,
                                description="Lifetime of presigned links, 1 s to 7 days.")
     secrecy: SecrecyOptions = SecrecyOptions()
+    reminder_days: int = Field(3, ge=0, description="Days before a task's deadline its unit is reminded (nhắc việc).")
     http_port: int | None = Field(None, ge=0, le=65535, description="Health and metrics port of `vanthu serve`; "
                                   "unset: no endpoint, 0: any free port.")
     http_host: str = "127.0.0.1"

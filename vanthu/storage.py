@@ -44,6 +44,12 @@ def text_artifact_ref(settings: Settings, document_id: str) -> ObjectRef:
     return ObjectRef(bucket=settings.buckets.artifacts, key=f"text/{document_id}.json")
 
 
+def parsed_artifact_ref(settings: Settings, document_id: str) -> ObjectRef:
+    """The latest revision of the document's parsed directive, as published (a secret
+    document's withheld form): what a clerk's correction starts from."""
+    return ObjectRef(bucket=settings.buckets.artifacts, key=f"parsed/{document_id}.json")
+
+
 def check_key(key: str) -> None:
     """DocumentError ``invalid-reference`` unless ``key`` is a plain object key: not empty,
     at most 1024 bytes, no leading "/", no "." or ".." segment, no backslash or control

@@ -8,7 +8,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 CACHE="${VANTHU_CACHE_DIR:-$ROOT/.cache}"
 # Kafka 4.1.1 and the final commit of MinIO's archived community repository; see deploy/local/README.md.
 MINIO_VERSION="v0.0.0-20260212201848-7aac2a2c5b7c"
-APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd fonts-liberation2 fonts-dejavu-core)
+APT_PACKAGES=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd fonts-liberation2 fonts-dejavu-core
+              chromium chromium-driver)  # the desk's browser test (tests/desk)
 
 log() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*" >&2; }
 

@@ -5,7 +5,10 @@ Contract of :func:`on_directive_parsed`: builds the notices of one directive
 and to the text artifact, and publishes each to ``vanthu.assignments`` keyed by unit id,
 so one unit's notices stay in order. Notices for units the directory does not know go
 to ``vanthu.review`` for a clerk, keyed by document id; then records ``notified`` in
-the document's state. A directive whose document is already notified sends nothing.
+the document's state (``notified/r<N>`` for revision N), with the notices then in force.
+A revision no newer than one already notified sends nothing; a newer one (a clerk's
+correction) sends only the difference from the notices in force
+(:func:`services.notify.notices.revise`): new and changed notices, and cancellations.
 The offset is committed only after every notice is acknowledged by Kafka; a directive
 redelivered after a crash mid-way republishes the same idempotency keys.
 
@@ -23,11 +26,12 @@ import asyncio
 from faststream import FastStream
 from faststream.kafka.annotations import KafkaMessage
 
-from services.notify.notices import build_notices
+from services.notify.notices import build_notices, revise
 from vanthu.delivery import failure_for, make_app, subscribe, wire_stage
 from vanthu.directory import UnitDirectory
 from vanthu.events import AssignmentNotice, DirectiveParsed, ObjectRef, ReviewItem
 from vanthu.logs import get_logger
+from vanthu.revisions import notices_in_force, notified_revisions, notified_step
 from vanthu.settings import Settings, get_settings
 from vanthu.state import StateStore
 from vanthu.storage import Storage, check_artifact
@@ -59,13 +63,16 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
         return await asyncio.to_thread(storage.presigned_url, ref, settings.link_expiry_s)
 
     async def process(event: DirectiveParsed) -> None:
-        if await asyncio.to_thread(state.has, event.document_id, "notified"):
-            log.info("already notified: nothing sent again", document_id=event.document_id)
+        notified = await asyncio.to_thread(notified_revisions, state, event.document_id)
+        if notified and max(notified) >= event.revision:
+            log.info("already notified: nothing sent again", document_id=event.document_id, revision=event.revision)
             return
         await asyncio.to_thread(check, event)
         secret = bool(event.secrecy or event.secrecy_doubt or event.withheld)
         notices = build_notices(event, event.document_id, directory, original_url=await link(event.source, secret),
                                 text_url=await link(event.artifact, secret))
+        in_force = notices_in_force(notified)
+        notices, in_force = revise(event, notices, in_force)
         for notice in notices:
             if notice.unit_id:
                 await assignments.publish(notice, key=notice.unit_id.encode())
@@ -73,9 +80,12 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
                 await review.publish(ReviewItem(**notice.model_dump()), key=event.document_id.encode())
         units = len({n.unit_id for n in notices if n.unit_id})
         for_review = sum(1 for n in notices if not n.unit_id)
-        await asyncio.to_thread(state.record, event.document_id, "notified", notices=len(notices), units=units,
-                                for_review=for_review)
-        log.info("assignments sent", document_id=event.document_id, units=units, for_review=for_review)
+        cancelled = sum(1 for n in notices if n.status == "cancelled")
+        await asyncio.to_thread(state.record, event.document_id, notified_step(event.revision), notices=len(notices),
+                                units=units, for_review=for_review, revision=event.revision, cancelled=cancelled,
+                                in_force={k: v.model_dump() for k, v in in_force.items()})
+        log.info("assignments sent", document_id=event.document_id, units=units, for_review=for_review,
+                 revision=event.revision, cancelled=cancelled)
 
     async def on_directive_parsed(event: DirectiveParsed, message: KafkaMessage) -> None:
         """Send each unit its assignments from one directive."""

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from services.notify.secrecy import identity_notices
+import hashlib
+import re
+
+from services.notify.secrecy import cancellation_text, identity_notices
 from vanthu.directory import UnitDirectory
-from vanthu.events import AssignmentNotice, Directive, DocumentSummary
+from vanthu.events import AssignmentNotice, Directive, DirectiveParsed, DocumentSummary
+from vanthu.normalize import match_key
+from vanthu.revisions import InForce, SentNotice
 
 
 def build_notices(
@@ -26,10 +31,7 @@ def build_notices(
     ``document_id:assignment index:unit_id`` is the same every time the same document
     is processed, so subscribers can drop repeats.
     """
-    summary = DocumentSummary(
-        issuer=directive.issuer, number=directive.number, doc_type=directive.doc_type,
-        date=directive.date, subject=directive.subject,
-    )
+    summary = _summary(directive)
     notices = []
     for index, assignment in enumerate(directive.assignments):
         units = directory.expand(assignment.unit_id) if assignment.unit_id else []
@@ -57,3 +59,89 @@ def build_notices(
                 text_url=text_url,
             ))
     return identity_notices(directive, notices)  # a secret directive: identity only, one per unit
+
+
+def _summary(directive: Directive) -> DocumentSummary:
+    return DocumentSummary(issuer=directive.issuer, number=directive.number, doc_type=directive.doc_type,
+                           date=directive.date, subject=directive.subject)
+
+
+# --- revisions: a corrected directive sends only what changed ---------------------------
+
+
+_REVISION = re.compile(r"^r\d+:")  # a key's revision mark, after the document id
+# What a unit is told by a notice, for the digest: not its links (signed anew every time)
+# nor its key, revision or time.
+_TOLD = {"unit_id", "unit", "role", "section", "task", "deadline", "deadline_text", "recurrence", "document",
+         "secrecy", "withheld"}
+
+
+def revise(event: DirectiveParsed, notices: list[AssignmentNotice], in_force: InForce
+           ) -> tuple[list[AssignmentNotice], InForce]:
+    """The notices to send for revision ``event.revision`` of a directive whose notices
+    ``in_force`` were sent for an earlier revision, and the notices in force after it.
+
+    A notice is the same assignment as one in force when it goes to the same unit, with
+    the same role, in the same section (the n-th such notice to the n-th). The same
+    assignment told the same (task, deadline, document identity) is not sent again; told
+    differently, it is sent again with a key of this revision, ``supersedes`` naming the
+    key it replaces; a new one is sent with a key of this revision; one in force that this
+    revision no longer has gets a cancellation (``status`` "cancelled"). Revision 0 with
+    nothing in force sends every notice with its usual key. The same revision against the
+    same notices in force gives the same keys, so a redelivery repeats nothing new."""
+    to_send: list[AssignmentNotice] = []
+    after: InForce = {}
+    for identity, notice in _identified(notices):
+        digest = hashlib.sha256(notice.model_dump_json(include=_TOLD).encode()).hexdigest()[:24]
+        before = in_force.get(identity)
+        if before is not None and before.digest == digest:
+            after[identity] = before
+            continue
+        if event.revision:
+            notice = notice.model_copy(update={
+                "idempotency_key": revision_key(notice.idempotency_key, event.document_id, event.revision),
+                "revision": event.revision, "supersedes": before.key if before else None})
+        to_send.append(notice)
+        after[identity] = SentNotice(key=notice.idempotency_key, digest=digest, unit_id=notice.unit_id,
+                                     unit=notice.unit, unit_text=notice.unit_text, role=notice.role,
+                                     section=notice.section, deadline=notice.deadline)
+    for identity, before in in_force.items():
+        if identity not in after:
+            to_send.append(_cancellation(event, before))
+    return to_send, after
+
+
+def revision_key(key: str, document_id: str, revision: int) -> str:
+    """``key`` ("document:rest") as the key of the same notice sent for ``revision``
+    ("document:r2:rest"); revision 0 keeps it."""
+    if not revision:
+        return key
+    rest = _REVISION.sub("", key.removeprefix(f"{document_id}:"), count=1)
+    return f"{document_id}:r{revision}:{rest}"
+
+
+def _identified(notices: list[AssignmentNotice]) -> list[tuple[str, AssignmentNotice]]:
+    """Each notice with its identity across revisions: unit, role, section, and which of
+    the notices with those three it is."""
+    seen: dict[str, int] = {}
+    out = []
+    for notice in notices:
+        base = "|".join((notice.unit_id or match_key(notice.unit), notice.role, notice.section or ""))
+        seen[base] = seen.get(base, 0) + 1
+        out.append((f"{base}|{seen[base]}", notice))
+    return out
+
+
+def _cancellation(event: DirectiveParsed, before: SentNotice) -> AssignmentNotice:
+    """The notice that voids ``before``: to the same unit (or the review queue it went
+    to), in this revision, saying only that the task was withdrawn by a correction."""
+    summary = _summary(event)
+    if event.withheld or event.secrecy or event.secrecy_doubt:
+        summary = summary.model_copy(update={"subject": None})
+    return AssignmentNotice(
+        idempotency_key=revision_key(before.key, event.document_id, event.revision) + ":cancelled",
+        document_id=event.document_id, unit_id=before.unit_id, unit=before.unit, unit_text=before.unit_text,
+        role=before.role, section=before.section, task=cancellation_text(summary, event.revision),
+        document=summary, secrecy=event.secrecy, withheld=event.withheld, revision=event.revision,
+        status="cancelled", supersedes=before.key,
+    )

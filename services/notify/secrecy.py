@@ -162,16 +162,30 @@ def collect_in_person(level: str, document: DocumentSummary) -> str:
             "the network; collect it from the records office in person.")
 
 
+def cancellation_text(document: DocumentSummary, revision: int) -> str:
+    """What a unit is told when a correction takes its task away (nothing of the task itself;
+    it opens with the cancellation, since a mail's subject shows the first words)."""
+    name = " ".join(p for p in (document.doc_type or "Văn bản", document.number) if p)
+    return (f"ĐÃ HỦY nhiệm vụ giao theo {name} (đính chính lần {revision}): thông báo trước đây không còn hiệu "
+            f"lực. / CANCELLED: this task was withdrawn by correction {revision} of the document; the earlier "
+            "notice is void.")
+
+
 def identity_notice(notice: AssignmentNotice, level: str | None = None) -> AssignmentNotice:
-    """``notice`` cut down to the document's identity and the instruction to collect it."""
+    """``notice`` cut down to the document's identity and the instruction to collect it
+    (or, for a cancellation, that the task was withdrawn), in the notice's revision."""
     level = level or notice.secrecy or LEVELS["mat"]
     document = DocumentSummary(issuer=notice.document.issuer, number=notice.document.number,
                                doc_type=notice.document.doc_type, date=notice.document.date)
     unit = notice.unit_id or notice.unit
+    revision = f"r{notice.revision}:" if notice.revision else ""
+    cancelled = notice.status == "cancelled"
     return AssignmentNotice(
-        idempotency_key=f"{notice.document_id}:secret:{unit}", document_id=notice.document_id,
-        unit_id=notice.unit_id, unit=notice.unit, unit_text=notice.unit, role=notice.role,
-        task=collect_in_person(level, document), document=document, secrecy=level, withheld=True, at=notice.at,
+        idempotency_key=f"{notice.document_id}:{revision}secret:{unit}" + (":cancelled" if cancelled else ""),
+        document_id=notice.document_id, unit_id=notice.unit_id, unit=notice.unit, unit_text=notice.unit,
+        role=notice.role, task=cancellation_text(document, notice.revision) if cancelled
+        else collect_in_person(level, document), document=document, secrecy=level, withheld=True,
+        revision=notice.revision, status=notice.status, supersedes=notice.supersedes, at=notice.at,
     )
 
 
@@ -195,12 +209,18 @@ def guard(notice: AssignmentNotice) -> AssignmentNotice:
 
 def review_item(event: DirectiveParsed, why: str) -> ReviewItem:
     """A clerk's item about a secret document (held back, or its mark in doubt)."""
+    return records_office_item(event, "secrecy", why, level=event.secrecy or LEVELS["mat"])
+
+
+def records_office_item(event: DirectiveParsed, about: str, why: str, *, level: str | None = None) -> ReviewItem:
+    """A clerk's item about a whole document (``why``: what to check), one per ``about``;
+    a secret document's (``level``, or the event's own mark) names only its identity."""
     document = DocumentSummary(issuer=event.issuer, number=event.number, doc_type=event.doc_type, date=event.date)
-    level = event.secrecy or LEVELS["mat"]
+    level = level or event.secrecy
     return ReviewItem(
-        idempotency_key=f"{event.document_id}:secrecy", document_id=event.document_id, unit_id=None,
+        idempotency_key=f"{event.document_id}:{about}", document_id=event.document_id, unit_id=None,
         unit=RECORDS_OFFICE, unit_text=RECORDS_OFFICE, role="assigned", task=why, document=document,
-        secrecy=level, withheld=True,
+        secrecy=level, withheld=level is not None,
     )
 
 

@@ -11,6 +11,9 @@ Contract of :func:`on_object_created`, per S3 record of the notification:
 - bad input (missing, empty, corrupt, encrypted, unsupported, too big...) publishes
   ``DocumentFailed`` instead; storage or Kafka trouble sends the notification through
   the retry topic (vanthu.delivery), so nothing is lost.
+Objects under the bulk prefix arrive on ``vanthu.objects`` too: they are moved to the bulk
+lane's topic, read only when no ordinary document is (services/ocr/lanes.py). ``urgency``
+on the event is the mark page 1 shows (HỎA TỐC, THƯỢNG KHẨN), as the parse stage reads it.
 Objects in buckets other than the intake bucket are ignored; a key that could escape its
 place (``..``, a leading ``/``) is a permanent ``invalid-reference`` failure. A text artifact
 whose header carries a secrecy mark is sealed when ``VANTHU_SECRECY__TEXT=encrypt``
@@ -22,13 +25,16 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections.abc import Callable
 
 from faststream import FastStream
 from faststream.kafka.annotations import KafkaMessage
 
 from services.notify import secrecy
+from services.ocr.lanes import DownstreamLag, Lanes
 from services.ocr.pipeline import extract
-from vanthu.delivery import make_app, subscribe, wire_stage
+from services.parse.header import parse_header
+from vanthu.delivery import make_app, subscribe, subscriber_options, wire_stage
 from vanthu.errors import DocumentError, FailureReason
 from vanthu.events import ARTIFACT_SCHEMA_VERSION, DocumentFailed, ObjectCreated, S3Record, TextArtifact, TextExtracted
 from vanthu.logs import get_logger
@@ -57,10 +63,14 @@ def summarise(record: S3Record, artifact: TextArtifact, settings: Settings) -> T
         low_confidence=(mean is not None and mean < settings.ocr.low_confidence) or any(p.warning for p in artifact.pages),
         failed_pages=[p.number for p in artifact.pages if p.error],
         review_pages=[p.number for p in artifact.pages if p.warning],
+        urgency=parse_header(artifact.pages[0].text.splitlines()).urgency,
     )
 
 
-def create_app(settings: Settings | None = None, storage: Storage | None = None) -> FastStream:
+def create_app(settings: Settings | None = None, storage: Storage | None = None,
+               downstream_lag: Callable[[], int] | None = None) -> FastStream:
+    """The OCR service; ``downstream_lag`` (default: read from Kafka, :class:`DownstreamLag`)
+    is what the bulk lane waits on, as ``storage`` replaceable in tests."""
     settings = settings or get_settings()
     storage = storage or Storage(settings)
     state = StateStore(storage)
@@ -68,6 +78,8 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
     scratch_dir()  # made (and a killed predecessor's removed) at start, not at the first page
     wiring = wire_stage(settings, STAGE, "on_object_created", settings.topics.objects, state)
     text = wiring.broker.publisher(settings.topics.text, schema=TextExtracted, title="vanthu.text")
+    to_bulk = wiring.broker.publisher(settings.topics.bulk, schema=ObjectCreated, title=f"{settings.topics.bulk}:moved")
+    lanes = Lanes(settings.lanes, lag=downstream_lag or DownstreamLag(settings))
 
     def first_submission(document_id: str, record: S3Record) -> StepRecord | None:
         """Record this submission (once: a redelivery keeps its first receipt); return the
@@ -82,8 +94,10 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
                                          **record.submission.model_dump(exclude_none=True)))
         return received[0] if received[0].step != mine else None
 
-    async def process(record: S3Record, seen: dict[str, str]) -> None:
+    async def process(record: S3Record, seen: dict[str, str], bulk: bool) -> None:
         check_original(settings, record.ref)
+        if bulk:
+            await lanes.bulk_turn()
         data = await asyncio.to_thread(storage.read, record.ref, max_bytes=settings.ocr.max_bytes)
         document_id = seen["document_id"] = hashlib.sha256(data).hexdigest()
         if first := await asyncio.to_thread(first_submission, document_id, record):
@@ -94,7 +108,10 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
         stored = await asyncio.to_thread(secrecy.load_artifact, storage, settings.secrecy, artifact_ref)
         artifact = stored[0] if stored else None
         if artifact is None or artifact.schema_version < ARTIFACT_SCHEMA_VERSION:  # an older artifact lacks the layout
-            artifact = await asyncio.to_thread(extract, data, settings.ocr)
+            if bulk:
+                artifact = await lanes.extract_bulk(data, settings.ocr)
+            else:
+                artifact = await asyncio.to_thread(extract, data, settings.ocr)
             await asyncio.to_thread(secrecy.store_artifact, storage, settings.secrecy, artifact_ref, artifact)
             for page in artifact.pages:
                 OCR_PAGES.labels(page.source).inc()
@@ -103,28 +120,43 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
         await text.publish(event, key=document_id.encode())
         await asyncio.to_thread(state.record, document_id, "text", pages=event.pages, text_source=event.text_source,
                                 failed_pages=event.failed_pages, mean_confidence=event.mean_confidence,
-                                secret=secret or None)
+                                secret=secret or None, urgency=event.urgency, bulk=bulk or None)
         log.info("text extracted", document_id=document_id, key=record.ref.key, pages=event.pages,
-                 text_source=event.text_source, failed_pages=event.failed_pages, secret=secret)
+                 text_source=event.text_source, failed_pages=event.failed_pages, secret=secret,
+                 urgency=event.urgency, bulk=bulk)
 
-    async def handle(record: S3Record, message: KafkaMessage) -> None:
+    async def handle(record: S3Record, message: KafkaMessage, bulk: bool) -> None:
         seen: dict[str, str] = {}
         await wiring.runner.run(
             message,
-            lambda: process(record, seen),
+            lambda: process(record, seen, bulk),
             lambda exc: DocumentFailed(document_id=seen.get("document_id"), stage=STAGE, reason=exc.reason,
                                        message=exc.message, source=record.ref, submission=record.submission),
             key=record.ref.key,
         )
 
     async def on_object_created(event: ObjectCreated, message: KafkaMessage) -> None:
-        """Extract the text of each object created in the intake bucket."""
+        """Extract the text of each object created in the intake bucket (bulk ones in the bulk lane)."""
         for record in event.records:
-            if record.event_name.startswith("s3:ObjectCreated") and record.ref.bucket == settings.buckets.incoming:
-                await handle(record, message)
+            if not record.event_name.startswith("s3:ObjectCreated") or record.ref.bucket != settings.buckets.incoming:
+                continue
+            bulk = lanes.is_bulk(record.ref.key)
+            if bulk and message.raw_message.topic == settings.topics.objects:
+                moved = event.model_copy(update={"records": [record]}).model_dump(mode="json", by_alias=True)
+                await to_bulk.publish(moved, key=record.ref.key.encode())
+            elif bulk:
+                await handle(record, message, bulk=True)
+            else:
+                async with lanes.ordinary():
+                    await handle(record, message, bulk=False)
 
-    subscribe(wiring, settings, STAGE, on_object_created)
-    return make_app(wiring.broker, STAGE, "Extracts the text of documents put into the intake bucket.")
+    subscriber = subscribe(wiring, settings, STAGE, on_object_created)
+    options = subscriber_options(settings, STAGE)
+    wiring.broker.subscriber(settings.topics.bulk, title=settings.topics.bulk,
+                             **{**options, "group_id": f"{options['group_id']}.bulk"})(subscriber)
+    app = make_app(wiring.broker, STAGE, "Extracts the text of documents put into the intake bucket.")
+    app.after_shutdown(lanes.close)
+    return app
 
 
 app = create_app()

@@ -34,7 +34,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from services.ocr import geometry, layout, lighting, orientation, pdf_text, raster, regions, signature, sniff, stamps, tesseract
+from services.ocr import (
+    geometry,
+    handwriting,
+    layout,
+    lighting,
+    orientation,
+    pdf_text,
+    raster,
+    regions,
+    signature,
+    sniff,
+    stamps,
+    tesseract,
+)
 from vanthu.errors import DocumentError, FailureReason
 from vanthu.events import Block, Line, PageText, TextArtifact
 from vanthu.settings import OcrOptions
@@ -376,6 +389,8 @@ def _finish(
     assert upright.frame is not None  # layout.prepare sets it
     lines = signature.with_name(upright, result.lines, language=options.language, timeout=remaining(),
                                 cmd=options.tesseract_cmd)
+    if number == 1:  # the header's blanks; a later page's are an attached draft's
+        lines = handwriting.fill(upright, lines)
     return _page(number, lines, [], upright.frame.size, source="ocr", confidence=result.confidence,
                  rotation=rotation, warning=warning, seconds=time.perf_counter() - started)
 

@@ -10,6 +10,10 @@ The event is not trusted: its artifact must be the text artifact of its document
 source an original in the intake bucket that the OCR stage received as that document;
 otherwise one ``DocumentFailed`` (``invalid-reference``) and nothing is read.
 
+A page the OCR stage could not read, or read at low confidence, is named in the
+directive's warnings and in one ``vanthu.review`` item for the records office, so that a
+clerk checks the document against the original (the directive is published all the same).
+
 A secret document (a secrecy mark, or a mark in doubt: services/notify/secrecy.py) is
 published withheld (identity, level, units; no text), or with ``VANTHU_SECRECY__HOLD`` not
 at all; either way a clerk gets an item on ``vanthu.review`` when it is held or its mark
@@ -31,11 +35,19 @@ from vanthu.directory import UnitDirectory
 from vanthu.errors import DocumentError, FailureReason
 from vanthu.events import DirectiveParsed, ReviewItem, TextArtifact, TextExtracted
 from vanthu.logs import get_logger
+from vanthu.revisions import keep_parsed
 from vanthu.settings import Settings, get_settings
 from vanthu.state import StateStore
 from vanthu.storage import Storage, check_artifact
 
 STAGE = "parse"
+
+
+def unread_pages(artifact: TextArtifact) -> list[str]:
+    """What the OCR stage said of the pages it could not read, or not reliably."""
+    return [f"page {page.number} could not be read ({page.error})" if page.error
+            else f"page {page.number} may be misread ({page.warning})"
+            for page in artifact.pages if page.error or page.warning]
 
 
 def create_app(settings: Settings | None = None, storage: Storage | None = None) -> FastStream:
@@ -67,8 +79,10 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
         signed = signing_dates(artifact.aside_texts("e-signature"))
         directive = await asyncio.to_thread(partial(parse_directive, signed=signed), artifact.text, directory)
         secret = secrecy.assess(directive, artifact.text)
+        unread = unread_pages(artifact)
         parsed = DirectiveParsed(
-            **directive.model_dump(exclude={"secrecy", "secrecy_doubt"}),
+            **directive.model_dump(exclude={"secrecy", "secrecy_doubt", "warnings"}),
+            warnings=[*unread, *directive.warnings],
             secrecy=secret.level,
             secrecy_doubt=secret.doubt,
             document_id=event.document_id,
@@ -78,9 +92,17 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
             submission=event.submission,
         )
         if secret.secret:
-            await publish_secret(parsed, artifact, sealed)
+            published = await publish_secret(parsed, artifact, sealed)
         else:
             await directives.publish(parsed, key=event.document_id.encode())
+            published = parsed
+        if unread:  # never a silent, thin directive: a clerk compares it with the original
+            item = secrecy.records_office_item(
+                published or secrecy.withhold(parsed), "pages",
+                "Check these pages against the original and correct the directive: " + "; ".join(unread))
+            await review.publish(item, key=event.document_id.encode())
+        if published is not None:  # what a clerk's correction starts from (vanthu/revisions.py)
+            await asyncio.to_thread(keep_parsed, storage, published)
         await asyncio.to_thread(state.record, event.document_id, "parsed", doc_type=parsed.doc_type,
                                 number=parsed.number, assignments=len(parsed.assignments),
                                 warnings=len(parsed.warnings), secrecy=parsed.secrecy,
@@ -89,8 +111,9 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
                  number=parsed.number, assignments=len(parsed.assignments), warnings=len(parsed.warnings),
                  secrecy=parsed.secrecy)
 
-    async def publish_secret(parsed: DirectiveParsed, artifact: TextArtifact, sealed: bool) -> None:
-        """Publish what may be published of a secret directive, then keep its text only sealed."""
+    async def publish_secret(parsed: DirectiveParsed, artifact: TextArtifact, sealed: bool) -> DirectiveParsed | None:
+        """Publish what may be published of a secret directive, then keep its text only
+        sealed; returns what was published (None: held back)."""
         withheld = secrecy.withhold(parsed)
         if settings.secrecy.hold or parsed.secrecy_doubt:
             why = ("held back from the pipeline (VANTHU_SECRECY__HOLD): route it by hand" if settings.secrecy.hold
@@ -103,6 +126,7 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
         elif not sealed:
             await asyncio.to_thread(secrecy.write_artifact, storage, settings.secrecy, parsed.artifact, artifact,
                                     sealed=True)
+        return None if settings.secrecy.hold else withheld
 
     async def on_text_extracted(event: TextExtracted, message: KafkaMessage) -> None:
         """Structure the extracted text of one document."""

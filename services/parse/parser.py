@@ -26,6 +26,7 @@ from services.parse.assignments import Resolver, extract_assignments
 from services.parse.closing import closing_start, parse_distribution, parse_signer
 from services.parse.dates import make_date, parse_numeric_date, parse_worded_date
 from services.parse.header import Header, display_case, opens_body_name, parse_header, split_issuer
+from services.parse.header_evidence import header_evidence
 from services.parse.jurisdiction import Jurisdiction, jurisdiction_of
 from vanthu.normalize import clean_document, fold
 from services.parse.numbers import DOC_TYPE_NAMES, ParsedNumber, canonical_doc_type, doc_type_for, number_at
@@ -179,6 +180,7 @@ def parse_text(text: str, directory: UnitDirectory | None = None, *, signed: Seq
         d.warnings.append("no assignments found")
     if not (d.signer.authority or d.signer.name):
         d.warnings.append("signature not found")
+    d.evidence = header_evidence(text, lines, header, d)
     return ParseResult(d, header, jurisdiction)
 
 

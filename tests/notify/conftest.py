@@ -9,7 +9,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from tests.loopback import HttpServer, SinkHandler, free_port
-from vanthu.events import AssignmentNotice, DocumentSummary
+from vanthu.events import AssignmentNotice, DocumentSummary, Reminder
 from vanthu.settings import ChannelOptions, ChannelRetry
 
 
@@ -89,3 +89,13 @@ def smtp_sink(options: ChannelOptions):
     options.smtp_port = controller.port
     yield handler
     controller.stop()
+
+
+@pytest.fixture
+def reminder(notice: AssignmentNotice) -> Reminder:
+    """The reminder ``vanthu serve reminders`` makes for ``notice`` two days before its deadline."""
+    return Reminder(idempotency_key=f"{notice.idempotency_key}:reminder:{notice.deadline}",
+                    notice_key=notice.idempotency_key, document_id=notice.document_id, unit_id=notice.unit_id,
+                    unit=notice.unit, deadline=notice.deadline, days_left=2,
+                    document=notice.document.model_copy(update={"subject": None}),
+                    at=dt.datetime(2025, 3, 29, 1, 0, tzinfo=dt.UTC))

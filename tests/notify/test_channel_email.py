@@ -124,3 +124,22 @@ def test_facts_the_parser_did_not_find_are_left_out(notice):
     for label in ("Trích yếu", "Mục", "Định kỳ", "Bản gốc", "trích xuất", "None"):
         assert label not in text
     assert subject(bare).startswith("[vanthu] Công văn — phối hợp: ")
+
+
+async def test_a_reminder_arrives_naming_the_document_and_the_deadline_not_the_task(smtp_sink, options, sleep,
+                                                                                     notice, reminder):
+    # GIVEN a task due in two days WHEN its reminder is mailed to the unit
+    await MailSender(options, sleep=sleep).send(reminder, ADDRESS)
+    [envelope] = smtp_sink.envelopes
+    message = received(envelope)
+    # THEN the subject says it is a reminder, of which document, due when
+    assert message["Subject"] == "[vanthu] Nhắc việc: Thông báo 12/TB-UBND — hạn 31/03/2025 (còn 2 ngày)"
+    text = " ".join(message.get_content().split())
+    assert "Thông báo 12/TB-UBND ngày 05/03/2025 của UBND tỉnh Nam Định" in text and "31/03/2025" in text
+    # AND it points to the notice by its key, without repeating the task or anything the notice had besides
+    assert reminder.notice_key in text
+    assert notice.task[:30] not in text and notice.document.subject not in text and notice.original_url not in text
+    # AND it is recognisable as one reminder, distinct from the notice's own message
+    assert message[IDEMPOTENCY_HEADER] == reminder.idempotency_key
+    assert message["Message-ID"] == message_id(reminder.idempotency_key, "localhost")
+    assert message["Message-ID"] != message_id(notice.idempotency_key, "localhost")

@@ -15,9 +15,9 @@ from services.notify.channels import (
     sign,
     verify_signature,
 )
-from services.notify.channels.headers import IDEMPOTENCY_HEADER, SIGNATURE_HEADER
+from services.notify.channels.headers import EVENT_HEADER, IDEMPOTENCY_HEADER, SIGNATURE_HEADER
 from vanthu.directory import Webhook
-from vanthu.events import AssignmentNotice
+from vanthu.events import AssignmentNotice, Reminder
 
 SECRET_ENV = "VANTHU_TEST_WEBHOOK_SECRET"
 SECRET = "khóa-bí-mật-của-sở"
@@ -192,3 +192,18 @@ async def test_invalid_url_fails_at_once(make_sender, sleep, notice, url):
         await make_sender(sleep).send(notice, Webhook(url=url, secret_env=SECRET_ENV))
     assert caught.value.attempts == 1
     assert sleep.delays == []
+
+
+async def test_a_reminder_is_posted_signed_and_says_what_it_is(http_server, make_sender, sleep, notice, reminder):
+    # GIVEN a receiver WHEN a reminder and a notice are posted to it
+    server = await http_server(200, 200)
+    sender = make_sender(sleep)
+    await sender.send(reminder, Webhook(url=server.url, secret_env=SECRET_ENV))
+    await sender.send(notice, Webhook(url=server.url, secret_env=SECRET_ENV))
+    # THEN each says which event its body is, and the reminder's body is the reminder, signed
+    posted_reminder, posted_notice = server.requests
+    assert posted_reminder.headers[EVENT_HEADER.lower()] == "reminder"
+    assert posted_notice.headers[EVENT_HEADER.lower()] == "assignment"
+    assert Reminder.model_validate_json(posted_reminder.body) == reminder
+    assert posted_reminder.headers[IDEMPOTENCY_HEADER.lower()] == reminder.idempotency_key
+    assert verify_signature(posted_reminder.body, posted_reminder.headers[SIGNATURE_HEADER.lower()], SECRET.encode())

@@ -23,6 +23,7 @@ from vanthu.events import (
     DirectiveParsed,
     ObjectRef,
     PageText,
+    ReviewItem,
     TextArtifact,
     TextExtracted,
 )
@@ -142,6 +143,30 @@ async def test_parse_publishes_the_structured_directive(memory_storage, directiv
     assert directive.doc_type == "Thông báo"
     assert any(a.unit_text == "Sở Y tế" and a.unit_id and a.role == "lead" for a in directive.assignments)
     assert [(f["document_id"], f["reason"]) for f in seen[TOPICS.failed]] == [("e" * 64, "artifact-missing")]
+
+
+async def test_parse_sends_a_document_with_an_unreadable_page_to_review(memory_storage, directive_text):
+    # GIVEN a two-page scan whose second page the OCR stage read at low confidence
+    document_id = "f" * 64
+    ref = text_artifact_ref(SETTINGS, document_id)
+    memory_storage.put_model(ref, TextArtifact(document_id=document_id, media_type="application/pdf", pages=[
+        PageText(number=1, text=directive_text, source="ocr", confidence=91.0),
+        PageText(number=2, text="~ ,. ' ;", source="ocr", confidence=31.0,
+                 warning="low confidence (31) read either way up: the page may be damaged, dark or handwritten"),
+    ]))
+    received(memory_storage, document_id, ObjectRef(bucket="incoming", key="a.pdf"))
+    app = parse_app.create_app(SETTINGS, memory_storage)
+    seen = capture(app.broker, TOPICS.directives, TOPICS.review)
+    async with TestKafkaBroker(app.broker) as broker:
+        # WHEN its text event arrives
+        await broker.publish(_text_event(document_id, ref), TOPICS.text)
+    # THEN the directive is published, naming the page, and the records office gets one
+    # review item to check that page against the original
+    [directive] = [DirectiveParsed.model_validate(d) for d in seen[TOPICS.directives]]
+    assert any("page 2" in w for w in directive.warnings)
+    [item] = [ReviewItem.model_validate(r) for r in seen[TOPICS.review]]
+    assert item.document_id == document_id and item.unit_id is None and "page 2" in item.task
+    assert item.document.doc_type == "Thông báo"
 
 
 async def test_notify_sends_each_unit_its_assignments(memory_storage):

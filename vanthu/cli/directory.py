@@ -14,7 +14,7 @@ import yaml
 from rich.table import Table
 
 from vanthu.cli.common import JSON, app, console, err
-from vanthu.directory import DirectoryError, Lookup, Unit, UnitDirectory, read_overlay
+from vanthu.directory import DirectoryError, Lookup, Unit, UnitDirectory, learn_alias
 from vanthu.settings import get_settings
 
 directory_app = typer.Typer(help="Search, show and export the unit directory; store clerks' aliases.",
@@ -150,20 +150,9 @@ def alias(
     """Store a clerk's resolution in the overlay: the same wording resolves to the unit next
     time (matched in the unit's own scope, with the usual normalisation)."""
     path = _overlay_path(overlay)
-    data = read_overlay(path) if path.exists() else {"national": True}
-    data.setdefault("aliases", {})[text] = unit_id
-    candidate = path.with_name(path.name + ".new")
-    candidate.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    try:  # the overlay must still load, and the wording now name the unit in its own jurisdiction
-        directory = UnitDirectory.national(overlay=candidate)
-        found = directory.match(text, directory.get(unit_id).scope if directory.get(unit_id) else None)
+    try:
+        learn_alias(path, text, unit_id)
     except DirectoryError as exc:
-        candidate.unlink()
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from exc
-    if found is None or found.unit.id != unit_id:
-        candidate.unlink()
-        err.print(f"[red]{text!r} would not resolve to {unit_id}: a clash with another unit's name?[/red]")
-        raise typer.Exit(1)
-    candidate.replace(path)
     console.print(f"{text!r} -> {unit_id} stored in {path}")

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from vanthu.cli.common import JSON, app, console, err, print_notices
 from vanthu.events import AssignmentNotice, DeadLetter, DocumentFailed
+from vanthu.kafka_auth import client_options
 from vanthu.settings import get_settings
 
 
@@ -35,7 +36,7 @@ def watch(
     topics = settings.topics
     consumer = KafkaConsumer(
         *((topics.assignments,) if unit else (topics.assignments, topics.review, topics.failed)),
-        bootstrap_servers=settings.kafka_bootstrap,
+        bootstrap_servers=settings.kafka_bootstrap, **client_options(settings),
         group_id=f"{settings.group_prefix}.watch.{unit}" if unit else None,
         enable_auto_commit=bool(unit), auto_commit_interval_ms=1000,
         auto_offset_reset="earliest" if from_beginning else "latest", consumer_timeout_ms=1000,
@@ -84,19 +85,26 @@ def watch(
 
 @app.command()
 def status(
-    document: Annotated[str, typer.Argument(help="A document id (or its first characters), or a file to look up by its bytes.")],
+    document: Annotated[str | None, typer.Argument(help="A document id (or its first characters), or a file to look up by its bytes.")] = None,
+    batch: Annotated[str | None, typer.Option("--batch", help="Instead, a batch's progress (`vanthu submit` names it).")] = None,
     as_json: JSON = False,
 ) -> None:
-    """Show what happened to a document: received, text extracted, parsed, notified, or failed and why."""
+    """Show what happened to a document: received, text extracted, parsed, notified, or failed and why.
+
+    With --batch, how far the batch's files got: done, failed (each with its reason), remaining."""
     import hashlib
     from pathlib import Path
 
     from vanthu.state import StateStore
     from vanthu.storage import Storage
 
+    state = StateStore(Storage(get_settings()))
+    if batch is not None:
+        return _batch_status(state, batch, as_json)
+    if document is None:
+        raise typer.BadParameter("name a document (or a file), or --batch NAME")
     path = Path(document)
     prefix = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else document.lower()
-    state = StateStore(Storage(get_settings()))
     matches = state.documents(prefix)
     if len(matches) != 1:
         err.print(f"[red]{'no document' if not matches else f'{len(matches)} documents'} match {prefix[:16]}[/red]"
@@ -114,6 +122,35 @@ def status(
     console.print(table)
 
 
+def _batch_status(state, batch: str, as_json: bool) -> None:
+    """``vanthu status --batch``: the counts, then every file not done, failures first."""
+    from vanthu import batches
+
+    try:
+        progress = batches.progress(state, batch)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--batch") from None
+    if not progress.items:
+        err.print(f"[red]no batch {batch}[/red]")
+        raise typer.Exit(1)
+    counts = {outcome: progress.count(outcome) for outcome in ("done", "failed", "remaining")}
+    if as_json:
+        print(json.dumps({"batch": batch, "files": len(progress.items), **counts, "items": [
+            {"filename": i.item.filename, "document_id": i.item.document_id, "key": i.item.key, "outcome": i.outcome,
+             "step": i.step, "reason": i.reason, "message": i.message} for i in progress.items
+        ]}, ensure_ascii=False, indent=2))
+        return
+    console.print(f"batch [bold]{batch}[/bold]: {len(progress.items)} files; [green]{counts['done']} done[/green], "
+                  f"[red]{counts['failed']} failed[/red], {counts['remaining']} remaining", highlight=False)
+    table = Table("file", "outcome", "step", "reason", title=f"batch {batch}: not done")
+    for item in sorted((i for i in progress.items if i.outcome != "done"), key=lambda i: i.outcome):
+        reason = f"{item.reason}: {item.message}" if item.message else item.reason or ""
+        table.add_row(item.item.filename, item.outcome, item.step or "submitted", reason,
+                      style="red" if item.outcome == "failed" else None)
+    if table.row_count:
+        console.print(table)
+
+
 dlq = typer.Typer(help="Dead letters: messages a stage gave up on after its retries.", no_args_is_help=True)
 app.add_typer(dlq, name="dlq")
 REPLAY_GROUP = "dlq-replay"
@@ -128,7 +165,7 @@ def _dead_letters(not_yet_replayed: bool):
 
     settings = get_settings()
     consumer = KafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, enable_auto_commit=False,
-                             group_id=f"{settings.group_prefix}.{REPLAY_GROUP}")
+                             group_id=f"{settings.group_prefix}.{REPLAY_GROUP}", **client_options(settings))
     partitions = [TopicPartition(settings.topics.dlq, p) for p in consumer.partitions_for_topic(settings.topics.dlq) or ()]
     consumer.assign(partitions)
     for tp in partitions:
@@ -178,7 +215,7 @@ def dlq_replay(stage: Annotated[str | None, typer.Option(help="Only this stage's
 
     settings = get_settings()
     consumer, entries = _dead_letters(not_yet_replayed=True)
-    producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all")
+    producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, **client_options(settings), acks="all")
     replayed = 0
     try:
         for _record, entry in entries:

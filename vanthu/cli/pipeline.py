@@ -10,8 +10,9 @@ import re
 import signal
 import unicodedata
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import yaml
@@ -21,6 +22,10 @@ from vanthu.cli.common import FILES, SERVICES, app, console
 from vanthu.logs import configure
 from vanthu.settings import get_settings
 
+if TYPE_CHECKING:
+    from vanthu.state import StateStore, StepRecord
+    from vanthu.storage import Storage
+
 
 @app.command()
 def submit(
@@ -28,33 +33,75 @@ def submit(
     by: Annotated[str, typer.Option("--by", help="Who submits (stored as object metadata).")] = "",
     desk: Annotated[str, typer.Option("--desk", help="The mailroom desk it came from.")] = "",
     force: Annotated[bool, typer.Option("--force", help="Upload duplicates too.")] = False,
+    bulk: Annotated[bool, typer.Option("--bulk", help="Archive intake: read only when no ordinary document "
+                                       "waits (the bulk lane).")] = False,
+    batch: Annotated[str | None, typer.Option("--batch", help="Name of the batch the files join (default: a new "
+                                              "one when there are several files).")] = None,
 ) -> None:
     """Upload files to the intake bucket. MinIO itself then publishes the event that starts the pipeline.
 
     A file whose bytes were submitted before is reported as a duplicate and not uploaded
-    (no unit would get its assignments twice anyway); --force uploads it all the same."""
+    (no unit would get its assignments twice anyway); --force uploads it all the same.
+    Several files, or --batch NAME, make a batch whose progress `vanthu status --batch`
+    shows; --bulk puts them in the bulk lane, behind every ordinary and urgent document."""
+    from vanthu import batches
     from vanthu.state import StateStore
     from vanthu.storage import Storage
 
+    try:
+        batch = batches.check_name(batch) if batch else batches.new_name() if len(files) > 1 else None
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--batch") from None
     settings = get_settings()
     storage = Storage(settings)
     state = StateStore(storage)
-    today = dt.date.today()
     for path in files:
-        name = unicodedata.normalize("NFC", path.name)
-        data = path.read_bytes()
-        document_id = hashlib.sha256(data).hexdigest()
-        earlier = state.submissions(document_id)
-        if earlier and not force:
-            console.print(f"[yellow]duplicate[/yellow] {escape(name)}: the same bytes were submitted as "
-                          f"s3://{earlier[0].details.get('bucket')}/{earlier[0].details.get('key')} on "
-                          f"{earlier[0].at:%Y-%m-%d %H:%M} UTC (document {document_id[:16]}…); not uploaded")
+        result = submit_file(storage, state, path, by=by, desk=desk, force=force, batch=batch, bulk=bulk)
+        name = escape(result.name)
+        if result.key is None:
+            first = result.earlier
+            console.print(f"[yellow]duplicate[/yellow] {name}: the same bytes were submitted as "
+                          f"s3://{first.details.get('bucket')}/{first.details.get('key')} on "
+                          f"{first.at:%Y-%m-%d %H:%M} UTC (document {result.document_id[:16]}…); not uploaded")
             continue
-        key = f"{today:%Y/%m/%d}/{uuid.uuid4().hex[:8]}-{object_name(name)}"
-        storage.upload(path, settings.buckets.incoming, key,
-                       {"submitted-by": by, "desk": desk, "filename": _cut(name, _NAME_BYTES)})
-        console.print(f"submitted [bold]{escape(name)}[/bold] as s3://{settings.buckets.incoming}/{escape(key)}  "
-                      f"document id {document_id[:16]}…", highlight=False)
+        console.print(f"submitted [bold]{name}[/bold] as s3://{settings.buckets.incoming}/{escape(result.key)}  "
+                      f"document id {result.document_id[:16]}…", highlight=False)
+    if batch:
+        console.print(f"batch [bold]{batch}[/bold]: follow it with `vanthu status --batch {batch}`", highlight=False)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """What :func:`submit_file` did with one file."""
+
+    name: str  # the file's name, NFC
+    document_id: str
+    key: str | None  # its object key in the intake bucket; None: a duplicate, not uploaded
+    earlier: StepRecord | None  # the first earlier submission of the same bytes, if any
+
+
+def submit_file(storage: Storage, state: StateStore, path: Path, *, name: str | None = None, by: str = "",
+                desk: str = "", force: bool = False, batch: str | None = None, bulk: bool = False) -> Submitted:
+    """Upload one file to the intake bucket as ``vanthu submit`` does (the desk and the hot
+    folder call this too): under ``YYYY/MM/DD/<8 hex>-<safe name>``, with who submitted it,
+    the desk and the original ``name`` (default: the file's) as metadata. Bytes submitted
+    before are not uploaded again unless ``force``. ``bulk``: under the bulk lane's prefix
+    (settings.lanes); ``batch`` (a checked name, vanthu.batches): recorded in the batch."""
+    from vanthu import batches
+
+    name = unicodedata.normalize("NFC", name or path.name)
+    document_id = hashlib.sha256(path.read_bytes()).hexdigest()
+    earlier = state.submissions(document_id)
+    if earlier and not force:
+        return Submitted(name, document_id, None, earlier[0])
+    settings = state.storage.settings
+    key = (f"{settings.lanes.bulk_prefix if bulk else ''}{dt.date.today():%Y/%m/%d}/"
+           f"{uuid.uuid4().hex[:8]}-{object_name(name)}")
+    if batch:  # before the upload: the OCR stage may be done before this returns
+        batches.add(storage, batches.BatchItem(batch=batch, document_id=document_id, key=key, filename=name))
+    storage.upload(path, settings.buckets.incoming, key,
+                   {"submitted-by": by, "desk": desk, "filename": _cut(name, _NAME_BYTES)} | ({"batch": batch} if batch else {}))
+    return Submitted(name, document_id, key, earlier[0] if earlier else None)
 
 
 # MinIO stores an object as a file: one segment of its key (here "<8 hex>-<name>") must fit
@@ -84,22 +131,39 @@ def _cut(text: str, max_bytes: int) -> str:
 
 
 @app.command()
-def init() -> None:
-    """Create the topics, the buckets and the intake bucket's Kafka notification (idempotent)."""
-    from vanthu.provision import create_buckets, create_topics
+def init(
+    partitions: Annotated[int | None, typer.Option("--partitions", min=1, help="Partitions per topic: at least the "
+                                                   "number of workers of a stage (topics with fewer are raised); "
+                                                   "default 2.")] = None,
+) -> None:
+    """Create the topics, the buckets and the intake bucket's Kafka notification, and the
+    services' Kafka ACLs and MinIO users when configured (idempotent; run it with the
+    administrator's Kafka and the MinIO root credentials)."""
+    from vanthu.provision import TOPIC_PARTITIONS, create_access, create_buckets, create_topics
 
     settings = get_settings()
-    created = create_topics(settings)
+    created = create_topics(settings, partitions or TOPIC_PARTITIONS)
     create_buckets(settings)
     console.print(f"topics ready ({len(created)} created); buckets {settings.buckets.incoming}, "
-                  f"{settings.buckets.artifacts} ready; notification attached")
+                  f"{settings.buckets.artifacts} ready; notification attached; {create_access(settings)}")
 
 
 @app.command()
 def serve(
-    stages: Annotated[list[str] | None, typer.Argument(help="Stages to run: ocr, parse, notify (default: all three).")] = None,
+    stages: Annotated[list[str] | None, typer.Argument(help="Stages to run: ocr, parse, notify (default: all three); or desk; or hotfolder DIR; or reminders.")] = None,
 ) -> None:
-    """Run services against Kafka and MinIO until interrupted (one process per stage scales best)."""
+    """Run services against Kafka and MinIO until interrupted (one process per stage scales best).
+
+    ``vanthu serve desk`` runs the mailroom's web desk; ``vanthu serve hotfolder DIR``
+    submits the files written into DIR (services/desk)."""
+    if stages and stages[0] in ("desk", "hotfolder"):
+        from vanthu.cli.desk import serve_desk
+
+        return serve_desk(stages)
+    if stages == ["reminders"]:
+        from vanthu.cli.desk_ops import serve_reminders
+
+        return serve_reminders()
     stages = stages or list(SERVICES)
     unknown = set(stages) - set(SERVICES)
     if unknown:

@@ -1,4 +1,5 @@
-"""The e-mail channel: a notice as a plain-text UTF-8 message to the unit's address.
+"""The e-mail channel: a notice, or a deadline reminder, as a plain-text UTF-8 message to
+the unit's address.
 
 The message is written for a person at the unit (labels in Vietnamese with English
 glosses). ``Message-ID`` is derived from the notice's idempotency key, and the key
@@ -27,7 +28,7 @@ import aiosmtplib
 from services.notify.channels.errors import PermanentDeliveryError
 from services.notify.channels.headers import IDEMPOTENCY_HEADER
 from services.notify.channels.retry import AttemptFailed, Sleep, with_retries
-from vanthu.events import AssignmentNotice, Role
+from vanthu.events import AssignmentNotice, DocumentSummary, Reminder, Role
 from vanthu.logs import get_logger
 from vanthu.settings import ChannelOptions
 
@@ -49,8 +50,8 @@ class MailSender:
         self._sleep = sleep
         self._log = get_logger("notify").bind(channel="email")
 
-    async def send(self, notice: AssignmentNotice, address: str) -> None:
-        """Deliver ``notice`` to ``address``; returns once the server accepted the message.
+    async def send(self, notice: AssignmentNotice | Reminder, address: str) -> None:
+        """Deliver ``notice`` (or a reminder) to ``address``; returns once the server accepted the message.
 
         Raises :class:`~services.notify.channels.errors.PermanentDeliveryError` for an
         invalid address (before connecting), a 5xx reply or a missing STARTTLS, and
@@ -117,10 +118,11 @@ def message_id(idempotency_key: str, domain: str) -> str:
     return f"<{hashlib.sha256(idempotency_key.encode()).hexdigest()[:32]}@{domain}>"
 
 
-def compose(notice: AssignmentNotice, *, sender: Address, recipient: Address) -> EmailMessage:
-    """The message for one notice (see the module docstring)."""
+def compose(notice: AssignmentNotice | Reminder, *, sender: Address, recipient: Address) -> EmailMessage:
+    """The message for one notice or reminder (see the module docstring)."""
+    reminder = isinstance(notice, Reminder)
     message = EmailMessage()
-    message["Subject"] = subject(notice)
+    message["Subject"] = reminder_subject(notice) if reminder else subject(notice)
     message["From"] = sender
     message["To"] = recipient
     message["Date"] = format_datetime(notice.at)
@@ -128,14 +130,23 @@ def compose(notice: AssignmentNotice, *, sender: Address, recipient: Address) ->
     message[IDEMPOTENCY_HEADER] = notice.idempotency_key
     # Base64 keeps the message 7-bit clean for relays without 8BITMIME; for Vietnamese,
     # where most letters take two or three bytes, it is shorter than quoted-printable.
-    message.set_content(body(notice), charset="utf-8", cte="base64")
+    message.set_content(reminder_body(notice) if reminder else body(notice), charset="utf-8", cte="base64")
     return message
 
 
-def _document_name(notice: AssignmentNotice) -> str:
+def _document_name(notice: AssignmentNotice | Reminder) -> str:
     """'Thông báo 12/TB-UBND', or whichever parts the parser found."""
     doc = notice.document
     return " ".join(part for part in (doc.doc_type or "Văn bản", doc.number) if part)
+
+
+def _document_line(doc: DocumentSummary, name: str) -> str:
+    """'Thông báo 12/TB-UBND ngày 05/03/2025 của UBND tỉnh Nam Định'."""
+    if doc.date:
+        name += f" ngày {doc.date:%d/%m/%Y}"
+    if doc.issuer:
+        name += f" của {doc.issuer}"
+    return name
 
 
 def subject(notice: AssignmentNotice) -> str:
@@ -157,11 +168,7 @@ def body(notice: AssignmentNotice) -> str:
     """The plain-text body: whom it is for, the document, the unit's task; lines for
     facts the parser did not find are left out."""
     doc = notice.document
-    document = _document_name(notice)
-    if doc.date:
-        document += f" ngày {doc.date:%d/%m/%Y}"
-    if doc.issuer:
-        document += f" của {doc.issuer}"
+    document = _document_line(doc, _document_name(notice))
     fields = [
         ("Văn bản / Document", document),
         ("Độ mật / Secrecy", notice.secrecy and notice.secrecy.upper()),
@@ -178,4 +185,34 @@ def body(notice: AssignmentNotice) -> str:
     lines += ["", "Nhiệm vụ / Task:", textwrap.fill(" ".join(notice.task.split()), _WIDTH,
                                                      initial_indent="  ", subsequent_indent="  ")]
     lines += ["", "-- ", "Thư gửi tự động từ vanthu; mã thông báo / notice key:", notice.idempotency_key]
+    return "\n".join(lines) + "\n"
+
+
+def _days_left(reminder: Reminder) -> str:
+    return "đến hạn hôm nay" if reminder.days_left == 0 else f"còn {reminder.days_left} ngày"
+
+
+def reminder_subject(reminder: Reminder) -> str:
+    """``[vanthu] Nhắc việc: Thông báo 12/TB-UBND — hạn 31/03/2025 (còn 2 ngày)``."""
+    return (f"[vanthu] Nhắc việc: {_document_name(reminder)} — hạn {reminder.deadline:%d/%m/%Y} "
+            f"({_days_left(reminder)})")
+
+
+def reminder_body(reminder: Reminder) -> str:
+    """The reminder's plain-text body. It names the document and the deadline and points to
+    the notice by its key; it does not repeat the task (the reminder event does not carry
+    it), so a reminder never says more than the notice it recalls."""
+    lines = [
+        f"Kính gửi / To: {reminder.unit}",
+        "",
+        f"Nhắc việc / Reminder: nhiệm vụ giao theo {_document_line(reminder.document, _document_name(reminder))} "
+        f"có thời hạn {reminder.deadline:%d/%m/%Y} ({_days_left(reminder)}) và chưa được báo hoàn thành.",
+        "",
+        "Nội dung nhiệm vụ xem trong thông báo đã gửi, mã / The task is in the notice with key:",
+        reminder.notice_key,
+        "",
+        "-- ",
+        "Thư gửi tự động từ vanthu; mã nhắc việc / reminder key:",
+        reminder.idempotency_key,
+    ]
     return "\n".join(lines) + "\n"

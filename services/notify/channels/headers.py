@@ -2,3 +2,5 @@
 
 IDEMPOTENCY_HEADER = "X-Vanthu-Idempotency-Key"
 SIGNATURE_HEADER = "X-Vanthu-Signature"
+EVENT_HEADER = "X-Vanthu-Event"
+"""What a webhook's body is: ``assignment`` (an AssignmentNotice) or ``reminder`` (a Reminder)."""

@@ -3,7 +3,9 @@
 Contract of a delivery (what a receiver can rely on):
 
 * method ``POST``; body: the notice as JSON (``AssignmentNotice.model_dump_json()``,
-  UTF-8, Vietnamese text unescaped); ``Content-Type: application/json; charset=utf-8``;
+  UTF-8, Vietnamese text unescaped), or a deadline reminder (``Reminder``);
+  ``Content-Type: application/json; charset=utf-8``; ``X-Vanthu-Event``: ``assignment``
+  or ``reminder``, which of the two the body is;
 * ``X-Vanthu-Idempotency-Key``: the notice's idempotency key, the same on every retry and
   every redelivery, so the receiver can drop repeats;
 * ``X-Vanthu-Signature: t=<unix seconds>,sha256=<hex>``: HMAC-SHA256 of ``<t>.`` followed
@@ -48,10 +50,10 @@ from urllib.parse import urlsplit
 import httpx
 
 from services.notify.channels.errors import PermanentDeliveryError
-from services.notify.channels.headers import IDEMPOTENCY_HEADER, SIGNATURE_HEADER
+from services.notify.channels.headers import EVENT_HEADER, IDEMPOTENCY_HEADER, SIGNATURE_HEADER
 from services.notify.channels.retry import AttemptFailed, Sleep, with_retries
 from vanthu.directory import Webhook
-from vanthu.events import AssignmentNotice
+from vanthu.events import AssignmentNotice, Reminder
 from vanthu.logs import get_logger
 from vanthu.settings import ChannelOptions
 
@@ -162,8 +164,8 @@ class WebhookSender:
     async def aclose(self) -> None:
         await self._client.aclose()
 
-    async def send(self, notice: AssignmentNotice, webhook: Webhook) -> None:
-        """Deliver ``notice`` to ``webhook`` (contract in the module docstring).
+    async def send(self, notice: AssignmentNotice | Reminder, webhook: Webhook) -> None:
+        """Deliver ``notice`` (or a reminder) to ``webhook`` (contract in the module docstring).
 
         Returns once the receiver answered 2xx. Raises
         :class:`~services.notify.channels.errors.PermanentDeliveryError` or
@@ -173,6 +175,7 @@ class WebhookSender:
         headers = {
             "Content-Type": "application/json; charset=utf-8",
             IDEMPOTENCY_HEADER: notice.idempotency_key,
+            EVENT_HEADER: "reminder" if isinstance(notice, Reminder) else "assignment",
         }
         secret = self._secret(webhook)
         if secret is not None:
