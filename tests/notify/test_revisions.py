@@ -8,7 +8,6 @@ the real Kafka and MinIO is tests/revisions/test_on_the_stack.py."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 
 import pytest
 from faststream.kafka import TestKafkaBroker
@@ -18,7 +17,7 @@ from services.notify.channels.email import subject
 from services.notify.notices import build_notices, revise
 from services.notify.secrecy import guard
 from tests.inmemory import capture
-from vanthu.directory import UnitDirectory
+from tests.units import directory, unit
 from vanthu.events import Assignment, AssignmentNotice, DirectiveParsed
 from vanthu.settings import Settings
 
@@ -27,13 +26,6 @@ TOPICS = SETTINGS.topics
 DOCUMENT = "b" * 64
 
 
-@functools.cache
-def directory() -> UnitDirectory:
-    return UnitDirectory.from_settings(SETTINGS)
-
-
-def unit(name: str):
-    return directory().match(name, "Ninh Bình").unit
 
 
 def directive(revision: int = 0, **fields) -> DirectiveParsed:

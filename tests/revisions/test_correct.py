@@ -6,7 +6,6 @@ test_on_the_stack.py."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 
 import pytest
 import yaml
@@ -14,6 +13,7 @@ from faststream.kafka import TestKafkaBroker
 
 from services.notify import app as notify_app
 from tests.inmemory import capture
+from tests.units import directory, unit
 from vanthu.directory import UnitDirectory
 from vanthu.events import Assignment, DirectiveParsed, ReviewItem, TaskMarked
 from vanthu.revisions import (
@@ -36,13 +36,6 @@ TOPICS = SETTINGS.topics
 DOCUMENT = "c" * 64
 
 
-@functools.cache
-def directory() -> UnitDirectory:
-    return UnitDirectory.from_settings(SETTINGS)
-
-
-def unit(name: str):
-    return directory().match(name, "Ninh Bình").unit
 
 
 class Recorder:
