@@ -4,6 +4,7 @@ the real local Kafka + MinIO for integration tests (started when absent, stopped
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 import uuid
@@ -34,13 +35,15 @@ class MemoryStorage:
         self.settings = settings or Settings()
         self.objects: dict[tuple[str, str], bytes] = {}
 
-    def read(self, ref: ObjectRef, *, max_bytes: int | None = None) -> bytes:
+    def read(self, ref: ObjectRef, *, max_bytes: int | None = None, etag: str | None = None) -> bytes:
         try:
             data = self.objects[(ref.bucket, ref.key)]
         except KeyError:
             raise DocumentError(FailureReason.OBJECT_MISSING, f"s3://{ref.bucket}/{ref.key} does not exist") from None
         if max_bytes is not None and len(data) > max_bytes:
             raise DocumentError(FailureReason.TOO_LARGE, "too large")
+        if etag is not None and etag != hashlib.md5(data).hexdigest():  # S3's eTag of a one-part upload
+            raise DocumentError(FailureReason.INVALID_REFERENCE, "not the eTag of the object")
         return data
 
     def put_model(self, ref: ObjectRef, model: BaseModel) -> None:

@@ -29,10 +29,13 @@ def utcnow() -> dt.datetime:
 
 
 class ObjectRef(BaseModel):
-    """An object in storage."""
+    """An object in storage: one version of it when ``version_id`` is set (an original in
+    the versioned intake bucket), else the object as it is now."""
 
     bucket: str
     key: str
+    version_id: str | None = Field(None, description="The version of the object (S3 versioning); an original's "
+                                   "version is what it was when submitted, whatever later overwrites its key.")
 
 
 class Submission(BaseModel):
@@ -57,6 +60,7 @@ class _S3Object(BaseModel):
     key: str
     size: int | None = None
     etag: str | None = Field(None, alias="eTag")
+    version_id: str | None = Field(None, alias="versionId")
     content_type: str | None = Field(None, alias="contentType")
     user_metadata: dict[str, str] = Field(default_factory=dict, alias="userMetadata")
 
@@ -75,7 +79,8 @@ class S3Record(BaseModel):
     @property
     def ref(self) -> ObjectRef:
         # MinIO URL-escapes keys in events ("Công văn 1.pdf" arrives as "C%C3%B4ng+v%C4%83n+1.pdf").
-        return ObjectRef(bucket=self.s3.bucket.name, key=unquote_plus(self.s3.object.key))
+        return ObjectRef(bucket=self.s3.bucket.name, key=unquote_plus(self.s3.object.key),
+                         version_id=self.s3.object.version_id)
 
     @property
     def submission(self) -> Submission:
@@ -228,6 +233,8 @@ class TextExtracted(BaseModel):
         default_factory=list, description="Pages read, but too poorly to trust (PageText.warning): for a person to check."
     )
     urgency: str | None = Field(None, description='The urgency mark page 1 shows ("Hỏa tốc", "Thượng khẩn", "Khẩn").')
+    supersedes: str | None = Field(None, description="The document id of the original this one overwrote (the "
+                                   "same object key, other bytes): its units are told it is superseded.")
     at: dt.datetime = Field(default_factory=utcnow)
 
 
@@ -381,6 +388,8 @@ class DirectiveParsed(Directive):
     withheld: bool = Field(False, description="A secret document: only its identity and secrecy level are "
                            "published (no subject, sections, tasks, text or object references); assignments "
                            "name the units only.")
+    supersedes: str | None = Field(None, description="The document id of the original this one overwrote "
+                                   "(TextExtracted.supersedes).")
     at: dt.datetime = Field(default_factory=utcnow)
 
 
@@ -423,6 +432,8 @@ class AssignmentNotice(BaseModel):
                                  "the unit (the notice ``supersedes`` names is void).")
     supersedes: str | None = Field(None, description="The idempotency key of the notice this one replaces (a "
                                    "corrected task or deadline) or cancels.")
+    superseded_by: str | None = Field(None, description="On a cancellation: the document id of the original that "
+                                      "overwrote this notice's document (its own notices follow).")
     at: dt.datetime = Field(default_factory=utcnow)
 
 

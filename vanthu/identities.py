@@ -38,21 +38,27 @@ def policies(settings: Settings) -> dict[str, dict]:
     service sign links that download the object (a presigned URL acts as its signer)."""
     incoming, artifacts = settings.buckets.incoming, settings.buckets.artifacts
     get, put, delete = "s3:GetObject", "s3:PutObject", "s3:DeleteObject"
+    # The intake bucket is versioned: an original is read, and linked, as the version its
+    # event names (s3:GetObjectVersion); OCR lists a key's versions to find what one overwrote.
+    original = [get, "s3:GetObjectVersion"]
     # Every stage lists and records the steps of a document's state.
     state = [_allow(["s3:ListBucket", "s3:GetBucketLocation"], [artifacts]),
              _allow([get, put], [f"{artifacts}/state/*"])]
     # The S3 client asks a bucket's region before its first request to it.
     intake = [_allow(["s3:GetBucketLocation"], [incoming])]
     statements = {
-        "ocr": [*intake, _allow([get], [f"{incoming}/*"]), _allow([get, put], [f"{artifacts}/text/*"])],
+        "ocr": [*intake, _allow(["s3:ListBucketVersions"], [incoming]), _allow(original, [f"{incoming}/*"]),
+                _allow([get, put], [f"{artifacts}/text/*"])],
         # Parse seals or removes a secret document's text once it has read it.
         "parse": [_allow([get, put, delete], [f"{artifacts}/text/*"]),
                   _allow([get, put], [f"{artifacts}/parsed/*"])],
         # Notify reads what it announces and signs the links in notices.
-        "notify": [*intake, _allow([get], [f"{incoming}/*", f"{artifacts}/text/*", f"{artifacts}/parsed/*"])],
+        "notify": [*intake, _allow(original, [f"{incoming}/*"]),
+                   _allow([get], [f"{artifacts}/text/*", f"{artifacts}/parsed/*"])],
         # The desk (and `vanthu submit` with its key) submits originals and batches, shows
         # originals and their text, and stores corrections.
-        "desk": [_allow([get, put], [f"{incoming}/*", f"{artifacts}/parsed/*", f"{artifacts}/batches/*"]),
+        "desk": [_allow([*original, put], [f"{incoming}/*"]),
+                 _allow([get, put], [f"{artifacts}/parsed/*", f"{artifacts}/batches/*"]),
                  _allow([get], [f"{artifacts}/text/*"]), *intake],
     }
     return {service: {"Version": "2012-10-17", "Statement": [*state, *extra]}

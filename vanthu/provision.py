@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from kafka.admin import KafkaAdminClient, NewPartitions, NewTopic
 from kafka.errors import TopicAlreadyExistsError
+from minio.commonconfig import ENABLED
 from minio.notificationconfig import NotificationConfig, QueueConfig
+from minio.versioningconfig import VersioningConfig
 
 from vanthu.identities import create_identities
 from vanthu.kafka_acl import create_acls
@@ -53,11 +55,18 @@ def create_topics(settings: Settings, partitions: int = TOPIC_PARTITIONS) -> lis
 
 
 def create_buckets(settings: Settings) -> None:
-    """Create the buckets and make MinIO publish the intake bucket's new objects to Kafka."""
+    """Create the buckets, version the intake bucket and make MinIO publish its new objects
+    to Kafka.
+
+    Versioning keeps every original: an overwrite of a key adds a version (its event names
+    it) and a delete only hides the key, so the first bytes stay readable as evidence and
+    old links keep downloading them. The artifacts bucket is not versioned: its objects are
+    derived, and rewritten as a document goes through the stages."""
     client = Storage(settings).client
     for bucket in (settings.buckets.incoming, settings.buckets.artifacts):
         if not client.bucket_exists(bucket):
             client.make_bucket(bucket)
+    client.set_bucket_versioning(settings.buckets.incoming, VersioningConfig(ENABLED))
     client.set_bucket_notification(
         settings.buckets.incoming,
         NotificationConfig(queue_config_list=[
@@ -93,12 +102,13 @@ def private_copy(settings: Settings, run: str) -> Settings:
 
 
 def remove_private(settings: Settings) -> None:
-    """Delete what :func:`private_copy` settings created: their buckets, objects and topics."""
+    """Delete what :func:`private_copy` settings created: their buckets, objects (every
+    version) and topics."""
     client = Storage(settings).client
     for bucket in (settings.buckets.incoming, settings.buckets.artifacts):
         if client.bucket_exists(bucket):
-            for obj in client.list_objects(bucket, recursive=True):
-                client.remove_object(bucket, obj.object_name)
+            for obj in client.list_objects(bucket, recursive=True, include_version=True):
+                client.remove_object(bucket, obj.object_name, version_id=obj.version_id)
             client.remove_bucket(bucket)
     admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, **client_options(settings))
     try:

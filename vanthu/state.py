@@ -10,7 +10,10 @@ once; the OCR stage reads the ``received`` records to recognise a re-submission,
 parse and notify stages to check that an event's original is this document's. Every
 failure is a step of its own (``failed/<stage>-<time>``) and a re-submission of the same
 bytes is ``duplicate/<key digest>``, so no record replaces another
-(:func:`vanthu.delivery.failure_step`). Records hold identifiers and counts, never a
+(:func:`vanthu.delivery.failure_step`). An original overwritten by other bytes under its
+key is ``superseded-by/<new document id>``, written by the OCR stage when it receives the
+new bytes (whose ``received`` record names the one it ``supersedes``): the notify stage
+reads both, never an event's word for it. Records hold identifiers and counts, never a
 document's text.
 """
 
@@ -41,6 +44,14 @@ def received_step(source: ObjectRef) -> str:
     return "received/" + hashlib.sha1(f"{source.bucket}/{source.key}".encode()).hexdigest()[:16]
 
 
+SUPERSEDED_BY = "superseded-by/"
+
+
+def superseded_step(new_document_id: str) -> str:
+    """The step recorded in a document's state when ``new_document_id`` overwrote its original."""
+    return SUPERSEDED_BY + new_document_id
+
+
 class StateStore:
     """Blocking, like :class:`Storage`: call it from a thread in async code."""
 
@@ -64,9 +75,12 @@ class StateStore:
         bucket that the OCR stage received as ``document_id`` (its bytes hash to that id):
         an event cannot pass off another document's original as this one's."""
         check_original(self.storage.settings, source)
-        if not self.has(document_id, received_step(source)):
-            raise DocumentError(FailureReason.INVALID_REFERENCE, f"s3://{source.bucket}/{source.key[:200]} was "
-                                f"never received as document {document_id}")
+        received = self.storage.get_model(self._ref(document_id, received_step(source)), StepRecord)
+        # A version is the bytes received as this document only if it is the one recorded.
+        if received is None or (source.version_id and received.details.get("version_id") != source.version_id):
+            version = f" (version {source.version_id[:80]})" if source.version_id else ""
+            raise DocumentError(FailureReason.INVALID_REFERENCE, f"s3://{source.bucket}/{source.key[:200]}{version} "
+                                f"was never received as document {document_id}")
 
     def steps(self, document_id: str, prefix: str = "") -> list[StepRecord]:
         """The steps recorded for the document (those starting with ``prefix``), oldest first."""
@@ -77,6 +91,15 @@ class StateStore:
     def submissions(self, document_id: str) -> list[StepRecord]:
         """The ``received`` record of every submission of the document's bytes, first first."""
         return self.steps(document_id, "received/")
+
+    def superseded_by(self, document_id: str) -> str | None:
+        """The document whose bytes last overwrote this one's original, if any did."""
+        records = self.steps(document_id, SUPERSEDED_BY)
+        return records[-1].step.removeprefix(SUPERSEDED_BY) if records else None
+
+    def supersedes(self, document_id: str) -> list[str]:
+        """The documents whose originals this one's submissions overwrote."""
+        return [r.details["supersedes"] for r in self.submissions(document_id) if r.details.get("supersedes")]
 
     def documents(self, prefix: str) -> list[str]:
         """Document ids starting with ``prefix`` (a shortened id, as people type them)."""

@@ -1,7 +1,8 @@
 """Object storage access (MinIO / S3) for every stage, what an event may name in it, and
 each process's local scratch space.
 
-Originals are only ever read; stages write their artifacts to the artifacts bucket
+Originals are only ever read, each as the version its event names (the intake bucket is
+versioned, so an overwrite keeps the first bytes) and checked against the event's eTag; stages write their artifacts to the artifacts bucket
 under the document id, so a rerun overwrites an artifact with the same content. Events
 come from a bus anyone with Kafka access can write to, so a stage touches only objects
 that :func:`check_original` and :func:`check_artifact` accept: originals in the intake
@@ -95,15 +96,17 @@ class Storage:
         return Minio(endpoint, access_key=s.minio_access_key, secret_key=s.minio_secret_key.get_secret_value(),
                      secure=s.minio_secure, region=region)
 
-    def read(self, ref: ObjectRef, *, max_bytes: int | None = None) -> bytes:
-        """The object's bytes; DocumentError when it is gone or larger than ``max_bytes``."""
+    def read(self, ref: ObjectRef, *, max_bytes: int | None = None, etag: str | None = None) -> bytes:
+        """The bytes of the object (of version ``ref.version_id`` when set); DocumentError
+        when it is gone, larger than ``max_bytes``, or not the object of eTag ``etag``
+        (``invalid-reference``: other bytes than the event announced, never read silently)."""
         check_key(ref.key)
         try:
             if max_bytes is not None:
-                size = self.client.stat_object(ref.bucket, ref.key).size or 0
+                size = self.client.stat_object(ref.bucket, ref.key, version_id=ref.version_id).size or 0
                 if size > max_bytes:
                     raise DocumentError(FailureReason.TOO_LARGE, f"{size} bytes is over the {max_bytes}-byte limit")
-            response = self.client.get_object(ref.bucket, ref.key)
+            response = self.client.get_object(ref.bucket, ref.key, version_id=ref.version_id)
         except S3Error as exc:
             if exc.code in _MISSING:
                 raise DocumentError(FailureReason.OBJECT_MISSING, f"s3://{ref.bucket}/{ref.key} does not exist") from exc
@@ -114,10 +117,30 @@ class Storage:
         except ValueError as exc:  # the client's own check of bucket and key names
             raise DocumentError(FailureReason.INVALID_REFERENCE, f"s3://{ref.bucket}/{ref.key[:200]}: {exc}") from exc
         try:
+            read = _etag(response.headers.get("ETag"))
+            if etag is not None and read != _etag(etag):
+                raise DocumentError(FailureReason.INVALID_REFERENCE, f"s3://{ref.bucket}/{ref.key[:200]} (version "
+                                    f"{ref.version_id or 'latest'}) has eTag {read}, not the {_etag(etag)} the event "
+                                    "names: overwritten in an unversioned bucket, or a forged event")
             return response.read()
         finally:
             response.close()
             response.release_conn()
+
+    def previous_version(self, ref: ObjectRef) -> ObjectRef | None:
+        """The version of ``ref``'s key written just before ``ref.version_id`` (what that
+        version overwrote), None when there is none (or ``ref`` names no version, or the
+        key was deleted in between: a new submission then supersedes nothing)."""
+        if ref.version_id is None:
+            return None
+        # S3 lists a key's versions newest first.
+        versions = [v for v in self.client.list_objects(ref.bucket, prefix=ref.key, include_version=True)
+                    if v.object_name == ref.key]
+        ids = [v.version_id for v in versions]
+        if ref.version_id not in ids or ids.index(ref.version_id) + 1 >= len(versions):
+            return None
+        before = versions[ids.index(ref.version_id) + 1]
+        return None if before.is_delete_marker else ref.model_copy(update={"version_id": before.version_id})
 
     def put_model(self, ref: ObjectRef, model: BaseModel) -> None:
         self.put_bytes(ref, model.model_dump_json().encode(), "application/json")
@@ -150,13 +173,21 @@ class Storage:
         return [obj.object_name for obj in self.client.list_objects(bucket, prefix=prefix, recursive=True)]
 
     def presigned_url(self, ref: ObjectRef, expiry_s: int) -> str:
-        return self.links.presigned_get_object(ref.bucket, ref.key, expires=dt.timedelta(seconds=expiry_s))
+        """A link that downloads ``ref``: its version ``ref.version_id`` when set, so a link
+        to an original keeps giving the bytes submitted after its key is overwritten."""
+        return self.links.presigned_get_object(ref.bucket, ref.key, expires=dt.timedelta(seconds=expiry_s),
+                                               version_id=ref.version_id)
 
     def upload(self, path: Path, bucket: str, key: str, metadata: dict[str, str]) -> ObjectRef:
         """Upload a file; metadata values are percent-encoded since S3 headers are ASCII."""
         encoded = {k: quote(v, safe=" ,;:/@-_.()") for k, v in metadata.items() if v}
         self.client.fput_object(bucket, key, str(path), metadata=encoded)
         return ObjectRef(bucket=bucket, key=key)
+
+
+def _etag(value: str | None) -> str | None:
+    """An eTag as events and headers spell it alike (S3 headers quote it)."""
+    return value.strip('"') if value else None
 
 
 # --- local scratch space ------------------------------------------------------------------

@@ -396,7 +396,8 @@ def start(name: str, settings: Settings) -> None:
 
 
 def down() -> None:
-    for name in ("services", *(f"services-{stage}" for stage in STAGES), "minio", "kafka"):
+    # "desk": the web desk deploy/local/demo starts beside the stack (pid in STATE/run/desk.pid).
+    for name in ("desk", "services", *(f"services-{stage}" for stage in STAGES), "minio", "kafka"):
         if stop(name):
             print(f"stopped {name}")
 

@@ -16,7 +16,18 @@ The event is not trusted: links are made only to the original the OCR stage rece
 this document and to this document's own text artifact; an event naming anything else is
 one ``DocumentFailed`` (``invalid-reference``) and nothing is sent. A secret document
 (``secrecy`` set or in doubt) gets no links at all, and each unit one identity-only notice
-(services/notify/secrecy.py).
+(services/notify/secrecy.py). Links to the original are signed for the version the OCR
+stage read, so they keep downloading those bytes after the key is overwritten.
+
+Superseded originals (other bytes put under the key of an original; the OCR stage records
+it in both documents' state before the new one's text goes on): the notices in force of
+the overwritten document are voided by cancellations that name the new document
+(:func:`services.notify.notices.supersede`), recorded as its next ``notified`` revision
+with nothing in force; a superseded document not yet notified sends nothing. Both
+documents' notify runs look, after recording their own, so whichever comes second sees
+the other's record: the units of the old document are always told, at least once (the
+same keys if twice). Only the state store is believed here, never an event's
+``supersedes``: a forged event cannot void another document's notices.
 """
 
 from __future__ import annotations
@@ -26,12 +37,12 @@ import asyncio
 from faststream import FastStream
 from faststream.kafka.annotations import KafkaMessage
 
-from services.notify.notices import build_notices, revise
+from services.notify.notices import build_notices, revise, supersede
 from vanthu.delivery import failure_for, make_app, subscribe, wire_stage
 from vanthu.directory import UnitDirectory
-from vanthu.events import AssignmentNotice, DirectiveParsed, ObjectRef, ReviewItem
+from vanthu.events import AssignmentNotice, Directive, DirectiveParsed, ObjectRef, ReviewItem
 from vanthu.logs import get_logger
-from vanthu.revisions import notices_in_force, notified_revisions, notified_step
+from vanthu.revisions import InForce, latest_revision, notices_in_force, notified_revisions, notified_step
 from vanthu.settings import Settings, get_settings
 from vanthu.state import StateStore
 from vanthu.storage import Storage, check_artifact
@@ -62,30 +73,58 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
             return None
         return await asyncio.to_thread(storage.presigned_url, ref, settings.link_expiry_s)
 
-    async def process(event: DirectiveParsed) -> None:
-        notified = await asyncio.to_thread(notified_revisions, state, event.document_id)
-        if notified and max(notified) >= event.revision:
-            log.info("already notified: nothing sent again", document_id=event.document_id, revision=event.revision)
-            return
-        await asyncio.to_thread(check, event)
-        secret = bool(event.secrecy or event.secrecy_doubt or event.withheld)
-        notices = build_notices(event, event.document_id, directory, original_url=await link(event.source, secret),
-                                text_url=await link(event.artifact, secret))
-        in_force = notices_in_force(notified)
-        notices, in_force = revise(event, notices, in_force)
+    async def send(document_id: str, revision: int, notices: list[AssignmentNotice], in_force: InForce,
+                   **details: str) -> None:
+        """Publish ``notices`` of one revision, then record it ``notified`` with ``in_force``."""
         for notice in notices:
             if notice.unit_id:
                 await assignments.publish(notice, key=notice.unit_id.encode())
             else:
-                await review.publish(ReviewItem(**notice.model_dump()), key=event.document_id.encode())
+                await review.publish(ReviewItem(**notice.model_dump()), key=document_id.encode())
         units = len({n.unit_id for n in notices if n.unit_id})
         for_review = sum(1 for n in notices if not n.unit_id)
         cancelled = sum(1 for n in notices if n.status == "cancelled")
-        await asyncio.to_thread(state.record, event.document_id, notified_step(event.revision), notices=len(notices),
-                                units=units, for_review=for_review, revision=event.revision, cancelled=cancelled,
-                                in_force={k: v.model_dump() for k, v in in_force.items()})
-        log.info("assignments sent", document_id=event.document_id, units=units, for_review=for_review,
-                 revision=event.revision, cancelled=cancelled)
+        await asyncio.to_thread(state.record, document_id, notified_step(revision), notices=len(notices),
+                                units=units, for_review=for_review, revision=revision, cancelled=cancelled,
+                                in_force={k: v.model_dump() for k, v in in_force.items()}, **details)
+        log.info("assignments sent", document_id=document_id, units=units, for_review=for_review,
+                 revision=revision, cancelled=cancelled, **details)
+
+    async def notify(event: DirectiveParsed, notified: dict) -> None:
+        await asyncio.to_thread(check, event)
+        secret = bool(event.secrecy or event.secrecy_doubt or event.withheld)
+        superseded = await asyncio.to_thread(state.superseded_by, event.document_id)
+        notices = [] if superseded else build_notices(
+            event, event.document_id, directory, original_url=await link(event.source, secret),
+            text_url=await link(event.artifact, secret))
+        notices, in_force = revise(event, notices, notices_in_force(notified))
+        await send(event.document_id, event.revision, notices, in_force,
+                   **({"superseded_by": superseded} if superseded else {}))
+
+    async def retire(document_id: str, new_id: str, new: Directive | None) -> None:
+        """Void the notices in force of ``document_id``, whose original ``new_id`` overwrote."""
+        notified = await asyncio.to_thread(notified_revisions, state, document_id)
+        in_force = notices_in_force(notified)
+        if not in_force:
+            return
+        revision = max(notified) + 1
+        old = await asyncio.to_thread(latest_revision, settings, storage, document_id)
+        if new is None:
+            new = await asyncio.to_thread(latest_revision, settings, storage, new_id)
+        await send(document_id, revision, supersede(document_id, revision, old, in_force, new_id, new), {},
+                   superseded_by=new_id)
+
+    async def process(event: DirectiveParsed) -> None:
+        notified = await asyncio.to_thread(notified_revisions, state, event.document_id)
+        if notified and max(notified) >= event.revision:
+            log.info("already notified: nothing sent again", document_id=event.document_id, revision=event.revision)
+        else:
+            await notify(event, notified)
+        # After this document's own record (see the module docstring), and on a redelivery too.
+        for old in await asyncio.to_thread(state.supersedes, event.document_id):
+            await retire(old, event.document_id, event)
+        if newer := await asyncio.to_thread(state.superseded_by, event.document_id):
+            await retire(event.document_id, newer, None)
 
     async def on_directive_parsed(event: DirectiveParsed, message: KafkaMessage) -> None:
         """Send each unit its assignments from one directive."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from services.notify.secrecy import cancellation_text, identity_notices
+from services.notify.secrecy import cancellation_text, identity_notices, superseded_text
 from vanthu.directory import UnitDirectory
 from vanthu.events import AssignmentNotice, Directive, DirectiveParsed, DocumentSummary
 from vanthu.normalize import match_key
@@ -135,13 +135,45 @@ def _identified(notices: list[AssignmentNotice]) -> list[tuple[str, AssignmentNo
 def _cancellation(event: DirectiveParsed, before: SentNotice) -> AssignmentNotice:
     """The notice that voids ``before``: to the same unit (or the review queue it went
     to), in this revision, saying only that the task was withdrawn by a correction."""
-    summary = _summary(event)
-    if event.withheld or event.secrecy or event.secrecy_doubt:
+    summary = _identity(event)
+    return _void(event.document_id, event.revision, event, before, cancellation_text(summary, event.revision),
+                 ":cancelled")
+
+
+def supersede(document_id: str, revision: int, directive: DirectiveParsed | None, in_force: InForce,
+              new_id: str, new: Directive | None) -> list[AssignmentNotice]:
+    """The notices that void every notice ``in_force`` of ``document_id`` (whose latest
+    revision is ``directive``, None when unknown) because document ``new_id`` (``new``,
+    None when not parsed yet) overwrote its original under the same key: cancellations in
+    ``revision``, each naming the new document in ``superseded_by`` and in its text. The
+    new document's own notices say what the units are to do now. Keys end in
+    ":superseded", so a second retirement of the same notices repeats the same keys."""
+    known = _identity(new)
+    name = " ".join(p for p in (known.doc_type, known.number) if p) if known.number else f"mã {new_id[:12]}"
+    text = superseded_text(_identity(directive), name)
+    return [_void(document_id, revision, directive, before, text, ":superseded", superseded_by=new_id)
+            for before in in_force.values()]
+
+
+def _identity(directive: Directive | None) -> DocumentSummary:
+    """What a void notice says of a document: its summary, without the subject when the
+    document is secret (or unknown)."""
+    if directive is None:
+        return DocumentSummary()
+    summary = _summary(directive)
+    if getattr(directive, "withheld", False) or directive.secrecy or directive.secrecy_doubt:
         summary = summary.model_copy(update={"subject": None})
+    return summary
+
+
+def _void(document_id: str, revision: int, directive: DirectiveParsed | None, before: SentNotice, task: str,
+          suffix: str, superseded_by: str | None = None) -> AssignmentNotice:
+    """A cancellation of ``before`` in ``revision``: to the same unit (or the review queue
+    it went to), telling ``task`` instead of the task."""
     return AssignmentNotice(
-        idempotency_key=revision_key(before.key, event.document_id, event.revision) + ":cancelled",
-        document_id=event.document_id, unit_id=before.unit_id, unit=before.unit, unit_text=before.unit_text,
-        role=before.role, section=before.section, task=cancellation_text(summary, event.revision),
-        document=summary, secrecy=event.secrecy, withheld=event.withheld, revision=event.revision,
-        status="cancelled", supersedes=before.key,
+        idempotency_key=revision_key(before.key, document_id, revision) + suffix,
+        document_id=document_id, unit_id=before.unit_id, unit=before.unit, unit_text=before.unit_text,
+        role=before.role, section=before.section, task=task, document=_identity(directive),
+        secrecy=directive.secrecy if directive else None, withheld=directive.withheld if directive else False,
+        revision=revision, status="cancelled", supersedes=before.key, superseded_by=superseded_by,
     )

@@ -171,6 +171,17 @@ def cancellation_text(document: DocumentSummary, revision: int) -> str:
             "notice is void.")
 
 
+def superseded_text(document: DocumentSummary, new: str) -> str:
+    """What a unit is told when the original of its document was overwritten by other
+    bytes, document ``new`` (its type and number, or its id): identity only, like
+    :func:`cancellation_text`."""
+    name = " ".join(p for p in (document.doc_type or "Văn bản", document.number) if p)
+    return (f"ĐÃ THAY THẾ: {name} đã được thay bằng văn bản gửi sau ({new}); thông báo trước đây không còn "
+            f"hiệu lực, nhiệm vụ theo văn bản mới được gửi riêng. / SUPERSEDED: the original of this document "
+            f"was replaced by a later submission ({new}); the earlier notice is void, the new document's "
+            "notices follow.")
+
+
 def identity_notice(notice: AssignmentNotice, level: str | None = None) -> AssignmentNotice:
     """``notice`` cut down to the document's identity and the instruction to collect it
     (or, for a cancellation, that the task was withdrawn), in the notice's revision."""
@@ -180,12 +191,18 @@ def identity_notice(notice: AssignmentNotice, level: str | None = None) -> Assig
     unit = notice.unit_id or notice.unit
     revision = f"r{notice.revision}:" if notice.revision else ""
     cancelled = notice.status == "cancelled"
+    if cancelled and notice.superseded_by:
+        task = superseded_text(document, f"mã {notice.superseded_by[:12]}")
+    elif cancelled:
+        task = cancellation_text(document, notice.revision)
+    else:
+        task = collect_in_person(level, document)
     return AssignmentNotice(
         idempotency_key=f"{notice.document_id}:{revision}secret:{unit}" + (":cancelled" if cancelled else ""),
         document_id=notice.document_id, unit_id=notice.unit_id, unit=notice.unit, unit_text=notice.unit,
-        role=notice.role, task=cancellation_text(document, notice.revision) if cancelled
-        else collect_in_person(level, document), document=document, secrecy=level, withheld=True,
-        revision=notice.revision, status=notice.status, supersedes=notice.supersedes, at=notice.at,
+        role=notice.role, task=task, document=document, secrecy=level, withheld=True,
+        revision=notice.revision, status=notice.status, supersedes=notice.supersedes,
+        superseded_by=notice.superseded_by, at=notice.at,
     )
 
 

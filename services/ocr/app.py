@@ -1,9 +1,16 @@
 """OCR service: ``vanthu.objects`` (MinIO notifications) -> ``vanthu.text``.
 
 Contract of :func:`on_object_created`, per S3 record of the notification:
-- reads the object (never modifies it); ``document_id`` is the sha256 of its bytes;
-- records the submission in the document's state; the same bytes under another key
-  are a re-submission: ``DocumentFailed`` with reason ``duplicate``, nothing more;
+- reads the object (never modifies it) as the version the record names, and refuses
+  (``invalid-reference``) bytes whose eTag is not the record's; ``document_id`` is the
+  sha256 of its bytes;
+- records the submission in the document's state, with the object's version and eTag;
+  the same bytes under another key, or put again under the same key, are a
+  re-submission: ``DocumentFailed`` with reason ``duplicate``, nothing more;
+- other bytes put under a key that held an original overwrite it (the intake bucket is
+  versioned, so the old version stays): the new document ``supersedes`` the old one, in
+  its ``received`` record and events, and the old one's state says ``superseded-by``
+  (the notify stage then tells its units, services/notify/app.py);
 - reuses the text artifact ``artifacts/text/<document_id>.json`` when one of the
   current schema version exists (same bytes, same text), otherwise extracts the text
   and writes the artifact;
@@ -40,14 +47,16 @@ from vanthu.events import ARTIFACT_SCHEMA_VERSION, DocumentFailed, ObjectCreated
 from vanthu.logs import get_logger
 from vanthu.observability import OCR_PAGES
 from vanthu.settings import Settings, get_settings
-from vanthu.state import StateStore, StepRecord, received_step
+from vanthu.state import StateStore, StepRecord, received_step, superseded_step
 from vanthu.storage import Storage, check_original, scratch_dir, text_artifact_ref
 
 STAGE = "ocr"
 
 
-def summarise(record: S3Record, artifact: TextArtifact, settings: Settings) -> TextExtracted:
-    """The ``vanthu.text`` event for an extracted artifact."""
+def summarise(record: S3Record, artifact: TextArtifact, settings: Settings,
+              supersedes: str | None = None) -> TextExtracted:
+    """The ``vanthu.text`` event for an extracted artifact (of the document that overwrote
+    ``supersedes``, when one did)."""
     ocr_confidences = [p.confidence for p in artifact.pages if p.confidence is not None]
     mean = sum(ocr_confidences) / len(ocr_confidences) if ocr_confidences else None
     return TextExtracted(
@@ -64,6 +73,7 @@ def summarise(record: S3Record, artifact: TextArtifact, settings: Settings) -> T
         failed_pages=[p.number for p in artifact.pages if p.error],
         review_pages=[p.number for p in artifact.pages if p.warning],
         urgency=parse_header(artifact.pages[0].text.splitlines()).urgency,
+        supersedes=supersedes,
     )
 
 
@@ -81,29 +91,53 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None,
     to_bulk = wiring.broker.publisher(settings.topics.bulk, schema=ObjectCreated, title=f"{settings.topics.bulk}:moved")
     lanes = Lanes(settings.lanes, lag=downstream_lag or DownstreamLag(settings))
 
-    def first_submission(document_id: str, record: S3Record) -> StepRecord | None:
+    def overwritten(record: S3Record, document_id: str) -> str | None:
+        """The document whose original this version of the key overwrote (other bytes),
+        told by hashing the version before it: the bucket keeps it, whatever became of
+        its own event."""
+        before = storage.previous_version(record.ref) if record.ref.version_id else None
+        if before is None:
+            return None
+        try:
+            old = hashlib.sha256(storage.read(before, max_bytes=settings.ocr.max_bytes)).hexdigest()
+        except DocumentError:  # gone or too large: it was never a document
+            return None
+        return old if old != document_id else None
+
+    def first_submission(document_id: str, record: S3Record, supersedes: str | None) -> StepRecord | None:
         """Record this submission (once: a redelivery keeps its first receipt); return the
-        first submission of the same bytes when that is another one.
+        first submission of the same bytes when that is another one (another key, or an
+        earlier version of this key).
 
         Deciding by the *first* receipt matters: an original retried after its duplicate
         arrived must not be taken for a duplicate of its own duplicate."""
         mine = received_step(record.ref)
         received = state.submissions(document_id)
-        if not any(r.step == mine for r in received):
-            received.append(state.record(document_id, mine, key=record.ref.key, bucket=record.ref.bucket,
-                                         **record.submission.model_dump(exclude_none=True)))
+        own = next((r for r in received if r.step == mine), None)
+        if own is None:
+            details = {"key": record.ref.key, "bucket": record.ref.bucket, "version_id": record.ref.version_id,
+                       "etag": record.s3.object.etag, "supersedes": supersedes,
+                       **record.submission.model_dump()}
+            received.append(state.record(document_id, mine, **{k: v for k, v in details.items() if v is not None}))
+        elif own.details.get("version_id") != record.ref.version_id:
+            return own
         return received[0] if received[0].step != mine else None
 
     async def process(record: S3Record, seen: dict[str, str], bulk: bool) -> None:
         check_original(settings, record.ref)
         if bulk:
             await lanes.bulk_turn()
-        data = await asyncio.to_thread(storage.read, record.ref, max_bytes=settings.ocr.max_bytes)
+        data = await asyncio.to_thread(storage.read, record.ref, max_bytes=settings.ocr.max_bytes,
+                                       etag=record.s3.object.etag)
         document_id = seen["document_id"] = hashlib.sha256(data).hexdigest()
-        if first := await asyncio.to_thread(first_submission, document_id, record):
+        supersedes = await asyncio.to_thread(overwritten, record, document_id)
+        if first := await asyncio.to_thread(first_submission, document_id, record, supersedes):
             raise DocumentError(FailureReason.DUPLICATE, f"the same bytes as s3://{first.details.get('bucket')}/"
                                 f"{first.details.get('key')}, received {first.at:%Y-%m-%d %H:%M} UTC: "
                                 "no new assignments are sent")
+        if supersedes:  # before the text event: see services/notify/app.py, "superseded"
+            await asyncio.to_thread(state.record, supersedes, superseded_step(document_id), key=record.ref.key,
+                                    version_id=record.ref.version_id)
         artifact_ref = text_artifact_ref(settings, document_id)
         stored = await asyncio.to_thread(secrecy.load_artifact, storage, settings.secrecy, artifact_ref)
         artifact = stored[0] if stored else None
@@ -115,7 +149,7 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None,
             await asyncio.to_thread(secrecy.store_artifact, storage, settings.secrecy, artifact_ref, artifact)
             for page in artifact.pages:
                 OCR_PAGES.labels(page.source).inc()
-        event = summarise(record, artifact, settings)
+        event = summarise(record, artifact, settings, supersedes)
         secret = secrecy.find_mark(artifact.text).secret  # flagged from the first stage on
         await text.publish(event, key=document_id.encode())
         await asyncio.to_thread(state.record, document_id, "text", pages=event.pages, text_source=event.text_source,
@@ -123,7 +157,7 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None,
                                 secret=secret or None, urgency=event.urgency, bulk=bulk or None)
         log.info("text extracted", document_id=document_id, key=record.ref.key, pages=event.pages,
                  text_source=event.text_source, failed_pages=event.failed_pages, secret=secret,
-                 urgency=event.urgency, bulk=bulk)
+                 urgency=event.urgency, bulk=bulk, supersedes=supersedes)
 
     async def handle(record: S3Record, message: KafkaMessage, bulk: bool) -> None:
         seen: dict[str, str] = {}

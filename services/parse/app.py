@@ -90,6 +90,7 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
             source=event.source,
             artifact=event.artifact,
             submission=event.submission,
+            supersedes=event.supersedes,
         )
         if secret.secret:
             published = await publish_secret(parsed, artifact, sealed)
