@@ -14,13 +14,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import io
-import json
 import time
 import urllib.request
 from urllib.parse import quote
 
 import pytest
-from aiokafka import AIOKafkaConsumer
 from faststream.kafka import TestKafkaBroker
 
 from examples.render import text_pdf
@@ -31,6 +29,7 @@ from services.notify.notices import build_notices, revise, supersede
 from services.notify.secrecy import guard
 from services.ocr import app as ocr_app
 from services.parse import app as parse_app
+from tests.kafka_reading import read_topics
 from vanthu.directory import UnitDirectory
 from vanthu.errors import DocumentError, FailureReason
 from vanthu.events import Assignment, AssignmentNotice, DirectiveParsed, ObjectRef
@@ -48,20 +47,8 @@ SLOW_GAP_S = 15  # the second overwrite comes after the first version's notices 
 
 async def _read_all(settings: Settings, done, timeout: float) -> dict[str, list[dict]]:
     """The run's directives, notices and review items from the start, until ``done(messages)``."""
-    topics = (settings.topics.directives, settings.topics.assignments, settings.topics.review)
-    consumer = AIOKafkaConsumer(*topics, bootstrap_servers=settings.kafka_bootstrap, auto_offset_reset="earliest",
-                                group_id=None, enable_auto_commit=False)
-    messages: dict[str, list[dict]] = {t: [] for t in topics}
-    await consumer.start()
-    deadline = time.monotonic() + timeout
-    try:
-        while time.monotonic() < deadline and not done(messages):
-            for records in (await consumer.getmany(timeout_ms=1000)).values():
-                for record in records:
-                    messages[record.topic].append(json.loads(record.value))
-    finally:
-        await consumer.stop()
-    return messages
+    topics = [settings.topics.directives, settings.topics.assignments, settings.topics.review]
+    return await read_topics(settings, topics, done, timeout)
 
 
 def _download(url: str) -> bytes:

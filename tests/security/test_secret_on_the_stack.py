@@ -8,16 +8,15 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 import pytest
-from aiokafka import AIOKafkaConsumer
 
 from examples.render import text_pdf
 from services.notify import app as notify_app
 from services.ocr import app as ocr_app
 from services.parse import app as parse_app
 from tests.security.documents import SECRET_DOCUMENTS
+from tests.kafka_reading import read_topics
 from vanthu.events import AssignmentNotice, DirectiveParsed
 from vanthu.settings import Settings
 from vanthu.storage import Storage, text_artifact_ref
@@ -30,19 +29,7 @@ LONG_NAME = ("Kế hoạch bảo đảm an ninh trật tự mục tiêu trọng 
 
 async def collect(settings: Settings, done, timeout: float) -> dict[str, list[dict]]:
     topics = [settings.topics.directives, settings.topics.assignments, settings.topics.review, settings.topics.failed]
-    consumer = AIOKafkaConsumer(*topics, bootstrap_servers=settings.kafka_bootstrap, auto_offset_reset="earliest",
-                                group_id=None, enable_auto_commit=False)
-    messages: dict[str, list[dict]] = {t: [] for t in topics}
-    await consumer.start()
-    deadline = time.monotonic() + timeout
-    try:
-        while time.monotonic() < deadline and not done(messages):
-            for records in (await consumer.getmany(timeout_ms=1000)).values():
-                for record in records:
-                    messages[record.topic].append(json.loads(record.value))
-    finally:
-        await consumer.stop()
-    return messages
+    return await read_topics(settings, topics, done, timeout)
 
 
 async def test_a_secret_document_on_the_real_stack_leaks_nothing(run_settings: Settings, tmp_path):
