@@ -36,17 +36,10 @@ def directory_with_channels(tmp_path: Path, url: str, mailbox: str) -> Path:
     return path
 
 
-async def until(condition, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        await asyncio.sleep(0.2)
-    return condition()
-
-
-async def test_webhook_and_mail_arrive_once(run_settings: Settings, tmp_path, monkeypatch):
-    # GIVEN Sở Y tế configured with a signed webhook and a mailbox, both on loopback
+async def loopback_receivers(run_settings: Settings, tmp_path: Path, monkeypatch
+                             ) -> tuple[HttpServer, SinkHandler, Controller, Settings]:
+    """A started webhook receiver and SMTP sink on loopback, and settings whose directory
+    gives Sở Y tế a signed webhook to the one and a mailbox on the other (stop both after)."""
     hook = HttpServer([200])
     await hook.start()
     sink = SinkHandler()
@@ -59,6 +52,21 @@ async def test_webhook_and_mail_arrive_once(run_settings: Settings, tmp_path, mo
         "channels": run_settings.channels.model_copy(update={"smtp_port": smtp.port, "webhook_hosts": ["127.0.0.1"],
                                                              "webhook_allow_private": True}),
     })
+    return hook, sink, smtp, settings
+
+
+async def until(condition, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        await asyncio.sleep(0.2)
+    return condition()
+
+
+async def test_webhook_and_mail_arrive_once(run_settings: Settings, tmp_path, monkeypatch):
+    # GIVEN Sở Y tế configured with a signed webhook and a mailbox, both on loopback
+    hook, sink, smtp, settings = await loopback_receivers(run_settings, tmp_path, monkeypatch)
     directive = DirectiveParsed(
         document_id="c" * 64, text_source="text-layer", doc_type="Thông báo", number="159/TB-UBND",
         assignments=[

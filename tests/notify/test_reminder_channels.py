@@ -10,12 +10,10 @@ from email.policy import default
 
 import pytest
 from aiokafka import AIOKafkaProducer
-from aiosmtpd.controller import Controller
 
 from services.notify.channels import app as channels_app
 from services.notify.channels import verify_signature
 from tests.integration import test_channels as channel_setup
-from tests.loopback import HttpServer, SinkHandler, free_port
 from vanthu.events import DocumentSummary, Reminder
 from vanthu.settings import Settings
 
@@ -24,17 +22,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.timeout(300)]
 
 async def test_a_reminder_is_posted_and_mailed_once(run_settings: Settings, tmp_path, monkeypatch):
     # GIVEN Sở Y tế configured with a signed webhook and a mailbox, both on loopback
-    hook = HttpServer([200])
-    await hook.start()
-    sink = SinkHandler()
-    smtp = Controller(sink, hostname="127.0.0.1", port=free_port())
-    smtp.start()
-    monkeypatch.setenv("VANTHU_TEST_HOOK_SECRET", channel_setup.SECRET)
-    settings = run_settings.model_copy(update={
-        "directory_path": str(channel_setup.directory_with_channels(tmp_path, hook.url, "van-thu@so-y-te.example")),
-        "channels": run_settings.channels.model_copy(update={"smtp_port": smtp.port, "webhook_hosts": ["127.0.0.1"],
-                                                             "webhook_allow_private": True}),
-    })
+    hook, sink, smtp, settings = await channel_setup.loopback_receivers(run_settings, tmp_path, monkeypatch)
     notice_key = f"{'d' * 64}:0:so-y-te"
     reminder = Reminder(idempotency_key=f"{notice_key}:reminder:2025-06-30", notice_key=notice_key,
                         document_id="d" * 64, unit_id="so-y-te", unit="Sở Y tế", deadline=dt.date(2025, 6, 30),
