@@ -22,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from services.parse.parser import parse_directive, signing_dates  # noqa: E402
+from services.parse.parser import parse_directive  # noqa: E402
+from services.parse.signings import signing_dates  # noqa: E402
 from vanthu.directory import UnitDirectory  # noqa: E402
 from vanthu.settings import get_settings  # noqa: E402
 from vanthu.events import TextArtifact  # noqa: E402
@@ -64,7 +65,7 @@ def predict(name: str, out: Path, directory: UnitDirectory) -> tuple[int, float]
         signed = []
         if suffix == ".pdf":
             artifact = pdf_artifact(f)
-            text, signed = artifact.text, signing_dates(artifact.aside_texts("e-signature"))
+            text, signed = artifact.text, signing_dates(artifact)
         else:
             text = f.read_text(encoding="utf-8")
         start = time.perf_counter()

@@ -63,7 +63,10 @@ class Form:
     sequence is left blank to be written by hand). ``subject`` is the trích yếu: under
     the type title, or, for a công văn (no ``type_title``), under the number, where it
     usually starts with "V/v". ``body`` holds paragraphs; "" is a blank line.
-    ``distribution`` holds the "Nơi nhận" lines as printed ("- Như Điều 3;").
+    ``distribution`` holds the "Nơi nhận" lines as printed ("- Như Điều 3;"). In ``body``
+    and ``appendix`` (paragraphs set after the signature, from a new page: an annex's
+    plan table), consecutive ``| cell | cell |`` lines are a ruled table, the first its
+    header row (a markdown ``|---|`` rule under it is dropped).
     """
 
     issuer: list[str] = field(default_factory=list)
@@ -81,6 +84,7 @@ class Form:
     signer: str = ""
     urgency: str = ""
     secrecy: str = ""
+    appendix: list[str] = field(default_factory=list)
 
     @property
     def has_header(self) -> bool:
@@ -345,6 +349,110 @@ def _draw_closing(page: _Page, form: Form, y: float) -> None:
         page.box("signer_name", x0, y + 11, x1, y - 3)
 
 
+_TABLE_ROW = re.compile(r"^\s*\|(?:[^|]*\|){2,}\s*$")  # "| a | b |": two cells at least
+_TABLE_RULE = re.compile(r"^[\s|:-]+$")  # a markdown table's "|---|---|" line
+_CELL_PAD = 3.0  # pt between a cell's rules and its text
+_TABLE_RULE_WIDTH = 0.6
+
+
+def _draw_body(page: _Page, paragraphs: list[str], y: float, font_size: float, pitch: float) -> float:
+    """Draw ``paragraphs`` from baseline ``y``, a run of ``| cell |`` lines as a ruled table;
+    the baseline after them."""
+    i = 0
+    while i < len(paragraphs):
+        if _TABLE_ROW.match(paragraphs[i]):
+            end = i
+            while end < len(paragraphs) and _TABLE_ROW.match(paragraphs[end]):
+                end += 1
+            rows = [_cells(p) for p in paragraphs[i:end] if not _TABLE_RULE.match(p)]
+            y = _draw_table(page, rows, y, font_size - 1)
+            i = end
+            continue
+        stripped = paragraphs[i].strip()
+        # A paragraph's first line is indented 1 cm, except list items and headings.
+        indent = 28.0 if stripped and not re.match(r"[-+•*]|[\dIVX]+[.)]|[a-zđ]\)", stripped) else 0.0
+        lines = list(wrap(stripped, REGULAR, font_size, TEXT_WIDTH - indent)) if stripped else [""]
+        for n, text in enumerate(lines):
+            if y < MARGIN_BOTTOM:
+                y = page.new_page()
+            page.draw(text, REGULAR, font_size, MARGIN_LEFT + (indent if n == 0 else 0.0), y, "left")
+            y -= pitch
+        i += 1
+    return y
+
+
+def _cells(row: str) -> list[str]:
+    return [cell.strip() for cell in row.strip().strip("|").split("|")]
+
+
+def _column_widths(rows: list[list[str]], font: str, size: float) -> list[float]:
+    """Widths sharing the text width: a column gets what its longest cell needs (at least
+    a short word's room), long columns shrinking alike until the table fits."""
+    columns = max(len(row) for row in rows)
+    need = [max((pdfmetrics.stringWidth(row[c], font, size) if c < len(row) else 0.0) for row in rows) + 2 * _CELL_PAD
+            for c in range(columns)]
+    least = [min(n, max(28.0, max((pdfmetrics.stringWidth(w, font, size) for row in rows if c < len(row)
+                                   for w in row[c].split()), default=0.0) + 2 * _CELL_PAD)) for c, n in enumerate(need)]
+    # Cap the widest columns at a common width so that the total is the text width.
+    lo, hi = 0.0, max(need)
+    for _ in range(40):
+        cap = (lo + hi) / 2
+        if sum(max(min(n, cap), m) for n, m in zip(need, least, strict=True)) > TEXT_WIDTH:
+            hi = cap
+        else:
+            lo = cap
+    widths = [max(min(n, lo), m) for n, m in zip(need, least, strict=True)]
+    spare = TEXT_WIDTH - sum(widths)
+    return [w + spare * w / sum(widths) for w in widths]  # a table fills the text width
+
+
+def _draw_table(page: _Page, rows: list[list[str]], y: float, size: float) -> float:
+    """A ruled table: a grid of 0.6 pt rules, the first row in bold, each cell's text
+    wrapped in it, a row that does not fit on the page moved whole to the next (which
+    then draws its own top rule); the baseline after it. Each row's text goes to the
+    reading-order text as a ``| cell | ... |`` line."""
+    if not rows:
+        return y
+    widths = _column_widths(rows, REGULAR, size)
+    pitch = size * 1.2
+    top = y + size  # the first rule sits a line's ascent above the baseline
+    page.pdf.setLineWidth(_TABLE_RULE_WIDTH)
+    edges = [MARGIN_LEFT + sum(widths[:c]) for c in range(len(widths) + 1)]
+    page_top = top
+    for r, row in enumerate(rows):
+        font = BOLD if r == 0 else REGULAR
+        cells = [list(wrap(cell, font, size, w - 2 * _CELL_PAD)) if cell else [] for cell, w in zip(row, widths)]
+        height = max(len(lines) for lines in cells) * pitch + 2 * _CELL_PAD
+        if top - height < MARGIN_BOTTOM:
+            if r:  # close the part drawn on this page
+                page.pdf.line(edges[0], top, edges[-1], top)
+                _draw_verticals(page, edges, page_top, top)
+            top = page_top = page.new_page() + size
+        page.pdf.setLineWidth(_TABLE_RULE_WIDTH)
+        page.pdf.line(edges[0], top, edges[-1], top)
+        for c, lines in enumerate(cells):
+            baseline = top - _CELL_PAD - size
+            for text in lines:
+                x = (edges[c] + edges[c + 1]) / 2 if r == 0 else edges[c] + _CELL_PAD
+                page.pdf.setFont(font, size)
+                if r == 0:
+                    page.pdf.drawCentredString(x, baseline, text)
+                else:
+                    page.pdf.drawString(x, baseline, text)
+                baseline -= pitch
+        page.text.append("| " + " | ".join(" ".join(lines) for lines in cells) + " |")
+        top -= height
+    page.pdf.line(edges[0], top, edges[-1], top)
+    _draw_verticals(page, edges, page_top, top)
+    return top - 2 * size
+
+
+def _draw_verticals(page: _Page, edges: list[float], top: float, bottom: float) -> None:
+    page.pdf.setLineWidth(_TABLE_RULE_WIDTH)
+    for x in edges:
+        page.pdf.line(x, top, x, bottom)
+
+
 def render_form(form: Form, *, font_size: float = 13, leading: float = 1.35, page_numbers: bool = True) -> Drawn:
     """``form`` as a born-digital A4 PDF: the body in ``font_size`` pt, ``leading`` times
     that from one baseline to the next; the header, title and closing in the form's sizes."""
@@ -356,17 +464,10 @@ def render_form(form: Form, *, font_size: float = 13, leading: float = 1.35, pag
         y = _draw_header(page, form, y - 12)
     y = _draw_title(page, form, y - 12 if form.has_header else y)
     y = _draw_recipients(page, form, y, font_size, pitch)
-    for paragraph in form.body:
-        stripped = paragraph.strip()
-        # A paragraph's first line is indented 1 cm, except list items and headings.
-        indent = 28.0 if stripped and not re.match(r"[-+•*]|[\dIVX]+[.)]|[a-zđ]\)", stripped) else 0.0
-        lines = list(wrap(stripped, REGULAR, font_size, TEXT_WIDTH - indent)) if stripped else [""]
-        for n, text in enumerate(lines):
-            if y < MARGIN_BOTTOM:
-                y = page.new_page()
-            page.draw(text, REGULAR, font_size, MARGIN_LEFT + (indent if n == 0 else 0.0), y, "left")
-            y -= pitch
+    y = _draw_body(page, form.body, y, font_size, pitch)
     _draw_closing(page, form, y)
+    if form.appendix:
+        _draw_body(page, form.appendix, page.new_page(), font_size, pitch)
     page.pdf.save()
     return Drawn(page.buf.getvalue(), "\n".join(page.text), page.index + 1, page.boxes, _seal_name(form))
 

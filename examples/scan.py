@@ -142,7 +142,7 @@ def _ring_text(image: Image.Image, text: str, centre: tuple[float, float], radiu
         image.paste(Image.new("RGB", glyph.size, RED), (round(gx), round(gy)), glyph)
 
 
-def _seal(image: Image.Image, centre: tuple[float, float], radius: float, ring: str) -> None:
+def seal(image: Image.Image, centre: tuple[float, float], radius: float, ring: str) -> None:
     """A round red seal: two rings, the body's name around them, a star in the middle."""
     draw = ImageDraw.Draw(image)
     cx, cy = centre
@@ -198,7 +198,7 @@ def mark_paper(pages: list[Image.Image], drawn: Drawn, artefacts: Artefacts, dpi
         x0, top, x1, bottom = _pixels(boxes["signature"], scale)
         radius = 51 * scale if artefacts.seal == "over" else (bottom - top) / 2
         centre = (x0 + (x1 - x0) * 0.3, (top + bottom) / 2 + (10 * scale if artefacts.seal == "over" else 0))
-        _seal(ink(boxes["signature"][0]), centre, radius, f"{drawn.seal} *")
+        seal(ink(boxes["signature"][0]), centre, radius, f"{drawn.seal} *")
     if artefacts.handwritten_number and "number_blank" in boxes:
         x0, top, x1, bottom = _pixels(boxes["number_blank"], scale)
         # As tall as the printed line, narrowed to fit the blank (a digit takes ~0.75 of its height).

@@ -191,3 +191,45 @@ def test_closing_is_read_whichever_comes_first():
     # ... and a công văn with no number keeps its V/v trích yếu in the header
     assert party.subject[0].startswith("V/v thực hiện") and not party.type_title
     assert state.type_title == "THÔNG BÁO" and state.number == "/TB-UBND"
+
+
+TABLE = [
+    ["STT", "Nội dung", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian"],
+    ["1", "Rà soát, lập danh sách các hộ dân sống trong vùng có nguy cơ sạt lở đất, lũ quét", "Sở Nông nghiệp và Môi trường",
+     "UBND các xã, phường", "Quý I năm 2026"],
+    ["2", "Bảo đảm kinh phí", "Sở Tài chính", "Sở Xây dựng", "Tháng 3 năm 2026"],
+]
+
+
+def test_table_rows_are_drawn_as_a_ruled_grid_with_a_bold_header():
+    # GIVEN a decision whose body has "| cell |" rows, and one whose annex after the signature has them
+    rows = ["| " + " | ".join(row) + " |" for row in TABLE]
+    body = Form(**{**FORM.__dict__, "body": [FORM.body[0], *rows, FORM.body[1]]})
+    annex = Form(**{**FORM.__dict__, "appendix": ["PHỤ LỤC", *rows]})
+    for form, page in ((body, 0), (annex, -1)):
+        drawn = render_form(form)
+        # WHEN rendered THEN that page draws a grid whose cells hold the rows' text, wrapped
+        with pdfplumber.open(io.BytesIO(drawn.pdf)) as doc:
+            (table,) = doc.pages[page].find_tables()
+            got = [[" ".join(cell.split()) for cell in row] for row in table.extract()]
+            header = [w for w in doc.pages[page].extract_words(extra_attrs=["fontname"]) if w["text"] == "Cơ"][:2]
+        assert got == TABLE
+        assert all("Bold" in w["fontname"] for w in header)
+        # ... and the reading-order text has each row as one "|" line, in place
+        lines = drawn.text.split("\n")
+        assert [line for line in lines if line.startswith("|")] == rows
+    body_lines = render_form(body).text.split("\n")
+    assert body_lines.index(rows[0]) == body_lines.index(FORM.body[0]) + 1
+    assert body_lines.index(FORM.body[1]) == body_lines.index(rows[-1]) + 1
+
+
+def test_a_long_table_runs_on_to_the_next_page_row_by_row():
+    # GIVEN a table of 40 rows WHEN rendered
+    rows = ["| STT | Nội dung | Cơ quan thực hiện |"] + [f"| {n} | Nhiệm vụ số {n} của kế hoạch | Sở Tài chính |"
+                                                          for n in range(1, 41)]
+    drawn = render_form(Form(**{**FORM.__dict__, "body": rows}))
+    # THEN it takes two pages, each a ruled grid of whole rows
+    with pdfplumber.open(io.BytesIO(drawn.pdf)) as doc:
+        grids = [t.extract() for page in doc.pages for t in page.find_tables()]
+    assert len(grids) == 2 and sum(len(g) for g in grids) == 41
+    assert [row[0] for g in grids for row in g] == ["STT", *map(str, range(1, 41))]

@@ -6,6 +6,13 @@ so that several submits (or desks) can add to one named batch without a read-mod
 race. A batch's progress is read from the documents' own state (vanthu/state.py), which
 every stage writes anyway: nothing else has to keep a batch's counts up to date, and a
 file that fails does so alone, with its reason.
+
+A file that fails before it is even read as a document (a truncated upload, an object
+that cannot be read, one too big: the OCR stage has no document id for it) leaves no
+state under a document id. Its ``DocumentFailed`` names the object and its batch, and is
+kept under the object's key instead (:func:`record_failure`,
+``batch-failures/<batch>/<key digest>.json``; a prefix apart, so that a batch's listing
+stays one of files), where the batch's progress finds it.
 """
 
 from __future__ import annotations
@@ -20,12 +27,13 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from vanthu.events import ObjectRef, utcnow
+from vanthu.events import DocumentFailed, ObjectRef, utcnow
 from vanthu.state import PREFIX as STATE_PREFIX
 from vanthu.state import StateStore, StepRecord, received_step
 from vanthu.storage import Storage
 
 PREFIX = "batches"
+FAILURES = "batch-failures"
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 # Reading a large batch's state is one listing per document: a few at a time.
 _READERS = 8
@@ -74,14 +82,26 @@ def check_name(name: str) -> str:
     return name
 
 
-def _ref(storage: Storage, batch: str, key: str) -> ObjectRef:
+def _ref(storage: Storage, batch: str, key: str, prefix: str = PREFIX) -> ObjectRef:
     digest = hashlib.sha1(key.encode()).hexdigest()[:16]
-    return ObjectRef(bucket=storage.settings.buckets.artifacts, key=f"{PREFIX}/{batch}/{digest}.json")
+    return ObjectRef(bucket=storage.settings.buckets.artifacts, key=f"{prefix}/{batch}/{digest}.json")
 
 
 def add(storage: Storage, item: BatchItem) -> None:
     """Record that ``item`` was submitted in its batch."""
     storage.put_model(_ref(storage, item.batch, item.key), item)
+
+
+def record_failure(storage: Storage, event: DocumentFailed) -> bool:
+    """Keep ``event``, a failure of a batch's object before it had a document id, for the
+    batch's progress; False (nothing kept) when it names no object of the intake bucket or
+    no usable batch (the batch name comes from the object's metadata: anyone's word)."""
+    batch, source = event.submission.batch, event.source
+    if event.document_id or not batch or not NAME.match(batch) or source is None \
+            or source.bucket != storage.settings.buckets.incoming:
+        return False
+    storage.put_model(_ref(storage, batch, source.key, FAILURES), event)
+    return True
 
 
 def items(storage: Storage, batch: str) -> list[BatchItem]:
@@ -112,6 +132,9 @@ def _item_progress(state: StateStore, item: BatchItem) -> ItemProgress:
         return ItemProgress(item, "done", "notified")
     if failures := state.steps(item.document_id, "failed/"):
         return _failed(item, "failed", failures)
+    if not steps & {"text", "parsed"} and (
+            unread := storage.get_model(_ref(storage, item.batch, item.key, FAILURES), DocumentFailed)):
+        return ItemProgress(item, "failed", "failed", reason=str(unread.reason), message=unread.message)
     if "parsed" in steps:
         parsed = state.steps(item.document_id, "parsed")
         if parsed and parsed[0].details.get("held"):

@@ -13,6 +13,12 @@
   stage's retry topic with its attempt count and a not-before time; the same handler
   consumes that topic. After ``RetryOptions.max_attempts`` the message goes to
   ``vanthu.dlq`` with the error, for ``vanthu dlq replay`` after a fix.
+- A stage that reads several messages at once (the OCR stage: ``batch`` in
+  :func:`subscribe`) gets them as one batch, committed only when its handler returned for
+  all of them, i.e. when every message's effects are done (an exception rewinds each
+  partition to the batch's first message there); it takes each message apart
+  (:func:`batch_items`) and refuses poison ones one by one (:meth:`StepRunner.refuse`), so
+  that one bad message never fails the others.
 """
 
 from __future__ import annotations
@@ -27,11 +33,12 @@ from typing import Any
 
 from faststream import BaseMiddleware, FastStream
 from faststream.kafka import KafkaBroker
-from faststream.kafka.message import KafkaMessage
+from faststream.kafka.message import FAKE_CONSUMER, KafkaMessage
 from faststream.middlewares import AckPolicy
 from faststream.specification import AsyncAPI
 from pydantic import ValidationError
 
+from vanthu import batches
 from vanthu.errors import DocumentError, FailureReason
 from vanthu.kafka_auth import broker_security
 from vanthu.events import DeadLetter, DocumentFailed, ObjectRef, Stage, Submission
@@ -46,16 +53,36 @@ NOT_BEFORE = "x-vanthu-not-before"
 ORIGIN = "x-vanthu-origin-topic"
 
 
-def subscriber_options(settings: Settings, stage: Stage) -> dict[str, Any]:
-    """Consumer settings shared by the stages' subscribers."""
+def subscriber_options(settings: Settings, stage: Stage, batch: int | None = None) -> dict[str, Any]:
+    """Consumer settings shared by the stages' subscribers; with ``batch``, a batch
+    subscriber of at most that many messages at a time."""
     return {
         "group_id": settings.group(stage),
         "ack_policy": ACK_POLICY,
         "auto_offset_reset": "earliest",
         # OCR of a 200-page scan takes minutes; the group must not evict the worker meanwhile.
         "max_poll_interval_ms": 30 * 60 * 1000,
-        "max_records": 1,
+        "max_records": batch or 1,
+        **({"batch": True, "decoder": _undecoded} if batch else {}),
     }
+
+
+async def _undecoded(message: Any) -> list[Any]:
+    """A batch's decoder: nothing. Its handler validates each record by itself from the raw
+    batch (:func:`batch_items`), so that a malformed record fails alone instead of failing
+    the batch, and declares what the records are as its first parameter, typed
+    ``SkipValidation[list[Event]]``, for the AsyncAPI document only."""
+    return []
+
+
+def batch_items(message: KafkaMessage) -> list[KafkaMessage]:
+    """The records of a batch subscriber's message, each as a message of its own (its body,
+    headers, key and topic, what :class:`StepRunner` reads). Acknowledging one does nothing:
+    the batch is committed as a whole once the handler returns."""
+    raw = message.raw_message  # a tuple of records (a list in FastStream's test broker)
+    records = raw if isinstance(raw, tuple | list) else (raw,)
+    return [KafkaMessage(record, record.value or b"", headers={k: v.decode() for k, v in record.headers or ()},
+                         consumer=FAKE_CONSUMER) for record in records]
 
 
 def make_app(broker: KafkaBroker, stage: Stage, description: str) -> FastStream:
@@ -74,7 +101,6 @@ def invalid_event_guard(
     after the handler); a validation error raised inside a handler is a bug and is
     left to propagate.
     """
-    log = get_logger(stage)
 
     class InvalidEventGuard(BaseMiddleware):
         async def consume_scope(self, call_next: Callable[[Any], Awaitable[Any]], msg: Any) -> Any:
@@ -83,17 +109,19 @@ def invalid_event_guard(
             except ValidationError as exc:
                 if exc.title not in handlers:
                     raise
-                raw = getattr(msg, "body", b"")
-                log.warning("invalid event", topic=getattr(msg.raw_message, "topic", None),
-                            offset=getattr(msg.raw_message, "offset", None), errors=exc.error_count())
-                await report(DocumentFailed(
-                    stage=stage,
-                    reason=FailureReason.INVALID_EVENT,
-                    message=f"not a valid event ({exc.error_count()} errors): {bytes(raw)[:200]!r}",
-                ))
+                await report(invalid_event(stage, msg, exc))
                 return None
 
     return InvalidEventGuard
+
+
+def invalid_event(stage: Stage, message: Any, exc: ValidationError) -> DocumentFailed:
+    """The failure of a message that is not a valid event (logged)."""
+    get_logger(stage).warning("invalid event", topic=getattr(message.raw_message, "topic", None),
+                              offset=getattr(message.raw_message, "offset", None), errors=exc.error_count())
+    raw = getattr(message, "body", b"")
+    return DocumentFailed(stage=stage, reason=FailureReason.INVALID_EVENT,
+                          message=f"not a valid event ({exc.error_count()} errors): {bytes(raw)[:200]!r}")
 
 
 def failure_for(stage: Stage, document_id: str | None, source: ObjectRef | None = None,
@@ -139,6 +167,10 @@ class StepRunner:
             await self._retry_later(message, exc, document_id=document_id, **context)
         finally:
             STEP_SECONDS.labels(self.stage, outcome).observe(time.perf_counter() - started)
+
+    async def refuse(self, message: KafkaMessage, exc: ValidationError) -> None:
+        """Report ``message`` as not a valid event (a batch's poison message, taken alone)."""
+        await self.report(invalid_event(self.stage, message, exc))
 
     async def _wait_until_due(self, message: KafkaMessage) -> None:
         due = float(message.headers.get(NOT_BEFORE, 0) or 0)
@@ -199,6 +231,8 @@ def wire_stage(settings: Settings, stage: Stage, handler: str, input_topic: str,
         if event.document_id:
             await asyncio.to_thread(state.record, event.document_id, failure_step(event), stage=event.stage,
                                     reason=str(event.reason), message=event.message)
+        else:  # failed before it was read as a document: its batch must still count it
+            await asyncio.to_thread(batches.record_failure, state.storage, event)
 
     broker = KafkaBroker(
         settings.kafka_bootstrap,
@@ -214,13 +248,15 @@ def wire_stage(settings: Settings, stage: Stage, handler: str, input_topic: str,
                        [input_topic, settings.topics.retry_for(stage)])
 
 
-def subscribe(wiring: StageWiring, settings: Settings, stage: Stage, handler: Callable[..., Awaitable[None]]) -> Any:
-    """Register ``handler`` on the stage's input topic and on its retry topic; returns the
+def subscribe(wiring: StageWiring, settings: Settings, stage: Stage, handler: Callable[..., Awaitable[None]],
+              batch: int | None = None) -> Any:
+    """Register ``handler`` on the stage's input topic and on its retry topic (in batches of
+    at most ``batch`` messages when given: see the module docstring); returns the
     subscriber, which another input (the OCR stage's bulk lane) can be added to.
 
     The retry topic has a consumer group of its own, so a stage's retries never pause
     the consumption of new input."""
-    options = subscriber_options(settings, stage)
+    options = subscriber_options(settings, stage, batch)
     main, retry = wiring.inputs
     subscriber = wiring.broker.subscriber(main, title=main, **options)(handler)
     wiring.broker.subscriber(retry, title=retry, **{**options, "group_id": f"{options['group_id']}.retry"})(subscriber)

@@ -110,9 +110,10 @@ class ObjectCreated(BaseModel):
 Box = tuple[float, float, float, float]
 """x0, top, x1, bottom in points (1/72 inch) from the top left corner of the upright page."""
 
-ARTIFACT_SCHEMA_VERSION = 2
+ARTIFACT_SCHEMA_VERSION = 3
 """Version of :class:`TextArtifact`. 2: pages carry their layout (blocks, lines, words with
-boxes) and ``text`` reads a two-column header or closing column by column."""
+boxes) and ``text`` reads a two-column header or closing column by column. 3: the PDF's
+digital signatures (``signatures``)."""
 
 BlockKind = Literal[
     "header-left", "header-right", "marks", "title", "body", "table", "column-left", "column-right",
@@ -188,6 +189,16 @@ class PageText(BaseModel):
     aside: list[Block] = Field(default_factory=list)
 
 
+class DigitalSignature(BaseModel):
+    """A digital signature of the PDF (a signature field's value, as the signing system
+    wrote it), whether or not the page shows an overlay for it. Not verified: it tells who
+    says they signed and when, which the parse stage weighs as evidence of the date."""
+
+    signer: str | None = Field(None, description="The signing certificate's common name: a person "
+                               "(\"Nguyễn Tuấn Anh\"), the issuing body, or a portal that publishes or copies.")
+    signed_at: dt.datetime = Field(description="The signing time the signature records, with its UTC offset.")
+
+
 class TextArtifact(BaseModel):
     """The text artifact stored in the ``artifacts`` bucket (``text/<document_id>.json``)."""
 
@@ -195,6 +206,8 @@ class TextArtifact(BaseModel):
     document_id: str
     media_type: str
     pages: list[PageText]
+    signatures: list[DigitalSignature] = Field(default_factory=list, description="The PDF's digital signatures, "
+                                               "in the file's order.")
 
     @property
     def text(self) -> str:
@@ -358,6 +371,10 @@ class Directive(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     evidence: dict[HeaderField, FieldEvidence] = Field(
         default_factory=dict, description="Where each header field found was read; a field not located is absent.")
+    inferred: dict[HeaderField, str] = Field(
+        default_factory=dict, description="Header fields not read from the page but inferred from other "
+        "evidence (a date's day from an e-signature's signing time, a symbol's type code from the title), each "
+        "with what a clerk should check; the parse stage asks the records office to confirm them.")
 
 
 class Change(BaseModel):

@@ -4,7 +4,7 @@ and consumer groups (Kafka's StandardAuthorizer denies whatever no ACL allows).
 The table follows the pipeline: a stage reads its input and its retry topic and writes
 its output, ``vanthu.failed``, the dead-letter topic and its retry topic. Only ``notify``
 may write ``vanthu.assignments`` (a forged notice from anyone else is refused); only the
-OCR service and MinIO's notifier touch ``vanthu.objects``. The administrator (``vanthu
+OCR service reads ``vanthu.objects``, only MinIO's notifier and the desk write it. The administrator (``vanthu
 init``, the CLI) is a super user of the broker and needs no ACL.
 """
 
@@ -58,9 +58,14 @@ def grants(settings: Settings) -> dict[str, Grants]:
         "notify": stage("notify", [t.directives, t.assignments, t.reminders], [t.assignments, t.review],
                         ["notify", "channels"]),
         # The desk's projection follows the pipeline without a consumer group; it publishes
-        # clerks' corrections (a directive's next revision) and units' marks on tasks.
+        # clerks' corrections (a directive's next revision) and units' marks on tasks, and
+        # announces its own uploads (the hot folder's) on vanthu.objects before MinIO's
+        # delayed notification does (vanthu/announce.py). That gives it nothing it lacked:
+        # its MinIO key may already put objects into the intake bucket, which makes MinIO
+        # publish the same event, and the OCR stage reads only the version an event names,
+        # refusing bytes whose eTag is not the event's.
         "desk": Grants(read=[t.text, t.directives, t.assignments, t.review, t.failed, t.tasks, t.bulk],
-                       write=[t.directives, t.tasks]),
+                       write=[t.directives, t.tasks, t.objects]),
         "minio": Grants(write=[t.objects]),
     }
 

@@ -179,10 +179,11 @@ class Storage:
                                                version_id=ref.version_id)
 
     def upload(self, path: Path, bucket: str, key: str, metadata: dict[str, str]) -> ObjectRef:
-        """Upload a file; metadata values are percent-encoded since S3 headers are ASCII."""
+        """Upload a file; metadata values are percent-encoded since S3 headers are ASCII.
+        Returns the object as written (its version, in a versioned bucket)."""
         encoded = {k: quote(v, safe=" ,;:/@-_.()") for k, v in metadata.items() if v}
-        self.client.fput_object(bucket, key, str(path), metadata=encoded)
-        return ObjectRef(bucket=bucket, key=key)
+        written = self.client.fput_object(bucket, key, str(path), metadata=encoded)
+        return ObjectRef(bucket=bucket, key=key, version_id=written.version_id)
 
 
 def _etag(value: str | None) -> str | None:

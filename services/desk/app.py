@@ -2,9 +2,10 @@
 
 Pages: sign-in (failures throttled); the documents list with upload, filters and live
 updates (server-sent events); a document (page images beside the parsed fields, the
-assignments and the evidence of both); a unit's inbox, live too; the review queue. Clerks and administrators see every
-document; a unit user sees its unit's tasks and the documents it was sent, and nothing
-else, whatever URL it tries. Secret documents show their identity only, to everyone.
+assignments and the evidence of both); a unit's inbox, live too; the review queue;
+batches (files submitted together, vanthu.batches) with each file's outcome, live too.
+Clerks and administrators see every document and batch; a unit user sees its unit's tasks
+and the documents it was sent, and nothing else, whatever URL it tries. Secret documents show their identity only, to everyone.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ from services.desk.pages import DocumentTexts, PageCache, WordIndex, render_page
 from services.desk.projection import STAGES, Filters, Projection
 from services.desk.throttle import SignInThrottle
 from services.desk.users import User, UserStore, account_name
+from vanthu import batches
+from vanthu.announce import Announcer
 from vanthu.cli.pipeline import submit_file
 from vanthu.directory import DirectoryError, UnitDirectory
 from vanthu.events import AssignmentNotice, DirectiveParsed, ObjectRef, ReviewItem, Span, Submission
@@ -49,7 +52,8 @@ _CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 
         "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
 _KEEPALIVE_S = 15.0
 _SUGGESTED = 20  # units suggested for a typed name
-_LISTED = 500  # rows of the documents list: the newest; the filters find the others
+_PAGE = Annotated[int, Query(alias="page", ge=1)]  # a page of a long list, from 1
+_LISTED = 500  # rows of the documents list (the newest; the filters find the others), and of a page of a batch
 
 
 def create_app(settings: Settings, desk: DeskSettings, *, storage: Storage | None = None,
@@ -60,6 +64,8 @@ def create_app(settings: Settings, desk: DeskSettings, *, storage: Storage | Non
     :mod:`vanthu.revisions`)."""
     storage = storage or Storage(settings)
     state = StateStore(storage)
+    # Uploads start at once rather than at MinIO's next notification (vanthu/announce.py).
+    announcer = Announcer(storage) if follow else None
     projection = projection or Projection(desk.path("desk.sqlite"), settings)
     users = UserStore(desk.path("users.json"))
     sessions = Sessions(desk, users)
@@ -70,6 +76,7 @@ def create_app(settings: Settings, desk: DeskSettings, *, storage: Storage | Non
     directories = _Lazy(lambda: UnitDirectory.from_settings(settings))  # loaded on the first look-up (~0.5 s)
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals.update(stage_label=labels.STAGE, role_label=labels.ROLE, failure_text=labels.failure,
+                                 outcome_label=labels.OUTCOME, waiting_text=labels.waiting,
                                  csrf_field=CSRF_FIELD, form_header=FORM_HEADER, roles=ROLES,
                                  field_label=labels.FIELD)
 
@@ -215,17 +222,27 @@ def create_app(settings: Settings, desk: DeskSettings, *, storage: Storage | Non
 
     @app.post("/upload")
     async def upload(request: Request, files: Annotated[list[UploadFile], File()],
-                     csrf_token: Annotated[str, Form()] = "", desk_name: Annotated[str, Form(alias="desk")] = ""):
+                     csrf_token: Annotated[str, Form()] = "", desk_name: Annotated[str, Form(alias="desk")] = "",
+                     batch: Annotated[str, Form()] = "", archive: Annotated[bool, Form()] = False):
+        """Submit ``files`` as `vanthu submit` does. Several files, a batch name or ``archive``
+        make a batch (named, else a new name) whose page follows them; ``archive`` ("lưu
+        trữ") sends them through the bulk lane, as `vanthu submit --bulk --batch NAME`."""
         session, user = signed_in(request, "clerk", "admin")
         check_csrf(session, csrf_token or request.headers.get(CSRF_HEADER))
+        try:
+            batch_name = (batches.check_name(batch.strip()) if batch.strip()
+                          else batches.new_name() if len(files) > 1 or archive else None)
+        except ValueError:
+            raise HTTPException(400, "Tên lô không hợp lệ: chỉ dùng chữ không dấu, chữ số, '.', '_' hoặc '-', "
+                                     "tối đa 64 ký tự.") from None
         results = []
         for upload in files:
-            results.append(await _submit(upload, user, desk_name.strip() or desk.desk_name))
+            results.append(await _submit(upload, user, desk_name.strip() or desk.desk_name, batch_name, archive))
         if "application/json" in request.headers.get("accept", ""):
             return JSONResponse(results)
-        return RedirectResponse("/documents", status_code=303)
+        return RedirectResponse(f"/batches/{batch_name}" if batch_name else "/documents", status_code=303)
 
-    async def _submit(upload: UploadFile, user: User, desk_name: str) -> dict:
+    async def _submit(upload: UploadFile, user: User, desk_name: str, batch: str | None, bulk: bool) -> dict:
         name = Path(upload.filename or "document").name
         path = scratch_dir() / f"upload-{uuid.uuid4().hex}"
         try:
@@ -237,7 +254,7 @@ def create_app(settings: Settings, desk: DeskSettings, *, storage: Storage | Non
                         return {"name": name, "status": "too-large", "message": labels.failure("too-large")}
                     f.write(chunk)
             result = await asyncio.to_thread(submit_file, storage, state, path, name=name, by=user.name,
-                                             desk=desk_name)
+                                             desk=desk_name, batch=batch, bulk=bulk, announcer=announcer)
         finally:
             path.unlink(missing_ok=True)
         url = f"/documents/{result.document_id}"
@@ -245,9 +262,56 @@ def create_app(settings: Settings, desk: DeskSettings, *, storage: Storage | Non
             return {"name": result.name, "status": "duplicate", "document_id": result.document_id, "url": url,
                     "message": labels.failure("duplicate")}
         projection.submitted(ObjectRef(bucket=settings.buckets.incoming, key=result.key), result.document_id,
-                             Submission(submitted_by=user.name, desk=desk_name, filename=result.name))
-        log.info("desk upload", document_id=result.document_id, user=user.name, desk=desk_name)
-        return {"name": result.name, "status": "submitted", "document_id": result.document_id, "url": url}
+                             Submission(submitted_by=user.name, desk=desk_name, filename=result.name, batch=batch))
+        log.info("desk upload", document_id=result.document_id, user=user.name, desk=desk_name, batch=batch,
+                 bulk=bulk)
+        return {"name": result.name, "status": "submitted", "document_id": result.document_id, "url": url,
+                "batch": batch}
+
+    # --- batches (vanthu.batches) ---------------------------------------------------------
+
+    @app.post("/batches")
+    async def new_batch(request: Request):
+        """A new batch name, for the page's script to upload several files (one request each) into."""
+        session, _ = signed_in(request, "clerk", "admin")
+        check_csrf(session, request.headers.get(CSRF_HEADER))
+        name = batches.new_name()
+        return JSONResponse({"batch": name, "url": f"/batches/{name}"})
+
+    @app.get("/batches", response_class=HTMLResponse)
+    async def batch_list(request: Request, rows: bool = False):
+        """The recent batches; ``rows``: the list's rows alone, what its page fetches again when
+        the pipeline moves (not a path of its own: any such segment is a valid batch name)."""
+        session, _ = signed_in(request, "clerk", "admin")
+        return page(request, "batches_rows.html" if rows else "batches.html", session,
+                    batches=await asyncio.to_thread(projection.batches))
+
+    @app.get("/batches/{name}", response_class=HTMLResponse)
+    async def batch_page(request: Request, name: str, outcome: str = "", page_number: _PAGE = 1):
+        session, _ = signed_in(request, "clerk", "admin")
+        return page(request, "batch.html", session, **await batch_files(name, outcome, page_number),
+                    query=request.url.query)
+
+    @app.get("/batches/{name}/files", response_class=HTMLResponse)
+    async def batch_part(request: Request, name: str, outcome: str = "", page_number: _PAGE = 1):
+        """The batch's counts and files alone: what its page fetches again when the pipeline moves."""
+        session, _ = signed_in(request, "clerk", "admin")
+        return page(request, "batch_files.html", session, **await batch_files(name, outcome, page_number))
+
+    async def batch_files(name: str, outcome: str, page_number: int) -> dict:
+        """The batch's counts and one page of its files (of one outcome, if asked: done,
+        failed, remaining); 404 for no such batch."""
+        try:
+            summary = await asyncio.to_thread(projection.batch_summary, batches.check_name(name))
+        except ValueError:
+            summary = None
+        if summary is None:
+            raise HTTPException(404, "Không có lô này.")
+        outcome = outcome if outcome in labels.OUTCOME else ""
+        files = await asyncio.to_thread(projection.batch, name, outcome, _LISTED, (page_number - 1) * _LISTED)
+        shown = summary[outcome] if outcome else summary["files"]
+        return {"batch": name, "summary": summary, "files": files, "outcome": outcome, "page_number": page_number,
+                "pages": max(1, math.ceil(shown / _LISTED))}
 
     # --- one document ---------------------------------------------------------------------
 

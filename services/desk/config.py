@@ -22,6 +22,9 @@ class DeskSettings(BaseSettings):
     session_max_age_s: int = Field(8 * 3600, ge=60, le=7 * 24 * 3600, description="A sign-in lasts this long.")
     secure_cookies: bool = Field(False, description="Send the session cookie over HTTPS only (set behind TLS).")
     desk_name: str = Field("", description="This desk's name, recorded with what is uploaded here.")
+    hotfolder_archive: bool = Field(
+        False, description="`vanthu serve hotfolder DIR` takes an archive's back file: its files go to the bulk lane, "
+                           "one batch per scan of the folder (`vanthu status --batch`).")
     page_dpi: int = Field(110, ge=36, le=300, description="Resolution of the page images shown.")
     due_soon_days: int = Field(3, ge=0, description="A task due within this many days is 'due soon'.")
     max_upload_bytes: int = Field(200 * 1024 * 1024, ge=1)

@@ -6,6 +6,14 @@ that could not be uploaded stays where it is and is tried again on the next pass
 is taken only once its size and modification time held still over one whole interval, so
 a scanner still writing is not read half-way. The directory is polled: it works the same
 on a network share, where file-system notifications do not arrive.
+
+An archive's hot folder (``archive``; ``VANTHU_DESK__HOTFOLDER_ARCHIVE`` for ``vanthu serve
+hotfolder``) is for the back file being digitised: its files go to the bulk lane, as
+``vanthu submit --bulk`` sends them, read only when no ordinary document waits, and the
+files of one scan of the folder make one batch, whose progress ``vanthu status --batch``
+shows (the name is logged, and on each result). Files of an ordinary hot folder are
+announced on Kafka at once after their upload (vanthu/announce.py): a scanned HỎA TỐC
+letter does not wait for MinIO's notification.
 """
 
 from __future__ import annotations
@@ -14,6 +22,8 @@ import shutil
 import time
 from pathlib import Path
 
+from vanthu import batches
+from vanthu.announce import Announcer
 from vanthu.cli.pipeline import Submitted, submit_file
 from vanthu.logs import get_logger
 from vanthu.state import StateStore
@@ -23,16 +33,21 @@ SUBMITTED, DUPLICATES = ".submitted", ".duplicates"
 
 
 class HotFolder:
-    def __init__(self, directory: Path, state: StateStore, *, desk: str, by: str = "hotfolder") -> None:
+    def __init__(self, directory: Path, state: StateStore, *, desk: str, by: str = "hotfolder",
+                 archive: bool = False, announcer: Announcer | None = None) -> None:
         self.directory = directory
         self.state = state
         self.desk, self.by = desk, by
+        self.archive = archive
+        self.announcer = announcer
         self._seen: dict[Path, tuple[int, int]] = {}  # file -> (size, mtime) at the last pass
 
     def poll(self) -> list[Submitted]:
-        """One pass: submit the files that held still since the last pass."""
+        """One pass: submit the files that held still since the last pass (in an archive's
+        folder, in the bulk lane as one new batch)."""
         done = []
         current = {}
+        batch = batches.new_name() if self.archive else None
         for path in sorted(self.directory.iterdir()):
             if not path.is_file() or path.name.startswith("."):
                 continue  # our own folders, hidden and temporary files of scanners
@@ -41,16 +56,20 @@ class HotFolder:
             if self._seen.get(path) != current[path] or not stat.st_size:
                 continue
             try:
-                result = submit_file(self.state.storage, self.state, path, by=self.by, desk=self.desk)
+                result = submit_file(self.state.storage, self.state, path, by=self.by, desk=self.desk,
+                                     batch=batch, bulk=self.archive, announcer=self.announcer)
             except Exception as exc:  # MinIO away: the file stays and is tried on the next pass
                 log.warning("hot folder could not submit a file; will retry", file=path.name, error=str(exc)[:200])
                 continue
             self._move(path, DUPLICATES if result.key is None else SUBMITTED)
             log.info("hot folder submitted" if result.key else "hot folder duplicate", file=path.name,
-                     document_id=result.document_id)
+                     document_id=result.document_id, batch=batch if result.key else None)
             current.pop(path)
             done.append(result)
         self._seen = current
+        if batch and any(r.key for r in done):
+            log.info("hot folder batch: follow it with `vanthu status --batch`", batch=batch,
+                     files=sum(1 for r in done if r.key))
         return done
 
     def _move(self, path: Path, folder: str) -> None:

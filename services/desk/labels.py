@@ -14,6 +14,11 @@ STAGE = {
     "failed": "Lỗi",
     "duplicate": "Trùng",
 }
+OUTCOME = {"done": "Xong", "failed": "Lỗi", "remaining": "Đang xử lý"}
+# Where a file not yet done is, in the clerk's words. A bulk-lane file not yet read waits
+# behind every ordinary document (the OCR stage reads the bulk lane only when it is empty).
+_WAITING = {"received": "Đang chờ đọc chữ", "text": "Đang phân tích văn bản", "parsed": "Đang gửi thông báo"}
+_WAITING_BULK = "Đang chờ trong hàng lưu trữ (được đọc khi không còn văn bản thường)"
 ROLE = {"lead": "Chủ trì", "cooperate": "Phối hợp", "assigned": "Thực hiện"}
 FIELD = {"issuer": "Cơ quan ban hành", "number": "Số, ký hiệu", "doc_type": "Loại văn bản", "place": "Nơi ban hành",
          "date": "Ngày ban hành", "subject": "Trích yếu"}
@@ -40,6 +45,11 @@ FAILURE = {
     FailureReason.DELIVERY_REFUSED: "Kênh nhận của đơn vị từ chối thông báo. Hãy báo quản trị viên kiểm tra "
                                     "địa chỉ nhận của đơn vị.",
 }
+
+
+def waiting(stage: str, bulk: bool) -> str:
+    """Where a file of a batch that is not done yet stands: still being read, or waiting in the bulk lane."""
+    return _WAITING_BULK if bulk and stage == "received" else _WAITING.get(stage, _WAITING["received"])
 
 
 def failure(reason: str | None) -> str:

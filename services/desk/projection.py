@@ -25,6 +25,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from vanthu import batches
 from vanthu.errors import FailureReason
 from vanthu.events import (
     AssignmentNotice,
@@ -46,6 +47,18 @@ log = get_logger("desk")
 # The stages a submission goes through, in order; a later one never goes back to an earlier.
 STAGES = ("received", "text", "parsed", "notified", "delivered", "failed", "duplicate")
 _RANK = {stage: rank for rank, stage in enumerate(STAGES)}
+# A stage as the outcome of a file of a batch, the outcomes of `vanthu status --batch`
+# (vanthu.batches.progress): done once notified (a secret document held for the records
+# office has its review item, which moves it to "notified" here), failed (a duplicate too).
+OUTCOME: dict[str, batches.Outcome] = {"received": "remaining", "text": "remaining", "parsed": "remaining",
+                                       "notified": "done", "delivered": "done",
+                                       "failed": "failed", "duplicate": "failed"}
+# Whether submission ``s`` went to the bulk lane (its key under the lane's prefix; two arguments).
+_BULK_SQL = "(substr(s.key, 1, ?) = ?)"
+_OUTCOME_SQL = "CASE s.stage " + " ".join(f"WHEN '{stage}' THEN '{o}'" for stage, o in OUTCOME.items()) + " END"
+# A batch's counts over its submissions ``s`` (the two arguments of _BULK_SQL first).
+_BATCH_COUNTS = (f"COUNT(*) AS files, SUM({_BULK_SQL}) AS bulk, MIN(s.received_at) AS started, "
+                 + ", ".join(f"SUM({_OUTCOME_SQL} = '{o}') AS {o}" for o in ("done", "failed", "remaining")))
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS submissions (
@@ -54,7 +67,8 @@ CREATE TABLE IF NOT EXISTS submissions (
     filename TEXT, desk TEXT, submitted_by TEXT,
     received_at TEXT NOT NULL, day TEXT NOT NULL,   -- UTC time; local date, for "today"
     stage TEXT NOT NULL, updated_at TEXT NOT NULL,
-    reason TEXT, message TEXT, pages INTEGER, review_pages TEXT
+    reason TEXT, message TEXT, pages INTEGER, review_pages TEXT,
+    batch TEXT                       -- the batch it was submitted in (vanthu.batches), if any
 );
 CREATE INDEX IF NOT EXISTS submissions_day ON submissions (day, received_at);
 CREATE INDEX IF NOT EXISTS submissions_document ON submissions (document_id);
@@ -103,8 +117,17 @@ class Projection:
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
+        self._add_batches()
         self._lock = threading.Lock()
         self.version = 0  # bumped by every change: live pages wait for it to move
+
+    def _add_batches(self) -> None:
+        """Give a read model made before batches were shown its ``batch`` column (its
+        earlier submissions stay outside any batch: the topics are not read again)."""
+        columns = {row["name"] for row in self._db.execute("PRAGMA table_info(submissions)")}
+        if "batch" not in columns:
+            self._db.execute("ALTER TABLE submissions ADD COLUMN batch TEXT")
+        self._db.execute("CREATE INDEX IF NOT EXISTS submissions_batch ON submissions (batch, received_at)")
 
     def topics(self) -> list[str]:
         t = self.settings.topics
@@ -182,9 +205,12 @@ class Projection:
         now = utcnow()
         cursor = self._db.execute(
             "INSERT INTO submissions (key, document_id, filename, desk, submitted_by, received_at, day, stage, "
-            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'received', ?) ON CONFLICT (key) DO NOTHING",
+            "updated_at, batch) VALUES (?, ?, ?, ?, ?, ?, ?, 'received', ?, ?) ON CONFLICT (key) DO NOTHING",
             (_key(ref), document_id, submission.filename or ref.key.rsplit("/", 1)[-1], submission.desk or "",
-             submission.submitted_by or "", now.isoformat(), _local_day(now), now.isoformat()))
+             submission.submitted_by or "", now.isoformat(), _local_day(now), now.isoformat(), submission.batch))
+        if submission.batch:  # a row first made from an event that did not carry the submission's metadata
+            self._db.execute("UPDATE submissions SET batch = ? WHERE key = ? AND batch IS NULL",
+                             (submission.batch, _key(ref)))
         if document_id:
             self._db.execute("UPDATE submissions SET document_id = ? WHERE key = ? AND document_id IS NULL",
                              (document_id, _key(ref)))
@@ -262,6 +288,39 @@ class Projection:
 
     def desks(self) -> list[str]:
         return [r["desk"] for r in self._rows("SELECT DISTINCT desk FROM submissions WHERE desk != '' ORDER BY 1")]
+
+    def batches(self, limit: int = 100) -> list[dict[str, Any]]:
+        """The most recently started batches (at most ``limit``), each with ``batch`` and
+        the counts of :meth:`batch_summary`."""
+        return self._rows(f"SELECT s.batch, {_BATCH_COUNTS} FROM submissions s WHERE s.batch IS NOT NULL "
+                          "GROUP BY s.batch ORDER BY started DESC LIMIT ?", (*self._bulk_args, limit))
+
+    def batch_summary(self, batch: str) -> dict[str, Any] | None:
+        """``files``, ``done``, ``failed``, ``remaining``, ``bulk`` (how many went to the bulk
+        lane) and ``started`` (the first received) of ``batch``; None when it has no files."""
+        row = self._rows(f"SELECT {_BATCH_COUNTS} FROM submissions s WHERE s.batch = ?", (*self._bulk_args, batch))[0]
+        return row if row["files"] else None
+
+    def batch(self, batch: str, outcome: str = "", limit: int = 500, offset: int = 0) -> list[dict[str, Any]]:
+        """Files of ``batch`` (those of one ``outcome`` if given), at most ``limit`` from
+        ``offset``: failed first, then remaining, then done, each in the order received;
+        with their ``outcome``, ``bulk`` (whether in the bulk lane) and their document's
+        header (``secret`` as the documents list has it)."""
+        where, args = "s.batch = ?", [batch]
+        if outcome:
+            where += f" AND {_OUTCOME_SQL} = ?"
+            args.append(outcome)
+        return self._rows(f"SELECT s.*, {_OUTCOME_SQL} AS outcome, {_BULK_SQL} AS bulk, d.issuer, d.number, "
+                          "d.doc_type, d.subject, d.secret FROM submissions s LEFT JOIN documents d "
+                          f"ON d.document_id = s.document_id WHERE {where} ORDER BY "
+                          "CASE outcome WHEN 'failed' THEN 0 WHEN 'remaining' THEN 1 ELSE 2 END, s.received_at "
+                          "LIMIT ? OFFSET ?", (*self._bulk_args, *args, limit, offset))
+
+    @property
+    def _bulk_args(self) -> tuple[int, str]:
+        """The arguments of :data:`_BULK_SQL`: the bulk lane's prefix (settings.lanes) in the intake bucket."""
+        prefix = f"{self.settings.buckets.incoming}/{self.settings.lanes.bulk_prefix}"
+        return len(prefix), prefix
 
     def document(self, document_id: str) -> DirectiveParsed | None:
         rows = self._rows("SELECT directive FROM documents WHERE document_id = ?", (document_id,))

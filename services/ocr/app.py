@@ -6,7 +6,9 @@ Contract of :func:`on_object_created`, per S3 record of the notification:
   sha256 of its bytes;
 - records the submission in the document's state, with the object's version and eTag;
   the same bytes under another key, or put again under the same key, are a
-  re-submission: ``DocumentFailed`` with reason ``duplicate``, nothing more;
+  re-submission: ``DocumentFailed`` with reason ``duplicate``, nothing more; a second event
+  of a version already read (an upload announced by its submitter, then MinIO's own event:
+  vanthu/announce.py) is only logged;
 - other bytes put under a key that held an original overwrite it (the intake bucket is
   versioned, so the old version stays): the new document ``supersedes`` the old one, in
   its ``received`` record and events, and the old one's state says ``superseded-by``
@@ -26,22 +28,39 @@ place (``..``, a leading ``/``) is a permanent ``invalid-reference`` failure. A 
 whose header carries a secrecy mark is sealed when ``VANTHU_SECRECY__TEXT=encrypt``
 (services/notify/secrecy.py). Page images live in the process's private scratch directory
 (:func:`vanthu.storage.scratch_dir`).
+
+Throughput: a worker reads up to ``DOCUMENTS_IN_FLIGHT`` ordinary documents at once (one
+batch of its subscriber), whose pages share the process's Tesseract slots (one per core,
+services/ocr/pipeline.py ``Slots``): while one document's last pages are read, or its bytes
+fetched, hashed, checked for duplicates, its artifact written and its event published,
+the others' pages keep every core busy. The batch is committed when every one of its
+documents is done (text event published and state recorded, or ``DocumentFailed``
+published, or the notification handed to the retry topic), never before: a worker killed
+with documents in flight has none committed, and each is read again (harmless: the
+document id makes every effect idempotent). Memory stays bounded by the batch's size: at
+most ``DOCUMENTS_IN_FLIGHT`` documents' bytes and artifacts, and ``workers`` page images
+being read. The bulk lane takes one document at a time (it is read only when no ordinary
+one is, so nothing is fetched ahead of the ordinary lane there).
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from faststream import FastStream
 from faststream.kafka.annotations import KafkaMessage
+from pydantic import SkipValidation, ValidationError
 
 from services.notify import secrecy
 from services.ocr.lanes import DownstreamLag, Lanes
-from services.ocr.pipeline import extract
+from services.ocr.pipeline import Slots, extract
 from services.parse.header import parse_header
-from vanthu.delivery import make_app, subscribe, subscriber_options, wire_stage
+from vanthu.announce import OneAtATime, already_read
+from vanthu.delivery import batch_items, make_app, subscribe, subscriber_options, wire_stage
 from vanthu.errors import DocumentError, FailureReason
 from vanthu.events import ARTIFACT_SCHEMA_VERSION, DocumentFailed, ObjectCreated, S3Record, TextArtifact, TextExtracted
 from vanthu.logs import get_logger
@@ -51,6 +70,9 @@ from vanthu.state import StateStore, StepRecord, received_step, superseded_step
 from vanthu.storage import Storage, check_original, scratch_dir, text_artifact_ref
 
 STAGE = "ocr"
+# Ordinary documents a worker reads at once: enough that the cores never wait for one
+# document's serial work or last page, few enough that their bytes and artifacts stay small.
+DOCUMENTS_IN_FLIGHT = 8
 
 
 def summarise(record: S3Record, artifact: TextArtifact, settings: Settings,
@@ -86,10 +108,15 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None,
     state = StateStore(storage)
     log = get_logger(STAGE)
     scratch_dir()  # made (and a killed predecessor's removed) at start, not at the first page
-    wiring = wire_stage(settings, STAGE, "on_object_created", settings.topics.objects, state)
+    wiring = wire_stage(settings, STAGE, "on_objects", settings.topics.objects, state)
     text = wiring.broker.publisher(settings.topics.text, schema=TextExtracted, title="vanthu.text")
     to_bulk = wiring.broker.publisher(settings.topics.bulk, schema=ObjectCreated, title=f"{settings.topics.bulk}:moved")
     lanes = Lanes(settings.lanes, lag=downstream_lag or DownstreamLag(settings))
+    versions = OneAtATime()
+    slots = Slots(settings.ocr.workers)
+    # A thread per document being extracted (a batch from the intake and one from the retry
+    # topic), apart from the default executor's, so that storage calls never queue behind them.
+    documents = ThreadPoolExecutor(2 * DOCUMENTS_IN_FLIGHT, thread_name_prefix="ocr-document")
 
     def overwritten(record: S3Record, document_id: str) -> str | None:
         """The document whose original this version of the key overwrote (other bytes),
@@ -130,6 +157,10 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None,
         data = await asyncio.to_thread(storage.read, record.ref, max_bytes=settings.ocr.max_bytes,
                                        etag=record.s3.object.etag)
         document_id = seen["document_id"] = hashlib.sha256(data).hexdigest()
+        if await asyncio.to_thread(already_read, state, document_id, record):
+            # vanthu/announce.py: the submitter announced it before MinIO did; nothing to do twice
+            log.info("already read: a repeated event of this version", document_id=document_id, key=record.ref.key)
+            return
         supersedes = await asyncio.to_thread(overwritten, record, document_id)
         if first := await asyncio.to_thread(first_submission, document_id, record, supersedes):
             raise DocumentError(FailureReason.DUPLICATE, f"the same bytes as s3://{first.details.get('bucket')}/"
@@ -143,9 +174,18 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None,
         artifact = stored[0] if stored else None
         if artifact is None or artifact.schema_version < ARTIFACT_SCHEMA_VERSION:  # an older artifact lacks the layout
             if bulk:
-                artifact = await lanes.extract_bulk(data, settings.ocr)
+                # Handed over as a file, and let go of here while it is read: a bulk document
+                # may have hundreds of pages, and is then held once, by the bulk process.
+                document = scratch_dir() / f"bulk-{uuid.uuid4().hex}"  # unique: a retry may read it too
+                await asyncio.to_thread(document.write_bytes, data)
+                del data
+                try:
+                    artifact = await lanes.extract_bulk(document, settings.ocr)
+                finally:
+                    document.unlink(missing_ok=True)
             else:
-                artifact = await asyncio.to_thread(extract, data, settings.ocr)
+                artifact = await asyncio.get_running_loop().run_in_executor(
+                    documents, lambda: extract(data, settings.ocr, slots=slots))
             await asyncio.to_thread(secrecy.store_artifact, storage, settings.secrecy, artifact_ref, artifact)
             for page in artifact.pages:
                 OCR_PAGES.labels(page.source).inc()
@@ -163,7 +203,8 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None,
         seen: dict[str, str] = {}
         await wiring.runner.run(
             message,
-            lambda: process(record, seen, bulk),
+            # one at a time per version: an announced upload's two events may share a batch
+            lambda: versions.run(record.ref, process(record, seen, bulk)),
             lambda exc: DocumentFailed(document_id=seen.get("document_id"), stage=STAGE, reason=exc.reason,
                                        message=exc.message, source=record.ref, submission=record.submission),
             key=record.ref.key,
@@ -184,12 +225,31 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None,
                 async with lanes.ordinary():
                     await handle(record, message, bulk=False)
 
-    subscriber = subscribe(wiring, settings, STAGE, on_object_created)
-    options = subscriber_options(settings, STAGE)
+    async def on_objects(records: SkipValidation[list[ObjectCreated]], message: KafkaMessage) -> None:
+        """Extract the text of each object created in the intake bucket, the batch's documents
+        together (bulk ones in the bulk lane); returns when every one is done. ``records`` is
+        left undecoded: each is validated alone (vanthu/delivery.py)."""
+        async def one(item: KafkaMessage) -> None:
+            try:
+                event = ObjectCreated.model_validate_json(item.body)
+            except ValidationError as exc:
+                await wiring.runner.refuse(item, exc)
+                return
+            await on_object_created(event, item)
+
+        outcomes = await asyncio.gather(*map(one, batch_items(message)), return_exceptions=True)
+        # Every document has finished (none is left running behind a rewind); then the first
+        # error, if any, rewinds the batch.
+        if errors := [outcome for outcome in outcomes if isinstance(outcome, BaseException)]:
+            raise errors[0]
+
+    subscriber = subscribe(wiring, settings, STAGE, on_objects, batch=DOCUMENTS_IN_FLIGHT)
+    options = subscriber_options(settings, STAGE, batch=1)
     wiring.broker.subscriber(settings.topics.bulk, title=settings.topics.bulk,
                              **{**options, "group_id": f"{options['group_id']}.bulk"})(subscriber)
     app = make_app(wiring.broker, STAGE, "Extracts the text of documents put into the intake bucket.")
     app.after_shutdown(lanes.close)
+    app.after_shutdown(lambda: documents.shutdown(wait=False, cancel_futures=True))
     return app
 
 

@@ -6,15 +6,23 @@ numbering stamp after signing. Tesseract's recogniser, trained on print, reads t
 strokes as debris ("0+", "J2", "Êđỗ") or as wrong digits ("45" for "15", "899" for "299").
 This module reads the blank's ink as digits:
 
-- the ink between the printed words is cut into glyphs at the columns with no ink,
-  printed rules taken out and specks, dots and commas dropped; a glyph wider than a digit
-  (two written touching) or ink cut by the crop's side (a digit run into the printed word
-  after it) gives no reading;
+- the blank is cropped from a little above to a little below its line, with a margin
+  on either side: Tesseract's word boxes often end in the hand's first or last digit. A
+  glyph that crosses the blank's side is taken whole when a column without ink ends it
+  within the margin, and gives no reading when it runs on into the printed word; for a
+  number (whose digits nothing counts), a glyph wholly in the margin next to the blank
+  that is surely a digit, or that the crop cuts, gives no reading either;
+- the ink is cut into glyphs at the columns with no ink, printed rules (a little aslant
+  too) and the lines above and below taken out, specks, dots and commas dropped;
 - each glyph is set upright (its slant sheared away), normalised as MNIST's digits are
-  (its longer side 20 px, centred by its centre of mass in 28 x 28) and classified by a
-  small multilayer perceptron whose weights are in ``data/digits.npz`` (trained by
-  ``data/train_digits.py`` on MNIST's handwriting and on digits in handwriting fonts,
-  with an eleventh class for what is not a digit: letters, slashes, a seal's arcs);
+  (its longer side 20 px, centred by its centre of mass in 28 x 28) and classified by
+  small multilayer perceptrons whose weights are in ``data/digits.npz`` and whose
+  probabilities are averaged (trained by ``data/train_digits.py`` on MNIST's handwriting
+  and on digits in handwriting fonts, with an eleventh class for what is not a digit:
+  letters, the printed letters beside the blanks, slashes, a seal's arcs);
+- a glyph wider than one digit (digits written touching) is cut at the columns of least
+  ink into two or three pieces, and the cut kept only when every piece is surely a digit
+  (:data:`SPLIT_SURE`, surer than a glyph standing alone);
 - the reading is kept only when every glyph is a digit with a probability of at least
   :data:`SURE` (more for the number, which nothing on the page checks) and the form
   allows it there (a two-digit day up to 31, a month, a sequence); otherwise the blank
@@ -23,14 +31,16 @@ This module reads the blank's ink as digits:
 The contract: :func:`read_digits` takes a crop of the blank (grey, ink dark) and returns
 the digits and the least of their probabilities, or ``None``. :func:`fill` finds the
 blanks of a page's header lines (the sequence after "Số:" opening a line, the day after
-"<place>, ngày", the month after that "tháng"); where Tesseract did not read them as what
-the form allows, with confidence, it reads the ink there and puts the digits in their
-place, marked ``handwritten``, or, when the ink is not surely digits, removes the digits
-Tesseract guessed. Only numpy; no process."""
+"<place>, ngày", the month after that "tháng", also when Tesseract glued the hand's
+strokes to those words: "Số:0+", "ngày4tháng"); where Tesseract did not read them as
+what the form allows, with confidence, it reads the ink there and puts the digits in
+their place, marked ``handwritten``, or, when the ink is not surely digits, removes the
+digits Tesseract guessed. Only numpy; no process."""
 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -53,6 +63,10 @@ _MAX_GLYPHS = 6
 _WIDEST = 0.85  # of its height: the widest a digit set upright is ("0", "4"); wider is two
 _MAX_SLANT = 0.6  # the strongest slant set upright (about 30 degrees)
 _RULE = 0.6  # of the crop's width: an ink run this long in a row is a printed rule, not a digit
+_MAX_TOUCHING = 3  # digits written touching that a glyph is cut into, at most
+_NARROWEST = 0.25  # of its height: the narrowest a digit cut from its neighbours is (a "1" is narrower, and stands apart)
+_CUTS = 6  # the columns of least ink tried as cuts between touching digits
+SPLIT_SURE = 0.99  # the least probability of each piece of a glyph cut into touching digits
 
 
 @dataclass(frozen=True)
@@ -108,16 +122,22 @@ def _upright(ink: Image.Image) -> Image.Image:
 
 
 @functools.cache
-def _weights() -> list[tuple[np.ndarray, np.ndarray]]:
+def _networks() -> list[list[tuple[np.ndarray, np.ndarray]]]:
+    """The networks of :data:`MODEL`, each its layers' weights and biases (``m<k>_w<i>``, ``m<k>_b<i>``)."""
     with np.load(MODEL) as data:
-        layers = len([k for k in data.files if k.startswith("w")])
-        return [(data[f"w{i}"].astype(np.float32), data[f"b{i}"].astype(np.float32)) for i in range(layers)]
+        networks = sorted({key.split("_")[0] for key in data.files})
+        return [[(data[f"{n}_w{i}"].astype(np.float32), data[f"{n}_b{i}"].astype(np.float32))
+                 for i in range(sum(key.startswith(f"{n}_w") for key in data.files))] for n in networks]
 
 
 def classify(vectors: np.ndarray) -> np.ndarray:
-    """Class probabilities (digits 0-9, then "not a digit") of normalised glyphs, one row each."""
+    """Class probabilities (digits 0-9, then "not a digit") of normalised glyphs, one row
+    each: the mean of the networks' (see data/train_digits.py)."""
+    return np.mean([_probabilities(vectors, layers) for layers in _networks()], axis=0)
+
+
+def _probabilities(vectors: np.ndarray, layers: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
     x = vectors
-    layers = _weights()
     for i, (w, b) in enumerate(layers):
         x = x @ w + b
         if i < len(layers) - 1:
@@ -137,20 +157,28 @@ def ink(crop: Image.Image) -> np.ndarray | None:
     return found if found.any() else None
 
 
-def glyphs(found: np.ndarray) -> list[Image.Image]:
-    """The ink cut into glyphs at the columns without ink, left to right, specks left out."""
+def _parts(found: np.ndarray) -> list[np.ndarray]:
+    """The ink cut into glyphs at the columns without ink, left to right, each cropped to
+    its ink, specks left out."""
     columns = found.any(axis=0)
     parts, start = [], None
     for x, inked in enumerate([*columns, False]):
         if inked and start is None:
             start = x
         elif not inked and start is not None:
-            ys = np.flatnonzero(found[:, start:x].any(axis=1))
-            parts.append(found[ys[0]:ys[-1] + 1, start:x])
+            parts.append(_cropped(found[:, start:x]))
             start = None
-    tallest = max(part.shape[0] for part in parts)
-    return [Image.fromarray(np.where(part, 0, 255).astype(np.uint8)) for part in parts
-            if part.shape[0] >= _SPECK * tallest]
+    tallest = max((part.shape[0] for part in parts), default=0)
+    return [part for part in parts if part.shape[0] >= _SPECK * tallest]
+
+
+def _cropped(part: np.ndarray) -> np.ndarray:
+    ys, xs = np.flatnonzero(part.any(axis=1)), np.flatnonzero(part.any(axis=0))
+    return part[ys[0]:ys[-1] + 1, xs[0]:xs[-1] + 1]
+
+
+def _image(part: np.ndarray) -> Image.Image:
+    return Image.fromarray(np.where(part, 0, 255).astype(np.uint8))
 
 
 def _joined(glyph: Image.Image) -> bool:
@@ -162,30 +190,131 @@ def _joined(glyph: Image.Image) -> bool:
 
 
 def _rules(ink: np.ndarray) -> np.ndarray:
-    """The rows of ``ink`` that hold a run of ink longer than :data:`_RULE` of its width."""
+    """The rows of ``ink`` that hold a run of ink longer than :data:`_RULE` of its width,
+    a rule drawn a little aslant too (its run then spread over two or three rows)."""
     width = ink.shape[1]
+    band = ink.copy()
+    band[1:] |= ink[:-1]
+    band[:-1] |= ink[1:]
     rows = np.zeros(ink.shape[0], dtype=bool)
-    for y in np.flatnonzero(ink.sum(axis=1) >= _RULE * width):
-        edges = np.flatnonzero(np.diff(np.concatenate(([0], ink[y].astype(np.int8), [0]))))
+    for y in np.flatnonzero(band.sum(axis=1) >= _RULE * width):
+        edges = np.flatnonzero(np.diff(np.concatenate(([0], band[y].astype(np.int8), [0]))))
         rows[y] = (edges[1::2] - edges[::2]).max() >= _RULE * width
     return rows
 
 
-def read_digits(crop: Image.Image) -> Digits | None:
-    """The digits written in ``crop`` (the blank, ink dark on paper), or ``None`` when
-    any of its glyphs is not surely a digit (see the module docstring)."""
+def _band(found: np.ndarray) -> np.ndarray:
+    """``found`` less the ink of the lines above and below: rows of ink cut by the crop's
+    top or bottom, parted by a blank row from the rows of the writing between them and
+    less tall than they are."""
+    rows = found.any(axis=1)
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], rows.astype(np.int8), [0]))))
+    runs = list(zip(edges[::2], edges[1::2], strict=True))
+    tallest = max((b - a for a, b in runs if a > 0 and b < len(rows)), default=0)
+    kept = found.copy()
+    for a, b in runs:
+        if (a == 0 or b == len(rows)) and b - a < tallest:
+            kept[a:b] = False
+    return kept
+
+
+def _within(found: np.ndarray, margin: int) -> tuple[int, int] | None:
+    """The columns ``[left, right)`` of the blank's ink in ``found``, which reaches
+    ``margin`` columns beyond the blank on each side: a glyph cut by the blank's side is
+    taken whole when a column without ink ends it within the margin; ``None`` when it runs
+    on into the printed word there, or past the crop."""
+    left, right = margin, found.shape[1] - margin
+    columns = found.any(axis=0)
+    if columns[left]:
+        gaps = np.flatnonzero(~columns[:left])
+        if not gaps.size:
+            return None
+        left = int(gaps[-1]) + 1
+    if columns[right - 1]:
+        gaps = np.flatnonzero(~columns[right:])
+        if not gaps.size:
+            return None
+        right += int(gaps[0])
+    return left, right
+
+
+def read_digits(crop: Image.Image, margin: int = 0, *, whole: bool = True) -> Digits | None:
+    """The digits written in ``crop`` (the blank, ink dark on paper, with ``margin``
+    pixels of what is beside it on either side), or ``None`` when any of its glyphs is not
+    surely a digit (see the module docstring), or, for a ``whole`` number, when the glyph
+    nearest it in a margin surely is one: the word boxes the blank is found from often
+    take in a hand's first or last digit, and the number would lose it (a blank that
+    takes a fixed count of digits, such as the day's two, needs no such check)."""
     found = ink(crop)
-    if found is None or found[:, 0].any() or found[:, -1].any():
-        return None  # nothing written, or a digit cut by the crop's side (run into a printed word)
-    parts = glyphs(found)
-    if not parts or len(parts) > _MAX_GLYPHS or any(_joined(p) for p in parts):
+    if found is None:
         return None
-    probabilities = classify(np.stack([normalise(p) for p in parts]))
-    best = probabilities.argmax(axis=1)
-    confidence = float(probabilities.max(axis=1).min())
-    if (best == NOT_A_DIGIT).any() or confidence < SURE:
+    found = _band(found)
+    inside = _within(found, margin)
+    if inside is None or not found[:, inside[0]:inside[1]].any():
+        return None  # nothing written, or a digit run into a printed word
+    left, right = inside
+    if whole and (_beside(np.fliplr(found[:, :left])) or _beside(found[:, right:])):
         return None
-    return Digits("".join(str(d) for d in best), confidence)
+    reads = [_read(part) for part in _parts(found[:, left:right])]
+    if not reads or len(reads) > _MAX_GLYPHS or None in reads:
+        return None
+    digits = "".join(r.digits for r in reads if r is not None)
+    confidence = min(r.confidence for r in reads if r is not None)
+    return Digits(digits, confidence) if len(digits) <= _MAX_GLYPHS and confidence >= SURE else None
+
+
+def _beside(outwards: np.ndarray) -> bool:
+    """Whether the glyph nearest the blank in a margin (``outwards``: its columns from the
+    blank's side on) may be a digit of the blank's: surely a digit, or cut by the crop's
+    side so that no one can tell."""
+    columns = outwards.any(axis=0)
+    if not columns.any():
+        return False
+    start = int(columns.argmax())
+    gaps = np.flatnonzero(~columns[start:])
+    if not gaps.size:
+        return True  # it runs on out of the crop
+    return _read(_cropped(outwards[:, start:start + gaps[0]])) is not None
+
+
+def _read(part: np.ndarray) -> Digits | None:
+    """A glyph of the blank read as one digit, or as touching digits when it is wider than one."""
+    return _split(part) if _joined(_image(part)) else _glyph(part)
+
+
+def _glyph(part: np.ndarray) -> Digits | None:
+    """``part`` read as one digit, when it is one digit wide and surely a digit."""
+    glyph = _image(part)
+    if _joined(glyph):
+        return None
+    probabilities = classify(normalise(glyph)[None])[0]
+    best = int(probabilities.argmax())
+    return Digits(str(best), float(probabilities[best])) if best != NOT_A_DIGIT and probabilities[best] >= SURE else None
+
+
+def _split(part: np.ndarray) -> Digits | None:
+    """``part``, too wide for one digit, read as two or three touching digits: cut at the
+    columns of least ink, kept only when every piece is surely a digit (the surest cut)."""
+    height, width = part.shape
+    if width < 2 or width > _MAX_TOUCHING * _WIDEST * height:
+        return None
+    weight = part.sum(axis=0)
+    # Cuts where the stroke is thinnest, each piece at least _NARROWEST of the height wide.
+    least = max(2, round(_NARROWEST * height))
+    cuts = sorted((x for x in range(least, width - least + 1) if weight[x] <= weight[max(0, x - 2):x + 3].min()),
+                  key=lambda x: weight[x])[:_CUTS]
+    best = None
+    for pieces in (1, 2):  # two digits (one cut), three (two cuts)
+        for chosen in itertools.combinations(sorted(cuts), pieces):
+            bounds = [0, *chosen, width]
+            if any(b - a < least for a, b in itertools.pairwise(bounds)):
+                continue
+            reads = [_glyph(_cropped(part[:, a:b])) if part[:, a:b].any() else None for a, b in itertools.pairwise(bounds)]
+            if all(r is not None and r.confidence >= SPLIT_SURE for r in reads):
+                read = Digits("".join(r.digits for r in reads), min(r.confidence for r in reads))
+                if best is None or read.confidence > best.confidence:
+                    best = read
+    return best
 
 
 @dataclass(frozen=True)
@@ -194,7 +323,7 @@ class _Blank:
     and what may be written in it."""
 
     label: Callable[[list[str], int], bool]  # the line's folded words, the label's index
-    ends: Callable[[Word], bool]
+    ends: Callable[[str], int | None]  # where in a word's text the printed word after the blank starts
     digits: int  # at most
     limit: int
     written: int = 1  # the fewest digits a hand writes there
@@ -206,11 +335,18 @@ def _number_label(folded: list[str], i: int) -> bool:
 
 
 def _day_label(folded: list[str], i: int) -> bool:
-    return folded[i] == "ngay" and i > 0 and folded[i - 1].endswith((",", "."))  # "Lào Cai, ngày"
+    return folded[i].startswith("ngay") and i > 0 and folded[i - 1].endswith((",", "."))  # "Lào Cai, ngày"
 
 
 def _month_label(folded: list[str], i: int) -> bool:
-    return folded[i] == "thang" and "ngay" in folded[max(0, i - 3):i]
+    return folded[i] == "thang" and any(f.startswith("ngay") for f in folded[max(0, i - 3):i])
+
+
+def _found(pattern: str, text: str) -> int | None:
+    """Where ``pattern`` starts in ``text`` (folded), after nothing but what a hand's digits
+    read as (no letters: "4thang", "(2thang"); ``None`` when it is not there so."""
+    match = re.search(pattern, text)
+    return match.start() if match and not re.search(r"[a-z]", text[:match.start()]) else None
 
 
 # The number's sequence after "Số:" opening its line, before the symbol (the word with the
@@ -220,14 +356,15 @@ def _month_label(folded: list[str], i: int) -> bool:
 # is one digit of two, the other lost. The month after that "tháng", before "năm". The
 # parser checks the date against the e-signature's time.
 _BLANKS = (
-    _Blank(_number_label, lambda w: re.search(r"^[/-][A-ZĐ]|[A-ZĐ]{2}", w.text) is not None, 6, 999_999, sure=0.95),
-    _Blank(_day_label, lambda w: fold(w.text).startswith("thang"), 2, 31, written=2),
-    _Blank(_month_label, lambda w: fold(w.text).startswith("nam"), 2, 12),
+    _Blank(_number_label, lambda text: 0 if re.search(r"^[/-][A-ZĐ]|[A-ZĐ]{2}", text) else None, 6, 999_999, sure=0.95),
+    _Blank(_day_label, lambda text: _found("thang", fold(text)), 2, 31, written=2),
+    _Blank(_month_label, lambda text: _found("nam", fold(text)), 2, 12),
 )
 _LABEL = re.compile(r"^(so:?|ngay|thang)")
 _HEADER = 0.4  # of the page height: the number and date lines sit in the header
 _TRUSTED = 80.0  # Tesseract's confidence in digits it read in a blank: below, they are a hand's, re-read
 _ABOVE, _BELOW = 0.5, 0.3  # of the line's height: handwriting rises above the printed line more than below
+_MARGIN = 1.0  # of the line's height: how far beyond the blank's side a digit crossing it may reach
 _OVERSIZED = 1.25  # a printed word's box this much wider than its letters took in handwriting beside it
 
 
@@ -249,32 +386,57 @@ def _filled(upright: raster.PageImage, line: Line) -> Line:
         i = next((i for i in range(len(words)) if blank.label(folded, i)), None)
         if i is None:
             continue
-        end = next((j for j in range(i + 1, len(words)) if blank.ends(words[j])), None)
-        if end is None:
-            continue
         label = _LABEL.match(folded[i])
-        glued = words[i].text[label.end():] if label else ""  # "Số:0+": the blank read into the label
-        slot = words[i + 1:end]
+        found = _end(blank, words, i, label.end() if label else len(words[i].text), line)
+        if found is None:
+            continue
+        parted, end = found
+        glued = parted[i].text[label.end():] if label else ""  # "Số:0+": the blank read into the label
+        slot = parted[i + 1:end]
         written = glued + "".join(w.text for w in slot)
-        read_by = [words[i], *slot] if glued else slot
+        read_by = [parted[i], *slot] if glued else slot
         if _allowed(blank, written) and all((w.confidence or 100.0) >= _TRUSTED for w in read_by):
             continue
-        left = _printed_end(words[i], label.end(), line) if glued and label else words[i].box[2]
-        box = (left, line.box[1], _printed_start(words[end], line), line.box[3])
+        left = _printed_end(parted[i], label.end(), line) if glued and label else parted[i].box[2]
+        box = (left, line.box[1], _printed_start(parted[end], line), line.box[3])
         # A printed word after the blank read with doubt may hold the hand's last digit ("9/KH-BCA"):
-        # the ink before it is then not the whole number.
-        read = _read_box(upright, box) if (words[end].confidence or 100.0) >= _TRUSTED else None
+        # the ink before it is then not the whole number (a day's two digits less one are too few).
+        whole = blank.written < blank.digits
+        trusted = not whole or (parted[end].confidence or 100.0) >= _TRUSTED
+        read = _read_box(upright, box, whole=whole) if trusted else None
         if (read is not None and read.confidence >= blank.sure and len(read.digits) >= blank.written
                 and _allowed(blank, read.digits)):
             filled = [Word(text=read.digits, box=box, confidence=round(100 * read.confidence, 1), handwritten=True)]
-        elif any(c.isdigit() for c in written) and not glued:
-            filled = []  # digits Tesseract guessed from a hand: a blank with its warning is better
+        elif any(c.isdigit() for c in written) and not (glued and whole):
+            # Digits Tesseract guessed from a hand: a blank with its warning is better. A number's
+            # label read with the strokes ("Sô⁄1†") stays as read: cut, it may no longer read as "Số:".
+            filled = []
         else:
             continue
-        labelled = words[i].model_copy(update={"text": words[i].text[:label.end()], "box": (
-            words[i].box[0], words[i].box[1], left, words[i].box[3])}) if glued and label else words[i]
-        words = [*words[:i], labelled, *filled, *words[end:]]
+        labelled = parted[i].model_copy(update={"text": parted[i].text[:label.end()], "box": (
+            parted[i].box[0], parted[i].box[1], left, parted[i].box[3])}) if glued and label else parted[i]
+        words = [*parted[:i], labelled, *filled, *parted[end:]]
     return line if words == line.words else geometry.line_of(words, starts_paragraph=line.starts_paragraph)
+
+
+def _end(blank: _Blank, words: list[Word], i: int, after: int, line: Line) -> tuple[list[Word], int] | None:
+    """The printed word that ends ``blank`` (labelled by ``words[i]``, whose first
+    ``after`` letters are the label): ``words`` with it parted from what Tesseract read
+    into the front of its box ("ngày4tháng", "(2tháng"), and its index; ``None`` when the
+    line has none."""
+    for j in range(i, len(words)):
+        start = blank.ends(words[j].text[after if j == i else 0:])
+        if start is None:
+            continue
+        if j == i:
+            start += after
+        elif start == 0:
+            return words, j
+        head, tail = words[j].text[:start], words[j].text[start:]
+        cut = _printed_start(words[j].model_copy(update={"text": tail}), line)
+        return [*words[:j], words[j].model_copy(update={"text": head, "box": (*words[j].box[:2], cut, words[j].box[3])}),
+                words[j].model_copy(update={"text": tail, "box": (cut, *words[j].box[1:])}), *words[j + 1:]], j + 1
+    return None
 
 
 def _allowed(blank: _Blank, digits: str) -> bool:
@@ -304,9 +466,10 @@ def _printed_end(word: Word, letters: int, line: Line) -> float:
     return word.box[0] + (width * letters if width else (word.box[2] - word.box[0]) / 2)
 
 
-def _read_box(upright: raster.PageImage, box: Box) -> Digits | None:
+def _read_box(upright: raster.PageImage, box: Box, *, whole: bool) -> Digits | None:
     """What the ink in ``box`` (page points, a line's height) reads as, from a little
-    above to a little below the line."""
+    above to a little below the line, with a margin on either side for a digit that
+    crosses the box's side (:func:`read_digits`)."""
     frame = upright.frame
     assert frame is not None
     pt = frame.dpi / 72 * frame.scale  # pixels of the prepared image per page point
@@ -318,4 +481,6 @@ def _read_box(upright: raster.PageImage, box: Box) -> Digits | None:
     right, bottom = min(float(upright.image.width), right) - 1, min(float(upright.image.height), bottom)
     if right - left < 4 or bottom - top < 4:
         return None
-    return read_digits(upright.image.crop((round(left), round(top), round(right), round(bottom))))
+    margin = round(min(_MARGIN * tall * pt, left, upright.image.width - right))
+    crop = upright.image.crop((round(left) - margin, round(top), round(right) + margin, round(bottom)))
+    return read_digits(crop, margin, whole=whole)

@@ -34,6 +34,7 @@ from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from kafka import KafkaConsumer
 from kafka.admin import KafkaAdminClient
@@ -48,11 +49,12 @@ from vanthu.settings import LaneOptions, OcrOptions, Settings
 _LAG_POLL_S = 0.5
 
 
-def _extract_or_refuse(data: bytes, options: OcrOptions) -> TextArtifact | tuple[FailureReason, str]:
-    """:func:`extract` in the bulk process. A refusal comes back as ``(reason, message)``:
-    DocumentError does not survive pickling (its constructor takes two arguments)."""
+def _extract_or_refuse(document: Path, options: OcrOptions) -> TextArtifact | tuple[FailureReason, str]:
+    """:func:`extract` of the file ``document`` in the bulk process. A refusal comes back as
+    ``(reason, message)``: DocumentError does not survive pickling (its constructor takes
+    two arguments)."""
     try:
-        return extract(data, options)
+        return extract(document.read_bytes(), options)
     except DocumentError as exc:
         return exc.reason, exc.message
 
@@ -127,9 +129,11 @@ class Lanes:
                 return
             await asyncio.sleep(_LAG_POLL_S)
 
-    async def extract_bulk(self, data: bytes, options: OcrOptions) -> TextArtifact:
-        """:func:`extract` for a bulk document, in the low-priority process (started at the
-        first bulk document and kept). A crashed process (killed, out of memory) raises
+    async def extract_bulk(self, document: Path, options: OcrOptions) -> TextArtifact:
+        """:func:`extract` for a bulk document, the file ``document`` (in the scratch
+        directory: a document of hundreds of pages is neither pickled to the process nor
+        kept in the service's memory meanwhile), in the low-priority process (started at
+        the first bulk document and kept). A crashed process (killed, out of memory) raises
         BrokenProcessPool, a transient failure: the next bulk document gets a new one."""
         if self._pool is None:
             # spawn, not fork: the service's threads (Kafka clients, the event loop) must not be copied.
@@ -138,7 +142,7 @@ class Lanes:
         options = options.model_copy(update={
             "page_timeout_s": max(options.page_timeout_s, self.options.bulk_page_timeout_s)})
         try:
-            outcome = await asyncio.get_running_loop().run_in_executor(self._pool, _extract_or_refuse, data, options)
+            outcome = await asyncio.get_running_loop().run_in_executor(self._pool, _extract_or_refuse, document, options)
         except BrokenProcessPool:
             self.close()
             raise

@@ -20,6 +20,12 @@ pdfplumber, Pillow's frame seeking); at most ``workers`` page images exist at on
 A document's last ``workers`` pages are cut into ``workers`` bands each (layout.split)
 that any free thread reads: otherwise, at a document's end, the other cores would idle
 while one reads the last long page, and a one-page document would use a single core.
+
+Several documents read at once (the OCR service reads a few together, services/ocr/app.py)
+share one :class:`Slots`: a thread holds a slot for each page or band it reads, so the
+process runs at most ``workers`` Tesseract processes, and holds at most that many page
+images being read, however many documents are open; a slot freed at one document's end
+goes to the next document's pages at once.
 """
 
 from __future__ import annotations
@@ -40,9 +46,11 @@ from services.ocr import (
     layout,
     lighting,
     orientation,
+    pdf_signatures,
     pdf_text,
     raster,
     regions,
+    scan_tables,
     signature,
     sniff,
     stamps,
@@ -55,6 +63,11 @@ from vanthu.settings import OcrOptions
 Progress = Callable[[int, int], None]
 
 
+class Slots(threading.BoundedSemaphore):
+    """The Tesseract slots of a process: one per core (``OcrOptions.workers``), shared by the
+    documents it reads at once. Held for one page or one band at a time."""
+
+
 @dataclass
 class Context:
     """What the stages share about one document."""
@@ -62,6 +75,7 @@ class Context:
     data: bytes
     options: OcrOptions
     progress: Progress | None = None
+    slots: Slots | None = None
     document_id: str = ""
     media_type: str = ""
     images: raster.PageImages | None = None
@@ -70,11 +84,14 @@ class Context:
     unreadable: set[int] = field(default_factory=set)  # pages whose bytes could not be decoded
 
 
-def extract(data: bytes, options: OcrOptions, *, progress: Progress | None = None) -> TextArtifact:
+def extract(data: bytes, options: OcrOptions, *, progress: Progress | None = None,
+            slots: Slots | None = None) -> TextArtifact:
     """The text of a PDF, PNG, JPEG or TIFF document, page by page.
 
     ``document_id`` is the sha256 of ``data``; ``data`` itself is never modified.
     ``progress(done, total)`` is called in the caller's thread after each page.
+    ``slots``, when given, are shared with the other documents being read (see the module
+    docstring); by default the document has ``options.workers`` slots of its own.
 
     Raises DocumentError for input that cannot be processed (EMPTY_FILE, TOO_LARGE,
     UNSUPPORTED_FORMAT, CORRUPT_FILE, ENCRYPTED, NO_PAGES, TOO_MANY_PAGES,
@@ -83,7 +100,7 @@ def extract(data: bytes, options: OcrOptions, *, progress: Progress | None = Non
     other exception (Tesseract not installed, ...) is an environment problem, not the
     document's.
     """
-    ctx = Context(data=data, options=options, progress=progress)
+    ctx = Context(data=data, options=options, progress=progress, slots=slots)
     identify(ctx)
     try:
         open_pages(ctx)
@@ -138,8 +155,9 @@ def _check_pdf_end(data: bytes) -> None:
 def read_pages(ctx: Context) -> None:
     """Read every page with ``options.workers`` threads; results in page order.
 
-    A thread reads a queued band if there is one, else takes the next page. A thread
-    that finds neither waits while another is still cutting a page into bands.
+    A thread reads a queued band if there is one, else takes the next page, holding one of
+    ``ctx.slots`` meanwhile. A thread that finds neither waits, holding no slot, while
+    another is still cutting a page into bands.
 
     A DocumentError (or an unexpected exception) from any page stops the others
     after their current page and is raised here once every thread has finished, so
@@ -147,6 +165,7 @@ def read_pages(ctx: Context) -> None:
     """
     assert ctx.images is not None
     options = ctx.options
+    slots = ctx.slots or Slots(options.workers)
     total = len(ctx.images)
     in_bands_after = total - options.workers if options.workers > 1 else total
     numbers = iter(range(1, total + 1))
@@ -157,11 +176,16 @@ def read_pages(ctx: Context) -> None:
     cutting = 0  # pages taken to be cut whose bands are not queued yet
     changed = threading.Condition()
 
-    def next_band(wait: bool) -> tuple[_Split, int] | None:
+    def next_band() -> tuple[_Split, int] | None:
         with changed:
-            while wait and not bands and cutting and not stop.is_set():
-                changed.wait()
             return bands.pop(0) if bands else None
+
+    def bands_to_come() -> bool:
+        """Wait while a page is being cut and no band is queued; whether any band is left."""
+        with changed:
+            while not bands and cutting and not stop.is_set():
+                changed.wait()
+            return bool(bands)
 
     def cut(number: int, page: raster.PageImage, started: float) -> None:
         nonlocal cutting
@@ -186,31 +210,39 @@ def read_pages(ctx: Context) -> None:
         if (page := split.read(index, options)) is not None:
             results.put(page)
 
-    def work() -> None:
+    def step() -> bool:
+        """Read one band or one page; False when there is neither left to take."""
         nonlocal cutting
+        if (band := next_band()) is not None:
+            read_band(*band)
+            return True
+        with take:
+            started = time.perf_counter()
+            number = next(numbers, None)
+            if number is not None:
+                page = _open_page(ctx, number, started)
+                in_bands = number > in_bands_after and not isinstance(page, PageText)
+                if in_bands:
+                    with changed:
+                        cutting += 1
+        if number is None:
+            return False
+        if isinstance(page, PageText):
+            results.put(page)
+        elif in_bands:
+            cut(number, lighting.even(lighting.on_paper(page)), started)
+        else:
+            results.put(_recognise(number, lighting.even(lighting.on_paper(page)), options, started))
+        return True
+
+    def work() -> None:
         while not stop.is_set():
-            if (band := next_band(wait=False)) is not None:
-                read_band(*band)
-                continue
-            with take:
-                started = time.perf_counter()
-                number = next(numbers, None)
-                if number is not None:
-                    page = _open_page(ctx, number, started)
-                    in_bands = number > in_bands_after and not isinstance(page, PageText)
-                    if in_bands:
-                        with changed:
-                            cutting += 1
-            if number is None:
-                if (band := next_band(wait=True)) is None:
+            with slots:
+                if stop.is_set():
                     return
-                read_band(*band)
-            elif isinstance(page, PageText):
-                results.put(page)
-            elif in_bands:
-                cut(number, lighting.even(lighting.on_paper(page)), started)
-            else:
-                results.put(_recognise(number, lighting.even(lighting.on_paper(page)), options, started))
+                more = step()
+            if not more and not bands_to_come():
+                return
 
     def guarded() -> None:
         try:
@@ -391,7 +423,9 @@ def _finish(
                                 cmd=options.tesseract_cmd)
     if number == 1:  # the header's blanks; a later page's are an attached draft's
         lines = handwriting.fill(upright, lines)
-    return _page(number, lines, [], upright.frame.size, source="ocr", confidence=result.confidence,
+    lines, tables = scan_tables.find(upright, lines, language=options.language, timeout=remaining(),
+                                     cmd=options.tesseract_cmd)  # ruled tables as "| cell |" rows
+    return _page(number, lines, tables, upright.frame.size, source="ocr", confidence=result.confidence,
                  rotation=rotation, warning=warning, seconds=time.perf_counter() - started)
 
 
@@ -466,9 +500,12 @@ def _orientation(page: raster.PageImage, options: OcrOptions, timeout: float) ->
 
 
 def assemble(ctx: Context) -> TextArtifact:
-    """The artifact; OCR_FAILED (CORRUPT_FILE if no page could even be decoded) when every page failed."""
+    """The artifact, with a PDF's digital signatures (services/ocr/pdf_signatures.py); OCR_FAILED
+    (CORRUPT_FILE if no page could even be decoded) when every page failed."""
     failed = [p for p in ctx.pages if p.error]
     if len(failed) == len(ctx.pages):
         reason = FailureReason.CORRUPT_FILE if len(ctx.unreadable) == len(ctx.pages) else FailureReason.OCR_FAILED
         raise DocumentError(reason, f"no page could be read; page 1: {failed[0].error}")
-    return TextArtifact(document_id=ctx.document_id, media_type=ctx.media_type, pages=regions.document(ctx.pages))
+    signatures = pdf_signatures.read(ctx.data) if ctx.media_type == sniff.PDF else []
+    return TextArtifact(document_id=ctx.document_id, media_type=ctx.media_type, pages=regions.document(ctx.pages),
+                        signatures=signatures)

@@ -104,7 +104,9 @@ class Arrangement:
 
 def arrange(lines: list[Line], tables: list[Block], *, width: float, height: float, first_page: bool) -> Arrangement:
     """The blocks of one page from its ``lines`` (any order; boxes in page points) and
-    its ruled ``tables`` (text layer only), with what is not the document's text set aside.
+    its ruled ``tables`` (from a text layer, pdf_text.py, or a scan's grid, scan_tables.py:
+    ``lines`` then hold none of their words), with what is not the document's text set aside.
+    A table stands in reading order where its top lies among the rows.
 
     ``first_page``: whether a header found at the top is the document's own.
     """

@@ -29,7 +29,8 @@ from faststream import FastStream
 from faststream.kafka.annotations import KafkaMessage
 
 from services.notify import secrecy
-from services.parse.parser import parse_directive, signing_dates
+from services.parse.parser import parse_directive
+from services.parse.signings import signing_dates
 from vanthu.delivery import failure_for, make_app, subscribe, wire_stage
 from vanthu.directory import UnitDirectory
 from vanthu.errors import DocumentError, FailureReason
@@ -76,7 +77,7 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
                                 f"document {artifact.document_id[:80]}'s")
         if not artifact.text.strip():
             raise DocumentError(FailureReason.NO_TEXT, "no text was found on any page")
-        signed = signing_dates(artifact.aside_texts("e-signature"))
+        signed = signing_dates(artifact)
         directive = await asyncio.to_thread(partial(parse_directive, signed=signed), artifact.text, directory)
         secret = secrecy.assess(directive, artifact.text)
         unread = unread_pages(artifact)
@@ -97,10 +98,11 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
         else:
             await directives.publish(parsed, key=event.document_id.encode())
             published = parsed
-        if unread:  # never a silent, thin directive: a clerk compares it with the original
+        if checks := [*unread, *parsed.inferred.values()]:
+            # never a silent, thin or guessed directive: a clerk compares it with the original
             item = secrecy.records_office_item(
                 published or secrecy.withhold(parsed), "pages",
-                "Check these pages against the original and correct the directive: " + "; ".join(unread))
+                "Check against the original and correct the directive: " + "; ".join(checks))
             await review.publish(item, key=event.document_id.encode())
         if published is not None:  # what a clerk's correction starts from (vanthu/revisions.py)
             await asyncio.to_thread(keep_parsed, storage, published)

@@ -522,4 +522,7 @@ def extract_assignments(
         ctx.emit(group, None)
     for row, path in appendix_groups(ctx.reader, appendix):
         ctx.emit(row, path)
+    # An annex's plan table as a PDF's text layer or a scan's grid gives it: "|" rows.
+    for row, path in table_groups(ctx.reader, list(appendix), None)[0]:
+        ctx.emit(row, path)
     return ctx.out

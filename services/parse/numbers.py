@@ -9,8 +9,10 @@ print ``215-CV/TU``: number-TYPE/ISSUER.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
+
+from rapidfuzz.distance import Levenshtein
 
 from vanthu.normalize import fold
 
@@ -105,6 +107,27 @@ def doc_type_for(parsed: ParsedNumber, system: System | None = None) -> str | No
     if code in _SYSTEM_TYPES.get(system or "state", {}):
         return _SYSTEM_TYPES[system or "state"][code]
     return _COMMON_TYPES.get(code)
+
+
+_CODE_OF_TYPE = {name: code for code, name in _COMMON_TYPES.items() if code not in ("QĐi",)}
+
+
+def with_title_code(parsed: ParsedNumber, doc_type: str | None) -> ParsedNumber:
+    """``parsed`` with its symbol's type code restored from the type the title prints, when
+    OCR damaged it ("/LIr-CAT-PC04" under the title "TỜ TRÌNH" -> "/TTr-CAT-PC04"): Decree 30
+    (Annex III) makes a titled document's symbol open with its type's code. Restored only
+    when the symbol opens with no known code but one of the same length and letter case
+    that differs in at most one letter (two of three or more); anything else is kept as read."""
+    code = _CODE_OF_TYPE.get(doc_type or "")
+    read = re.split(r"[-/]", parsed.symbol)[0]
+    if code is None or parsed.type_code is not None or len(read) != len(code) or read == code:
+        return parsed
+    if [c.isupper() for c in read] != [c.isupper() for c in code]:
+        return parsed
+    if Levenshtein.distance(read, code) > (1 if len(code) < 3 else 2):
+        return parsed
+    symbol = code + parsed.symbol[len(read):]
+    return replace(parsed, symbol=symbol, number=parsed.number[: len(parsed.number) - len(parsed.symbol)] + symbol)
 
 
 def canonical_doc_type(printed: str) -> str | None:

@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from vanthu.directory import NameSource, UnitDirectory
@@ -29,7 +29,14 @@ from services.parse.header import Header, display_case, opens_body_name, parse_h
 from services.parse.header_evidence import header_evidence
 from services.parse.jurisdiction import Jurisdiction, jurisdiction_of
 from vanthu.normalize import clean_document, fold
-from services.parse.numbers import DOC_TYPE_NAMES, ParsedNumber, canonical_doc_type, doc_type_for, number_at
+from services.parse.numbers import (
+    DOC_TYPE_NAMES,
+    ParsedNumber,
+    canonical_doc_type,
+    doc_type_for,
+    number_at,
+    with_title_code,
+)
 from services.parse.references import find_references
 from services.parse.sections import split_body
 from services.parse.subjects import office_free
@@ -65,9 +72,6 @@ _OF = re.compile(r"\bcủa\s+(.+?)(?:\s+(?:tại|về|trong)\s|$)", re.IGNORECAS
 _PARTY_MARK = re.compile(r"\b(?:uy|dang)\b")
 # The signing time in an e-signature overlay, day first or ISO ("Thời gian ký: 18/03/2024
 # 08:41:42", "SAO Y; ...; 18/03/2026; 08:32:14", "2025-09-16T14:37:50+07:00").
-_SIGNING_TIME = re.compile(
-    r"(?<!\d)(?:(?P<d>\d{1,2})[./-](?P<m>\d{1,2})[./-](?P<y>\d{4})|(?P<y2>\d{4})-(?P<m2>\d{1,2})-(?P<d2>\d{1,2}))(?!\d)"
-)
 # A header's date line, its day as printed or misread ("ngày ⁄€ tháng 3 năm 2026",
 # "ngày(2 tháng 10 năm 2025", "ngàW/† tháng 5 năm 2021"), on folded text; the slot keeps
 # the "y" of "ngày", which has no digit.
@@ -93,7 +97,7 @@ class ParseResult:
 def parse_directive(text: str, directory: UnitDirectory | None = None, *, signed: Sequence[dt.date] = ()) -> Directive:
     """Parse one directive; ``directory`` defaults to the one the settings name (the
     national directory unless ``VANTHU_DIRECTORY_PATH`` is set). ``signed``: the dates
-    of the e-signatures the OCR stage set aside from the pages (:func:`signing_dates`),
+    of the document's signatures (services/parse/signings.py),
     evidence for a day the header leaves blank."""
     try:
         return parse_text(text if isinstance(text, str) else "", directory, signed=signed).directive
@@ -122,6 +126,11 @@ def parse_text(text: str, directory: UnitDirectory | None = None, *, signed: Seq
     if quoted:
         number, d.doc_type, d.date, d.subject = quoted.number, quoted.doc_type, quoted.date, quoted.subject
     if number is not None:
+        if (restored := with_title_code(number, header.doc_type)) != number:
+            d.warnings.append(f"symbol read as {number.symbol}: its type code taken from the title")
+            d.inferred["number"] = (f"the symbol reads \"{number.symbol}\" on the page; its type code was taken "
+                                    f"from the title ({header.doc_type}): check it against the original")
+            number = restored
         d.number, d.number_seq, d.symbol = number.number, number.seq, number.symbol
         if number.seq is None:
             d.warnings.append("number left blank")
@@ -211,11 +220,13 @@ def _set_date(d: Directive, header: Header, lines: list[str], signed: Sequence[d
     """The header's date; a day or month it leaves blank or illegible (a signing system
     fills the blanks in, a scan's are handwritten) is taken from the evidence of the
     document's own appendix caption ("(Kèm theo Quyết định số 1696/QĐ-UBND ngày
-    15/5/2026 ...)"), or, the day only, from an e-signature's signing time in the
-    header's month and year that the day's legible digits do not contradict (the only one:
-    a portal's publication time may stand beside the signing time). A signing
-    time is a corroboration, not a source: a copy is often signed days after the issue
-    (in the corpus, 3 of 8 signing times are 1 to 4 days late), so it never supplies a month."""
+    15/5/2026 ...)"), or, the day only, from the earliest signing time of the document's
+    signatures (services/parse/signings.py) in the header's month and year that the day's
+    legible digits do not contradict: the signer signs first, the issuing body's and a
+    copying office's signatures follow, never precede. A signing time is a corroboration,
+    not a source: an office may sign a scan days after the paper was signed (in the
+    corpus, 3 of 11 scans' earliest signing days are 1 to 4 days late), so it never
+    supplies a month."""
     if header.date is None and d.date is not None:
         return  # a headerless page's date, from the lead or caption that identified the document
     slot, illegible = _date_line(lines[: header.end])
@@ -231,10 +242,12 @@ def _set_date(d: Directive, header: Header, lines: list[str], signed: Sequence[d
             d.date = caption.date
             d.warnings.append("date taken from the appendix caption naming this document")
             return
-        days = {s for s in signed if _agrees(s, date.year, date.month) and _fits(slot, s.day)}
-        if date.month is not None and len(days) == 1:
-            d.date = days.pop()
+        days = [s for s in signed if _agrees(s, date.year, date.month) and _fits(slot, s.day)]
+        if date.month is not None and days:
+            d.date = min(days)
             d.warnings.append("day taken from the e-signature's signing time")
+            d.inferred["date"] = (f"the day is not legible on the page; {d.date:%d/%m/%Y} is the day the document "
+                                  "was signed electronically, which may be days after it was issued: check the day")
             return
     if d.date is None:
         missing = [part for part in ("day", "month", "year") if getattr(date, part) is None]
@@ -267,17 +280,6 @@ def _same_document(number: ParsedNumber, d: Directive) -> bool:
 
 def _agrees(date: dt.date, year: int, month: int | None) -> bool:
     return date.year == year and (month is None or date.month == month)
-
-
-def signing_dates(asides: Iterable[str]) -> list[dt.date]:
-    """The signing dates in the texts of e-signature overlays, in order."""
-    found = []
-    for text in asides:
-        for m in _SIGNING_TIME.finditer(fold(text)):
-            day, month, year = (m["d"], m["m"], m["y"]) if m["d"] else (m["d2"], m["m2"], m["y2"])
-            if date := make_date(int(year), int(month), int(day)):
-                found.append(date)
-    return found
 
 
 def _system(header: Header, number: ParsedNumber | None, authority: str | None) -> str | None:

@@ -147,7 +147,7 @@ def table_groups(
 ) -> tuple[list[tuple[Group, str | None]], list[str]]:
     """The tasks of a plan table ("| STT | Nội dung | Cơ quan chủ trì | Cơ quan phối hợp |
     Thời gian |", one "|" row per line) with their sections, and the paragraphs that are
-    no table.
+    no table. A catalogue of procedures (its header names them) gives neither: it tasks no one.
 
     A row's section is its STT under the enclosing section ("II.3" for row 3 under "II")."""
     found: list[tuple[Group, str | None]] = []
@@ -165,10 +165,12 @@ def table_groups(
         header = {name: i for name, words in _COLUMNS.items() for i, cell in enumerate(folded)
                   if any(cell == w or cell.startswith(w + " ") or f" {w}" in cell for w in words)}
         if columns is None and header.keys() & _ROLES:
-            columns = header
+            columns = header if _column_roles(cells) else {}  # {}: a catalogue's rows task no one
             continue
         if columns is None:
             rest.append(paragraph)
+            continue
+        if not columns:
             continue
         cell = {name: cells[i] if i < len(cells) else "" for name, i in columns.items()}
         parties = []

@@ -7,6 +7,7 @@ import os
 
 from services.desk.hotfolder import HotFolder
 from tests.desk.conftest import UploadingStorage
+from vanthu import batches
 from vanthu.events import ObjectRef
 from vanthu.settings import Settings
 from vanthu.state import StateStore, received_step
@@ -57,3 +58,36 @@ def test_a_file_that_cannot_be_uploaded_stays_for_the_next_pass(tmp_path):
     os.utime(scan, ns=(1, 1))
     folder.poll()
     assert folder.poll() == [] and scan.exists()
+
+
+def test_an_archive_folder_sends_each_scan_of_it_to_the_bulk_lane_as_one_batch(tmp_path):
+    # GIVEN an archive's hot folder, and three files of the back file written into it
+    storage = UploadingStorage(Settings())
+    state = StateStore(storage)
+    folder = HotFolder(tmp_path, state, desk="Kho lưu trữ", archive=True)
+    for n in range(1, 4):
+        (tmp_path / f"Hồ sơ {n}.pdf").write_bytes(f"%PDF-1.4 archive file {n}".encode())
+    # WHEN the folder is scanned until they are taken, then a fourth file comes
+    folder.poll()
+    first = folder.poll()
+    (tmp_path / "Hồ sơ 4.pdf").write_bytes(b"%PDF-1.4 archive file 4")
+    folder.poll()
+    second = folder.poll()
+    # THEN the three went to the bulk lane as one batch, whose progress lists them ...
+    bulk = storage.settings.lanes.bulk_prefix
+    assert len(first) == 3 and all(r.key.startswith(bulk) for r in first)
+    [batch] = {r.batch for r in first}
+    progress = batches.progress(state, batch)
+    assert sorted(i.item.filename for i in progress.items) == ["Hồ sơ 1.pdf", "Hồ sơ 2.pdf", "Hồ sơ 3.pdf"]
+    assert progress.count("remaining") == 3
+    # ... and the next scan's file is a batch of its own
+    assert len(second) == 1 and second[0].batch not in (None, batch) and second[0].key.startswith(bulk)
+
+
+def test_an_ordinary_folder_sends_to_the_ordinary_lane_without_a_batch(tmp_path):
+    storage = UploadingStorage(Settings())
+    folder = HotFolder(tmp_path, StateStore(storage), desk="")
+    (tmp_path / "công văn.pdf").write_bytes(b"%PDF-1.4 today's letter")
+    folder.poll()
+    [result] = folder.poll()
+    assert result.batch is None and not result.key.startswith(storage.settings.lanes.bulk_prefix)

@@ -14,7 +14,8 @@ from reportlab.pdfgen import canvas
 from examples.render import _register_font
 from services.ocr.pdf_text import TextLayer
 from services.ocr.pipeline import extract
-from services.parse.parser import parse_directive, signing_dates
+from services.parse.parser import parse_directive
+from services.parse.signings import signing_dates
 from vanthu.settings import OcrOptions
 
 SIZE = 13
@@ -149,7 +150,7 @@ def test_a_scans_e_signature_annotation_dates_its_blank_day():
     # GIVEN a scan whose day is blank and whose portal e-signature is an annotation
     artifact = extract(scanned_pdf_signed_by_annotation(), OcrOptions(workers=1))
     # WHEN the OCR stage reads it, THEN the overlay is set aside as the page's e-signature
-    signed = signing_dates(artifact.aside_texts("e-signature"))
+    signed = signing_dates(artifact)
     assert artifact.pages[0].source == "ocr"
     assert signed == [dt.date(2026, 4, 6)]
     # AND the parse, given that evidence, dates the document in the header's month

@@ -34,6 +34,31 @@ def test_the_typed_symbol_is_read_through_ocr_damage(number_line, symbol):
     assert d.issuer == "Ủy ban nhân dân tỉnh Hà Tĩnh"  # the number line is not taken for the issuer
 
 
+@pytest.mark.parametrize(
+    ("number_line", "title", "symbol"),
+    [
+        ("Số: /LIr-CAT-PC04", "TỜ TRÌNH\nVề việc ban hành kế hoạch", "TTr-CAT-PC04"),  # TT read as LI
+        ("Số: 12/QD-UBND", "QUYẾT ĐỊNH\nVề việc thành lập Ban Chỉ đạo", "QĐ-UBND"),  # Đ read as D
+        ("Số: 12/XH-UBND", "KẾ HOẠCH\nTriển khai công tác phòng cháy", "KH-UBND"),
+    ],
+)
+def test_a_damaged_type_code_is_restored_from_the_title(number_line, title, symbol):
+    assert parse_text(_doc(number_line, title)).directive.symbol == symbol
+
+
+@pytest.mark.parametrize(
+    ("number_line", "title"),
+    [
+        ("Số: 12/UBND-VP", "V/v triển khai công tác phòng cháy"),  # a công văn: the issuer's code opens it
+        ("Số: 45/BCA-C04", "KẾ HOẠCH\nTriển khai công tác"),  # not a near-miss of KH: kept as printed
+        ("Số: 45/SKH-VP", "KẾ HOẠCH\nTriển khai công tác"),
+    ],
+)
+def test_a_symbol_that_is_no_misread_type_code_is_kept(number_line, title):
+    printed = number_line.split("/", 1)[1]
+    assert parse_text(_doc(number_line, title)).directive.symbol == printed
+
+
 def test_a_split_that_forms_no_known_type_code_is_left_as_read():
     d = parse_text(_doc("Số: 12/X Y-UBND")).directive
     assert d.symbol != "XY-UBND"

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from services.parse.parser import parse_directive, signing_dates
+from services.parse.parser import parse_directive
+from services.parse.signings import overlay_dates
 
 HEADER = """ỦY BAN NHÂN DÂN
 TỈNH LÀO CAI
@@ -89,10 +90,12 @@ def test_the_caption_gives_the_date_when_the_number_is_blank_too():
         ("Ký bởi: Cục Cảnh sát\nThời gian ký: 2025-09-16T14:37:50+07:00", dt.date(2025, 9, 16)),
         ("Thoi gian ky: 06/04/2026", dt.date(2026, 4, 6)),  # diacritics lost by OCR
         ("Ký bởi: Ủy ban nhân dân tỉnh Quảng Ngãi", None),
+        # a gazette's overlay tells when it published the document, not when it was signed
+        ("Trung tâm Công báo và Tin học\nttcbth@quangngai.gov.vn\n04.04.2018 14:21:14 +07:00", None),
     ],
 )
 def test_signing_dates_read_the_overlay(overlay, expected):
-    assert signing_dates([overlay]) == ([expected] if expected else [])
+    assert overlay_dates([overlay]) == ([expected] if expected else [])
 
 
 @pytest.mark.parametrize(
@@ -105,3 +108,10 @@ def test_signing_dates_read_the_overlay(overlay, expected):
 )
 def test_the_signing_day_must_fit_what_is_legible_of_the_day(day, signed, expected):
     assert directive(day, "5", signed=[signed]).date == expected
+
+
+def test_the_earliest_signature_dates_a_blank_day():
+    # GIVEN the signer's signature on the 15th, and the issuing body's seal signature on the 18th
+    d = directive("", "5", signed=[dt.date(2026, 5, 18), dt.date(2026, 5, 15)])
+    # THEN the document is dated by the signer's: a later signature never precedes the issue
+    assert d.date == dt.date(2026, 5, 15)

@@ -157,9 +157,9 @@ async def test_only_the_ocr_service_reads_the_intake_events(secure: Settings):
                     await consumer.getmany(timeout_ms=1000)
         finally:
             await consumer.stop()
-    # ... and nobody but MinIO's notifier may publish it
+    # ... and nobody but MinIO's notifier and the desk (announcing its uploads) may publish it
     with pytest.raises(TopicAuthorizationFailedError):
-        _send(service(secure, "desk"), secure.topics.objects, b"{}")
+        _send(service(secure, "parse"), secure.topics.objects, b"{}")
 
 
 async def test_the_pipeline_runs_with_each_services_own_identity(secure: Settings, examples):

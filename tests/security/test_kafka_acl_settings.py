@@ -72,9 +72,10 @@ def _principals(settings: Settings, operation: ACLOperation, kind: ResourceType,
 @pytest.mark.parametrize("settings", [Settings(), private_copy(Settings(), "run1")], ids=["default", "private"])
 def test_each_topic_is_written_and_read_only_by_its_stages(settings: Settings):
     t, write, read, topic = settings.topics, ACLOperation.WRITE, ACLOperation.READ, ResourceType.TOPIC
-    # Notices come only from notify; intake events only from MinIO, read only by OCR
+    # Notices come only from notify; intake events from MinIO and the desk announcing its
+    # uploads (vanthu/announce.py), read only by OCR
     assert _principals(settings, write, topic, t.assignments) == {"notify"}
-    assert _principals(settings, write, topic, t.objects) == {"minio"}
+    assert _principals(settings, write, topic, t.objects) == {"minio", "desk"}
     assert _principals(settings, read, topic, t.objects) == {"ocr"}
     # Each stage's output has one writer but for the desk's corrections; each retry topic is its stage's own
     assert _principals(settings, write, topic, t.text) == {"ocr"}

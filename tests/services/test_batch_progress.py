@@ -62,3 +62,48 @@ def test_a_secret_document_held_for_the_records_office_is_done():
 def test_a_batch_name_that_could_not_be_a_key_segment_is_refused(name):
     with pytest.raises(ValueError):
         batches.check_name(name)
+
+
+async def test_a_file_that_fails_before_it_is_read_counts_as_failed_with_its_reason():
+    # GIVEN a batch of two files submitted, one of which is bigger in the bucket than the
+    # OCR stage reads (as a truncated or unreadable upload, it never gets a document id)
+    from faststream.kafka import TestKafkaBroker
+
+    from examples.render import example_texts, text_pdf
+    from services.ocr import app as ocr_app
+    from tests.inmemory import minio_event
+
+    settings = Settings()
+    small = text_pdf(example_texts()["002_d2642929b84c508e"])
+    settings = settings.model_copy(update={"ocr": settings.ocr.model_copy(update={"max_bytes": len(small) + 1})})
+    storage = MemoryStorage(settings)
+    state = StateStore(storage)
+    keys = {name: _submit(storage, "lo-1", name, name[0] * 64) for name in ("big.pdf", "ok.pdf")}
+    storage.objects[(settings.buckets.incoming, keys["big.pdf"])] = small + b"\0" * 4096
+    storage.objects[(settings.buckets.incoming, keys["ok.pdf"])] = small
+    app = ocr_app.create_app(settings, storage, downstream_lag=lambda: 0)
+    # WHEN the OCR stage reads both from the bulk lane
+    try:
+        async with TestKafkaBroker(app.broker) as broker:
+            for key in keys.values():
+                await broker.publish(minio_event(settings.buckets.incoming, key, {"X-Amz-Meta-Batch": "lo-1"}),
+                                     settings.topics.objects)
+    finally:
+        await app.stop()
+    # THEN the big one counts as failed, with its reason, not as remaining forever
+    by_name = {i.item.filename: i for i in batches.progress(state, "lo-1").items}
+    assert (by_name["big.pdf"].outcome, by_name["big.pdf"].reason) == ("failed", "too-large")
+    assert by_name["big.pdf"].message
+    assert by_name["ok.pdf"].outcome != "failed"
+
+
+@pytest.mark.parametrize("batch", [None, "../x"])
+def test_a_failure_naming_no_usable_batch_is_not_kept(batch):
+    from vanthu.events import DocumentFailed, Submission
+
+    storage = MemoryStorage(Settings())
+    failure = DocumentFailed(stage="ocr", reason="too-large", message="too big",
+                             source=ObjectRef(bucket=storage.settings.buckets.incoming, key="bulk/x.pdf"),
+                             submission=Submission(batch=batch))
+    assert batches.record_failure(storage, failure) is False
+    assert not storage.objects or all(not key.startswith(batches.FAILURES) for _, key in storage.objects)

@@ -6,6 +6,7 @@ real Kafka and MinIO.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 
@@ -20,6 +21,7 @@ from services.parse import app as parse_app
 from vanthu.directory import UnitDirectory
 from vanthu.events import (
     Assignment,
+    DigitalSignature,
     DirectiveParsed,
     ObjectRef,
     PageText,
@@ -145,28 +147,54 @@ async def test_parse_publishes_the_structured_directive(memory_storage, directiv
     assert [(f["document_id"], f["reason"]) for f in seen[TOPICS.failed]] == [("e" * 64, "artifact-missing")]
 
 
-async def test_parse_sends_a_document_with_an_unreadable_page_to_review(memory_storage, directive_text):
-    # GIVEN a two-page scan whose second page the OCR stage read at low confidence
-    document_id = "f" * 64
-    ref = text_artifact_ref(SETTINGS, document_id)
-    memory_storage.put_model(ref, TextArtifact(document_id=document_id, media_type="application/pdf", pages=[
-        PageText(number=1, text=directive_text, source="ocr", confidence=91.0),
-        PageText(number=2, text="~ ,. ' ;", source="ocr", confidence=31.0,
-                 warning="low confidence (31) read either way up: the page may be damaged, dark or handwritten"),
-    ]))
-    received(memory_storage, document_id, ObjectRef(bucket="incoming", key="a.pdf"))
+async def parse_artifact(memory_storage, artifact: TextArtifact) -> tuple[list[DirectiveParsed], list[ReviewItem]]:
+    """What the parse service publishes for a received document's text ``artifact``: its
+    directives and its review items."""
+    ref = text_artifact_ref(SETTINGS, artifact.document_id)
+    memory_storage.put_model(ref, artifact)
+    received(memory_storage, artifact.document_id, ObjectRef(bucket="incoming", key="a.pdf"))
     app = parse_app.create_app(SETTINGS, memory_storage)
     seen = capture(app.broker, TOPICS.directives, TOPICS.review)
     async with TestKafkaBroker(app.broker) as broker:
-        # WHEN its text event arrives
-        await broker.publish(_text_event(document_id, ref), TOPICS.text)
+        await broker.publish(_text_event(artifact.document_id, ref), TOPICS.text)
+    return ([DirectiveParsed.model_validate(d) for d in seen[TOPICS.directives]],
+            [ReviewItem.model_validate(r) for r in seen[TOPICS.review]])
+
+
+async def test_parse_sends_a_document_with_an_unreadable_page_to_review(memory_storage, directive_text):
+    # GIVEN a two-page scan whose second page the OCR stage read at low confidence
+    document_id = "f" * 64
+    # WHEN its text event arrives
+    [directive], [item] = await parse_artifact(memory_storage, TextArtifact(
+        document_id=document_id, media_type="application/pdf", pages=[
+            PageText(number=1, text=directive_text, source="ocr", confidence=91.0),
+            PageText(number=2, text="~ ,. ' ;", source="ocr", confidence=31.0,
+                     warning="low confidence (31) read either way up: the page may be damaged, dark or handwritten"),
+        ]))
     # THEN the directive is published, naming the page, and the records office gets one
     # review item to check that page against the original
-    [directive] = [DirectiveParsed.model_validate(d) for d in seen[TOPICS.directives]]
     assert any("page 2" in w for w in directive.warnings)
-    [item] = [ReviewItem.model_validate(r) for r in seen[TOPICS.review]]
     assert item.document_id == document_id and item.unit_id is None and "page 2" in item.task
     assert item.document.doc_type == "Thông báo"
+
+
+async def test_a_day_inferred_from_the_signature_is_sent_to_the_records_office_to_confirm(
+        memory_storage, directive_text):
+    # GIVEN a document whose header leaves the day blank ("ngày   tháng 9 năm 2021"), signed
+    # digitally by its issuer on 13/09 and published by the province's gazette on 14/09
+    assert "ngày tháng 9 năm 2021" in directive_text
+    hanoi = dt.timezone(dt.timedelta(hours=7))
+    [directive], [item] = await parse_artifact(memory_storage, TextArtifact(
+        document_id="a" * 64, media_type="application/pdf",
+        pages=[PageText(number=1, text=directive_text, source="text-layer")],
+        signatures=[
+            DigitalSignature(signer="Trung tâm Công báo và Tin học", signed_at=dt.datetime(2021, 9, 14, 9, tzinfo=hanoi)),
+            DigitalSignature(signer="Ủy ban nhân dân tỉnh Nam Định", signed_at=dt.datetime(2021, 9, 13, 17, tzinfo=hanoi)),
+        ]))
+    # THEN the directive is dated by the issuer's signature, not the gazette's
+    assert directive.date == dt.date(2021, 9, 13) and "date" in directive.inferred
+    # AND the records office is asked to confirm that day against the original
+    assert item.unit_id is None and "13/09/2021" in item.task
 
 
 async def test_notify_sends_each_unit_its_assignments(memory_storage):
@@ -211,8 +239,9 @@ async def test_ocr_recognises_a_resubmission_but_not_a_redelivery(memory_storage
         # WHEN the first is notified twice (a redelivery) and then the second once
         for key in ("first.pdf", "first.pdf", "again.pdf"):
             await broker.publish(minio_event(SETTINGS.buckets.incoming, key), TOPICS.objects)
-    # THEN the redelivery is processed again, and the second key is a duplicate naming the first
-    assert [e["source"]["key"] for e in seen[TOPICS.text]] == ["first.pdf", "first.pdf"]
+    # THEN the redelivery of a version already read is only acknowledged (vanthu/announce.py),
+    # and the second key is a duplicate naming the first
+    assert [e["source"]["key"] for e in seen[TOPICS.text]] == ["first.pdf"]
     [duplicate] = seen[TOPICS.failed]
     assert duplicate["reason"] == "duplicate" and duplicate["source"]["key"] == "again.pdf"
     assert "first.pdf" in duplicate["message"]

@@ -66,12 +66,13 @@ async def test_bulk_work_waits_while_an_ordinary_document_is_read():
     assert lanes.is_bulk("bulk/2019/a.pdf") and not lanes.is_bulk("2019/bulk/a.pdf")
 
 
-async def test_a_bulk_page_is_not_failed_by_the_page_timeout_it_waits_past():
+async def test_a_bulk_page_is_not_failed_by_the_page_timeout_it_waits_past(tmp_path):
     # GIVEN a scan page that takes Tesseract longer than the page timeout, as a bulk page
     # waiting behind ordinary work at nice 19 does
     settings = Settings()
     options = settings.ocr.model_copy(update={"page_timeout_s": 0.1})
-    scan = scan_pdf(example_texts()["000_a580cd7dac26fb83"], seed=1)
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(scan_pdf(example_texts()["000_a580cd7dac26fb83"], seed=1))
     lanes = Lanes(LaneOptions())
     try:
         # WHEN it is read in the bulk lane

@@ -29,10 +29,13 @@ def serve_desk(args: list[str]) -> None:
         if len(args) != 2 or not Path(args[1]).is_dir():
             raise typer.BadParameter("usage: vanthu serve hotfolder DIR (an existing directory)")
         from services.desk.hotfolder import HotFolder
+        from vanthu.announce import Announcer
         from vanthu.state import StateStore
         from vanthu.storage import Storage
 
-        HotFolder(Path(args[1]), StateStore(Storage(settings)), desk=desk_settings.desk_name or "hotfolder").run()
+        storage = Storage(settings)
+        HotFolder(Path(args[1]), StateStore(storage), desk=desk_settings.desk_name or "hotfolder",
+                  archive=desk_settings.hotfolder_archive, announcer=Announcer(storage)).run()
         return
     if len(args) != 1:
         raise typer.BadParameter("usage: vanthu serve desk")

@@ -30,14 +30,14 @@ def _text_of(path: Path, *, show_progress: bool) -> tuple[str, str, list[dt.date
     """(document_id, text, e-signature dates) of a text, PDF or image file, in-process: the
     dates the portal's signatures carry, which the parser may take a blank day from."""
     from services.ocr.pipeline import extract
-    from services.parse.parser import signing_dates
+    from services.parse.signings import signing_dates
 
     data = path.read_bytes()
     document_id = hashlib.sha256(data).hexdigest()
     if _is_plain_text(data):
         return document_id, data.decode("utf-8"), []
     artifact = _extract_with_progress(extract, data, path.name) if show_progress else extract(data, get_settings().ocr)
-    return document_id, artifact.text, signing_dates(artifact.aside_texts("e-signature"))
+    return document_id, artifact.text, signing_dates(artifact)
 
 
 def _extract_with_progress(extract, data: bytes, name: str) -> TextArtifact:

@@ -23,6 +23,7 @@ from vanthu.logs import configure
 from vanthu.settings import get_settings
 
 if TYPE_CHECKING:
+    from vanthu.announce import Announcer
     from vanthu.state import StateStore, StepRecord
     from vanthu.storage import Storage
 
@@ -38,13 +39,15 @@ def submit(
     batch: Annotated[str | None, typer.Option("--batch", help="Name of the batch the files join (default: a new "
                                               "one when there are several files).")] = None,
 ) -> None:
-    """Upload files to the intake bucket. MinIO itself then publishes the event that starts the pipeline.
+    """Upload files to the intake bucket, and announce each on Kafka at once (MinIO's own
+    event, a few seconds later, is the safety net: vanthu/announce.py).
 
     A file whose bytes were submitted before is reported as a duplicate and not uploaded
     (no unit would get its assignments twice anyway); --force uploads it all the same.
     Several files, or --batch NAME, make a batch whose progress `vanthu status --batch`
     shows; --bulk puts them in the bulk lane, behind every ordinary and urgent document."""
     from vanthu import batches
+    from vanthu.announce import Announcer
     from vanthu.state import StateStore
     from vanthu.storage import Storage
 
@@ -55,17 +58,23 @@ def submit(
     settings = get_settings()
     storage = Storage(settings)
     state = StateStore(storage)
-    for path in files:
-        result = submit_file(storage, state, path, by=by, desk=desk, force=force, batch=batch, bulk=bulk)
-        name = escape(result.name)
-        if result.key is None:
-            first = result.earlier
-            console.print(f"[yellow]duplicate[/yellow] {name}: the same bytes were submitted as "
-                          f"s3://{first.details.get('bucket')}/{first.details.get('key')} on "
-                          f"{first.at:%Y-%m-%d %H:%M} UTC (document {result.document_id[:16]}…); not uploaded")
-            continue
-        console.print(f"submitted [bold]{name}[/bold] as s3://{settings.buckets.incoming}/{escape(result.key)}  "
-                      f"document id {result.document_id[:16]}…", highlight=False)
+    announcer = None if bulk else Announcer(storage)  # bulk intake is not announced
+    try:
+        for path in files:
+            result = submit_file(storage, state, path, by=by, desk=desk, force=force, batch=batch, bulk=bulk,
+                                 announcer=announcer)
+            name = escape(result.name)
+            if result.key is None:
+                first = result.earlier
+                console.print(f"[yellow]duplicate[/yellow] {name}: the same bytes were submitted as "
+                              f"s3://{first.details.get('bucket')}/{first.details.get('key')} on "
+                              f"{first.at:%Y-%m-%d %H:%M} UTC (document {result.document_id[:16]}…); not uploaded")
+                continue
+            console.print(f"submitted [bold]{name}[/bold] as s3://{settings.buckets.incoming}/"
+                          f"{escape(result.key)}  document id {result.document_id[:16]}…", highlight=False)
+    finally:
+        if announcer is not None:
+            announcer.close()
     if batch:
         console.print(f"batch [bold]{batch}[/bold]: follow it with `vanthu status --batch {batch}`", highlight=False)
 
@@ -78,15 +87,19 @@ class Submitted:
     document_id: str
     key: str | None  # its object key in the intake bucket; None: a duplicate, not uploaded
     earlier: StepRecord | None  # the first earlier submission of the same bytes, if any
+    batch: str | None = None  # the batch it joined (not a duplicate's: it was not uploaded)
 
 
 def submit_file(storage: Storage, state: StateStore, path: Path, *, name: str | None = None, by: str = "",
-                desk: str = "", force: bool = False, batch: str | None = None, bulk: bool = False) -> Submitted:
+                desk: str = "", force: bool = False, batch: str | None = None, bulk: bool = False,
+                announcer: Announcer | None = None) -> Submitted:
     """Upload one file to the intake bucket as ``vanthu submit`` does (the desk and the hot
     folder call this too): under ``YYYY/MM/DD/<8 hex>-<safe name>``, with who submitted it,
     the desk and the original ``name`` (default: the file's) as metadata. Bytes submitted
     before are not uploaded again unless ``force``. ``bulk``: under the bulk lane's prefix
-    (settings.lanes); ``batch`` (a checked name, vanthu.batches): recorded in the batch."""
+    (settings.lanes); ``batch`` (a checked name, vanthu.batches): recorded in the batch.
+    ``announcer``: an ordinary upload is announced on Kafka at once (never a bulk one, and
+    never failing the submission: vanthu/announce.py)."""
     from vanthu import batches
 
     name = unicodedata.normalize("NFC", name or path.name)
@@ -99,9 +112,11 @@ def submit_file(storage: Storage, state: StateStore, path: Path, *, name: str | 
            f"{uuid.uuid4().hex[:8]}-{object_name(name)}")
     if batch:  # before the upload: the OCR stage may be done before this returns
         batches.add(storage, batches.BatchItem(batch=batch, document_id=document_id, key=key, filename=name))
-    storage.upload(path, settings.buckets.incoming, key,
-                   {"submitted-by": by, "desk": desk, "filename": _cut(name, _NAME_BYTES)} | ({"batch": batch} if batch else {}))
-    return Submitted(name, document_id, key, earlier[0] if earlier else None)
+    written = storage.upload(path, settings.buckets.incoming, key, {"submitted-by": by, "desk": desk,
+                             "filename": _cut(name, _NAME_BYTES)} | ({"batch": batch} if batch else {}))
+    if announcer is not None and not bulk:
+        announcer.announce(written)
+    return Submitted(name, document_id, key, earlier[0] if earlier else None, batch)
 
 
 # MinIO stores an object as a file: one segment of its key (here "<8 hex>-<name>") must fit

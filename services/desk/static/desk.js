@@ -5,7 +5,8 @@
 
 const csrf = () => document.body.dataset.csrf;
 
-function uploadOne(file, desk, list) {
+// One file, with its own progress bar; ``fields`` are the form's other values (desk, batch, archive).
+function uploadOne(file, fields, list) {
   const item = document.createElement("li");
   item.textContent = file.name + " ";
   const bar = document.createElement("progress");
@@ -17,7 +18,7 @@ function uploadOne(file, desk, list) {
   list.append(item);
   const form = new FormData();
   form.append("files", file);
-  form.append("desk", desk);
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
   form.append("csrf_token", csrf());
   const request = new XMLHttpRequest();
   request.open("POST", "/upload");
@@ -44,14 +45,45 @@ function uploadOne(file, desk, list) {
   request.send(form);
 }
 
+// Several files (one request each), a batch name or "Lưu trữ" make one batch: its name is
+// the one typed, or a new one the server gives, and its page is linked above the bars.
+async function batchOf(files, typed, archive) {
+  if (typed || !(files.length > 1 || archive)) return typed;
+  const response = await fetch("/batches", { method: "POST", headers: { Accept: "application/json", "X-CSRF-Token": csrf() } });
+  if (!response.ok) throw new Error("batch " + response.status);
+  return (await response.json()).batch;
+}
+
 function setUpUpload() {
   const form = document.getElementById("upload");
   if (!form) return;
   const input = document.getElementById("files");
   const drop = document.getElementById("drop");
   const list = document.getElementById("progress");
-  const send = (files) => { for (const f of files) uploadOne(f, form.elements.desk.value, list); };
-  form.addEventListener("submit", (e) => { e.preventDefault(); send(input.files); form.reset(); });
+  const batchLink = document.getElementById("batch-link");
+  const send = async (fileList) => {
+    const files = Array.from(fileList);
+    const archive = form.elements.archive.checked;
+    const typed = form.elements.batch.value.trim();
+    const fields = { desk: form.elements.desk.value, archive: archive ? "true" : "false" };
+    form.reset();
+    try {
+      fields.batch = await batchOf(files, typed, archive);
+    } catch (e) {
+      batchLink.hidden = false;
+      batchLink.textContent = "Không tạo được lô (" + e.message + ")";
+      return;
+    }
+    if (fields.batch) {
+      const link = document.createElement("a");
+      link.href = "/batches/" + encodeURIComponent(fields.batch);
+      link.textContent = "Theo dõi lô " + fields.batch;
+      batchLink.replaceChildren(link);
+      batchLink.hidden = false;
+    }
+    for (const f of files) uploadOne(f, fields, list);
+  };
+  form.addEventListener("submit", (e) => { e.preventDefault(); send(input.files); });
   drop.addEventListener("dragover", (e) => { e.preventDefault(); drop.classList.add("over"); });
   drop.addEventListener("dragleave", () => drop.classList.remove("over"));
   drop.addEventListener("drop", (e) => { e.preventDefault(); drop.classList.remove("over"); send(e.dataTransfer.files); });
