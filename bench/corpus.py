@@ -34,13 +34,15 @@ SETS = {"headers": ("headers", ".txt"), "assignments": ("assignments", ".txt"), 
 
 
 def pdf_artifact(path: Path) -> TextArtifact:
-    """The OCR stage's text artifact of a PDF, cached by content, OCR settings and the OCR stage's code."""
+    """The OCR stage's text artifact of a PDF, cached by content, OCR settings and the OCR
+    stage's code and models (its data files: the handwritten digits' weights)."""
     from services.ocr.pipeline import extract
     from vanthu.settings import get_settings
 
     settings = get_settings().ocr
     data = path.read_bytes()
-    code = b"".join(p.read_bytes() for p in sorted((ROOT / "services" / "ocr").glob("*.py")))
+    stage = ROOT / "services" / "ocr"
+    code = b"".join(p.read_bytes() for p in sorted([*stage.glob("*.py"), *(stage / "data").iterdir()]) if p.is_file())
     key = hashlib.sha256(data + settings.model_dump_json().encode() + code).hexdigest()[:24]
     cached = TEXT_CACHE / f"{key}.json"
     if cached.exists():

@@ -1,10 +1,11 @@
 """Scaling of the OCR service: pages per minute with 1 and with 2 OCR workers.
 
-    python bench/scale.py [--scans 32] [--workers 1 2]
+    python bench/scale.py [--scans 32] [--workers 1 2] [--threads T]
 
 On the real local Kafka and MinIO (started when absent), for each worker count W: the
 three services as real processes (``vanthu serve ocr`` W times in one consumer group,
-with ``VANTHU_OCR__WORKERS`` = cores / W so that the machine is not oversubscribed, one
+with ``VANTHU_OCR__WORKERS`` = cores / W so that the machine is not oversubscribed, or T
+with ``--threads``, one
 ``vanthu serve parse``, one ``vanthu serve notify``) on topics, buckets and groups of
 their own; a batch of image-only scans is uploaded at once, and the bench measures
 
@@ -212,15 +213,16 @@ def wait_groups(settings: Settings, members: dict[str, int], timeout: float = 90
 
 
 def run(workers: int, docs: list[tuple[str, bytes]], pages: int, logs: Path, bulk: bool = False,
-        urgent: list[bytes] | None = None) -> dict:
-    """One batch through ``workers`` OCR processes (on the bulk lane if ``bulk``, with the
-    ``urgent`` letters uploaded during it); throughput and latency."""
+        urgent: list[bytes] | None = None, threads: int | None = None) -> dict:
+    """One batch through ``workers`` OCR processes of ``threads`` Tesseract slots each
+    (default: the cores shared out) (on the bulk lane if ``bulk``, with the ``urgent``
+    letters uploaded during it); throughput and latency."""
     urgent = urgent or []
     settings = private_copy(Settings(), f"scale{uuid.uuid4().hex[:6]}")
     create_topics(settings)
     create_buckets(settings)
     env = os.environ | settings.as_env() | {"PYTHONUNBUFFERED": "1"}
-    threads = max(1, CORES // workers)
+    threads = threads or max(1, CORES // workers)
     procs = []
 
     def serve(stage: str, name: str, **extra: str) -> None:
@@ -367,6 +369,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scans", type=int, default=32, help="Scans in the batch (1-6 pages each).")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="OCR worker counts to measure.")
+    parser.add_argument("--threads", type=int, help="Tesseract slots per worker (default: the cores shared out); "
+                        "--threads 1 shows how throughput grows with workers up to the core count.")
     parser.add_argument("--bulk", action="store_true", help="Send the batch through the bulk lane.")
     parser.add_argument("--urgent", type=int, default=0, help="HỎA TỐC letters to upload during the batch.")
     parser.add_argument("--bulk-memory", type=int, metavar="PAGES", help="Only: peak memory of one PAGES-page "
@@ -390,7 +394,7 @@ def main() -> None:
         results = []
         for workers in args.workers:
             print(f"{workers} OCR worker(s) ...", file=sys.stderr)
-            results.append(run(workers, docs, pages, workdir, bulk=args.bulk, urgent=letters))
+            results.append(run(workers, docs, pages, workdir, bulk=args.bulk, urgent=letters, threads=args.threads))
     raw_ppm = pages / raw_s * 60
     print(f"\n{args.scans} scans, {pages} pages at {'/'.join(map(str, SCAN_DPIS))} dpi in turn, {CORES} cores, "
           f"load average before the run {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}\n")

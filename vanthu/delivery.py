@@ -14,11 +14,12 @@
   consumes that topic. After ``RetryOptions.max_attempts`` the message goes to
   ``vanthu.dlq`` with the error, for ``vanthu dlq replay`` after a fix.
 - A stage that reads several messages at once (the OCR stage: ``batch`` in
-  :func:`subscribe`) gets them as one batch, committed only when its handler returned for
-  all of them, i.e. when every message's effects are done (an exception rewinds each
-  partition to the batch's first message there); it takes each message apart
-  (:func:`batch_items`) and refuses poison ones one by one (:meth:`StepRunner.refuse`), so
-  that one bad message never fails the others.
+  :func:`subscribe`) gets them in batches and hands each message to an :class:`InFlight`
+  window: up to its size are worked on at once, a finished one makes room for the next
+  at once (the next batch is fetched while the last of the one before is still at work),
+  and each partition is committed up to its earliest message not yet done, never past
+  it. It takes each message apart (:func:`batch_items`) and refuses poison ones one by
+  one (:meth:`StepRunner.refuse`), so that one bad message never fails the others.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from typing import Any
 
+from aiokafka import TopicPartition
+from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
 from faststream import BaseMiddleware, FastStream
 from faststream.kafka import KafkaBroker
 from faststream.kafka.message import FAKE_CONSUMER, KafkaMessage
@@ -55,10 +58,11 @@ ORIGIN = "x-vanthu-origin-topic"
 
 def subscriber_options(settings: Settings, stage: Stage, batch: int | None = None) -> dict[str, Any]:
     """Consumer settings shared by the stages' subscribers; with ``batch``, a batch
-    subscriber of at most that many messages at a time."""
+    subscriber of at most that many messages at a time, whose handler commits through an
+    :class:`InFlight` window (FastStream commits nothing)."""
     return {
         "group_id": settings.group(stage),
-        "ack_policy": ACK_POLICY,
+        "ack_policy": AckPolicy.MANUAL if batch else ACK_POLICY,
         "auto_offset_reset": "earliest",
         # OCR of a 200-page scan takes minutes; the group must not evict the worker meanwhile.
         "max_poll_interval_ms": 30 * 60 * 1000,
@@ -77,12 +81,104 @@ async def _undecoded(message: Any) -> list[Any]:
 
 def batch_items(message: KafkaMessage) -> list[KafkaMessage]:
     """The records of a batch subscriber's message, each as a message of its own (its body,
-    headers, key and topic, what :class:`StepRunner` reads). Acknowledging one does nothing:
-    the batch is committed as a whole once the handler returns."""
+    headers, key, topic, partition and offset, what :class:`StepRunner` and :class:`InFlight`
+    read). Acknowledging one does nothing: :class:`InFlight` commits."""
     raw = message.raw_message  # a tuple of records (a list in FastStream's test broker)
     records = raw if isinstance(raw, tuple | list) else (raw,)
     return [KafkaMessage(record, record.value or b"", headers={k: v.decode() for k, v in record.headers or ()},
                          consumer=FAKE_CONSUMER) for record in records]
+
+
+class InFlight:
+    """Up to ``size`` messages of a batch subscriber (``ack_policy`` MANUAL) at work at once,
+    each partition committed up to its earliest message not done.
+
+    :meth:`take` starts the work of each message of a batch as soon as there is room and
+    returns when all have started, so that the subscriber fetches the next batch while
+    this one's last messages are still at work: a slow document no longer holds the cores
+    idle until it is done. The contract of commit-after-effect holds per partition: a
+    partition's committed offset (the next message to read after a restart) never passes
+    a message whose work has not returned, so a worker killed with messages in flight has
+    each read again; ones already done after it are read again too, harmlessly, since
+    every effect is idempotent by document id. Work that raises (its failure could not
+    even be reported: Kafka down) rewinds its partition to it, and the commit stays there
+    until it is done. A partition taken over by another worker meanwhile is not
+    committed here: the new owner reads it from its last commit.
+
+    A batch without a consumer to commit with (FastStream's in-memory test broker) is
+    worked on together and :meth:`take` returns when it is done."""
+
+    def __init__(self, stage: Stage, size: int) -> None:
+        self.log = get_logger(stage)
+        self.room = asyncio.Semaphore(size)
+        self.pending: dict[TopicPartition, set[int]] = {}  # offsets started and not done
+        self.next: dict[TopicPartition, int] = {}  # past the last offset started
+        self.committing: dict[TopicPartition, asyncio.Lock] = {}
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.closed = False
+
+    async def take(self, batch: KafkaMessage, work: Callable[[KafkaMessage], Awaitable[None]]) -> None:
+        """Start ``work`` on each record of ``batch`` (:func:`batch_items`), in order, as room frees up."""
+        started = []
+        for item in batch_items(batch):
+            await self.room.acquire()
+            if self.closed:  # shutting down: left uncommitted, read again after the restart
+                self.room.release()
+                return
+            record = item.raw_message
+            partition = TopicPartition(record.topic, record.partition)
+            self.pending.setdefault(partition, set()).add(record.offset)
+            self.next[partition] = max(self.next.get(partition, 0), record.offset + 1)
+            task = asyncio.create_task(self._run(batch.consumer, partition, record.offset, work(item)))
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+            started.append(task)
+        if batch.consumer is FAKE_CONSUMER:
+            await asyncio.gather(*started)
+
+    async def _run(self, consumer: Any, partition: TopicPartition, offset: int, work: Awaitable[None]) -> None:
+        try:
+            await work
+        except Exception as exc:  # noqa: BLE001 - read again from here; the offset stays pending
+            self.log.error("message failed: its partition is read again from it", topic=partition.topic,
+                           partition=partition.partition, offset=offset, error=f"{type(exc).__name__}: {exc}")
+            self._rewind(consumer, partition, offset)
+        else:
+            self.pending[partition].discard(offset)
+            await self._commit(consumer, partition)
+        finally:
+            self.room.release()
+
+    async def _commit(self, consumer: Any, partition: TopicPartition) -> None:
+        # One commit at a time per partition: two finishing together must not land out of
+        # order and move the committed offset back.
+        if consumer is FAKE_CONSUMER:
+            return
+        async with self.committing.setdefault(partition, asyncio.Lock()):
+            offset = min(self.pending[partition], default=self.next[partition])
+            try:
+                await consumer.commit({partition: offset})
+            except (CommitFailedError, IllegalStateError) as exc:
+                self.log.warning("partition not committed: it moved to another worker, which reads it from its "
+                                 "last commit", topic=partition.topic, partition=partition.partition,
+                                 error=f"{type(exc).__name__}: {exc}")
+            except KafkaError as exc:  # the next message done commits this one too
+                self.log.warning("commit failed", topic=partition.topic, partition=partition.partition,
+                                 error=f"{type(exc).__name__}: {exc}")
+
+    def _rewind(self, consumer: Any, partition: TopicPartition, offset: int) -> None:
+        try:
+            consumer.seek(partition, offset)
+        except IllegalStateError:  # no longer ours: its new owner reads it from the last commit
+            pass
+
+    async def cancel(self) -> None:
+        """Stop the work in flight and start no more (shutting down): none of it is
+        committed, all is read again."""
+        self.closed = True
+        for task in list(self.tasks):
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
 
 
 def make_app(broker: KafkaBroker, stage: Stage, description: str) -> FastStream:

@@ -110,10 +110,11 @@ class ObjectCreated(BaseModel):
 Box = tuple[float, float, float, float]
 """x0, top, x1, bottom in points (1/72 inch) from the top left corner of the upright page."""
 
-ARTIFACT_SCHEMA_VERSION = 3
+ARTIFACT_SCHEMA_VERSION = 4
 """Version of :class:`TextArtifact`. 2: pages carry their layout (blocks, lines, words with
 boxes) and ``text`` reads a two-column header or closing column by column. 3: the PDF's
-digital signatures (``signatures``)."""
+digital signatures (``signatures``). 4: the ink of the header's blanks that handwriting
+filled but OCR could not surely read (``PageText.blanks``)."""
 
 BlockKind = Literal[
     "header-left", "header-right", "marks", "title", "body", "table", "column-left", "column-right",
@@ -166,6 +167,16 @@ def lines_text(lines: list[Line]) -> str:
     return "\n".join(("\n" if line.starts_paragraph and i else "") + line.text for i, line in enumerate(lines))
 
 
+class BlankInk(BaseModel):
+    """Handwriting in a blank of the header's form that could not be read surely as digits:
+    what each of its glyphs may be, for the parse stage to weigh a candidate against (the
+    day of an e-signature's signing time)."""
+
+    field: Literal["number", "day", "month"]
+    glyphs: list[list[float]] = Field(description="Each glyph's probabilities of the digits 0-9, left to right "
+                                      "(the rest of 1: not a digit).")
+
+
 class PageText(BaseModel):
     """One page of extracted text and its layout.
 
@@ -187,6 +198,8 @@ class PageText(BaseModel):
     height: float | None = Field(None, description="Page height in points, upright.")
     blocks: list[Block] = Field(default_factory=list)
     aside: list[Block] = Field(default_factory=list)
+    blanks: list[BlankInk] = Field(default_factory=list, description="The ink of the header's blanks written by "
+                                   "hand and not read (OCR only).")
 
 
 class DigitalSignature(BaseModel):

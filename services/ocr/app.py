@@ -29,18 +29,19 @@ whose header carries a secrecy mark is sealed when ``VANTHU_SECRECY__TEXT=encryp
 (services/notify/secrecy.py). Page images live in the process's private scratch directory
 (:func:`vanthu.storage.scratch_dir`).
 
-Throughput: a worker reads up to ``DOCUMENTS_IN_FLIGHT`` ordinary documents at once (one
-batch of its subscriber), whose pages share the process's Tesseract slots (one per core,
-services/ocr/pipeline.py ``Slots``): while one document's last pages are read, or its bytes
-fetched, hashed, checked for duplicates, its artifact written and its event published,
-the others' pages keep every core busy. The batch is committed when every one of its
-documents is done (text event published and state recorded, or ``DocumentFailed``
-published, or the notification handed to the retry topic), never before: a worker killed
-with documents in flight has none committed, and each is read again (harmless: the
-document id makes every effect idempotent). Memory stays bounded by the batch's size: at
-most ``DOCUMENTS_IN_FLIGHT`` documents' bytes and artifacts, and ``workers`` page images
-being read. The bulk lane takes one document at a time (it is read only when no ordinary
-one is, so nothing is fetched ahead of the ordinary lane there).
+Throughput: a worker reads up to ``DOCUMENTS_IN_FLIGHT`` ordinary documents at once
+(vanthu/delivery.py ``InFlight``), whose pages share the process's Tesseract slots (one
+per core, services/ocr/pipeline.py ``Slots``): while one document's last pages are read,
+or its bytes fetched, hashed, checked for duplicates, its artifact written and its event
+published, the others' pages keep every core busy, and a document done makes room for
+the next notification at once. A partition is committed up to its earliest document not
+done (text event published and state recorded, or ``DocumentFailed`` published, or the
+notification handed to the retry topic), never past it: a worker killed with documents
+in flight has each read again (harmless: the document id makes every effect
+idempotent). Memory stays bounded by the window: at most ``DOCUMENTS_IN_FLIGHT``
+documents' bytes and artifacts, and ``workers`` page images being read. The bulk lane
+takes one document at a time (it is read only when no ordinary one is, so nothing is
+fetched ahead of the ordinary lane there).
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ from services.ocr.lanes import DownstreamLag, Lanes
 from services.ocr.pipeline import Slots, extract
 from services.parse.header import parse_header
 from vanthu.announce import OneAtATime, already_read
-from vanthu.delivery import batch_items, make_app, subscribe, subscriber_options, wire_stage
+from vanthu.delivery import InFlight, batch_items, make_app, subscribe, subscriber_options, wire_stage
 from vanthu.errors import DocumentError, FailureReason
 from vanthu.events import ARTIFACT_SCHEMA_VERSION, DocumentFailed, ObjectCreated, S3Record, TextArtifact, TextExtracted
 from vanthu.logs import get_logger
@@ -113,6 +114,8 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None,
     to_bulk = wiring.broker.publisher(settings.topics.bulk, schema=ObjectCreated, title=f"{settings.topics.bulk}:moved")
     lanes = Lanes(settings.lanes, lag=downstream_lag or DownstreamLag(settings))
     versions = OneAtATime()
+    in_flight = InFlight(STAGE, DOCUMENTS_IN_FLIGHT)  # the intake and its retry topic
+    bulk_in_flight = InFlight(STAGE, 1)
     slots = Slots(settings.ocr.workers)
     # A thread per document being extracted (a batch from the intake and one from the retry
     # topic), apart from the default executor's, so that storage calls never queue behind them.
@@ -225,29 +228,28 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None,
                 async with lanes.ordinary():
                     await handle(record, message, bulk=False)
 
-    async def on_objects(records: SkipValidation[list[ObjectCreated]], message: KafkaMessage) -> None:
-        """Extract the text of each object created in the intake bucket, the batch's documents
-        together (bulk ones in the bulk lane); returns when every one is done. ``records`` is
-        left undecoded: each is validated alone (vanthu/delivery.py)."""
-        async def one(item: KafkaMessage) -> None:
-            try:
-                event = ObjectCreated.model_validate_json(item.body)
-            except ValidationError as exc:
-                await wiring.runner.refuse(item, exc)
-                return
-            await on_object_created(event, item)
+    async def one(item: KafkaMessage) -> None:
+        try:
+            event = ObjectCreated.model_validate_json(item.body)
+        except ValidationError as exc:
+            await wiring.runner.refuse(item, exc)
+            return
+        await on_object_created(event, item)
 
-        outcomes = await asyncio.gather(*map(one, batch_items(message)), return_exceptions=True)
-        # Every document has finished (none is left running behind a rewind); then the first
-        # error, if any, rewinds the batch.
-        if errors := [outcome for outcome in outcomes if isinstance(outcome, BaseException)]:
-            raise errors[0]
+    async def on_objects(records: SkipValidation[list[ObjectCreated]], message: KafkaMessage) -> None:
+        """Extract the text of each object created in the intake bucket (bulk ones in the bulk
+        lane), each document started as soon as a document before it is done (``InFlight``).
+        ``records`` is left undecoded: each is validated alone (vanthu/delivery.py)."""
+        topics = {item.raw_message.topic for item in batch_items(message)}
+        await (bulk_in_flight if settings.topics.bulk in topics else in_flight).take(message, one)
 
     subscriber = subscribe(wiring, settings, STAGE, on_objects, batch=DOCUMENTS_IN_FLIGHT)
     options = subscriber_options(settings, STAGE, batch=1)
     wiring.broker.subscriber(settings.topics.bulk, title=settings.topics.bulk,
                              **{**options, "group_id": f"{options['group_id']}.bulk"})(subscriber)
     app = make_app(wiring.broker, STAGE, "Extracts the text of documents put into the intake bucket.")
+    app.on_shutdown(in_flight.cancel)
+    app.on_shutdown(bulk_in_flight.cancel)
     app.after_shutdown(lanes.close)
     app.after_shutdown(lambda: documents.shutdown(wait=False, cancel_futures=True))
     return app

@@ -8,18 +8,20 @@ This module reads the blank's ink as digits:
 
 - the blank is cropped from a little above to a little below its line, with a margin
   on either side: Tesseract's word boxes often end in the hand's first or last digit. A
-  glyph that crosses the blank's side is taken whole when a column without ink ends it
-  within the margin, and gives no reading when it runs on into the printed word; for a
+  stroke (connected ink) that reaches into the blank is the hand's, taken whole when it
+  crosses the blank's side, and gives no reading when it runs on out of the crop (into
+  the printed word); a stroke wholly beside the blank is print's; for a
   number (whose digits nothing counts), a glyph wholly in the margin next to the blank
   that is surely a digit, or that the crop cuts, gives no reading either;
 - the ink is cut into glyphs at the columns with no ink, printed rules (a little aslant
   too) and the lines above and below taken out, specks, dots and commas dropped;
 - each glyph is set upright (its slant sheared away), normalised as MNIST's digits are
   (its longer side 20 px, centred by its centre of mass in 28 x 28) and classified by
-  small multilayer perceptrons whose weights are in ``data/digits.npz`` and whose
-  probabilities are averaged (trained by ``data/train_digits.py`` on MNIST's handwriting
-  and on digits in handwriting fonts, with an eleventh class for what is not a digit:
-  letters, the printed letters beside the blanks, slashes, a seal's arcs);
+  small convolutional networks whose weights are in ``data/digits.npz`` and whose
+  probabilities are averaged (trained by ``data/train_digits.py`` on MNIST's handwriting,
+  digits in handwriting fonts and pen strokes of Vietnamese hands' shapes, with an
+  eleventh class for what is not a digit: letters, the printed letters beside the
+  blanks, slashes, a seal's arcs);
 - a glyph wider than one digit (digits written touching) is cut at the columns of least
   ink into two or three pieces, and the cut kept only when every piece is surely a digit
   (:data:`SPLIT_SURE`, surer than a glyph standing alone);
@@ -29,28 +31,32 @@ This module reads the blank's ink as digits:
   stays blank with its warning: a clerk would rather fill a blank than correct a guess.
 
 The contract: :func:`read_digits` takes a crop of the blank (grey, ink dark) and returns
-the digits and the least of their probabilities, or ``None``. :func:`fill` finds the
+the digits and the least of their probabilities, or ``None``; :func:`glyph_probabilities`
+each glyph's digit probabilities, however unsure. :func:`fill` finds the
 blanks of a page's header lines (the sequence after "Số:" opening a line, the day after
 "<place>, ngày", the month after that "tháng", also when Tesseract glued the hand's
 strokes to those words: "Số:0+", "ngày4tháng"); where Tesseract did not read them as
 what the form allows, with confidence, it reads the ink there and puts the digits in
 their place, marked ``handwritten``, or, when the ink is not surely digits, removes the
-digits Tesseract guessed. Only numpy; no process."""
+digits Tesseract guessed and returns the ink's glyph probabilities (``BlankInk``), which
+the parse stage weighs a signing day against. Only numpy and scipy; no process."""
 
 from __future__ import annotations
 
 import functools
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 from PIL import Image, ImageOps
+from scipy import ndimage
 
 from services.ocr import geometry, raster
-from vanthu.events import Box, Line, Word
+from vanthu.events import BlankInk, Box, Line, Word
 from vanthu.normalize import fold
 
 MODEL = Path(__file__).with_name("data") / "digits.npz"
@@ -137,11 +143,21 @@ def classify(vectors: np.ndarray) -> np.ndarray:
 
 
 def _probabilities(vectors: np.ndarray, layers: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
-    x = vectors
+    """One network's class probabilities: its convolutions (4-D weights: out, in, kernel,
+    kernel), each followed by ReLU and 2 x 2 max pooling, then its dense layers, ReLU
+    between them and softmax after the last."""
+    x = vectors.reshape(len(vectors), 1, SIZE, SIZE)
     for i, (w, b) in enumerate(layers):
-        x = x @ w + b
-        if i < len(layers) - 1:
-            x = np.maximum(x, 0.0)
+        if w.ndim == 4:
+            windows = np.lib.stride_tricks.sliding_window_view(x, w.shape[2:], axis=(2, 3))  # n, c, h, w, k, k
+            x = np.maximum(np.tensordot(windows, w, axes=([1, 4, 5], [1, 2, 3])).transpose(0, 3, 1, 2)
+                           + b[None, :, None, None], 0.0)
+            n, c, h, width = x.shape
+            x = x[:, :, :h - h % 2, :width - width % 2].reshape(n, c, h // 2, 2, width // 2, 2).max(axis=(3, 5))
+        else:
+            x = x.reshape(len(x), -1) @ w + b
+            if i < len(layers) - 1:
+                x = np.maximum(x, 0.0)
     x = np.exp(x - x.max(axis=1, keepdims=True))
     return x / x.sum(axis=1, keepdims=True)
 
@@ -218,24 +234,17 @@ def _band(found: np.ndarray) -> np.ndarray:
     return kept
 
 
-def _within(found: np.ndarray, margin: int) -> tuple[int, int] | None:
-    """The columns ``[left, right)`` of the blank's ink in ``found``, which reaches
-    ``margin`` columns beyond the blank on each side: a glyph cut by the blank's side is
-    taken whole when a column without ink ends it within the margin; ``None`` when it runs
-    on into the printed word there, or past the crop."""
-    left, right = margin, found.shape[1] - margin
-    columns = found.any(axis=0)
-    if columns[left]:
-        gaps = np.flatnonzero(~columns[:left])
-        if not gaps.size:
-            return None
-        left = int(gaps[-1]) + 1
-    if columns[right - 1]:
-        gaps = np.flatnonzero(~columns[right:])
-        if not gaps.size:
-            return None
-        right += int(gaps[0])
-    return left, right
+def _within(found: np.ndarray, margin: int) -> np.ndarray | None:
+    """The blank's ink in ``found``, which reaches ``margin`` columns beyond the blank on
+    each side: the strokes (connected ink) that reach into the blank, whole, so that a
+    digit crossing its side is taken whole and a printed letter beside it (the "t" of
+    "tháng" under a "5"'s flag) is not; ``None`` when those run on out of the crop (into
+    the printed word there)."""
+    labels, _ = ndimage.label(found, structure=np.ones((3, 3)))
+    inside = np.unique(labels[:, margin:found.shape[1] - margin])
+    blank = np.isin(labels, inside[inside > 0])
+    columns = blank.any(axis=0)
+    return None if columns[0] or columns[-1] else blank
 
 
 def read_digits(crop: Image.Image, margin: int = 0, *, whole: bool = True) -> Digits | None:
@@ -245,17 +254,8 @@ def read_digits(crop: Image.Image, margin: int = 0, *, whole: bool = True) -> Di
     nearest it in a margin surely is one: the word boxes the blank is found from often
     take in a hand's first or last digit, and the number would lose it (a blank that
     takes a fixed count of digits, such as the day's two, needs no such check)."""
-    found = ink(crop)
-    if found is None:
-        return None
-    found = _band(found)
-    inside = _within(found, margin)
-    if inside is None or not found[:, inside[0]:inside[1]].any():
-        return None  # nothing written, or a digit run into a printed word
-    left, right = inside
-    if whole and (_beside(np.fliplr(found[:, :left])) or _beside(found[:, right:])):
-        return None
-    reads = [_read(part) for part in _parts(found[:, left:right])]
+    parts = _glyphs(crop, margin, whole=whole)
+    reads = [_read(part) for part in parts or []]
     if not reads or len(reads) > _MAX_GLYPHS or None in reads:
         return None
     digits = "".join(r.digits for r in reads if r is not None)
@@ -263,10 +263,43 @@ def read_digits(crop: Image.Image, margin: int = 0, *, whole: bool = True) -> Di
     return Digits(digits, confidence) if len(digits) <= _MAX_GLYPHS and confidence >= SURE else None
 
 
-def _beside(outwards: np.ndarray) -> bool:
+def glyph_probabilities(crop: Image.Image, margin: int = 0) -> list[list[float]]:
+    """The probabilities of the digits 0-9 of each glyph written in ``crop`` (as
+    :func:`read_digits` takes it), left to right, however unsure: a glyph wider than one
+    digit counted as the two or three touching digits of its likeliest cut (the greatest
+    product of its pieces' likeliest digits). Empty when the
+    blank has no ink, or ink that runs on into a printed word. What the parse stage weighs
+    a candidate for the blank against (services/parse/signings.py)."""
+    found: list[np.ndarray] = []
+    for part in (_glyphs(crop, margin, whole=False) or [])[:_MAX_GLYPHS]:
+        cuts = [[_probabilities_of(piece) for piece in pieces] for pieces in _pieces(part)] if _joined(_image(part)) else []
+        found += max(cuts, key=lambda cut: np.prod([p[:NOT_A_DIGIT].max() for p in cut]), default=[_probabilities_of(part)])
+    return [[round(float(p), 3) for p in probabilities[:NOT_A_DIGIT]] for probabilities in found]
+
+
+def _glyphs(crop: Image.Image, margin: int, *, whole: bool) -> list[np.ndarray] | None:
+    """The glyphs of the ink in ``crop``'s blank (see :func:`read_digits`), left to right;
+    ``None`` when it has none, when a glyph runs on into a printed word, or, for a ``whole``
+    number, when a glyph beside the blank may be one of its digits."""
+    found = ink(crop)
+    if found is None:
+        return None
+    found = _band(found)
+    blank = _within(found, margin)
+    if blank is None or not blank.any():
+        return None  # nothing written, or a digit run into a printed word
+    columns = np.flatnonzero(blank.any(axis=0))
+    left, right = int(columns[0]), int(columns[-1]) + 1
+    beside = found & ~blank
+    if whole and (_beside(np.fliplr(beside[:, :left]), mirrored=True) or _beside(beside[:, right:])):
+        return None
+    return _parts(blank[:, left:right])
+
+
+def _beside(outwards: np.ndarray, *, mirrored: bool = False) -> bool:
     """Whether the glyph nearest the blank in a margin (``outwards``: its columns from the
-    blank's side on) may be a digit of the blank's: surely a digit, or cut by the crop's
-    side so that no one can tell."""
+    blank's side on, ``mirrored`` for the left margin's) may be a digit of the blank's:
+    surely a digit, or cut by the crop's side so that no one can tell."""
     columns = outwards.any(axis=0)
     if not columns.any():
         return False
@@ -274,7 +307,8 @@ def _beside(outwards: np.ndarray) -> bool:
     gaps = np.flatnonzero(~columns[start:])
     if not gaps.size:
         return True  # it runs on out of the crop
-    return _read(_cropped(outwards[:, start:start + gaps[0]])) is not None
+    glyph = _cropped(outwards[:, start:start + gaps[0]])
+    return _read(np.fliplr(glyph) if mirrored else glyph) is not None
 
 
 def _read(part: np.ndarray) -> Digits | None:
@@ -287,34 +321,43 @@ def _glyph(part: np.ndarray) -> Digits | None:
     glyph = _image(part)
     if _joined(glyph):
         return None
-    probabilities = classify(normalise(glyph)[None])[0]
+    probabilities = _probabilities_of(part)
     best = int(probabilities.argmax())
     return Digits(str(best), float(probabilities[best])) if best != NOT_A_DIGIT and probabilities[best] >= SURE else None
+
+
+def _probabilities_of(part: np.ndarray) -> np.ndarray:
+    return classify(normalise(_image(part))[None])[0]
 
 
 def _split(part: np.ndarray) -> Digits | None:
     """``part``, too wide for one digit, read as two or three touching digits: cut at the
     columns of least ink, kept only when every piece is surely a digit (the surest cut)."""
+    best = None
+    for pieces in _pieces(part):
+        reads = [_glyph(piece) for piece in pieces]
+        if all(r is not None and r.confidence >= SPLIT_SURE for r in reads):
+            read = Digits("".join(r.digits for r in reads if r is not None), min(r.confidence for r in reads if r is not None))
+            if best is None or read.confidence > best.confidence:
+                best = read
+    return best
+
+
+def _pieces(part: np.ndarray) -> Iterator[list[np.ndarray]]:
+    """The ways of cutting ``part`` into two or three touching digits at its columns of
+    least ink, each piece at least :data:`_NARROWEST` of the height wide."""
     height, width = part.shape
     if width < 2 or width > _MAX_TOUCHING * _WIDEST * height:
-        return None
+        return
     weight = part.sum(axis=0)
-    # Cuts where the stroke is thinnest, each piece at least _NARROWEST of the height wide.
     least = max(2, round(_NARROWEST * height))
     cuts = sorted((x for x in range(least, width - least + 1) if weight[x] <= weight[max(0, x - 2):x + 3].min()),
                   key=lambda x: weight[x])[:_CUTS]
-    best = None
-    for pieces in (1, 2):  # two digits (one cut), three (two cuts)
-        for chosen in itertools.combinations(sorted(cuts), pieces):
+    for count in (1, 2):  # two digits (one cut), three (two cuts)
+        for chosen in itertools.combinations(sorted(cuts), count):
             bounds = [0, *chosen, width]
-            if any(b - a < least for a, b in itertools.pairwise(bounds)):
-                continue
-            reads = [_glyph(_cropped(part[:, a:b])) if part[:, a:b].any() else None for a, b in itertools.pairwise(bounds)]
-            if all(r is not None and r.confidence >= SPLIT_SURE for r in reads):
-                read = Digits("".join(r.digits for r in reads), min(r.confidence for r in reads))
-                if best is None or read.confidence > best.confidence:
-                    best = read
-    return best
+            if all(b - a >= least and part[:, a:b].any() for a, b in itertools.pairwise(bounds)):
+                yield [_cropped(part[:, a:b]) for a, b in itertools.pairwise(bounds)]
 
 
 @dataclass(frozen=True)
@@ -322,8 +365,9 @@ class _Blank:
     """A blank of the form: where its printed label stands, the printed word after it,
     and what may be written in it."""
 
+    field: Literal["number", "day", "month"]
     label: Callable[[list[str], int], bool]  # the line's folded words, the label's index
-    ends: Callable[[str], int | None]  # where in a word's text the printed word after the blank starts
+    ends: Callable[[str, bool], int | None]  # where in a word's text (the label's own: True) the printed word after the blank starts
     digits: int  # at most
     limit: int
     written: int = 1  # the fewest digits a hand writes there
@@ -342,6 +386,17 @@ def _month_label(folded: list[str], i: int) -> bool:
     return folded[i] == "thang" and any(f.startswith("ngay") for f in folded[max(0, i - 3):i])
 
 
+def _symbol_start(text: str, glued: bool) -> int | None:
+    """Where the symbol starts in a word after "Số:" (the issuer's upper-case code:
+    "/QĐ-UBND", "-CV/TU", "/C04-P6"; a "/" alone may be the hand's): in the label's own
+    word (``glued``), after the digits Tesseract read into it ("Số:2214/BCA-C04"), but not
+    into a reference's ("15/2020/TT-BGDĐT"); a word of its own is the printed number and
+    symbol ("2496/UBND-KT"); ``None`` when the word has none."""
+    if glued and (front := re.match(r"[^/A-Za-zĐđ]*(?=[/-][A-ZĐ])", text)):
+        return front.end()
+    return 0 if re.search(r"^[/-][A-ZĐ]|[A-ZĐ]{2}", text) else None
+
+
 def _found(pattern: str, text: str) -> int | None:
     """Where ``pattern`` starts in ``text`` (folded), after nothing but what a hand's digits
     read as (no letters: "4thang", "(2thang"); ``None`` when it is not there so."""
@@ -349,16 +404,15 @@ def _found(pattern: str, text: str) -> int | None:
     return match.start() if match and not re.search(r"[a-z]", text[:match.start()]) else None
 
 
-# The number's sequence after "Số:" opening its line, before the symbol (the word with the
-# issuer's upper-case code: "/QĐ-UBND", "-CV/TU", "/C04-P6"; a "/" alone may be the hand's): nothing
-# on the page checks it, so it must be surer. The day after "<place>, ngày", before
+# The number's sequence after "Số:" opening its line, before the symbol (:func:`_symbol_start`):
+# nothing on the page checks it, so it must be surer. The day after "<place>, ngày", before
 # "tháng": Decree 30/2020 writes it with two digits ("ngày 05"), so a hand's single digit
 # is one digit of two, the other lost. The month after that "tháng", before "năm". The
 # parser checks the date against the e-signature's time.
 _BLANKS = (
-    _Blank(_number_label, lambda text: 0 if re.search(r"^[/-][A-ZĐ]|[A-ZĐ]{2}", text) else None, 6, 999_999, sure=0.95),
-    _Blank(_day_label, lambda text: _found("thang", fold(text)), 2, 31, written=2),
-    _Blank(_month_label, lambda text: _found("nam", fold(text)), 2, 12),
+    _Blank("number", _number_label, lambda text, glued: _symbol_start(text, glued), 6, 999_999, sure=0.98),
+    _Blank("day", _day_label, lambda text, _: _found("thang", fold(text)), 2, 31, written=2),
+    _Blank("month", _month_label, lambda text, _: _found("nam", fold(text)), 2, 12),
 )
 _LABEL = re.compile(r"^(so:?|ngay|thang)")
 _HEADER = 0.4  # of the page height: the number and date lines sit in the header
@@ -368,18 +422,21 @@ _MARGIN = 1.0  # of the line's height: how far beyond the blank's side a digit c
 _OVERSIZED = 1.25  # a printed word's box this much wider than its letters took in handwriting beside it
 
 
-def fill(upright: raster.PageImage, lines: list[Line]) -> list[Line]:
+def fill(upright: raster.PageImage, lines: list[Line]) -> tuple[list[Line], list[BlankInk]]:
     """``lines`` (page points) with the digits written into the header's blanks put in
     their place, each marked ``handwritten``; a blank Tesseract read as what the form
-    allows there, or whose ink is not surely such digits, stays as it is."""
+    allows there, or whose ink is not surely such digits, stays as it is. With them, the
+    ink of each blank read but not surely (:func:`glyph_probabilities`)."""
     frame = upright.frame
     if frame is None:
-        return lines
+        return lines, []
     height = frame.size[1]
-    return [_filled(upright, ln) if ln.box[1] < _HEADER * height else ln for ln in lines]
+    blanks: list[BlankInk] = []
+    return [_filled(upright, ln, blanks) if ln.box[1] < _HEADER * height else ln for ln in lines], blanks
 
 
-def _filled(upright: raster.PageImage, line: Line) -> Line:
+def _filled(upright: raster.PageImage, line: Line, blanks: list[BlankInk]) -> Line:
+    """``line`` with its blanks filled (see :func:`fill`); the ink of those not read surely added to ``blanks``."""
     words = list(line.words)
     for blank in _BLANKS:
         folded = [fold(w.text).strip() for w in words]
@@ -397,22 +454,26 @@ def _filled(upright: raster.PageImage, line: Line) -> Line:
         read_by = [parted[i], *slot] if glued else slot
         if _allowed(blank, written) and all((w.confidence or 100.0) >= _TRUSTED for w in read_by):
             continue
-        left = _printed_end(parted[i], label.end(), line) if glued and label else parted[i].box[2]
+        left = _printed_end(parted[i], label.end(), line) if glued and label else _printed_stop(parted[i], line)
         box = (left, line.box[1], _printed_start(parted[end], line), line.box[3])
         # A printed word after the blank read with doubt may hold the hand's last digit ("9/KH-BCA"):
         # the ink before it is then not the whole number (a day's two digits less one are too few).
         whole = blank.written < blank.digits
         trusted = not whole or (parted[end].confidence or 100.0) >= _TRUSTED
-        read = _read_box(upright, box, whole=whole) if trusted else None
+        crop = _crop(upright, box) if trusted else None
+        read = read_digits(*crop, whole=whole) if crop else None
         if (read is not None and read.confidence >= blank.sure and len(read.digits) >= blank.written
                 and _allowed(blank, read.digits)):
             filled = [Word(text=read.digits, box=box, confidence=round(100 * read.confidence, 1), handwritten=True)]
-        elif any(c.isdigit() for c in written) and not (glued and whole):
-            # Digits Tesseract guessed from a hand: a blank with its warning is better. A number's
-            # label read with the strokes ("Sô⁄1†") stays as read: cut, it may no longer read as "Số:".
-            filled = []
         else:
-            continue
+            if crop and (glyphs := glyph_probabilities(*crop)):
+                blanks.append(BlankInk(field=blank.field, glyphs=glyphs))
+            # Digits Tesseract guessed from a hand ("Số:2214/BCA" for 4214): a blank with its warning is
+            # better. A number's label read with the strokes and no colon ("Sô⁄1†") stays as read: cut,
+            # it may no longer read as "Số:".
+            if not any(c.isdigit() for c in written) or (glued and whole and not parted[i].text[:label.end()].endswith(":")):
+                continue
+            filled = []
         labelled = parted[i].model_copy(update={"text": parted[i].text[:label.end()], "box": (
             parted[i].box[0], parted[i].box[1], left, parted[i].box[3])}) if glued and label else parted[i]
         words = [*parted[:i], labelled, *filled, *parted[end:]]
@@ -425,7 +486,7 @@ def _end(blank: _Blank, words: list[Word], i: int, after: int, line: Line) -> tu
     into the front of its box ("ngày4tháng", "(2tháng"), and its index; ``None`` when the
     line has none."""
     for j in range(i, len(words)):
-        start = blank.ends(words[j].text[after if j == i else 0:])
+        start = blank.ends(words[j].text[after if j == i else 0:], j == i)
         if start is None:
             continue
         if j == i:
@@ -459,6 +520,15 @@ def _printed_start(word: Word, line: Line) -> float:
     return word.box[2] - width * len(word.text)
 
 
+def _printed_stop(word: Word, line: Line) -> float:
+    """Where ``word``'s printed letters end: Tesseract often takes the handwriting just
+    after a printed word into its box ("ngày" over the day's first digit)."""
+    width = _letter_width(line, word)
+    if width is None or word.box[2] - word.box[0] <= _OVERSIZED * width * len(word.text):
+        return word.box[2]
+    return word.box[0] + width * len(word.text)
+
+
 def _printed_end(word: Word, letters: int, line: Line) -> float:
     """Where the first ``letters`` printed letters of ``word`` end (the rest was read from
     the handwriting after them)."""
@@ -466,10 +536,11 @@ def _printed_end(word: Word, letters: int, line: Line) -> float:
     return word.box[0] + (width * letters if width else (word.box[2] - word.box[0]) / 2)
 
 
-def _read_box(upright: raster.PageImage, box: Box, *, whole: bool) -> Digits | None:
-    """What the ink in ``box`` (page points, a line's height) reads as, from a little
-    above to a little below the line, with a margin on either side for a digit that
-    crosses the box's side (:func:`read_digits`)."""
+def _crop(upright: raster.PageImage, box: Box) -> tuple[Image.Image, int] | None:
+    """The prepared image of ``box`` (page points, a line's height), from a little above
+    to a little below the line, with a margin on either side for a digit that crosses the
+    box's side, and the margin's width (as :func:`read_digits` takes them); ``None`` when
+    the box is too small to hold a digit."""
     frame = upright.frame
     assert frame is not None
     pt = frame.dpi / 72 * frame.scale  # pixels of the prepared image per page point
@@ -482,5 +553,4 @@ def _read_box(upright: raster.PageImage, box: Box, *, whole: bool) -> Digits | N
     if right - left < 4 or bottom - top < 4:
         return None
     margin = round(min(_MARGIN * tall * pt, left, upright.image.width - right))
-    crop = upright.image.crop((round(left) - margin, round(top), round(right) + margin, round(bottom)))
-    return read_digits(crop, margin, whole=whole)
+    return upright.image.crop((round(left) - margin, round(top), round(right) + margin, round(bottom))), margin

@@ -59,7 +59,7 @@ def on_paper(page: raster.PageImage) -> raster.PageImage:
         return page  # a scanner's thin black edge: Tesseract copes, and cropping it changes what it reads
     # One reduced pixel in from the surround: an edge pixel half desk would read as a ruled line.
     box = ((paper_columns[0] + 1) * factor, (paper_rows[0] + 1) * factor, paper_columns[-1] * factor, paper_rows[-1] * factor)
-    return dataclasses.replace(page, image=image.crop(box), colour=page.colour and page.colour.crop(box))
+    return dataclasses.replace(page, image=image.crop(box), colour_of=page.colour_changed(lambda colour: colour.crop(box)))
 
 
 def even(page: raster.PageImage) -> raster.PageImage:

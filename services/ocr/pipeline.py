@@ -25,18 +25,20 @@ Several documents read at once (the OCR service reads a few together, services/o
 share one :class:`Slots`: a thread holds a slot for each page or band it reads, so the
 process runs at most ``workers`` Tesseract processes, and holds at most that many page
 images being read, however many documents are open; a slot freed at one document's end
-goes to the next document's pages at once.
+goes to the next document's pages at once, and a document's last pages are cut into
+bands only when no other document is being read.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import queue
 import threading
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,7 +59,7 @@ from services.ocr import (
     tesseract,
 )
 from vanthu.errors import DocumentError, FailureReason
-from vanthu.events import Block, Line, PageText, TextArtifact
+from vanthu.events import BlankInk, Block, Line, PageText, TextArtifact
 from vanthu.settings import OcrOptions
 
 Progress = Callable[[int, int], None]
@@ -65,7 +67,32 @@ Progress = Callable[[int, int], None]
 
 class Slots(threading.BoundedSemaphore):
     """The Tesseract slots of a process: one per core (``OcrOptions.workers``), shared by the
-    documents it reads at once. Held for one page or one band at a time."""
+    documents it reads at once. Held for one page or one band at a time.
+
+    :meth:`reading` counts the documents whose pages are being read: a document's last
+    pages are cut into bands only while it is the only one, since other documents' pages
+    keep the cores busy and cutting a page only costs (a Tesseract process and its page
+    analysis per band)."""
+
+    def __init__(self, value: int = 1) -> None:
+        super().__init__(value)
+        self._documents = 0
+        self._count = threading.Lock()
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """Count a document as being read for the duration."""
+        with self._count:
+            self._documents += 1
+        try:
+            yield
+        finally:
+            with self._count:
+                self._documents -= 1
+
+    def alone(self) -> bool:
+        """Whether one document at most is being read."""
+        return self._documents <= 1
 
 
 @dataclass
@@ -221,7 +248,7 @@ def read_pages(ctx: Context) -> None:
             number = next(numbers, None)
             if number is not None:
                 page = _open_page(ctx, number, started)
-                in_bands = number > in_bands_after and not isinstance(page, PageText)
+                in_bands = number > in_bands_after and not isinstance(page, PageText) and slots.alone()
                 if in_bands:
                     with changed:
                         cutting += 1
@@ -250,26 +277,27 @@ def read_pages(ctx: Context) -> None:
         except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
             results.put(exc)
 
-    threads = [threading.Thread(target=guarded, daemon=True) for _ in range(options.workers)]
-    for thread in threads:
-        thread.start()
     pages: dict[int, PageText] = {}
     failure: BaseException | None = None
-    try:
-        while len(pages) < total and failure is None:
-            item = results.get()
-            if isinstance(item, BaseException):
-                failure = item
-            else:
-                pages[item.number] = item
-                if ctx.progress is not None:
-                    ctx.progress(len(pages), total)
-    finally:
-        stop.set()
-        with changed:
-            changed.notify_all()
+    with slots.reading():
+        threads = [threading.Thread(target=guarded, daemon=True) for _ in range(options.workers)]
         for thread in threads:
-            thread.join()
+            thread.start()
+        try:
+            while len(pages) < total and failure is None:
+                item = results.get()
+                if isinstance(item, BaseException):
+                    failure = item
+                else:
+                    pages[item.number] = item
+                    if ctx.progress is not None:
+                        ctx.progress(len(pages), total)
+        finally:
+            stop.set()
+            with changed:
+                changed.notify_all()
+            for thread in threads:
+                thread.join()
     if failure is not None:
         raise failure
     ctx.pages = [pages[n] for n in range(1, total + 1)]
@@ -346,8 +374,8 @@ def _clock(options: OcrOptions, started: float) -> Callable[[], float]:
 def _turned(page: raster.PageImage, degrees: int) -> raster.PageImage:
     """``page`` turned, deskewed and prepared (layout.prepare) for Tesseract."""
     upright, angle = orientation.deskew(orientation.turn(page.image, degrees))
-    colour = page.colour and orientation.tilt(orientation.turn(page.colour, degrees), angle)
-    return layout.prepare(raster.PageImage(upright, page.dpi, colour=colour))
+    colour_of = page.colour_changed(lambda colour: orientation.tilt(orientation.turn(colour, degrees), angle))
+    return layout.prepare(raster.PageImage(upright, page.dpi, colour_of=colour_of))
 
 
 def _upright(
@@ -421,11 +449,12 @@ def _finish(
     assert upright.frame is not None  # layout.prepare sets it
     lines = signature.with_name(upright, result.lines, language=options.language, timeout=remaining(),
                                 cmd=options.tesseract_cmd)
+    blanks: list[BlankInk] = []
     if number == 1:  # the header's blanks; a later page's are an attached draft's
-        lines = handwriting.fill(upright, lines)
+        lines, blanks = handwriting.fill(upright, lines)
     lines, tables = scan_tables.find(upright, lines, language=options.language, timeout=remaining(),
                                      cmd=options.tesseract_cmd)  # ruled tables as "| cell |" rows
-    return _page(number, lines, tables, upright.frame.size, source="ocr", confidence=result.confidence,
+    return _page(number, lines, tables, upright.frame.size, source="ocr", confidence=result.confidence, blanks=blanks,
                  rotation=rotation, warning=warning, seconds=time.perf_counter() - started)
 
 

@@ -13,8 +13,10 @@ pixels than that raises DocumentError IMAGE_TOO_LARGE.
 
 from __future__ import annotations
 
+import functools
 import io
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -50,12 +52,26 @@ class PageImage:
     ``frame``, once cropped or scaled for Tesseract, where the pixels lie on the upright page.
     ``colour`` is the page in RGB when it carries colour (a red seal, blue ink), else
     ``None``; it stays in the upright page's pixels when ``image`` is cropped and scaled
-    for Tesseract (``frame`` maps between them)."""
+    for Tesseract (``frame`` maps between them).
+
+    The colour is made from ``colour_of`` when first asked for, not before: few readers
+    need it (the signature block, the header's handwritten blanks), and turning and
+    levelling an RGB page costs three times the grey one, on every page of a scan."""
 
     image: Image.Image
     dpi: int | None
     frame: Frame | None = None
-    colour: Image.Image | None = None
+    colour_of: Callable[[], Image.Image] | None = None
+
+    @functools.cached_property
+    def colour(self) -> Image.Image | None:
+        return self.colour_of() if self.colour_of is not None else None
+
+    def colour_changed(self, change: Callable[[Image.Image], Image.Image]) -> Callable[[], Image.Image] | None:
+        """``colour_of`` for a page made from this one by ``change`` (cropped, turned...),
+        run only when that page's colour is asked for."""
+        source = self.colour_of
+        return None if source is None else lambda: change(source())
 
 
 class PageImages(Protocol):
@@ -95,7 +111,7 @@ _COLOUR_PROBE_DPI = 72  # a rendered page is looked at for colour at this resolu
 
 def _page(image: Image.Image, dpi: int | None) -> PageImage:
     """The grey page of a decoded ``image``, with its colour when it has any."""
-    return PageImage(_grey(image), dpi, colour=image.convert("RGB") if _in_colour(image) else None)
+    return PageImage(_grey(image), dpi, colour_of=(lambda: image.convert("RGB")) if _in_colour(image) else None)
 
 
 def _in_colour(image: Image.Image) -> bool:
@@ -177,8 +193,8 @@ class PdfPages:
                 # again in colour only when a quick look at it finds colour.
                 grey = _grey(page.render(scale=scale, grayscale=True).to_pil())
                 coloured = _in_colour(page.render(scale=_COLOUR_PROBE_DPI / 72).to_pil())
-                return PageImage(grey, self._dpi, colour=page.render(scale=scale).to_pil().convert("RGB") if coloured
-                                 else None)
+                colour = page.render(scale=scale).to_pil().convert("RGB") if coloured else None
+                return PageImage(grey, self._dpi, colour_of=colour and (lambda: colour))
             finally:
                 page.close()
 

@@ -9,22 +9,34 @@ loses the whole block. When a page has such a block and no name-like line under 
 only the strip under the block is read again as one uniform text block (``--psm 6``);
 when the page reading found no block at all, the closing's right column across from
 "Nơi nhận" is. The strip is binarised first, from the red channel on a page in colour,
-in which the red seal is as light as the paper. A line that reads as a person's name
-(and, for a whole block, the title lines above it) takes the place of what the page
-reading had there (nothing, or a name cut by the seal: "Bắc Hải").
+in which the red seal is as light as the paper; a word on the name's line whose ink is
+mostly coloured (the seal's rim where it is dark, a pen stroke) is left out of the name.
+A line that reads as a person's name (and, for a whole block, the title lines above it)
+takes the place of what the page reading had there (nothing, or a name cut by the seal:
+"Bắc Hải"). When a page in colour has the block's title but no printed name, the name
+may be a red name stamp set in its place: the strip's red ink alone is read, once more.
 
-The contract: at most one extra Tesseract run, on a strip a few centimetres high, and
-only on a page whose reading shows an authority block without a name, or a "Nơi nhận"
-with no name across from it; nothing is added that does not look like a whole name (3 to
-5 capitalised words, letters only, after at most specks of a stroke)."""
+The contract: at most one extra Tesseract run (two for a red name stamp), on a strip a
+few centimetres high, and only on a page whose reading shows an authority block without
+a name, or a "Nơi nhận" with no name across from it. Nothing is added that does not look
+like a whole name: 3 to 5 capitalised words, letters only, after at most specks of a
+stroke; not a run that holds a common family name after its first word ("Tân Phạm Huy
+Nam Sơn": debris or a cut name, which cannot be told apart); from red ink, only a name
+opening with a family name. A common family name opening the name gets its usual
+spelling (a seal's rim blurs its tone mark: "Phậm" -> "Phạm")."""
 
 from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
+
+import numpy as np
+from PIL import Image
 
 from services.ocr import geometry, raster, tesseract
-from vanthu.events import Box, Line
+from services.parse.closing import family_name
+from vanthu.events import Box, Line, Word
 from vanthu.normalize import fold
 
 # An authority word opens the block: TM., KT., TL., TUQ., Q. (state), T/M, K/T, T/L (Party).
@@ -42,6 +54,10 @@ _RECIPIENTS = re.compile(r"^\W*[nv]?[o0]i nhan\b")
 _SPECK = 2  # letters: what a stroke or the seal's rim reads as before a name
 _EDGE = re.compile(r"^[\W_]+|[\W_]+$")
 _INK = 128  # below this is ink, on the grey page (its light evened: lighting.even) or in the red channel
+# A word whose ink is mostly coloured (saturation over _CHROMA of 255) is the seal's rim
+# text or the pen's stroke read as letters ("Tân" off "BỘ CÔNG THƯƠNG"), never the black print.
+_CHROMA = 30
+_COLOURED_SHARE = 0.5
 
 
 def looks_like_name(text: str) -> bool:
@@ -97,7 +113,16 @@ def with_name(upright: raster.PageImage, lines: list[Line], *, language: str, ti
     elif (box := _across_from_recipients(lines, width)) is None:
         return lines
     read = _reread(upright, box, language=language, timeout=timeout, cmd=cmd)
-    named = [(i, name) for i, ln in enumerate(read) if (name := _name_in(ln))]
+    colour = upright.colour
+    seal = None if colour is None else (lambda w: _coloured(colour, w.box, frame.dpi / 72))
+    named = [(i, name) for i, ln in enumerate(read) if (name := _name_in(ln, seal))]
+    if not named and titles and colour is not None:
+        # No name in black print under the title: it may be a red name stamp, set in place of
+        # a typed name, which the red channel hides with the seal. Only a name opening with a
+        # family name is taken from the red ink, where the seal's rim text is too.
+        read = _reread(upright, box, language=language, timeout=timeout, cmd=cmd, red=True)
+        named = [(i, name) for i, ln in enumerate(read)
+                 if (name := _name_in(ln)) and family_name(name.words[0].text)]
     if not named:
         return lines
     at, name = named[-1]  # the name is the block's last line; signature strokes read above it
@@ -111,13 +136,39 @@ def with_name(upright: raster.PageImage, lines: list[Line], *, language: str, ti
     return [*_without(lines, box[0], (box[0], top, box[2], found[-1].box[3])), *found]
 
 
-def _name_in(line: Line) -> Line | None:
-    """The name that ends ``line``, without the specks a stroke left before it ("XS Phạm Huy Nam Sơn")."""
-    tail = list(itertools.takewhile(lambda w: looks_like_name_word(w.text), reversed(line.words)))[::-1]
-    specks = line.words[:len(line.words) - len(tail)]
+def _name_in(line: Line, seal: Callable[[Word], bool] | None = None) -> Line | None:
+    """The name that ends ``line``, without the specks a stroke left before it ("XS Phạm Huy Nam Sơn"),
+    its words re-joined where OCR split a capital off ("H uy"), and without the words that
+    ``seal`` says are in the seal's or the pen's ink ("Tân" off the rim). A run of capitalised
+    words that does not open with a family name is not taken when it holds one further on,
+    or when a coloured word was left out: the words before it may be debris ("Tân Phạm Huy
+    Nam Sơn"), or the name's first word may be lost under the seal."""
+    words = _rejoined(line.words)
+    printed = [w for w in words if seal is None or not seal(w)]
+    tail = list(itertools.takewhile(lambda w: looks_like_name_word(w.text), reversed(printed)))[::-1]
+    specks = printed[:len(printed) - len(tail)]
     if not looks_like_name(" ".join(w.text for w in tail)) or any(len(w.text) > _SPECK for w in specks):
         return None  # a longer word before it may be the name's first, cut: "Bắc Hải" is not taken
-    return geometry.line_of(tail, starts_paragraph=True)
+    if (family := family_name(tail[0].text)) is None:
+        if len(printed) < len(words) or any(family_name(w.text) for w in tail[1:]):
+            return None
+        return geometry.line_of(tail, starts_paragraph=True)
+    # The first word is the one a seal covers most: its tone mark is the likeliest to be misread ("Phậm").
+    return geometry.line_of([tail[0].model_copy(update={"text": family}), *tail[1:]], starts_paragraph=True)
+
+
+def _rejoined(words: list[Word]) -> list[Word]:
+    """``words`` with a lone capital joined to the lower-case word after it ("H uy" -> "Huy"):
+    OCR split the word (a one-letter name word, as the Ê Đê "Y", is followed by a capital)."""
+    out: list[Word] = []
+    for w in words:
+        if out and len(out[-1].text) == 1 and out[-1].text.isupper() and w.text[:1].islower() and w.text.isalpha():
+            first = out.pop()
+            known = [c for c in (first.confidence, w.confidence) if c is not None]
+            w = w.model_copy(update={"text": first.text + w.text, "box": geometry.bounds([first.box, w.box]),
+                                     "confidence": min(known, default=None)})
+        out.append(w)
+    return out
 
 
 def _across_from_recipients(lines: list[Line], width: float) -> Box | None:
@@ -135,16 +186,18 @@ def _across_from_recipients(lines: list[Line], width: float) -> Box | None:
     return box
 
 
-def _reread(upright: raster.PageImage, box: Box, *, language: str, timeout: float, cmd: str) -> list[Line]:
+def _reread(upright: raster.PageImage, box: Box, *, language: str, timeout: float, cmd: str,
+            red: bool = False) -> list[Line]:
     """The lines read again in ``box`` (page points), in page points, their words cleaned
     of the specks strokes leave. A page in colour is read through its red channel, in
-    which a red seal is as light as the paper and the text under it shows; a grey page
-    is binarised first: on a strip that is mostly seal and strokes, Tesseract's own
+    which a red seal is as light as the paper and the text under it shows, or, ``red``,
+    through its red ink alone (a red stamp's text). A grey page is
+    binarised first: on a strip that is mostly seal and strokes, Tesseract's own
     threshold lands in the seal's grey and the name comes out empty."""
     frame = upright.frame
     assert frame is not None
     if upright.colour is not None:
-        source, scale, x0, y0 = upright.colour.getchannel("R"), 1.0, 0.0, 0.0
+        source, scale, x0, y0 = upright.colour, 1.0, 0.0, 0.0
     else:
         source, scale, x0, y0 = upright.image, frame.scale, frame.x0, frame.y0
     pt = frame.dpi / 72 * scale  # pixels of ``source`` per page point
@@ -152,7 +205,10 @@ def _reread(upright: raster.PageImage, box: Box, *, language: str, timeout: floa
     right, bottom = min(float(source.width), box[2] * pt - x0 * scale), min(float(source.height), box[3] * pt - y0 * scale)
     if right - left < 10 or bottom - top < 10:
         return []
-    strip = source.crop((round(left), round(top), round(right), round(bottom))).point(lambda v: 255 if v > _INK else 0)
+    strip = source.crop((round(left), round(top), round(right), round(bottom)))
+    if upright.colour is not None:
+        strip = _red_ink(strip) if red else strip.getchannel("R")
+    strip = strip.point(lambda v: 255 if v > _INK else 0)
     dpi = upright.dpi if upright.colour is None else round(frame.dpi)
     try:
         reading = tesseract.recognise(strip, language=language, dpi=dpi, timeout=timeout, cmd=cmd, psm=6)
@@ -165,6 +221,25 @@ def _reread(upright: raster.PageImage, box: Box, *, language: str, timeout: floa
         if words:
             cleaned.append(geometry.line_of(words, starts_paragraph=not cleaned))
     return part.lines(cleaned)
+
+
+def _red_ink(rgb: Image.Image) -> Image.Image:
+    """``rgb`` in grey where only red ink is dark: the more red outweighs green and blue, the darker."""
+    pixels = np.asarray(rgb, dtype=np.int16)
+    redness = pixels[..., 0] - pixels[..., 1:].max(axis=-1)
+    return Image.fromarray((255 - np.clip(2 * redness, 0, 255)).astype(np.uint8))
+
+
+def _coloured(colour: Image.Image, box: Box, pt: float) -> bool:
+    """Whether most of the dark ink in ``box`` (page points; ``pt`` pixels of ``colour`` per
+    point) is coloured: a seal's or a pen's, not the black print's. A title line the seal
+    covers is mostly the seal's ink too: this tells debris only before a name."""
+    pixels = np.asarray(colour.crop(tuple(round(v * pt) for v in box)), dtype=np.int16).reshape(-1, 3)
+    dark = pixels[pixels.mean(axis=1) < _INK]
+    if not len(dark):
+        return False
+    chroma = dark.max(axis=1) - dark.min(axis=1)
+    return float(np.mean(chroma > _CHROMA)) > _COLOURED_SHARE
 
 
 def _without(lines: list[Line], column: float, box: tuple[float, float, float, float]) -> list[Line]:

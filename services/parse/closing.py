@@ -9,6 +9,7 @@ Party T/M, K/T, T/L (Decree 30, Guideline 36). Keywords match on folded text, so
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from vanthu.events import Recipient, Signer
 
@@ -80,9 +81,29 @@ def _signature_lines(tail: list[str]) -> list[str]:
 
 
 def _syllables(words: list[str]) -> bool:
-    """Every word is Vietnamese letters with a vowel, as every syllable is: OCR debris
-    ("Vfr", "Høơäng") is not."""
-    return all(_SYLLABLE.fullmatch(fold(word)) for word in words)
+    """Every word is Vietnamese letters with a vowel, as every syllable is, its marks on
+    vowels and at most one tone mark: OCR debris ("Vfr", "Høơäng", "Pñi", "Phạếm") is not."""
+    return all(_SYLLABLE.fullmatch(fold(word)) and _marked_as_spoken(word) for word in words)
+
+
+# Vietnamese marks, as Unicode decomposes them: the tones (huyền, sắc, ngã, hỏi, nặng) and
+# the vowels' own (circumflex, breve, horn).
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+_VOWEL_MARKS = frozenset("\u0302\u0306\u031b")
+_VOWELS = frozenset("aeiouy")
+
+
+def _marked_as_spoken(word: str) -> bool:
+    """Whether ``word``'s marks are a syllable's: each on a vowel, one tone at most."""
+    base, tones = "", 0
+    for ch in unicodedata.normalize("NFD", word.lower()):
+        if not unicodedata.combining(ch):
+            base = ch
+        elif base not in _VOWELS or ch not in _TONE_MARKS | _VOWEL_MARKS:
+            return False
+        else:
+            tones += ch in _TONE_MARKS
+    return tones <= 1
 
 
 def _name_at(lines: list[str], i: int) -> str | None:
@@ -113,6 +134,13 @@ _FAMILY_NAMES = {
         "Ninh Quan Tôn Thạch Cù Đàm Đồng Bế Mạnh Lữ Viên"
     ).split()
 }
+
+
+def family_name(word: str) -> str | None:
+    """The common Vietnamese family name ``word`` is, tone marks aside ("Phậm" -> "Phạm"); None if none."""
+    return _FAMILY_NAMES.get(fold(word))
+
+
 _FRAGMENT = 3  # letters: fewer end like too many family names
 _SYLLABLE = re.compile(r"[a-z]*[aeiouy][a-z]*")
 _WORD = re.compile(r"[A-ZĐÀ-Ỹ][a-zà-ỹđ]*")
@@ -145,7 +173,7 @@ def _noisy_name(line: str) -> str | None:
     run = tokens[k:]
     if k > 0 and (family := _family_from_fragment(tokens[k - 1])):
         run.insert(0, family)
-    if not run or fold(run[0]) not in _FAMILY_NAMES:
+    if not run or family_name(run[0]) is None:
         return None
     return " ".join(run) if _NAME_WORDS[0] <= len(run) <= _NAME_WORDS[1] else None
 

@@ -6,17 +6,26 @@ stage, services/ocr/pdf_signatures.py) and of the portal overlays the OCR stage 
 ("Ký bởi: ... Thời gian ký: 18/03/2024 08:41:42", read with OCR's damage). A gazette's
 signature ("Trung tâm Công báo", "Công báo điện tử") is left out: it records when the
 document was published, after it was issued, never when it was signed.
+
+An office may sign a scan days after the paper was signed, so a signing day is only a
+candidate for a day written by hand that OCR could not read surely: when the OCR stage
+kept that blank's ink (``PageText.blanks``, each glyph's digit probabilities), only the
+candidates whose day the ink supports best, and at least :data:`SUPPORTED`, are kept;
+none when it supports none, and the day stays blank.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable
 
 from services.parse.dates import make_date
 from vanthu.events import TextArtifact
 from vanthu.normalize import fold
+
+SUPPORTED = 0.05  # the least probability of a day's digits for its ink to support a signing day
 
 _SIGNING_TIME = re.compile(
     r"(?<!\d)(?:(?P<d>\d{1,2})[./-](?P<m>\d{1,2})[./-](?P<y>\d{4})|(?P<y2>\d{4})-(?P<m2>\d{1,2})-(?P<d2>\d{1,2}))(?!\d)"
@@ -26,9 +35,31 @@ _GAZETTE = re.compile(r"\bcong bao\b")
 
 def signing_dates(artifact: TextArtifact) -> list[dt.date]:
     """The dates ``artifact``'s signatures were made on (their own local date), PDF
-    signature fields first, then overlays; publishing gazettes' left out."""
+    signature fields first, then overlays; publishing gazettes' left out; when the first
+    page kept the ink of its day's blank, only those whose day it supports (see above)."""
     fields = [s.signed_at.date() for s in artifact.signatures if not _GAZETTE.search(fold(s.signer or ""))]
-    return fields + overlay_dates(artifact.aside_texts("e-signature"))
+    dates = fields + overlay_dates(artifact.aside_texts("e-signature"))
+    ink = next((b.glyphs for b in (artifact.pages[0].blanks if artifact.pages else []) if b.field == "day"), None)
+    return dates if ink is None else supported(dates, ink)
+
+
+def supported(dates: list[dt.date], glyphs: list[list[float]]) -> list[dt.date]:
+    """Those of ``dates`` whose day the ink of a day's blank (``glyphs``: each glyph's
+    probabilities of the digits 0-9) supports best, when at least :data:`SUPPORTED`."""
+    support = {date: day_support(glyphs, date.day) for date in dates}
+    best = max(support.values(), default=0.0)
+    return [date for date in dates if support[date] >= max(best, SUPPORTED)]
+
+
+def day_support(glyphs: list[list[float]], day: int) -> float:
+    """The probability that the glyphs of a day's blank are ``day``, written with two
+    digits as Decree 30/2020 has it ("05") or a day below 10 with one: the product of each
+    glyph's probability of its digit. Fewer glyphs than digits are matched to the digits
+    they may be, in order (a digit lost at the blank's side); more give 0."""
+    if not glyphs:
+        return 0.0
+    return max((math.prod(g[int(c)] for g, c in zip(glyphs, digits[start:start + len(glyphs)], strict=True))
+                for digits in {f"{day:02d}", str(day)} for start in range(len(digits) - len(glyphs) + 1)), default=0.0)
 
 
 def overlay_dates(overlays: Iterable[str]) -> list[dt.date]:

@@ -17,10 +17,11 @@ from examples.form import BOLD, REGULAR, blank_number, font_file, render_form
 from examples.render import example_texts, form_from_text
 from examples.scan import Artefacts, handwrite, images_pdf, scan_form
 from services.ocr.geometry import Frame, line_of
-from services.ocr.handwriting import fill, read_digits
+from services.ocr.handwriting import fill, glyph_probabilities, read_digits
 from services.ocr.pipeline import extract
 from services.ocr.raster import PageImage
 from services.parse.parser import parse_directive
+from services.parse.signings import day_support
 from vanthu.events import Word
 from vanthu.settings import get_settings
 
@@ -95,30 +96,65 @@ def test_a_digit_across_the_blank_side_is_read_whole_and_one_beside_the_blank_is
     assert read is not None and read.digits == "58"
 
 
+def test_the_ink_of_a_blank_weighs_the_written_day_above_every_other_day():
+    # GIVEN days written by hand
+    rng = random.Random(7)
+    for day in (3, 15, 17, 22, 28):
+        # WHEN the blank's ink is kept as each glyph's digit probabilities
+        glyphs = glyph_probabilities(_written(f"{day:02d}", rng, 45))
+        # THEN of all the days of a month, the written one is the likeliest
+        support = {d: day_support(glyphs, d) for d in range(1, 32)}
+        assert max(support, key=support.__getitem__) == day, (day, glyphs)
+
+
+def _day_line(draw: ImageDraw.ImageDraw, frame: Frame, rng: random.Random, *, label_over_digit: bool = False):
+    """ "Quảng Ngãi, ngày 17 tháng 01 năm 2025" printed, the day written by hand, and the
+    words Tesseract reads there: "ngày4tháng" glued with low confidence, or (``label_over_digit``)
+    "ngày" whose box takes in the hand's first digit, then the rest of the hand as debris."""
+    font = ImageFont.truetype(font_file(REGULAR), 36)
+    words, x, hand = [], 150, (0, 0)
+    for text in ["Quảng", "Ngãi,", "ngày", None, "tháng", "01", "năm", "2025"]:
+        if text is None:
+            hand = (x + 10, handwrite(draw, "17", x + 10, 95, 40, rng, ink=0))
+            x = round(hand[1]) + 15
+            continue
+        left, top, right, bottom = draw.textbbox((x, 100), text, font=font)
+        draw.text((x, 100), text, font=font, fill=0)
+        words.append(Word(text=text, box=frame.box((left, top, right, bottom)), confidence=96.0))
+        x = right + 14
+    if not label_over_digit:
+        glued = Word(text="ngày4tháng", box=(words[2].box[0], words[2].box[1], words[3].box[2], words[3].box[3]),
+                     confidence=31.0)
+        return line_of([*words[:2], glued, *words[4:]])
+    middle = frame.box(((hand[0] + hand[1]) / 2, 100, hand[1], 140))[0]
+    label = words[2].model_copy(update={"box": (words[2].box[0], words[2].box[1], middle, words[2].box[3]),
+                                        "confidence": 80.0})
+    debris = Word(text="⁄€", box=(middle, words[2].box[1], words[3].box[0] - 2, words[2].box[3]), confidence=40.0)
+    return line_of([*words[:2], label, debris, *words[3:]])
+
+
+def test_a_day_whose_first_digit_tesseract_took_into_the_label_is_read_whole():
+    # GIVEN "ngày 17 tháng" with the day written by hand, whose "1" Tesseract took into "ngày"'s box
+    dpi, rng = 200, random.Random(3)
+    page = Image.new("L", (1700, 2200), 255)
+    frame = Frame(0, 0, 1, page.width, page.height, dpi)
+    line = _day_line(ImageDraw.Draw(page), frame, rng, label_over_digit=True)
+    # WHEN the header's blanks are filled
+    filled = fill(PageImage(page, dpi, frame), [line])[0][0]
+    # THEN the day reads "17", not "7" nor blank
+    assert filled.text == "Quảng Ngãi, ngày 17 tháng 01 năm 2025"
+
+
 @pytest.mark.parametrize("seed", [3, 5, 8])
 def test_a_day_tesseract_glued_between_its_words_is_read_or_blanked_never_guessed(seed):
     # GIVEN "Quảng Ngãi, ngày 17 tháng 01 năm 2025" printed at 200 dpi with the day written
     # by hand, which Tesseract read as one word "ngày4tháng" with low confidence
     dpi, rng = 200, random.Random(seed)
     page = Image.new("L", (1700, 2200), 255)
-    draw = ImageDraw.Draw(page)
-    font = ImageFont.truetype(font_file(REGULAR), 36)
     frame = Frame(0, 0, 1, page.width, page.height, dpi)
-    words, x = [], 150
-    for text in ["Quảng", "Ngãi,", "ngày", None, "tháng", "01", "năm", "2025"]:
-        if text is None:
-            end = handwrite(draw, "17", x + 10, 95, 40, rng, ink=0)
-            x = round(end) + 15
-            continue
-        left, top, right, bottom = draw.textbbox((x, 100), text, font=font)
-        draw.text((x, 100), text, font=font, fill=0)
-        words.append(Word(text=text, box=frame.box((left, top, right, bottom)), confidence=96.0))
-        x = right + 14
-    glued = Word(text="ngày4tháng", box=(words[2].box[0], words[2].box[1], words[3].box[2], words[3].box[3]),
-                 confidence=31.0)
-    line = line_of([*words[:2], glued, *words[4:]])
+    line = _day_line(ImageDraw.Draw(page), frame, rng)
     # WHEN the header's blanks are filled
-    filled = fill(PageImage(page, dpi, frame), [line])[0]
+    filled = fill(PageImage(page, dpi, frame), [line])[0][0]
     # THEN the day is the hand's "17", or blank for a clerk to fill: never Tesseract's "4"
     assert filled.text in ("Quảng Ngãi, ngày 17 tháng 01 năm 2025", "Quảng Ngãi, ngày tháng 01 năm 2025")
     day = [w for w in filled.words if w.text == "17"]
@@ -140,3 +176,23 @@ def test_a_number_written_into_the_blank_of_a_scanned_form_is_read_or_left_blank
     assert directive.number in (f"{written}/TB-UBND", "/TB-UBND")
     if written == "509":  # a clear hand: read
         assert directive.number == "509/TB-UBND"
+
+
+def test_digits_tesseract_guessed_into_the_number_label_are_not_kept():
+    # GIVEN "Số: 4214/BCA-C04" with the sequence written by hand, which Tesseract read as
+    # one word "Số:2214/BCA-C04" with low confidence
+    dpi = 200
+    page = Image.new("L", (1700, 2200), 255)
+    draw = ImageDraw.Draw(page)
+    frame = Frame(0, 0, 1, page.width, page.height, dpi)
+    font = ImageFont.truetype(font_file(REGULAR), 36)
+    end = draw.textbbox((150, 100), "Số:", font=font)[2]
+    draw.text((150, 100), "Số:", font=font, fill=0)
+    after = handwrite(draw, "4214", end + 4, 95, 40, random.Random(1), ink=0)
+    draw.text((after + 2, 100), "/BCA-C04", font=font, fill=0)
+    box = frame.box((150, 95, draw.textbbox((after + 2, 100), "/BCA-C04", font=font)[2], 140))
+    line = line_of([Word(text="Số:2214/BCA-C04", box=box, confidence=54.0)])
+    # WHEN the header's blanks are filled
+    filled = fill(PageImage(page, dpi, frame), [line])[0][0]
+    # THEN the number is the hand's, or left blank after its label: never Tesseract's guess
+    assert filled.text in ("Số: 4214 /BCA-C04", "Số: /BCA-C04"), filled.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import io
 
@@ -197,3 +198,31 @@ def test_one_failed_band_fails_the_page(png_bytes, fake, monkeypatch, tmp_path):
     # THEN the page fails with the crash, and with it the document
     assert caught.value.reason == FailureReason.OCR_FAILED
     assert "exit status 1" in caught.value.message
+
+
+@pytest.mark.parametrize("others", [0, 1])
+def test_a_page_is_cut_into_bands_only_when_no_other_document_is_being_read(scans, page_refs, monkeypatch, others):
+    # GIVEN a one-page scan, a process of two Tesseract slots, and ``others`` other
+    # documents being read in that process meanwhile
+    buffer = io.BytesIO()
+    scans[1].save(buffer, format="PNG", dpi=(DPI, DPI))
+    calls: list[int] = []
+    recognise = pipeline.tesseract.recognise
+
+    def counted(image, **kwargs):
+        calls.append(image.height)
+        return recognise(image, **kwargs)
+
+    monkeypatch.setattr(pipeline.tesseract, "recognise", counted)
+    options = pipeline.OcrOptions(workers=2)
+    slots = pipeline.Slots(2)
+    # WHEN it is read
+    with contextlib.ExitStack() as stack:
+        for _ in range(others):
+            stack.enter_context(slots.reading())
+        text = pipeline.extract(buffer.getvalue(), options, slots=slots).pages[0].text
+    # THEN alone, its page is read in two bands by both cores at once; beside another
+    # document, whole, by one (the other document's pages keep the other core busy);
+    # either way the page reads right
+    assert len(calls) == (2 if others == 0 else 1)
+    assert cer(text, page_refs[1]) < MAX_OCR_CER

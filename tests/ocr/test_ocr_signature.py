@@ -3,21 +3,31 @@
 Tesseract's page segmentation takes a seal and a signature for a picture and drops the
 name printed under them; the OCR stage reads that strip again (services/ocr/signature.py).
 The page is the real form (examples/form.py) scanned with a seal over the title and the
-name, as seals often land (examples/scan.py).
+name, as seals often land (examples/scan.py); a signature block drawn alone, for what a
+seal's rim and a red name stamp do to the name's line; or a real scan's signature page
+(../shared/corpus/pdfs).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import io
+import json
+from pathlib import Path
 
+import pypdfium2
 import pytest
+from PIL import Image, ImageDraw, ImageFont
 
-from examples.form import render_form
+from examples.form import BOLD, font_file, render_form
 from examples.render import example_texts, form_from_text
-from examples.scan import Artefacts, images_pdf, scan_form
+from examples.scan import RED, Artefacts, images_pdf, scan_form, seal
+from services.ocr import geometry, raster
 from services.ocr.pipeline import extract
-from services.ocr.signature import looks_like_name
+from services.ocr.signature import looks_like_name, with_name
 from services.parse.parser import parse_directive
+from vanthu.events import Word
+from vanthu.normalize import fold
 from vanthu.settings import get_settings
 
 SIGNER = "Chu Thị Hồng Loan"  # sample 002's signer
@@ -59,3 +69,115 @@ def test_a_title_and_name_under_a_seal_are_read_without_an_authority_line():
 ])
 def test_only_a_whole_name_is_taken(text, name):
     assert looks_like_name(text) is name
+
+
+_DPI = 300
+_PT = _DPI / 72  # pixels per point
+_BLOCK = [  # the page reading's signature block, in points: "KT. CỤC TRƯỞNG" / "PHÓ CỤC TRƯỞNG"
+    [("KT.", (330, 40, 350, 53)), ("CỤC", (353, 40, 380, 53)), ("TRƯỞNG", (383, 40, 440, 53))],
+    [("PHÓ", (330, 56, 360, 69)), ("CỤC", (363, 56, 390, 69)), ("TRƯỞNG", (393, 56, 450, 69))],
+]
+
+
+def _drawn_page(texts: list[tuple[str, float, float, tuple[int, int, int], str]], *, colour: bool = True,
+                seal_at: tuple[float, float] | None = None) -> raster.PageImage:
+    """The top of an A4 page at 300 dpi with ``texts`` printed in 13 pt bold: (text, x, y of the
+    baseline in points, ink, Pillow anchor); a red seal centred at ``seal_at`` (points)."""
+    size = (round(595 * _PT), round(300 * _PT))
+    image = Image.new("RGB", size, "white")
+    draw, font = ImageDraw.Draw(image), ImageFont.truetype(font_file(BOLD), round(13 * _PT))
+    for text, x, y, ink, anchor in texts:
+        draw.text((x * _PT, y * _PT), text, font=font, fill=ink, anchor=anchor)
+    if seal_at is not None:
+        seal(image, (seal_at[0] * _PT, seal_at[1] * _PT), 46 * _PT, "TRƯỜNG ĐẠI HỌC CÔNG THƯƠNG")
+    return raster.PageImage(image.convert("L"), _DPI, frame=geometry.Frame(0, 0, 1.0, *size, _DPI),
+                            colour_of=(lambda: image) if colour else None)
+
+
+def _signature_page(before_name: tuple[int, int, int], *, colour: bool) -> raster.PageImage:
+    """A page whose signature block has "Phạm Huy Nam Sơn" printed under the title (the page
+    reading missed it) and, just before it on its line, the word "Tân" in ``before_name``'s
+    ink: a dark red for the seal's rim text where it crosses the name's line."""
+    return _drawn_page([("Phạm Huy Nam Sơn", 360, 150, (0, 0, 0), "ls"), ("Tân", 355, 150, before_name, "rs")],
+                       colour=colour)
+
+
+def _names(page: raster.PageImage) -> list[str]:
+    lines = [geometry.line_of([Word(text=t, box=b, confidence=95) for t, b in words]) for words in _BLOCK]
+    found = with_name(page, lines, language=get_settings().ocr.language, timeout=30)
+    return [ln.text for ln in found if looks_like_name(ln.text)]
+
+
+def test_the_seals_rim_text_on_the_names_line_is_left_out():
+    # GIVEN a page in colour where the seal's dark red rim text stands on the name's line
+    page = _signature_page((120, 20, 30), colour=True)
+    # WHEN the name is read again under the signature block
+    # THEN it is the printed name alone: the red word is the seal's
+    assert _names(page) == ["Phạm Huy Nam Sơn"]
+
+
+@pytest.mark.parametrize(("ink", "colour"), [((120, 20, 30), False), ((0, 0, 0), True)])
+def test_a_word_before_the_family_name_that_may_be_print_gives_no_name(ink, colour):
+    # GIVEN a name's line with a word before its family name that cannot be told from
+    # print: a grey scan, or the same black ink
+    page = _signature_page(ink, colour=colour)
+    # WHEN the name is read again under the signature block
+    # THEN no name is taken: "Tân Phạm Huy Nam Sơn" may be debris and a name, or a cut one
+    assert _names(page) == []
+
+
+def test_a_red_name_stamp_in_place_of_a_typed_name_is_read():
+    # GIVEN a page in colour with no typed name: the title and the name are red rubber
+    # stamps ("PHÓ HIỆU TRƯỞNG", "Thái Doãn Thanh") and the red seal is over the title
+    page = _drawn_page([("KT. HIỆU TRƯỞNG", 340, 53, (0, 0, 0), "ls"), ("PHÓ HIỆU TRƯỞNG", 335, 69, RED, "ls"),
+                        ("Thái Doãn Thanh", 360, 150, RED, "ls")], seal_at=(360, 80))
+    authority = geometry.line_of([Word(text=t, box=b, confidence=95) for t, b in
+                                  [("KT.", (340, 40, 360, 53)), ("HIỆU", (363, 40, 400, 53)), ("TRƯỞNG", (403, 40, 460, 53))]])
+    # WHEN the name is read again under the signature block
+    found = with_name(page, [authority], language=get_settings().ocr.language, timeout=30)
+    # THEN the stamp's name is the signer's
+    assert [ln.text for ln in found if looks_like_name(ln.text)] == ["Thái Doãn Thanh"]
+
+
+# Real scans of ../shared/corpus/pdfs: the signature page only, the truth from its notes.
+_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "pdfs"
+
+
+def _signature_page_of(stem: str, number: int) -> tuple[bytes, dict]:
+    pdf = _CORPUS / f"{stem}.pdf"
+    if not pdf.exists():
+        pytest.skip(f"the real-document corpus is not at {_CORPUS}")
+    source, single = pypdfium2.PdfDocument(pdf.read_bytes()), pypdfium2.PdfDocument.new()
+    try:
+        single.import_pages(source, [number - 1])
+        out = io.BytesIO()
+        single.save(out)
+    finally:
+        single.close()
+        source.close()
+    return out.getvalue(), json.loads((_CORPUS / "truth" / f"{stem}.json").read_text(encoding="utf-8"))["signer"]
+
+
+@pytest.mark.parametrize(("stem", "number"), [
+    # a portal's 87 dpi re-compressed JPEG, the red seal's rim over the name's first word
+    ("813-HC-CNHC_2026", 2),
+    # the red seal over "KT." and "PHÓ" of the title lines, which the page reading loses
+    ("04-CT-UBND_2024_QuangNgai", 4),
+])
+def test_a_real_signature_block_under_a_seal_is_read(stem, number):
+    # GIVEN the signature page of a real scan, a red seal over part of the block
+    data, truth = _signature_page_of(stem, number)
+    # WHEN it goes through the OCR stage and the parser
+    signer = parse_directive(extract(data, get_settings().ocr).text).signer
+    # THEN the authority, the title and the name are as printed
+    assert (signer.authority, signer.title, signer.name) == (truth["authority"], truth["title"], truth["name"])
+
+
+def test_a_red_name_stamp_that_cannot_be_read_gives_no_wrong_name():
+    # GIVEN a signature page with no typed name: a red script-font name stamp under the
+    # seal (753/KH-DCT), which Tesseract cannot read
+    data, truth = _signature_page_of("753-KH-DCT_2026", 4)
+    # WHEN it goes through the OCR stage and the parser
+    signer = parse_directive(extract(data, get_settings().ocr).text).signer
+    # THEN the name is the stamp's, or none: never a guess
+    assert signer.name is None or fold(signer.name) == fold(truth["name"])

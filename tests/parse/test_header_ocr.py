@@ -136,6 +136,9 @@ def test_an_authority_whose_dot_was_read_as_a_comma():
     [
         "KT. CỤC TRƯỞNG\nPHÓ CỤC TRƯỞNG\n=‡ lặn” Huy Nam Sơn",  # the family name unreadable: no cut name
         "KT. CHÁNH VĂN PHÒNG\nPHÓ CHÁNH VĂN PHÒNG\nMinh Vfr",  # debris that looks like a name
+        # marks no Vietnamese syllable has: a tilde on a consonant, two tones on one word
+        "KT. CHÁNH VĂN PHÒNG\nPHÓ CHÁNH VĂN PHÒNG\nPñi Hồng Loan",
+        "KT. BÍ THƯ\nPHÓ BÍ THƯ\nPhạếm Gia Túc",
     ],
 )
 def test_an_unreadable_name_stays_empty(signature):

@@ -1,9 +1,10 @@
 """Several documents in flight in one OCR worker (services/ocr/app.py, "Throughput"): they
-share the cores, a bad one fails alone, and none is committed before its effects are done.
+share the cores, a bad one fails alone, a slow one does not hold back the next, and none is
+committed before its effects are done.
 
-The first two run on FastStream's in-memory Kafka with a fake Tesseract; the last kills a
-real ``vanthu serve ocr`` process on the real Kafka and MinIO, since only the broker's
-committed offsets show what a crash loses.
+The first two run on FastStream's in-memory Kafka with a fake Tesseract; the last two run
+a real ``vanthu serve ocr`` process on the real Kafka and MinIO, since only the broker
+shows when the next notification is fetched and what a crash loses.
 """
 
 from __future__ import annotations
@@ -145,17 +146,28 @@ def _texts(messages: dict[str, list[dict]], topic: str) -> set[str]:
     return {e["source"]["key"] for e in messages[topic]}
 
 
-@pytest.mark.integration
-@pytest.mark.timeout(300)
-def test_a_worker_killed_with_documents_in_flight_loses_none(run_settings, tmp_path):
-    # GIVEN a scan whose OCR hangs (a Tesseract stuck on its first call, holding one of the
-    # worker's two slots) notified first, then a text PDF behind it on the same partition,
-    # both in flight in one OCR worker; the text PDF is done (its text event published)
-    # while the scan is still being read
-    # (an objects topic of its own: MinIO's events of these uploads go to the shared one)
+def _own_objects_topic(run_settings: Settings) -> Settings:
+    """The run's settings with an objects topic of its own (MinIO's events of the test's
+    uploads go to the shared one), created."""
     settings = run_settings.model_copy(update={"topics": run_settings.topics.model_copy(
         update={"objects": f"{run_settings.group_prefix}.objects"})})
     create_topics(settings)
+    return settings
+
+
+def _notify(settings: Settings, *keys: str) -> None:
+    """MinIO's notifications of ``keys``, in order, on one partition."""
+    producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap)
+    for key in keys:
+        producer.send(settings.topics.objects, key=b"same partition",
+                      value=json.dumps(minio_event(settings.buckets.incoming, key)).encode())
+    producer.flush()
+    producer.close()
+
+
+def _put_hanging_scan_and_text(settings: Settings) -> tuple[Storage, str, str, str]:
+    """A 2-page scan (read by a Tesseract that hangs on its first page) and a text PDF in the
+    intake bucket; their keys and the scan's document id."""
     storage = Storage(settings)
     scan, text = "1 hangs.pdf", "2 text.pdf"
     storage.put_bytes(ObjectRef(bucket=settings.buckets.incoming, key=scan), image_only_pdf(2, seed=7),
@@ -163,12 +175,28 @@ def test_a_worker_killed_with_documents_in_flight_loses_none(run_settings, tmp_p
     storage.put_bytes(ObjectRef(bucket=settings.buckets.incoming, key=text),
                       text_pdf(example_texts()["001_c04fbf0a9182cd61"]), "application/pdf")
     scan_id = hashlib.sha256(storage.read(ObjectRef(bucket=settings.buckets.incoming, key=scan))).hexdigest()
-    producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap)
-    for key in (scan, text):  # queued before the worker starts: it fetches both at once
-        producer.send(settings.topics.objects, key=b"same partition",
-                      value=json.dumps(minio_event(settings.buckets.incoming, key)).encode())
-    producer.flush()
-    producer.close()
+    return storage, scan, text, scan_id
+
+
+def _stop(worker: subprocess.Popen, settings: Settings) -> None:
+    if worker.poll() is None:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=30)
+    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
+    admin.delete_topics([settings.topics.objects])
+    admin.close()
+
+
+@pytest.mark.integration
+@pytest.mark.timeout(300)
+def test_a_worker_killed_with_documents_in_flight_loses_none(run_settings, tmp_path):
+    # GIVEN a scan whose OCR hangs (a Tesseract stuck on its first call, holding one of the
+    # worker's two slots) notified first, then a text PDF behind it on the same partition,
+    # both in flight in one OCR worker; the text PDF is done (its text event published)
+    # while the scan is still being read
+    settings = _own_objects_topic(run_settings)
+    storage, scan, text, scan_id = _put_hanging_scan_and_text(settings)
+    _notify(settings, scan, text)  # queued before the worker starts: it fetches both at once
     log = tmp_path / "ocr.log"
     worker = _serve_ocr(settings, "hang_once", log)
     try:
@@ -187,9 +215,29 @@ def test_a_worker_killed_with_documents_in_flight_loses_none(run_settings, tmp_p
             m, settings.topics.text), timeout=150))
         assert scan in _texts(seen, settings.topics.text), log.read_text()[-3000:]
     finally:
-        if worker.poll() is None:
-            os.killpg(worker.pid, signal.SIGKILL)
-            worker.wait(timeout=30)
-        admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
-        admin.delete_topics([settings.topics.objects])
-        admin.close()
+        _stop(worker, settings)
+
+
+@pytest.mark.integration
+@pytest.mark.timeout(300)
+def test_a_slow_document_does_not_hold_back_the_next_notification(run_settings, tmp_path):
+    # GIVEN a worker reading a scan whose OCR hangs (its other slot free)
+    settings = _own_objects_topic(run_settings)
+    storage, scan, text, scan_id = _put_hanging_scan_and_text(settings)
+    log = tmp_path / "ocr.log"
+    worker = _serve_ocr(settings, "hang_once", log)
+    try:
+        _notify(settings, scan)
+        deadline = time.monotonic() + 120
+        while not (tmp_path / "hung").exists():  # the fake Tesseract's mark: the scan is being read
+            assert time.monotonic() < deadline and worker.poll() is None, log.read_text()[-3000:]
+            time.sleep(0.2)
+        # WHEN a text PDF is notified after it, on the same partition
+        _notify(settings, text)
+        # THEN the text PDF is read while the scan is still stuck: the worker fetched it
+        # without waiting for the scan
+        seen = asyncio.run(read_topics(settings, [settings.topics.text], lambda m: text in _texts(
+            m, settings.topics.text), timeout=90))
+        assert _texts(seen, settings.topics.text) == {text}, log.read_text()[-3000:]
+    finally:
+        _stop(worker, settings)
