@@ -13,13 +13,14 @@
   stage's retry topic with its attempt count and a not-before time; the same handler
   consumes that topic. After ``RetryOptions.max_attempts`` the message goes to
   ``vanthu.dlq`` with the error, for ``vanthu dlq replay`` after a fix.
-- A stage that reads several messages at once (the OCR stage: ``batch`` in
-  :func:`subscribe`) gets them in batches and hands each message to an :class:`InFlight`
-  window: up to its size are worked on at once, a finished one makes room for the next
-  at once (the next batch is fetched while the last of the one before is still at work),
-  and each partition is committed up to its earliest message not yet done, never past
-  it. It takes each message apart (:func:`batch_items`) and refuses poison ones one by
-  one (:meth:`StepRunner.refuse`), so that one bad message never fails the others.
+- A stage that reads several messages at once (``batch`` in :func:`subscribe`) gets them
+  as one batch, committed when its handler returned for all of them (the notify stage),
+  or hands each message to an :class:`InFlight` window (``in_flight``, the OCR stage): up
+  to its size are worked on at once, a finished one makes room for the next at once (the
+  next batch is fetched while the last of the one before is still at work), and each
+  partition is committed up to its earliest message not yet done, never past it. Either
+  takes each message apart (:func:`batch_items`) and refuses poison ones one by one
+  (:meth:`StepRunner.refuse`), so that one bad message never fails the others.
 """
 
 from __future__ import annotations
@@ -56,13 +57,15 @@ NOT_BEFORE = "x-vanthu-not-before"
 ORIGIN = "x-vanthu-origin-topic"
 
 
-def subscriber_options(settings: Settings, stage: Stage, batch: int | None = None) -> dict[str, Any]:
+def subscriber_options(settings: Settings, stage: Stage, batch: int | None = None,
+                       in_flight: bool = False) -> dict[str, Any]:
     """Consumer settings shared by the stages' subscribers; with ``batch``, a batch
-    subscriber of at most that many messages at a time, whose handler commits through an
-    :class:`InFlight` window (FastStream commits nothing)."""
+    subscriber of at most that many messages at a time, committed when its handler returns,
+    or, with ``in_flight``, by the handler's :class:`InFlight` window (FastStream then
+    commits nothing)."""
     return {
         "group_id": settings.group(stage),
-        "ack_policy": AckPolicy.MANUAL if batch else ACK_POLICY,
+        "ack_policy": AckPolicy.MANUAL if in_flight else ACK_POLICY,
         "auto_offset_reset": "earliest",
         # OCR of a 200-page scan takes minutes; the group must not evict the worker meanwhile.
         "max_poll_interval_ms": 30 * 60 * 1000,
@@ -82,7 +85,8 @@ async def _undecoded(message: Any) -> list[Any]:
 def batch_items(message: KafkaMessage) -> list[KafkaMessage]:
     """The records of a batch subscriber's message, each as a message of its own (its body,
     headers, key, topic, partition and offset, what :class:`StepRunner` and :class:`InFlight`
-    read). Acknowledging one does nothing: :class:`InFlight` commits."""
+    read). Acknowledging one does nothing: the batch is committed as a whole once the handler
+    returns, or by :class:`InFlight`."""
     raw = message.raw_message  # a tuple of records (a list in FastStream's test broker)
     records = raw if isinstance(raw, tuple | list) else (raw,)
     return [KafkaMessage(record, record.value or b"", headers={k: v.decode() for k, v in record.headers or ()},
@@ -113,7 +117,8 @@ class InFlight:
         self.room = asyncio.Semaphore(size)
         self.pending: dict[TopicPartition, set[int]] = {}  # offsets started and not done
         self.next: dict[TopicPartition, int] = {}  # past the last offset started
-        self.committing: dict[TopicPartition, asyncio.Lock] = {}
+        self.committed: dict[TopicPartition, int] = {}
+        self.committers: dict[TopicPartition, asyncio.Task[None]] = {}
         self.tasks: set[asyncio.Task[None]] = set()
         self.closed = False
 
@@ -145,26 +150,34 @@ class InFlight:
             self._rewind(consumer, partition, offset)
         else:
             self.pending[partition].discard(offset)
-            await self._commit(consumer, partition)
+            if consumer is not FAKE_CONSUMER:
+                self._commit_soon(consumer, partition)
         finally:
             self.room.release()
 
+    def _commit_soon(self, consumer: Any, partition: TopicPartition) -> None:
+        """Commit the partition as far as it may go, by one committer per partition: commits
+        never land out of order (the offset never moves back), and the messages done while
+        one commit is on its way are covered by the next, not one round trip each (a
+        backlog of events for other buckets is skipped at Kafka's speed, not the commits')."""
+        running = self.committers.get(partition)
+        if running is None or running.done():
+            self.committers[partition] = asyncio.create_task(self._commit(consumer, partition))
+
     async def _commit(self, consumer: Any, partition: TopicPartition) -> None:
-        # One commit at a time per partition: two finishing together must not land out of
-        # order and move the committed offset back.
-        if consumer is FAKE_CONSUMER:
-            return
-        async with self.committing.setdefault(partition, asyncio.Lock()):
-            offset = min(self.pending[partition], default=self.next[partition])
+        while (offset := min(self.pending[partition], default=self.next[partition])) > self.committed.get(partition, -1):
             try:
                 await consumer.commit({partition: offset})
             except (CommitFailedError, IllegalStateError) as exc:
                 self.log.warning("partition not committed: it moved to another worker, which reads it from its "
                                  "last commit", topic=partition.topic, partition=partition.partition,
                                  error=f"{type(exc).__name__}: {exc}")
+                return
             except KafkaError as exc:  # the next message done commits this one too
                 self.log.warning("commit failed", topic=partition.topic, partition=partition.partition,
                                  error=f"{type(exc).__name__}: {exc}")
+                return
+            self.committed[partition] = offset
 
     def _rewind(self, consumer: Any, partition: TopicPartition, offset: int) -> None:
         try:
@@ -176,9 +189,9 @@ class InFlight:
         """Stop the work in flight and start no more (shutting down): none of it is
         committed, all is read again."""
         self.closed = True
-        for task in list(self.tasks):
+        for task in [*self.tasks, *self.committers.values()]:
             task.cancel()
-        await asyncio.gather(*self.tasks, return_exceptions=True)
+        await asyncio.gather(*self.tasks, *self.committers.values(), return_exceptions=True)
 
 
 def make_app(broker: KafkaBroker, stage: Stage, description: str) -> FastStream:
@@ -345,14 +358,15 @@ def wire_stage(settings: Settings, stage: Stage, handler: str, input_topic: str,
 
 
 def subscribe(wiring: StageWiring, settings: Settings, stage: Stage, handler: Callable[..., Awaitable[None]],
-              batch: int | None = None) -> Any:
+              batch: int | None = None, in_flight: bool = False) -> Any:
     """Register ``handler`` on the stage's input topic and on its retry topic (in batches of
-    at most ``batch`` messages when given: see the module docstring); returns the
-    subscriber, which another input (the OCR stage's bulk lane) can be added to.
+    at most ``batch`` messages when given, committed by the handler's :class:`InFlight`
+    window with ``in_flight``: see the module docstring and :func:`subscriber_options`);
+    returns the subscriber, which another input (the OCR stage's bulk lane) can be added to.
 
     The retry topic has a consumer group of its own, so a stage's retries never pause
     the consumption of new input."""
-    options = subscriber_options(settings, stage, batch)
+    options = subscriber_options(settings, stage, batch, in_flight)
     main, retry = wiring.inputs
     subscriber = wiring.broker.subscriber(main, title=main, **options)(handler)
     wiring.broker.subscriber(retry, title=retry, **{**options, "group_id": f"{options['group_id']}.retry"})(subscriber)

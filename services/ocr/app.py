@@ -243,8 +243,8 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None,
         topics = {item.raw_message.topic for item in batch_items(message)}
         await (bulk_in_flight if settings.topics.bulk in topics else in_flight).take(message, one)
 
-    subscriber = subscribe(wiring, settings, STAGE, on_objects, batch=DOCUMENTS_IN_FLIGHT)
-    options = subscriber_options(settings, STAGE, batch=1)
+    subscriber = subscribe(wiring, settings, STAGE, on_objects, batch=DOCUMENTS_IN_FLIGHT, in_flight=True)
+    options = subscriber_options(settings, STAGE, batch=1, in_flight=True)
     wiring.broker.subscriber(settings.topics.bulk, title=settings.topics.bulk,
                              **{**options, "group_id": f"{options['group_id']}.bulk"})(subscriber)
     app = make_app(wiring.broker, STAGE, "Extracts the text of documents put into the intake bucket.")

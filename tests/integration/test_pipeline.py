@@ -4,6 +4,7 @@ assignment notices on Kafka."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import json
@@ -13,6 +14,8 @@ import zipfile
 
 import pytest
 from aiokafka import AIOKafkaConsumer
+from kafka import KafkaConsumer, TopicPartition
+from kafka.admin import KafkaAdminClient
 from minio import Minio
 
 from examples.render import scan_pdf, text_pdf
@@ -63,6 +66,30 @@ def _document_failures(messages: dict[str, list[dict]], settings: Settings) -> l
     return [f for f in failures if f.source and f.source.bucket == settings.buckets.incoming]
 
 
+def _uncommitted(settings: Settings, wait_s: float = 15) -> dict[str, int]:
+    """Messages each stage's consumer group has not committed on its input topic (waiting
+    up to ``wait_s`` for the commits that follow a stage's last effects)."""
+    inputs = {"ocr": settings.topics.objects, "parse": settings.topics.text, "notify": settings.topics.directives}
+    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
+    consumer = KafkaConsumer(bootstrap_servers=settings.kafka_bootstrap)
+    deadline = time.monotonic() + wait_s
+    try:
+        while True:
+            behind = {}
+            for stage, topic in inputs.items():
+                committed = admin.list_consumer_group_offsets(settings.group(stage))
+                ends = consumer.end_offsets([TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)])
+                lag = sum(end - (committed[tp].offset if tp in committed else 0) for tp, end in ends.items())
+                if lag:
+                    behind[stage] = lag
+            if not behind or time.monotonic() > deadline:
+                return behind
+            time.sleep(0.5)
+    finally:
+        consumer.close()
+        admin.close()
+
+
 def _put(client: Minio, bucket: str, key: str, data: bytes) -> None:
     client.put_object(bucket, key, io.BytesIO(data), len(data), metadata={"submitted-by": "pytest"})
 
@@ -110,6 +137,7 @@ async def test_objects_become_assignments_and_bad_files_fail(run_settings: Setti
         # ... and, once that is done, the clerk scans the same letter again
         _put(client, settings.buckets.incoming, "2021/10/scanned again.pdf", files["Thông báo kết luận (bản điện tử).pdf"])
         again = await _collect(settings, lambda m: len(_document_failures(m, settings)) >= 3, timeout=60)
+        behind = await asyncio.to_thread(_uncommitted, settings)
     finally:
         for app in apps:
             await app.stop()
@@ -151,6 +179,9 @@ async def test_objects_become_assignments_and_bad_files_fail(run_settings: Setti
     assert (duplicate.reason, duplicate.source.key) == ("duplicate", "2021/10/scanned again.pdf")
     assert "Thông báo kết luận (bản điện tử).pdf" in duplicate.message
     assert len(again[settings.topics.assignments]) == len(messages[settings.topics.assignments])
+
+    # ... every stage has committed all it read: a restarted worker would not read it again
+    assert behind == {}, behind
 
     # ... and every original is still in the bucket, byte for byte
     for name, data in {**files, **bad}.items():
