@@ -27,6 +27,7 @@ import signal
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -259,43 +260,53 @@ def test_kill_ocr_and_notify_workers_mid_batch(run_settings, tmp_path, request):
     run = FaultRun(run_settings, tmp_path, ocr_workers=2)
 
     def inject(run: FaultRun, sub: Subscriber) -> None:
-        # WHEN the notify worker is killed -9 while it is publishing a directive's notices
-        # (some of a document's notices are out, not all) ...
+        # WHEN, each at its moment (whichever comes first: the OCR stage may be done with
+        # its scans before a directive's notices are half out, or not), the notify worker
+        # is killed -9 while it is publishing a directive's notices (some of a document's
+        # notices are out, not all) and an OCR worker while it is running Tesseract on a scan
         expected = {d.document_id: len(expected_notices(d.data)) for d in run.good() if d.kind == "text"}
-        partial: dict[str, int] = {}
 
-        def mid_directive() -> bool:
-            counts: dict[str, int] = {}
-            for _, n in sub.notices():
-                counts[n.document_id] = counts.get(n.document_id, 0) + 1
-            partial.update({doc: c for doc, c in counts.items() if 0 < c < expected.get(doc, 0)})
-            return bool(partial)
+        def kill_notify() -> str:
+            partial: dict[str, int] = {}
 
-        wait_for("a directive's notices being published", mid_directive, 120, every=0.02)
-        run.fleet.kill9("notify")
-        run.faults += 1
-        run.notes.append("notify killed mid-directive: " + ", ".join(
-            f"{doc[:12]} {count}/{expected[doc]} notices out" for doc, count in partial.items()))
-        # ... and an OCR worker while it is running Tesseract on a scan
-        busy: dict[str, list[int]] = {}
+            def mid_directive() -> bool:
+                counts: dict[str, int] = {}
+                for _, n in sub.notices():
+                    counts[n.document_id] = counts.get(n.document_id, 0) + 1
+                partial.update({doc: c for doc, c in counts.items() if 0 < c < expected.get(doc, 0)})
+                return bool(partial)
 
-        def ocr_busy() -> bool:
-            for name in run.ocr_names():
-                if pids := children_named(run.fleet.procs[name].pid, "tesseract"):
-                    busy[name] = pids
-                    return True
-            return False
+            wait_for("a directive's notices being published", mid_directive, 120, every=0.02)
+            run.fleet.kill9("notify")
+            return "notify killed mid-directive: " + ", ".join(
+                f"{doc[:12]} {count}/{expected[doc]} notices out" for doc, count in partial.items())
 
-        wait_for("an OCR worker running Tesseract", ocr_busy, 60, every=0.1)
-        [(victim, tesseracts)] = busy.items()
-        run.fleet.kill9(victim)
-        for pid in tesseracts:  # its Tesseract children run in sessions of their own
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        run.faults += 1
-        run.notes.append(f"{victim} killed while running {len(tesseracts)} tesseract process(es)")
+        def kill_ocr() -> tuple[str, str]:
+            busy: dict[str, list[int]] = {}
+
+            def ocr_busy() -> bool:
+                for name in run.ocr_names():
+                    if pids := children_named(run.fleet.procs[name].pid, "tesseract"):
+                        busy[name] = pids
+                        return True
+                return False
+
+            wait_for("an OCR worker running Tesseract", ocr_busy, 60, every=0.1)
+            [(victim, tesseracts)] = busy.items()
+            run.fleet.kill9(victim)
+            for pid in tesseracts:  # its Tesseract children run in sessions of their own
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            return victim, f"{victim} killed while running {len(tesseracts)} tesseract process(es)"
+
+        with ThreadPoolExecutor(2) as pool:
+            notify_killed, ocr_killed = pool.submit(kill_notify), pool.submit(kill_ocr)
+            victim, ocr_note = ocr_killed.result()
+            notify_note = notify_killed.result()
+        run.faults += 2
+        run.notes += [notify_note, ocr_note]
         # THEN, once both are restarted, the batch completes
         run.fleet.start("notify", "notify")
         run.start_ocr(victim)
