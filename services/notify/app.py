@@ -98,12 +98,18 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
 
     async def send(document_id: str, revision: int, notices: list[AssignmentNotice], in_force: InForce,
                    **details: str) -> None:
-        """Publish ``notices`` of one revision, then record it ``notified`` with ``in_force``."""
+        """Publish ``notices`` of one revision, then, once the broker has every one of them,
+        record it ``notified`` with ``in_force``."""
+        # Handed to the producer in order without waiting for each acknowledgement, so that
+        # a directive's notices travel in one produce request, not one round trip each.
+        pending = []
         for notice in notices:
             if notice.unit_id:
-                await assignments.publish(notice, key=notice.unit_id.encode())
+                pending.append(await assignments.publish(notice, key=notice.unit_id.encode(), no_confirm=True))
             else:
-                await review.publish(ReviewItem(**notice.model_dump()), key=document_id.encode())
+                pending.append(await review.publish(ReviewItem(**notice.model_dump()), key=document_id.encode(),
+                                                    no_confirm=True))
+        await asyncio.gather(*(sent for sent in pending if isinstance(sent, asyncio.Future)))
         units = len({n.unit_id for n in notices if n.unit_id})
         for_review = sum(1 for n in notices if not n.unit_id)
         cancelled = sum(1 for n in notices if n.status == "cancelled")

@@ -12,7 +12,14 @@ This module reads the blank's ink as digits:
   crosses the blank's side, and gives no reading when it runs on out of the crop (into
   the printed word); a stroke wholly beside the blank is print's; for a
   number (whose digits nothing counts), a glyph wholly in the margin next to the blank
-  that is surely a digit, or that the crop cuts, gives no reading either;
+  that is surely a digit as tall as the blank's, or that the crop cuts, gives no reading
+  either;
+- on a page scanned in colour whose blank is written in a coloured pen (the blue
+  ballpoint most offices use), the crop is that pen's ink alone, the black print
+  whitened, from the blank to the end of the printed word after it: a digit touching the
+  printed "/" or the tail of "ngày", or read by Tesseract into the symbol's word
+  ("9/KH-BCA-C04"), is then the hand's and nothing else. The grey crop is read as well,
+  and where both read the blank they must agree;
 - the ink is cut into glyphs at the columns with no ink, printed rules (a little aslant
   too) and the lines above and below taken out, specks, dots and commas dropped;
 - each glyph is set upright (its slant sheared away), normalised as MNIST's digits are
@@ -24,7 +31,8 @@ This module reads the blank's ink as digits:
   blanks, slashes, a seal's arcs);
 - a glyph wider than one digit (digits written touching) is cut at the columns of least
   ink into two or three pieces, and the cut kept only when every piece is surely a digit
-  (:data:`SPLIT_SURE`, surer than a glyph standing alone);
+  (:data:`SPLIT_SURE`, surer than a glyph standing alone); when no cut is, a glyph not
+  much wider than a digit may be one round "0" (:data:`_ROUND`);
 - the reading is kept only when every glyph is a digit with a probability of at least
   :data:`SURE` (more for the number, which nothing on the page checks) and the form
   allows it there (a two-digit day up to 31, a month, a sequence); otherwise the blank
@@ -67,6 +75,8 @@ _INK = 0.5  # of the way from the crop's paper to its darkest ink: darker is ink
 _SPECK = 0.5  # of the tallest glyph's height: a shorter glyph is a speck, a dot or a comma
 _MAX_GLYPHS = 6
 _WIDEST = 0.85  # of its height: the widest a digit set upright is ("0", "4"); wider is two
+_OWN_SIZE = 0.6  # of the blank's tallest digit: a glyph beside it this tall may be one of its digits
+_ROUND = 1.0  # of its height: a round "0" may be as wide, alone or cut from a digit it touches
 _MAX_SLANT = 0.6  # the strongest slant set upright (about 30 degrees)
 _RULE = 0.6  # of the crop's width: an ink run this long in a row is a printed rule, not a digit
 _MAX_TOUCHING = 3  # digits written touching that a glyph is cut into, at most
@@ -197,12 +207,12 @@ def _image(part: np.ndarray) -> Image.Image:
     return Image.fromarray(np.where(part, 0, 255).astype(np.uint8))
 
 
-def _joined(glyph: Image.Image) -> bool:
-    """Whether ``glyph`` is wider, set upright, than one digit is: two digits written
-    touching, which the columns without ink could not part (read as one, they would
-    drop a digit from the number)."""
+def _joined(glyph: Image.Image, widest: float = _WIDEST) -> bool:
+    """Whether ``glyph`` is wider, set upright, than one digit is (``widest`` of its
+    height): two digits written touching, which the columns without ink could not part
+    (read as one, they would drop a digit from the number)."""
     box = _upright(ImageOps.invert(glyph)).getbbox()
-    return box is not None and box[2] - box[0] > _WIDEST * (box[3] - box[1])
+    return box is not None and box[2] - box[0] > widest * (box[3] - box[1])
 
 
 def _rules(ink: np.ndarray) -> np.ndarray:
@@ -263,16 +273,20 @@ def read_digits(crop: Image.Image, margin: int = 0, *, whole: bool = True) -> Di
     return Digits(digits, confidence) if len(digits) <= _MAX_GLYPHS and confidence >= SURE else None
 
 
-def glyph_probabilities(crop: Image.Image, margin: int = 0) -> list[list[float]]:
+def glyph_probabilities(crop: Image.Image, margin: int = 0, most: int = _MAX_GLYPHS) -> list[list[float]]:
     """The probabilities of the digits 0-9 of each glyph written in ``crop`` (as
     :func:`read_digits` takes it), left to right, however unsure: a glyph wider than one
     digit counted as the two or three touching digits of its likeliest cut (the greatest
-    product of its pieces' likeliest digits). Empty when the
+    product of its pieces' likeliest digits) that leaves the blank no more than ``most``
+    digits (a day's two). Empty when the
     blank has no ink, or ink that runs on into a printed word. What the parse stage weighs
     a candidate for the blank against (services/parse/signings.py)."""
+    parts = (_glyphs(crop, margin, whole=False) or [])[:_MAX_GLYPHS]
     found: list[np.ndarray] = []
-    for part in (_glyphs(crop, margin, whole=False) or [])[:_MAX_GLYPHS]:
-        cuts = [[_probabilities_of(piece) for piece in pieces] for pieces in _pieces(part)] if _joined(_image(part)) else []
+    for k, part in enumerate(parts):
+        room = most - len(found) - (len(parts) - k - 1)  # the digits this glyph may be, the rest one each
+        cuts = [[_probabilities_of(piece) for piece in pieces] for pieces in _pieces(part)
+                if len(pieces) <= room] if _joined(_image(part)) else []
         found += max(cuts, key=lambda cut: np.prod([p[:NOT_A_DIGIT].max() for p in cut]), default=[_probabilities_of(part)])
     return [[round(float(p), 3) for p in probabilities[:NOT_A_DIGIT]] for probabilities in found]
 
@@ -291,15 +305,19 @@ def _glyphs(crop: Image.Image, margin: int, *, whole: bool) -> list[np.ndarray] 
     columns = np.flatnonzero(blank.any(axis=0))
     left, right = int(columns[0]), int(columns[-1]) + 1
     beside = found & ~blank
-    if whole and (_beside(np.fliplr(beside[:, :left]), mirrored=True) or _beside(beside[:, right:])):
+    parts = _parts(blank[:, left:right])
+    tallest = max((part.shape[0] for part in parts), default=0)
+    if whole and (_beside(np.fliplr(beside[:, :left]), tallest, mirrored=True) or _beside(beside[:, right:], tallest)):
         return None
-    return _parts(blank[:, left:right])
+    return parts
 
 
-def _beside(outwards: np.ndarray, *, mirrored: bool = False) -> bool:
+def _beside(outwards: np.ndarray, tallest: int, *, mirrored: bool = False) -> bool:
     """Whether the glyph nearest the blank in a margin (``outwards``: its columns from the
-    blank's side on, ``mirrored`` for the left margin's) may be a digit of the blank's:
-    surely a digit, or cut by the crop's side so that no one can tell."""
+    blank's side on, ``mirrored`` for the left margin's) may be a digit of the blank's,
+    whose ``tallest`` digit is so many pixels high: surely a digit and not much shorter
+    (a hand writes a number's digits at one size; the print's "/" may read as a "1"), or
+    cut by the crop's side so that no one can tell."""
     columns = outwards.any(axis=0)
     if not columns.any():
         return False
@@ -308,18 +326,21 @@ def _beside(outwards: np.ndarray, *, mirrored: bool = False) -> bool:
     if not gaps.size:
         return True  # it runs on out of the crop
     glyph = _cropped(outwards[:, start:start + gaps[0]])
-    return _read(np.fliplr(glyph) if mirrored else glyph) is not None
+    return glyph.shape[0] >= _OWN_SIZE * tallest and _read(np.fliplr(glyph) if mirrored else glyph) is not None
 
 
 def _read(part: np.ndarray) -> Digits | None:
-    """A glyph of the blank read as one digit, or as touching digits when it is wider than one."""
-    return _split(part) if _joined(_image(part)) else _glyph(part)
+    """A glyph of the blank read as one digit, or as touching digits when it is wider than
+    one; one a little wider that no cut reads as digits may be one round digit (an "0")."""
+    if not _joined(_image(part)):
+        return _glyph(part)
+    return _split(part) or _glyph(part, _ROUND)
 
 
-def _glyph(part: np.ndarray) -> Digits | None:
-    """``part`` read as one digit, when it is one digit wide and surely a digit."""
+def _glyph(part: np.ndarray, widest: float = _WIDEST) -> Digits | None:
+    """``part`` read as one digit, when it is at most ``widest`` of its height wide and surely a digit."""
     glyph = _image(part)
-    if _joined(glyph):
+    if _joined(glyph, widest):
         return None
     probabilities = _probabilities_of(part)
     best = int(probabilities.argmax())
@@ -335,7 +356,7 @@ def _split(part: np.ndarray) -> Digits | None:
     columns of least ink, kept only when every piece is surely a digit (the surest cut)."""
     best = None
     for pieces in _pieces(part):
-        reads = [_glyph(piece) for piece in pieces]
+        reads = [_glyph(piece, _ROUND) for piece in pieces]
         if all(r is not None and r.confidence >= SPLIT_SURE for r in reads):
             read = Digits("".join(r.digits for r in reads if r is not None), min(r.confidence for r in reads if r is not None))
             if best is None or read.confidence > best.confidence:
@@ -391,8 +412,12 @@ def _symbol_start(text: str, glued: bool) -> int | None:
     "/QĐ-UBND", "-CV/TU", "/C04-P6"; a "/" alone may be the hand's): in the label's own
     word (``glued``), after the digits Tesseract read into it ("Số:2214/BCA-C04"), but not
     into a reference's ("15/2020/TT-BGDĐT"); a word of its own is the printed number and
-    symbol ("2496/UBND-KT"); ``None`` when the word has none."""
+    symbol ("2496/UBND-KT"), unless what comes before its "/" has no digit or ASCII letter:
+    that is the hand's digits Tesseract read into the symbol's box ("ÉŠ/KH-DCT");
+    ``None`` when the word has none."""
     if glued and (front := re.match(r"[^/A-Za-zĐđ]*(?=[/-][A-ZĐ])", text)):
+        return front.end()
+    if (front := re.match(r"[^/0-9A-Za-z]+(?=/[A-ZĐ])", text)):
         return front.end()
     return 0 if re.search(r"^[/-][A-ZĐ]|[A-ZĐ]{2}", text) else None
 
@@ -415,11 +440,18 @@ _BLANKS = (
     _Blank("month", _month_label, lambda text, _: _found("nam", fold(text)), 2, 12),
 )
 _LABEL = re.compile(r"^(so:?|ngay|thang)")
+_PRINTED = re.compile(r"^[^A-Za-zĐđ/]+")  # before the printed word after a blank: the hand's, read by Tesseract
 _HEADER = 0.4  # of the page height: the number and date lines sit in the header
 _TRUSTED = 80.0  # Tesseract's confidence in digits it read in a blank: below, they are a hand's, re-read
 _ABOVE, _BELOW = 0.5, 0.3  # of the line's height: handwriting rises above the printed line more than below
 _MARGIN = 1.0  # of the line's height: how far beyond the blank's side a digit crossing it may reach
 _OVERSIZED = 1.25  # a printed word's box this much wider than its letters took in handwriting beside it
+# A blank's ink is a coloured pen's when at least this share of it is saturated (chroma
+# over the paper's by _HAND_CHROMA of 255, and darker than the paper by _HAND_DARKER): a
+# blue ballpoint's digits measure 0.5-1, black print beside them 0 (its JPEG fringes stay
+# under 20), a portal's bluish paper tint is the paper's own chroma.
+_HAND_SHARE, _HAND_CHROMA, _HAND_DARKER = 0.3, 40, 40
+_FRINGE = 0.1  # of the largest stroke's ink: a smaller spot of colour is the print's fringe
 
 
 def fill(upright: raster.PageImage, lines: list[Line]) -> tuple[list[Line], list[BlankInk]]:
@@ -452,21 +484,31 @@ def _filled(upright: raster.PageImage, line: Line, blanks: list[BlankInk]) -> Li
         slot = parted[i + 1:end]
         written = glued + "".join(w.text for w in slot)
         read_by = [parted[i], *slot] if glued else slot
-        if _allowed(blank, written) and all((w.confidence or 100.0) >= _TRUSTED for w in read_by):
-            continue
         left = _printed_end(parted[i], label.end(), line) if glued and label else _printed_stop(parted[i], line)
         box = (left, line.box[1], _printed_start(parted[end], line), line.box[3])
-        # A printed word after the blank read with doubt may hold the hand's last digit ("9/KH-BCA"):
-        # the ink before it is then not the whole number (a day's two digits less one are too few).
         whole = blank.written < blank.digits
-        trusted = not whole or (parted[end].confidence or 100.0) >= _TRUSTED
-        crop = _crop(upright, box) if trusted else None
-        read = read_digits(*crop, whole=whole) if crop else None
+        trusted = _allowed(blank, written) and all((w.confidence or 100.0) >= _TRUSTED for w in read_by)
+        if trusted and upright.colour_of is None:
+            continue
+        pen = _pen_crop(upright, box, parted[end].box[2])
+        if trusted and (pen is None or (pen_read := read_digits(*pen, whole=whole)) is None or pen_read.digits == written):
+            continue  # Tesseract's digits, confident, and not belied by a pen's ink surely read otherwise
+        # A printed word after the blank read with doubt may hold the hand's last digit ("9/KH-BCA"):
+        # in grey, the ink before it is then not the whole number (a day's two digits less one are too few).
+        grey = _crop(upright, box) if not whole or (parted[end].confidence or 100.0) >= _TRUSTED else None
+        read = _agreed([read_digits(*crop, whole=whole) for crop in (pen, grey) if crop])
+        if pen and (printed := _PRINTED.sub("", parted[end].text)) != parted[end].text and printed:
+            # The pen's ink is read up to the printed word's end: what Tesseract read before its
+            # letters ("9/KH-BCA-C04") is the hand's, read here or not at all.
+            written += parted[end].text[:len(parted[end].text) - len(printed)]
+            tail = parted[end].model_copy(update={"text": printed})
+            parted = [*parted[:end], tail.model_copy(update={"box": (_printed_start(tail, line), *tail.box[1:])}),
+                      *parted[end + 1:]]
         if (read is not None and read.confidence >= blank.sure and len(read.digits) >= blank.written
                 and _allowed(blank, read.digits)):
             filled = [Word(text=read.digits, box=box, confidence=round(100 * read.confidence, 1), handwritten=True)]
         else:
-            if crop and (glyphs := glyph_probabilities(*crop)):
+            if (crop := pen or grey) and (glyphs := glyph_probabilities(*crop, most=blank.digits)):
                 blanks.append(BlankInk(field=blank.field, glyphs=glyphs))
             # Digits Tesseract guessed from a hand ("Số:2214/BCA" for 4214): a blank with its warning is
             # better. A number's label read with the strokes and no colon ("Sô⁄1†") stays as read: cut,
@@ -536,11 +578,17 @@ def _printed_end(word: Word, letters: int, line: Line) -> float:
     return word.box[0] + (width * letters if width else (word.box[2] - word.box[0]) / 2)
 
 
-def _crop(upright: raster.PageImage, box: Box) -> tuple[Image.Image, int] | None:
-    """The prepared image of ``box`` (page points, a line's height), from a little above
-    to a little below the line, with a margin on either side for a digit that crosses the
-    box's side, and the margin's width (as :func:`read_digits` takes them); ``None`` when
-    the box is too small to hold a digit."""
+def _agreed(reads: list[Digits | None]) -> Digits | None:
+    """The surest of ``reads`` of one blank, when those that read it agree; ``None`` when none did or they differ."""
+    found = [r for r in reads if r is not None]
+    return max(found, key=lambda r: r.confidence) if found and len({r.digits for r in found}) == 1 else None
+
+
+def _region(upright: raster.PageImage, box: Box) -> tuple[float, float, float, float, int] | None:
+    """Where ``box`` (page points, a line's height) lies on the prepared image, from a
+    little above to a little below the line (left, top, right, bottom), with the margin
+    on either side for a digit that crosses the box's side; ``None`` when it is too low to
+    hold a digit."""
     frame = upright.frame
     assert frame is not None
     pt = frame.dpi / 72 * frame.scale  # pixels of the prepared image per page point
@@ -550,7 +598,61 @@ def _crop(upright: raster.PageImage, box: Box) -> tuple[Image.Image, int] | None
     bottom = (box[3] + _BELOW * tall) * pt - frame.y0 * frame.scale
     left, top = max(0.0, left) + 1, max(0.0, top)
     right, bottom = min(float(upright.image.width), right) - 1, min(float(upright.image.height), bottom)
-    if right - left < 4 or bottom - top < 4:
+    if bottom - top < 4:
         return None
-    margin = round(min(_MARGIN * tall * pt, left, upright.image.width - right))
+    return left, top, right, bottom, round(min(_MARGIN * tall * pt, left, max(0.0, upright.image.width - right)))
+
+
+def _crop(upright: raster.PageImage, box: Box) -> tuple[Image.Image, int] | None:
+    """The prepared image of ``box`` (see :func:`_region`) with its margins, and the
+    margin's width (as :func:`read_digits` takes them); ``None`` when the box is too small
+    to hold a digit."""
+    region = _region(upright, box)
+    if region is None or region[2] - region[0] < 4:
+        return None
+    left, top, right, bottom, margin = region
     return upright.image.crop((round(left) - margin, round(top), round(right) + margin, round(bottom))), margin
+
+
+def _pen_crop(upright: raster.PageImage, box: Box, reach: float) -> tuple[Image.Image, int] | None:
+    """On a page scanned in colour whose blank is written in a coloured pen (a blue
+    ballpoint), the pen's ink alone in ``box`` and its margins (see :func:`_crop`), the
+    black print whitened, reaching on to ``reach`` (page points: the end of the printed
+    word after the blank, over any of the hand's digits Tesseract read into that word,
+    "ÉŠ/KH-DCT"), and a margin of 0: every stroke in it is the hand's, and none touches a
+    printed "/" or the tail of "ngày". ``None`` on a grey page or a blank not so written."""
+    frame, region = upright.frame, _region(upright, box)
+    if upright.colour is None or frame is None or region is None:
+        return None
+    left, top, right, bottom, margin = region
+    pt = frame.dpi / 72 * frame.scale
+    far = round(min(float(upright.image.width), max(right + margin, reach * pt - frame.x0 * frame.scale)))
+    wide = (round(left) - margin, round(top), far, round(bottom))
+    # The colour image is the upright page at frame.dpi, before the crop and scale.
+    hand = _coloured_ink(upright.colour.crop(tuple(round(v / frame.scale + o) for v, o in zip(
+        wide, (frame.x0, frame.y0, frame.x0, frame.y0), strict=True))), max(0.0, far - right - margin) / frame.scale)
+    return None if hand is None else (hand.resize((wide[2] - wide[0], wide[3] - wide[1]), Image.Resampling.BILINEAR), 0)
+
+
+def _coloured_ink(rgb: Image.Image, beyond: float) -> Image.Image | None:
+    """``rgb`` in grey with only its coloured ink dark (more saturated than its paper by
+    :data:`_HAND_CHROMA`, and darker), when that ink is at least :data:`_HAND_SHARE` of the
+    ink in the blank and its margins (all but the last ``beyond`` pixels: the blank is
+    written in a coloured pen); else ``None``."""
+    pixels = np.asarray(rgb, dtype=np.int16)
+    if pixels.size == 0:
+        return None
+    value, chroma = pixels.mean(axis=-1), pixels.max(axis=-1) - pixels.min(axis=-1)
+    paper = np.percentile(value, 90)
+    hand = (chroma - np.median(chroma) > _HAND_CHROMA) & (value < paper - _HAND_DARKER)
+    inked = value < paper - _INK * (paper - value.min())
+    inside = slice(0, max(1, pixels.shape[1] - round(beyond)))
+    if not inked[:, inside].any() or hand[:, inside].sum() < _HAND_SHARE * inked[:, inside].sum():
+        return None
+    # The print's edges keep a fringe of colour from the scan's JPEG: specks, far smaller than a pen's stroke.
+    labels, count = ndimage.label(hand, structure=np.ones((3, 3)))
+    sizes = ndimage.sum_labels(hand, labels, range(1, count + 1))
+    kept = np.isin(labels, 1 + np.flatnonzero(sizes >= _FRINGE * sizes.max()))
+    # The stroke as dark and as wide as the grey page shows it: its saturated core is thinner.
+    kept = ndimage.binary_dilation(kept, iterations=2)
+    return Image.fromarray(np.where(kept, value, 255).astype(np.uint8))

@@ -99,7 +99,7 @@ def prepare(page: raster.PageImage) -> raster.PageImage:
         else:
             scale = 1.0
     frame = geometry.Frame(left, top, scale, page.image.width, page.image.height, estimated)
-    return raster.PageImage(image, dpi, frame, page.colour_of)
+    return raster.PageImage(image, dpi, frame, page.colour_of, page.coloured)
 
 
 def resolution(page: raster.PageImage) -> float:

@@ -375,7 +375,7 @@ def _turned(page: raster.PageImage, degrees: int) -> raster.PageImage:
     """``page`` turned, deskewed and prepared (layout.prepare) for Tesseract."""
     upright, angle = orientation.deskew(orientation.turn(page.image, degrees))
     colour_of = page.colour_changed(lambda colour: orientation.tilt(orientation.turn(colour, degrees), angle))
-    return layout.prepare(raster.PageImage(upright, page.dpi, colour_of=colour_of))
+    return layout.prepare(raster.PageImage(upright, page.dpi, colour_of=colour_of, coloured=page.coloured))
 
 
 def _upright(

@@ -50,9 +50,11 @@ _REOPEN_EVERY = 20
 class PageImage:
     """One page ready for recognition: grey pixels and their resolution (``None``: unknown);
     ``frame``, once cropped or scaled for Tesseract, where the pixels lie on the upright page.
-    ``colour`` is the page in RGB when it carries colour (a red seal, blue ink), else
-    ``None``; it stays in the upright page's pixels when ``image`` is cropped and scaled
-    for Tesseract (``frame`` maps between them).
+    ``colour`` is the page in RGB when it was scanned in colour, else ``None``; it stays
+    in the upright page's pixels when ``image`` is cropped and scaled for Tesseract
+    (``frame`` maps between them). ``coloured`` is whether that colour shows more than a
+    pen's few strokes (a red seal, a stamp: :data:`_COLOURED_SHARE`); ``seal_colour`` is
+    the colour only then.
 
     The colour is made from ``colour_of`` when first asked for, not before: few readers
     need it (the signature block, the header's handwritten blanks), and turning and
@@ -62,10 +64,15 @@ class PageImage:
     dpi: int | None
     frame: Frame | None = None
     colour_of: Callable[[], Image.Image] | None = None
+    coloured: bool = True
 
     @functools.cached_property
     def colour(self) -> Image.Image | None:
         return self.colour_of() if self.colour_of is not None else None
+
+    @property
+    def seal_colour(self) -> Image.Image | None:
+        return self.colour if self.coloured else None
 
     def colour_changed(self, change: Callable[[Image.Image], Image.Image]) -> Callable[[], Image.Image] | None:
         """``colour_of`` for a page made from this one by ``change`` (cropped, turned...),
@@ -103,24 +110,30 @@ def _check_pixels(width: float, height: float, what: str) -> None:
 # ring is ~0.5% of a page (a faded one ~0.1%), a black-and-white scan has none. Dark pixels
 # are left out: their hue is noise.
 _COLOURED_SHARE = 0.0005
+_PEN_SHARE = 0.00005  # a few digits in blue ballpoint, at the probe's full 72 dpi
 _SATURATED = 40  # of 255, HSV saturation
 _LIGHT = 90  # of 255, HSV value
 _COLOUR_SAMPLE = 4  # pixels reduced into one for the test
 _COLOUR_PROBE_DPI = 72  # a rendered page is looked at for colour at this resolution first
+_COLOUR_MODES = ("RGB", "RGBA", "P", "CMYK", "YCbCr")
 
 
 def _page(image: Image.Image, dpi: int | None) -> PageImage:
-    """The grey page of a decoded ``image``, with its colour when it has any."""
-    return PageImage(_grey(image), dpi, colour_of=(lambda: image.convert("RGB")) if _in_colour(image) else None)
+    """The grey page of a decoded ``image``, with its colour when it was scanned in colour."""
+    scanned = image.mode in _COLOUR_MODES
+    return PageImage(_grey(image), dpi, colour_of=(lambda: image.convert("RGB")) if scanned else None,
+                     coloured=scanned and _in_colour(image))
 
 
-def _in_colour(image: Image.Image) -> bool:
-    if image.mode not in ("RGB", "RGBA", "P", "CMYK", "YCbCr"):
+def _in_colour(image: Image.Image, share: float = _COLOURED_SHARE, sample: int = _COLOUR_SAMPLE) -> bool:
+    """Whether at least ``share`` of ``image``'s pixels are light and saturated, ``sample``
+    pixels reduced into one first (a pen's thin strokes vanish in the reduction)."""
+    if image.mode not in _COLOUR_MODES:
         return False
-    small = image.reduce(_COLOUR_SAMPLE) if min(image.size) >= 8 * _COLOUR_SAMPLE else image
+    small = image.reduce(sample) if sample > 1 and min(image.size) >= 8 * sample else image
     _, saturation, value = small.convert("RGB").convert("HSV").split()
     light = ImageChops.multiply(saturation, value.point(lambda v: 255 if v > _LIGHT else 0))
-    return sum(light.histogram()[_SATURATED:]) >= _COLOURED_SHARE * small.width * small.height
+    return sum(light.histogram()[_SATURATED:]) >= max(1.0, share * small.width * small.height)
 
 
 def _grey(image: Image.Image) -> Image.Image:
@@ -190,11 +203,25 @@ class PdfPages:
                 if native is not None:
                     return native
                 # Grey as PDFium renders it (what the page reading is tuned on); the page
-                # again in colour only when a quick look at it finds colour.
+                # again in colour only when a quick look at it finds colour, and a pen's few
+                # strokes only when a reader asks for them (the header's blanks).
                 grey = _grey(page.render(scale=scale, grayscale=True).to_pil())
-                coloured = _in_colour(page.render(scale=_COLOUR_PROBE_DPI / 72).to_pil())
-                colour = page.render(scale=scale).to_pil().convert("RGB") if coloured else None
-                return PageImage(grey, self._dpi, colour_of=colour and (lambda: colour))
+                probe = page.render(scale=_COLOUR_PROBE_DPI / 72).to_pil()
+                if _in_colour(probe):
+                    colour = page.render(scale=scale).to_pil().convert("RGB")
+                    return PageImage(grey, self._dpi, colour_of=lambda: colour)
+                tinted = _in_colour(probe, _PEN_SHARE, sample=1)
+                return PageImage(grey, self._dpi, colour_of=(lambda: self._colour(number)) if tinted else None,
+                                 coloured=False)
+            finally:
+                page.close()
+
+    def _colour(self, number: int) -> Image.Image:
+        """Page ``number`` rendered in colour (while the document is open)."""
+        with _PDFIUM:
+            page = self._pdf[number - 1]
+            try:
+                return page.render(scale=self._dpi / 72).to_pil().convert("RGB")
             finally:
                 page.close()
 

@@ -113,7 +113,7 @@ def with_name(upright: raster.PageImage, lines: list[Line], *, language: str, ti
     elif (box := _across_from_recipients(lines, width)) is None:
         return lines
     read = _reread(upright, box, language=language, timeout=timeout, cmd=cmd)
-    colour = upright.colour
+    colour = upright.seal_colour
     seal = None if colour is None else (lambda w: _coloured(colour, w.box, frame.dpi / 72))
     named = [(i, name) for i, ln in enumerate(read) if (name := _name_in(ln, seal))]
     if not named and titles and colour is not None:
@@ -196,8 +196,8 @@ def _reread(upright: raster.PageImage, box: Box, *, language: str, timeout: floa
     threshold lands in the seal's grey and the name comes out empty."""
     frame = upright.frame
     assert frame is not None
-    if upright.colour is not None:
-        source, scale, x0, y0 = upright.colour, 1.0, 0.0, 0.0
+    if upright.seal_colour is not None:
+        source, scale, x0, y0 = upright.seal_colour, 1.0, 0.0, 0.0
     else:
         source, scale, x0, y0 = upright.image, frame.scale, frame.x0, frame.y0
     pt = frame.dpi / 72 * scale  # pixels of ``source`` per page point
@@ -206,10 +206,10 @@ def _reread(upright: raster.PageImage, box: Box, *, language: str, timeout: floa
     if right - left < 10 or bottom - top < 10:
         return []
     strip = source.crop((round(left), round(top), round(right), round(bottom)))
-    if upright.colour is not None:
+    if upright.seal_colour is not None:
         strip = _red_ink(strip) if red else strip.getchannel("R")
     strip = strip.point(lambda v: 255 if v > _INK else 0)
-    dpi = upright.dpi if upright.colour is None else round(frame.dpi)
+    dpi = upright.dpi if upright.seal_colour is None else round(frame.dpi)
     try:
         reading = tesseract.recognise(strip, language=language, dpi=dpi, timeout=timeout, cmd=cmd, psm=6)
     except tesseract.TesseractError:

@@ -22,7 +22,7 @@ from services.ocr.pipeline import extract
 from services.ocr.raster import PageImage
 from services.parse.parser import parse_directive
 from services.parse.signings import day_support
-from vanthu.events import Word
+from vanthu.events import Line, Word
 from vanthu.settings import get_settings
 
 
@@ -196,3 +196,91 @@ def test_digits_tesseract_guessed_into_the_number_label_are_not_kept():
     filled = fill(PageImage(page, dpi, frame), [line])[0][0]
     # THEN the number is the hand's, or left blank after its label: never Tesseract's guess
     assert filled.text in ("Số: 4214 /BCA-C04", "Số: /BCA-C04"), filled.text
+
+
+def _blue_number_page(written: str, seed: int, misread: str | None = None) -> tuple[PageImage, Line]:
+    """ "Số: <written>/KH-BCA-C04" at 200 dpi in colour: the sequence written in blue ink, its
+    last digit touching the printed "/", and the words Tesseract reads there: the label,
+    then the last digit read into the symbol's word with low confidence ("9/KH-BCA-C04"),
+    or (``misread``) other digits read with confidence before the symbol."""
+    dpi = 200
+    page = Image.new("RGB", (1700, 2200), "white")
+    draw = ImageDraw.Draw(page)
+    frame = Frame(0, 0, 1, page.width, page.height, dpi)
+    font = ImageFont.truetype(font_file(REGULAR), 36)
+    label = draw.textbbox((150, 100), "Số:", font=font)
+    draw.text((150, 100), "Số:", font=font, fill=0)
+    after = handwrite(draw, written, label[2] + 20, 95, 40, random.Random(seed))
+    symbol = draw.textbbox((after - 6, 100), "/KH-BCA-C04", font=font)
+    draw.text((after - 6, 100), "/KH-BCA-C04", font=font, fill=0)
+    if misread:
+        line = line_of([Word(text="Số:", box=frame.box(label), confidence=96.0),
+                        Word(text=misread, box=frame.box((label[2] + 20, 95, after - 8, 140)), confidence=91.0),
+                        Word(text="/KH-BCA-C04", box=frame.box(symbol), confidence=95.0)])
+    else:
+        line = line_of([Word(text="Số:", box=frame.box(label), confidence=96.0),
+                        Word(text=f"{written[-1]}/KH-BCA-C04", box=frame.box((after - 30, 95, symbol[2], 140)),
+                             confidence=48.0)])
+    return PageImage(page.convert("L"), dpi, frame, colour_of=lambda: page), line
+
+
+@pytest.mark.parametrize(("written", "seed"), [("589", 1), ("2388", 2), ("47", 3)])
+def test_a_number_in_blue_ink_is_told_from_the_print_it_touches(written, seed):
+    # GIVEN a number written in blue into the blank, touching the printed symbol, its last
+    # digit read by Tesseract into the symbol's word
+    page, line = _blue_number_page(written, seed)
+    # WHEN the header's blanks are filled
+    filled = fill(page, [line])[0][0]
+    # THEN the whole number is read apart from the print, or left blank: never Tesseract's last digit alone
+    assert filled.text in (f"Số: {written} /KH-BCA-C04", "Số: /KH-BCA-C04"), filled.text
+    if written != "47":  # clear enough to read
+        assert filled.text == f"Số: {written} /KH-BCA-C04"
+    # AND on the same page in grey, the number is never read without its last digit
+    grey = fill(PageImage(page.image, page.dpi, page.frame), [line])[0][0]
+    assert all(w.text == written for w in grey.words if w.handwritten), grey.text
+
+
+def test_a_round_zero_is_read_as_one_digit():
+    # GIVEN the day "03" written with a round "0" (about as wide as it is high)
+    crop = Image.new("L", (200, 90), 255)
+    draw = ImageDraw.Draw(crop)
+    draw.ellipse((20, 22, 62, 64), outline=0, width=5)
+    _printed_digits("3", crop, 80)
+    # WHEN it is read THEN it is "03", not blank
+    read = read_digits(crop, whole=False)
+    assert read is not None and read.digits == "03"
+
+
+def test_a_short_printed_mark_beside_the_number_does_not_hide_it():
+    # GIVEN "08" written into the blank and, in the margin after it, the printed "/" of the
+    # symbol cut short by the crop's band (half the digits' height)
+    margin = 40
+    crop = Image.new("L", (2 * margin + 60, 90), 255)
+    end = _printed_digits("08", crop, margin + 5)
+    ImageDraw.Draw(crop).line((end + 24, 62, end + 25, 48), fill=0, width=4)
+    # WHEN the whole number is read THEN it is "08"
+    read = read_digits(crop, margin)
+    assert read is not None and read.digits == "08"
+
+
+@pytest.mark.parametrize(("written", "seed"), [("2388", 5), ("91", 6)])
+def test_a_number_in_blue_on_a_colour_scan_is_read_from_the_pen_s_ink(written, seed):
+    # GIVEN a directive scanned in colour whose only colour is the number written in blue
+    # ballpoint into the blank (no seal, no stamp: too little colour to call the page coloured)
+    form = form_from_text(example_texts()["002_d2642929b84c508e"])
+    form = dataclasses.replace(form, number=blank_number(form.number))
+    page = scan_form(render_form(form), Artefacts(seal=None, stamp=None, signature=False, handwritten_number=written,
+                                                  mode="colour"), dpi=200, seed=seed, pages=[0])
+    # WHEN it goes through the OCR stage and the parser
+    directive = parse_directive(extract(images_pdf(page, dpi=200), get_settings().ocr).text)
+    # THEN the number is the one written (its grey alone leaves these blank)
+    assert directive.number == f"{written}/TB-UBND"
+
+
+def test_digits_tesseract_read_with_confidence_give_way_to_the_pen_s_ink_read_otherwise():
+    # GIVEN "5253" written in blue into the blank, which Tesseract read as "9263" with confidence
+    page, line = _blue_number_page("5253", 4, misread="9263")
+    # WHEN the header's blanks are filled
+    filled = fill(page, [line])[0][0]
+    # THEN the number is the pen's, or left blank: not Tesseract's misreading
+    assert filled.text in ("Số: 5253 /KH-BCA-C04", "Số: /KH-BCA-C04"), filled.text
