@@ -13,7 +13,9 @@ This module reads the blank's ink as digits:
   the printed word); a stroke wholly beside the blank is print's; for a
   number (whose digits nothing counts), a glyph wholly in the margin next to the blank
   that is surely a digit as tall as the blank's, or that the crop cuts, gives no reading
-  either;
+  either, and when Tesseract read the symbol after it with doubt (its box may hold the
+  hand's last digit), neither does a right margin whose first glyph is not the printed
+  "/" alone;
 - on a page scanned in colour whose blank is written in a coloured pen (the blue
   ballpoint most offices use), the crop is that pen's ink alone, the black print
   whitened, from the blank to the end of the printed word after it: a digit touching the
@@ -76,6 +78,9 @@ _SPECK = 0.5  # of the tallest glyph's height: a shorter glyph is a speck, a dot
 _MAX_GLYPHS = 6
 _WIDEST = 0.85  # of its height: the widest a digit set upright is ("0", "4"); wider is two
 _OWN_SIZE = 0.6  # of the blank's tallest digit: a glyph beside it this tall may be one of its digits
+_SLASH_LEAN = (0.15, 0.8)  # columns per row a printed "/" leans right as it rises (serif to sans faces, italic)
+_SLASH_BEND, _SLASH_WIDTH = 0.08, 0.3  # of its height: how far its rows stray from one line, how wide a row is
+_SLASH_ROWS, _SLASH_LOW = 8, 0.3  # the fewest rows a slash is drawn in; the least of a hand digit's height it stands
 _ROUND = 1.0  # of its height: a round "0" may be as wide, alone or cut from a digit it touches
 _MAX_SLANT = 0.6  # the strongest slant set upright (about 30 degrees)
 _RULE = 0.6  # of the crop's width: an ink run this long in a row is a printed rule, not a digit
@@ -257,14 +262,17 @@ def _within(found: np.ndarray, margin: int) -> np.ndarray | None:
     return None if columns[0] or columns[-1] else blank
 
 
-def read_digits(crop: Image.Image, margin: int = 0, *, whole: bool = True) -> Digits | None:
+def read_digits(crop: Image.Image, margin: int = 0, *, whole: bool = True, closed: bool = False) -> Digits | None:
     """The digits written in ``crop`` (the blank, ink dark on paper, with ``margin``
     pixels of what is beside it on either side), or ``None`` when any of its glyphs is not
     surely a digit (see the module docstring), or, for a ``whole`` number, when the glyph
     nearest it in a margin surely is one: the word boxes the blank is found from often
     take in a hand's first or last digit, and the number would lose it (a blank that
-    takes a fixed count of digits, such as the day's two, needs no such check)."""
-    parts = _glyphs(crop, margin, whole=whole)
+    takes a fixed count of digits, such as the day's two, needs no such check). With
+    ``closed``, also when the nearest glyph in the right margin is not the printed "/"
+    that opens the symbol (one slash, then no other): where Tesseract read the symbol
+    with doubt, its box may hold the hand's last digit, written touching the "/"."""
+    parts = _glyphs(crop, margin, whole=whole, closed=closed)
     reads = [_read(part) for part in parts or []]
     if not reads or len(reads) > _MAX_GLYPHS or None in reads:
         return None
@@ -291,10 +299,11 @@ def glyph_probabilities(crop: Image.Image, margin: int = 0, most: int = _MAX_GLY
     return [[round(float(p), 3) for p in probabilities[:NOT_A_DIGIT]] for probabilities in found]
 
 
-def _glyphs(crop: Image.Image, margin: int, *, whole: bool) -> list[np.ndarray] | None:
+def _glyphs(crop: Image.Image, margin: int, *, whole: bool, closed: bool = False) -> list[np.ndarray] | None:
     """The glyphs of the ink in ``crop``'s blank (see :func:`read_digits`), left to right;
-    ``None`` when it has none, when a glyph runs on into a printed word, or, for a ``whole``
-    number, when a glyph beside the blank may be one of its digits."""
+    ``None`` when it has none, when a glyph runs on into a printed word, for a ``whole``
+    number, when a glyph beside the blank may be one of its digits, or, ``closed``, when
+    the printed "/" does not stand next after it."""
     found = ink(crop)
     if found is None:
         return None
@@ -309,7 +318,33 @@ def _glyphs(crop: Image.Image, margin: int, *, whole: bool) -> list[np.ndarray] 
     tallest = max((part.shape[0] for part in parts), default=0)
     if whole and (_beside(np.fliplr(beside[:, :left]), tallest, mirrored=True) or _beside(beside[:, right:], tallest)):
         return None
+    if closed and not _closed(beside[:, right:], tallest):
+        return None
     return parts
+
+
+def _closed(outwards: np.ndarray, tallest: int) -> bool:
+    """Whether the right margin's first glyph (``outwards``: its columns from the blank's
+    side on) is a slash as tall as print beside digits ``tallest`` pixels high, and its
+    second is none: "51 /QĐ", not "3 1 /QĐ" (a "1" written aslant is a slash too)."""
+    columns = outwards.any(axis=0)
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], columns.astype(np.int8), [0]))))
+    glyphs = [_cropped(outwards[:, a:b]) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+    glyphs = [g for g in glyphs if g.shape[0] >= max(_SLASH_ROWS, _SLASH_LOW * tallest)]  # not the dots of specks
+    return bool(glyphs) and _slash(glyphs[0]) and not (len(glyphs) > 1 and _slash(glyphs[1]))
+
+
+def _slash(glyph: np.ndarray) -> bool:
+    """Whether ``glyph`` is one thin straight stroke rising to the right: each row's ink
+    centre on one line leaning :data:`_SLASH_LEAN`, a few pixels wide."""
+    rows = np.flatnonzero(glyph.any(axis=1))
+    if len(rows) < _SLASH_ROWS:
+        return False
+    xs = np.array([np.flatnonzero(glyph[y]).mean() for y in rows])
+    lean, offset = np.polyfit(rows, xs, 1)
+    straight = np.abs(xs - (lean * rows + offset)).mean() <= _SLASH_BEND * len(rows)
+    thin = np.median(glyph[rows].sum(axis=1)) <= _SLASH_WIDTH * len(rows)
+    return bool(_SLASH_LEAN[0] <= -lean <= _SLASH_LEAN[1] and straight and thin)
 
 
 def _beside(outwards: np.ndarray, tallest: int, *, mirrored: bool = False) -> bool:
@@ -493,10 +528,12 @@ def _filled(upright: raster.PageImage, line: Line, blanks: list[BlankInk]) -> Li
         pen = _pen_crop(upright, box, parted[end].box[2])
         if trusted and (pen is None or (pen_read := read_digits(*pen, whole=whole)) is None or pen_read.digits == written):
             continue  # Tesseract's digits, confident, and not belied by a pen's ink surely read otherwise
+        grey = _crop(upright, box)
         # A printed word after the blank read with doubt may hold the hand's last digit ("9/KH-BCA"):
-        # in grey, the ink before it is then not the whole number (a day's two digits less one are too few).
-        grey = _crop(upright, box) if not whole or (parted[end].confidence or 100.0) >= _TRUSTED else None
-        read = _agreed([read_digits(*crop, whole=whole) for crop in (pen, grey) if crop])
+        # in grey, the ink before it is then the whole number only up to the symbol's printed "/"
+        # (a day's two digits less one are too few).
+        closed = whole and (parted[end].confidence or 100.0) < _TRUSTED
+        read = _agreed([read_digits(*crop, whole=whole, closed=closed and crop is grey) for crop in (pen, grey) if crop])
         if pen and (printed := _PRINTED.sub("", parted[end].text)) != parted[end].text and printed:
             # The pen's ink is read up to the printed word's end: what Tesseract read before its
             # letters ("9/KH-BCA-C04") is the hand's, read here or not at all.

@@ -284,3 +284,42 @@ def test_digits_tesseract_read_with_confidence_give_way_to_the_pen_s_ink_read_ot
     filled = fill(page, [line])[0][0]
     # THEN the number is the pen's, or left blank: not Tesseract's misreading
     assert filled.text in ("Số: 5253 /KH-BCA-C04", "Số: /KH-BCA-C04"), filled.text
+
+
+def _grey_number_line(written: str, seed: int, *, faint_last: bool = False) -> tuple[PageImage, Line]:
+    """ "Số: <written> /QĐ-UBND" at 200 dpi in grey, the sequence written by hand, and the
+    words Tesseract reads there: the label, then the symbol with doubt (confidence 52).
+    ``faint_last``: a last digit so faint that only its left arc shows, in the symbol's box."""
+    dpi = 200
+    page = Image.new("L", (1700, 2200), 255)
+    draw = ImageDraw.Draw(page)
+    frame = Frame(0, 0, 1, page.width, page.height, dpi)
+    font = ImageFont.truetype(font_file(REGULAR), 36)
+    label = draw.textbbox((150, 100), "Số:", font=font)
+    draw.text((150, 100), "Số:", font=font, fill=0)
+    after = handwrite(draw, written, label[2] + 20, 95, 40, random.Random(seed), ink=0)
+    start = after + 14
+    if faint_last:
+        draw.arc((after + 4, 92, after + 30, 122), 110, 250, fill=0, width=3)
+        start = after
+    symbol = draw.textbbox((after + 40 if faint_last else start, 100), "/QĐ-UBND", font=font)
+    draw.text(symbol[:2], "/QĐ-UBND", font=font, fill=0)
+    line = line_of([Word(text="Số:", box=frame.box(label), confidence=96.0),
+                    Word(text="/QĐ-UBND", box=frame.box((start, *symbol[1:])), confidence=52.0)])
+    return PageImage(page, dpi, frame), line
+
+
+def test_a_number_before_a_symbol_read_with_doubt_is_read_up_to_the_printed_slash():
+    # GIVEN "51" written by hand, then the printed "/QĐ-UBND" that Tesseract read with doubt
+    page, line = _grey_number_line("51", 2)
+    # WHEN the header's blanks are filled THEN the number is read: the "/" closes it
+    assert fill(page, [line])[0][0].text == "Số: 51 /QĐ-UBND"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_faint_last_digit_in_the_symbol_s_box_leaves_the_number_blank(seed):
+    # GIVEN "58" written by hand and a last digit so faint that only its arc shows, which
+    # Tesseract took into the box of the symbol it read with doubt
+    page, line = _grey_number_line("58", seed, faint_last=True)
+    # WHEN the header's blanks are filled THEN the number is left blank, not read as "58"
+    assert fill(page, [line])[0][0].text == "Số: /QĐ-UBND"
