@@ -22,6 +22,8 @@ This module reads the blank's ink as digits:
   printed "/" or the tail of "ngày", or read by Tesseract into the symbol's word
   ("9/KH-BCA-C04"), is then the hand's and nothing else. The grey crop is read as well,
   and where both read the blank they must agree;
+- digits Tesseract read in a blank with confidence stand unless the ink is surely read
+  otherwise: the pen's reading then takes their place, the grey's alone blanks them;
 - the ink is cut into glyphs at the columns with no ink, printed rules (a little aslant
   too) and the lines above and below taken out, specks, dots and commas dropped;
 - each glyph is set upright (its slant sheared away), normalised as MNIST's digits are
@@ -523,17 +525,16 @@ def _filled(upright: raster.PageImage, line: Line, blanks: list[BlankInk]) -> Li
         box = (left, line.box[1], _printed_start(parted[end], line), line.box[3])
         whole = blank.written < blank.digits
         trusted = _allowed(blank, written) and all((w.confidence or 100.0) >= _TRUSTED for w in read_by)
-        if trusted and upright.colour_of is None:
-            continue
-        pen = _pen_crop(upright, box, parted[end].box[2])
-        if trusted and (pen is None or (pen_read := read_digits(*pen, whole=whole)) is None or pen_read.digits == written):
-            continue  # Tesseract's digits, confident, and not belied by a pen's ink surely read otherwise
-        grey = _crop(upright, box)
+        pen, grey = _pen_crop(upright, box, parted[end].box[2]), _crop(upright, box)
         # A printed word after the blank read with doubt may hold the hand's last digit ("9/KH-BCA"):
         # in grey, the ink before it is then the whole number only up to the symbol's printed "/"
         # (a day's two digits less one are too few).
         closed = whole and (parted[end].confidence or 100.0) < _TRUSTED
-        read = _agreed([read_digits(*crop, whole=whole, closed=closed and crop is grey) for crop in (pen, grey) if crop])
+        reads = [read_digits(*crop, whole=whole, closed=closed and crop is grey) for crop in (pen, grey) if crop]
+        if trusted and all(r is None or r.digits == written for r in reads):
+            continue  # Tesseract's digits, confident, and not belied by the ink surely read otherwise
+        # Belied by the pen's ink: its reading; by the grey's alone: two readers of one ink differ, neither.
+        read = _agreed(reads) if not trusted or pen else None
         if pen and (printed := _PRINTED.sub("", parted[end].text)) != parted[end].text and printed:
             # The pen's ink is read up to the printed word's end: what Tesseract read before its
             # letters ("9/KH-BCA-C04") is the hand's, read here or not at all.

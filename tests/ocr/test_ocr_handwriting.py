@@ -286,10 +286,12 @@ def test_digits_tesseract_read_with_confidence_give_way_to_the_pen_s_ink_read_ot
     assert filled.text in ("Số: 5253 /KH-BCA-C04", "Số: /KH-BCA-C04"), filled.text
 
 
-def _grey_number_line(written: str, seed: int, *, faint_last: bool = False) -> tuple[PageImage, Line]:
+def _grey_number_line(written: str, seed: int, *, faint_last: bool = False,
+                      misread: str | None = None) -> tuple[PageImage, Line]:
     """ "Số: <written> /QĐ-UBND" at 200 dpi in grey, the sequence written by hand, and the
     words Tesseract reads there: the label, then the symbol with doubt (confidence 52).
-    ``faint_last``: a last digit so faint that only its left arc shows, in the symbol's box."""
+    ``faint_last``: a last digit so faint that only its left arc shows, in the symbol's box.
+    ``misread``: other digits read there with confidence, the symbol too."""
     dpi = 200
     page = Image.new("L", (1700, 2200), 255)
     draw = ImageDraw.Draw(page)
@@ -304,8 +306,9 @@ def _grey_number_line(written: str, seed: int, *, faint_last: bool = False) -> t
         start = after
     symbol = draw.textbbox((after + 40 if faint_last else start, 100), "/QĐ-UBND", font=font)
     draw.text(symbol[:2], "/QĐ-UBND", font=font, fill=0)
-    line = line_of([Word(text="Số:", box=frame.box(label), confidence=96.0),
-                    Word(text="/QĐ-UBND", box=frame.box((start, *symbol[1:])), confidence=52.0)])
+    read = [Word(text=misread, box=frame.box((label[2] + 20, 95, after, 140)), confidence=91.0)] if misread else []
+    line = line_of([Word(text="Số:", box=frame.box(label), confidence=96.0), *read,
+                    Word(text="/QĐ-UBND", box=frame.box((start, *symbol[1:])), confidence=95.0 if misread else 52.0)])
     return PageImage(page, dpi, frame), line
 
 
@@ -322,4 +325,11 @@ def test_a_faint_last_digit_in_the_symbol_s_box_leaves_the_number_blank(seed):
     # Tesseract took into the box of the symbol it read with doubt
     page, line = _grey_number_line("58", seed, faint_last=True)
     # WHEN the header's blanks are filled THEN the number is left blank, not read as "58"
+    assert fill(page, [line])[0][0].text == "Số: /QĐ-UBND"
+
+
+def test_digits_tesseract_read_with_confidence_are_dropped_when_the_ink_surely_reads_otherwise():
+    # GIVEN "5528" written by hand on a grey scan, which Tesseract read as "0528" with confidence
+    page, line = _grey_number_line("5528", 3, misread="0528")
+    # WHEN the header's blanks are filled THEN the blank is left for a clerk: two readers disagree
     assert fill(page, [line])[0][0].text == "Số: /QĐ-UBND"
