@@ -47,11 +47,12 @@ the digits and the least of their probabilities, or ``None``; :func:`glyph_proba
 each glyph's digit probabilities, however unsure. :func:`fill` finds the
 blanks of a page's header lines (the sequence after "Số:" opening a line, the day after
 "<place>, ngày", the month after that "tháng", also when Tesseract glued the hand's
-strokes to those words: "Số:0+", "ngày4tháng"); where Tesseract did not read them as
-what the form allows, with confidence, it reads the ink there and puts the digits in
-their place, marked ``handwritten``, or, when the ink is not surely digits, removes the
-digits Tesseract guessed and returns the ink's glyph probabilities (``BlankInk``), which
-the parse stage weighs a signing day against. Only numpy and scipy; no process."""
+strokes to those words: "Số:0+", "ngày4tháng"); it reads the ink there and, where
+Tesseract did not read what the form allows with confidence, or the ink surely reads
+otherwise, puts the digits in their place, marked ``handwritten``, or, when the ink is not
+surely digits, removes the digits Tesseract guessed and returns the ink's glyph
+probabilities (``BlankInk``), which the parse stage weighs a signing day against. Only
+numpy and scipy; no process."""
 
 from __future__ import annotations
 
@@ -493,9 +494,10 @@ _FRINGE = 0.1  # of the largest stroke's ink: a smaller spot of colour is the pr
 
 def fill(upright: raster.PageImage, lines: list[Line]) -> tuple[list[Line], list[BlankInk]]:
     """``lines`` (page points) with the digits written into the header's blanks put in
-    their place, each marked ``handwritten``; a blank Tesseract read as what the form
-    allows there, or whose ink is not surely such digits, stays as it is. With them, the
-    ink of each blank read but not surely (:func:`glyph_probabilities`)."""
+    their place, each marked ``handwritten``; a blank Tesseract read with confidence as
+    what the form allows there stays as it is unless its ink surely reads otherwise (see
+    the module docstring). With them, the ink of each blank read but not surely
+    (:func:`glyph_probabilities`)."""
     frame = upright.frame
     if frame is None:
         return lines, []
