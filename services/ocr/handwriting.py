@@ -291,22 +291,36 @@ def glyph_probabilities(crop: Image.Image, margin: int = 0, most: int = _MAX_GLY
     product of its pieces' likeliest digits) that leaves the blank no more than ``most``
     digits (a day's two). Empty when the
     blank has no ink, or ink that runs on into a printed word. What the parse stage weighs
-    a candidate for the blank against (services/parse/signings.py)."""
-    parts = (_glyphs(crop, margin, whole=False) or [])[:_MAX_GLYPHS]
+    a candidate for the blank against (services/parse/signings.py). A glyph at a side of
+    the blank that crosses it and is no digit is, more likely, a digit joined to the
+    printed letter there (the hand's "1" run into the tail of "ngày"): the ink is then
+    read clipped at the blank's sides as well, and the surer of the two readings kept."""
+    readings = [_glyph_probabilities(_glyphs(crop, margin, whole=False), most)]
+    first = readings[0]
+    if first and NOT_A_DIGIT in (int(first[0].argmax()), int(first[-1].argmax())):
+        readings.append(_glyph_probabilities(_glyphs(crop, margin, whole=False, clipped=True), most))
+    best = max(readings, key=lambda found: np.prod([p[:NOT_A_DIGIT].max() for p in found]) if found else -1.0)
+    return [[round(float(p), 3) for p in probabilities[:NOT_A_DIGIT]] for probabilities in best]
+
+
+def _glyph_probabilities(parts: list[np.ndarray] | None, most: int) -> list[np.ndarray]:
+    """Each of ``parts``' probabilities (the eleven classes), as :func:`glyph_probabilities` counts them."""
+    parts = (parts or [])[:_MAX_GLYPHS]
     found: list[np.ndarray] = []
     for k, part in enumerate(parts):
         room = most - len(found) - (len(parts) - k - 1)  # the digits this glyph may be, the rest one each
         cuts = [[_probabilities_of(piece) for piece in pieces] for pieces in _pieces(part)
                 if len(pieces) <= room] if _joined(_image(part)) else []
         found += max(cuts, key=lambda cut: np.prod([p[:NOT_A_DIGIT].max() for p in cut]), default=[_probabilities_of(part)])
-    return [[round(float(p), 3) for p in probabilities[:NOT_A_DIGIT]] for probabilities in found]
+    return found
 
 
-def _glyphs(crop: Image.Image, margin: int, *, whole: bool, closed: bool = False) -> list[np.ndarray] | None:
-    """The glyphs of the ink in ``crop``'s blank (see :func:`read_digits`), left to right;
-    ``None`` when it has none, when a glyph runs on into a printed word, for a ``whole``
-    number, when a glyph beside the blank may be one of its digits, or, ``closed``, when
-    the printed "/" does not stand next after it."""
+def _glyphs(crop: Image.Image, margin: int, *, whole: bool, closed: bool = False,
+            clipped: bool = False) -> list[np.ndarray] | None:
+    """The glyphs of the ink in ``crop``'s blank (see :func:`read_digits`), left to right,
+    ``clipped`` at the blank's sides or not; ``None`` when it has none, when a glyph runs
+    on into a printed word, for a ``whole`` number, when a glyph beside the blank may be
+    one of its digits, or, ``closed``, when the printed "/" does not stand next after it."""
     found = ink(crop)
     if found is None:
         return None
@@ -314,6 +328,10 @@ def _glyphs(crop: Image.Image, margin: int, *, whole: bool, closed: bool = False
     blank = _within(found, margin)
     if blank is None or not blank.any():
         return None  # nothing written, or a digit run into a printed word
+    if clipped:
+        blank[:, :margin] = blank[:, blank.shape[1] - margin:] = False
+        if not blank.any():
+            return None
     columns = np.flatnonzero(blank.any(axis=0))
     left, right = int(columns[0]), int(columns[-1]) + 1
     beside = found & ~blank

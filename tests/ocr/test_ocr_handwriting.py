@@ -13,7 +13,7 @@ import random
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from examples.form import BOLD, REGULAR, blank_number, font_file, render_form
+from examples.form import BOLD, ITALIC, REGULAR, blank_number, font_file, render_form
 from examples.render import example_texts, form_from_text
 from examples.scan import Artefacts, handwrite, images_pdf, scan_form
 from services.ocr.geometry import Frame, line_of
@@ -103,6 +103,22 @@ def test_the_ink_of_a_blank_weighs_the_written_day_above_every_other_day():
         # WHEN the blank's ink is kept as each glyph's digit probabilities
         glyphs = glyph_probabilities(_written(f"{day:02d}", rng, 45))
         # THEN of all the days of a month, the written one is the likeliest
+        support = {d: day_support(glyphs, d) for d in range(1, 32)}
+        assert max(support, key=support.__getitem__) == day, (day, glyphs)
+
+
+def test_a_day_whose_first_digit_touches_the_tail_of_ngay_still_weighs_for_its_day():
+    # GIVEN days written by hand right after an italic "ngày", the first digit touching the y's tail
+    font = ImageFont.truetype(font_file(ITALIC), 40)
+    for seed, day in enumerate([11, 12, 14, 17, 19, 23]):
+        crop = Image.new("L", (330, 110), 255)
+        draw = ImageDraw.Draw(crop)
+        draw.text((10, 30), "ngày", font=font, fill=0)
+        printed_end = draw.textbbox((10, 30), "ngày", font=font)[2]
+        end = handwrite(draw, f"{day:02d}", printed_end - 14, 25, 44, random.Random(seed), ink=0)
+        # WHEN the blank's ink (from where "ngày" ends, as wide a margin either side) is kept
+        glyphs = glyph_probabilities(crop.crop((0, 0, round(end) + 10 + printed_end, 110)), printed_end, most=2)
+        # THEN the written day is still the likeliest of the month's days
         support = {d: day_support(glyphs, d) for d in range(1, 32)}
         assert max(support, key=support.__getitem__) == day, (day, glyphs)
 
