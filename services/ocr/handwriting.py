@@ -37,13 +37,18 @@ This module reads the blank's ink as digits:
   ink into two or three pieces, and the cut kept only when every piece is surely a digit
   (:data:`SPLIT_SURE`, surer than a glyph standing alone); when no cut is, a glyph not
   much wider than a digit may be one round "0" (:data:`_ROUND`);
-- the reading is kept only when every glyph is a digit with a probability of at least
-  :data:`SURE` (more for the number, which nothing on the page checks) and the form
-  allows it there (a two-digit day up to 31, a month, a sequence); otherwise the blank
-  stays blank with its warning: a clerk would rather fill a blank than correct a guess.
+- the reading is kept when every glyph is a digit with a probability of at least
+  :data:`SURE` (more for the number, which nothing on the page checks), or, where the
+  classifier is less sure, when a second reader of other training (PP-OCRv4's line
+  recogniser, services/ocr/line_reader.py) reads the blank as the same digits (a
+  Vietnamese clerk's flagged "1" leaves the classifier unsure, rarely both); and only
+  as the form allows it there (a two-digit day up to 31, a month, a sequence);
+  otherwise the blank stays blank with its warning: a clerk would rather fill a blank
+  than correct a guess.
 
 The contract: :func:`read_digits` takes a crop of the blank (grey, ink dark) and returns
-the digits and the least of their probabilities, or ``None``; :func:`glyph_probabilities`
+the digits and the least of their probabilities, or ``None``; :func:`read_agreed` the
+digits both readers read alike, or ``None``; :func:`glyph_probabilities`
 each glyph's digit probabilities, however unsure. :func:`fill` finds the
 blanks of a page's header lines (the sequence after "Số:" opening a line, the day after
 "<place>, ngày", the month after that "tháng", also when Tesseract glued the hand's
@@ -51,8 +56,8 @@ strokes to those words: "Số:0+", "ngày4tháng"); it reads the ink there and, 
 Tesseract did not read what the form allows with confidence, or the ink surely reads
 otherwise, puts the digits in their place, marked ``handwritten``, or, when the ink is not
 surely digits, removes the digits Tesseract guessed and returns the ink's glyph
-probabilities (``BlankInk``), which the parse stage weighs a signing day against. Only
-numpy and scipy; no process."""
+probabilities (``BlankInk``), which the parse stage weighs a signing day against. No
+process: numpy and scipy, and onnxruntime for the second reader."""
 
 from __future__ import annotations
 
@@ -68,7 +73,7 @@ import numpy as np
 from PIL import Image, ImageOps
 from scipy import ndimage
 
-from services.ocr import geometry, raster
+from services.ocr import geometry, line_reader, raster
 from vanthu.events import BlankInk, Box, Line, Word
 from vanthu.normalize import fold
 
@@ -93,12 +98,18 @@ _CUTS = 6  # the columns of least ink tried as cuts between touching digits
 SPLIT_SURE = 0.99  # the least probability of each piece of a glyph cut into touching digits
 
 
+LIKELY = 0.5  # the least probability of each glyph's likeliest digit for the line reader's agreement to count
+LINE_SURE = 0.6  # the line reader's least confidence for its agreement to count
+
+
 @dataclass(frozen=True)
 class Digits:
-    """What a blank reads as: its ``digits`` and the least probability among them."""
+    """What a blank reads as: its ``digits``, the least probability among them, and
+    whether two readers read them alike (``checked``: see :func:`read_agreed`)."""
 
     digits: str
     confidence: float
+    checked: bool = False
 
 
 def normalise(glyph: Image.Image) -> np.ndarray:
@@ -282,6 +293,28 @@ def read_digits(crop: Image.Image, margin: int = 0, *, whole: bool = True, close
     digits = "".join(r.digits for r in reads if r is not None)
     confidence = min(r.confidence for r in reads if r is not None)
     return Digits(digits, confidence) if len(digits) <= _MAX_GLYPHS and confidence >= SURE else None
+
+
+def read_agreed(crop: Image.Image, margin: int = 0, *, whole: bool = True, closed: bool = False,
+                most: int = _MAX_GLYPHS) -> Digits | None:
+    """The digits written in ``crop``'s blank (as :func:`read_digits` takes it) that the
+    classifier is not sure of but the line reader (services/ocr/line_reader.py) reads
+    alike: each glyph's likeliest class a digit with a probability of at least
+    :data:`LIKELY` (touching digits cut as :func:`glyph_probabilities` cuts them, at most
+    ``most``), and the line reader reading the blank (its margins left out) as exactly
+    those digits with a confidence of at least :data:`LINE_SURE`. ``checked``, its
+    confidence the least of the two readers'; ``None`` when they differ, or when either
+    is less sure."""
+    found = _glyph_probabilities(_glyphs(crop, margin, whole=whole, closed=closed), most)
+    if not found or any(int(p.argmax()) == NOT_A_DIGIT or p.max() < LIKELY for p in found):
+        return None
+    digits = "".join(str(int(p.argmax())) for p in found)
+    if crop.width - 2 * margin < 4:
+        return None
+    text, confidence = line_reader.read_line(crop.crop((margin, 0, crop.width - margin, crop.height)))
+    if text != digits or confidence < LINE_SURE:
+        return None
+    return Digits(digits, min(confidence, *(float(p.max()) for p in found)), checked=True)
 
 
 def glyph_probabilities(crop: Image.Image, margin: int = 0, most: int = _MAX_GLYPHS) -> list[list[float]]:
@@ -550,7 +583,9 @@ def _filled(upright: raster.PageImage, line: Line, blanks: list[BlankInk]) -> Li
         # in grey, the ink before it is then the whole number only up to the symbol's printed "/"
         # (a day's two digits less one are too few).
         closed = whole and (parted[end].confidence or 100.0) < _TRUSTED
-        reads = [read_digits(*crop, whole=whole, closed=closed and crop is grey) for crop in (pen, grey) if crop]
+        reads = [read_digits(*crop, whole=whole, closed=closed and crop is grey)
+                 or read_agreed(*crop, whole=whole, closed=closed and crop is grey, most=blank.digits)
+                 for crop in (pen, grey) if crop]
         if trusted and all(r is None or r.digits == written for r in reads):
             continue  # Tesseract's digits, confident, and not belied by the ink surely read otherwise
         # Belied by the pen's ink: its reading; by the grey's alone: two readers of one ink differ, neither.
@@ -562,7 +597,7 @@ def _filled(upright: raster.PageImage, line: Line, blanks: list[BlankInk]) -> Li
             tail = parted[end].model_copy(update={"text": printed})
             parted = [*parted[:end], tail.model_copy(update={"box": (_printed_start(tail, line), *tail.box[1:])}),
                       *parted[end + 1:]]
-        if (read is not None and read.confidence >= blank.sure and len(read.digits) >= blank.written
+        if (read is not None and (read.confidence >= blank.sure or read.checked) and len(read.digits) >= blank.written
                 and _allowed(blank, read.digits)):
             filled = [Word(text=read.digits, box=box, confidence=round(100 * read.confidence, 1), handwritten=True)]
         else:
