@@ -370,9 +370,12 @@ def _glyphs(crop: Image.Image, margin: int, *, whole: bool, closed: bool = False
     beside = found & ~blank
     parts = _parts(blank[:, left:right])
     tallest = max((part.shape[0] for part in parts), default=0)
-    if whole and (_beside(np.fliplr(beside[:, :left]), tallest, mirrored=True) or _beside(beside[:, right:], tallest)):
+    # The printed "/" next after the digits ends the number, whatever the letter it is set against reads as.
+    closes = _closed(beside[:, right:], tallest)
+    if whole and (_beside(np.fliplr(beside[:, :left]), tallest, mirrored=True)
+                  or (not closes and _beside(beside[:, right:], tallest))):
         return None
-    if closed and not _closed(beside[:, right:], tallest):
+    if closed and not closes:
         return None
     return parts
 
@@ -380,10 +383,15 @@ def _glyphs(crop: Image.Image, margin: int, *, whole: bool, closed: bool = False
 def _closed(outwards: np.ndarray, tallest: int) -> bool:
     """Whether the right margin's first glyph (``outwards``: its columns from the blank's
     side on) is a slash as tall as print beside digits ``tallest`` pixels high, and its
-    second is none: "51 /QĐ", not "3 1 /QĐ" (a "1" written aslant is a slash too)."""
-    columns = outwards.any(axis=0)
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], columns.astype(np.int8), [0]))))
-    glyphs = [_cropped(outwards[:, a:b]) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+    second is none: "51 /QĐ", not "3 1 /QĐ" (a "1" written aslant is a slash too). Its
+    glyphs are its strokes (connected ink, a thin one broken by a coarse scan bridged
+    over a row), left to right: the print's "/" often shares columns with the letter
+    after it ("/C")."""
+    labels, count = ndimage.label(ndimage.binary_dilation(outwards, structure=np.ones((3, 1))))
+    labels[~outwards] = 0
+    boxes = ndimage.find_objects(labels)
+    glyphs = [_cropped(labels[boxes[k]] == k + 1) for k in sorted(
+        (k for k in range(count) if boxes[k] is not None), key=lambda k: boxes[k][1].start)]
     glyphs = [g for g in glyphs if g.shape[0] >= max(_SLASH_ROWS, _SLASH_LOW * tallest)]  # not the dots of specks
     return bool(glyphs) and _slash(glyphs[0]) and not (len(glyphs) > 1 and _slash(glyphs[1]))
 

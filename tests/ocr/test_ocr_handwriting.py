@@ -333,11 +333,12 @@ def test_digits_tesseract_read_with_confidence_give_way_to_the_pen_s_ink_read_ot
 
 
 def _grey_number_line(written: str, seed: int, *, faint_last: bool = False,
-                      misread: str | None = None) -> tuple[PageImage, Line]:
+                      misread: str | None = None, kerned: bool = False) -> tuple[PageImage, Line]:
     """ "Số: <written> /QĐ-UBND" at 200 dpi in grey, the sequence written by hand, and the
     words Tesseract reads there: the label, then the symbol with doubt (confidence 52).
     ``faint_last``: a last digit so faint that only its left arc shows, in the symbol's box.
-    ``misread``: other digits read there with confidence, the symbol too."""
+    ``misread``: other digits read there with confidence, the symbol too. ``kerned``: the
+    "/" set so close to the "Q" that they share columns."""
     dpi = 200
     page = Image.new("L", (1700, 2200), 255)
     draw = ImageDraw.Draw(page)
@@ -351,7 +352,12 @@ def _grey_number_line(written: str, seed: int, *, faint_last: bool = False,
         draw.arc((after + 4, 92, after + 30, 122), 110, 250, fill=0, width=3)
         start = after
     symbol = draw.textbbox((after + 40 if faint_last else start, 100), "/QĐ-UBND", font=font)
-    draw.text(symbol[:2], "/QĐ-UBND", font=font, fill=0)
+    if kerned:
+        slash = draw.textbbox(symbol[:2], "/", font=font)
+        draw.text(symbol[:2], "/", font=font, fill=0)
+        draw.text((slash[2] - 3, symbol[1]), "QĐ-UBND", font=font, fill=0)
+    else:
+        draw.text(symbol[:2], "/QĐ-UBND", font=font, fill=0)
     read = [Word(text=misread, box=frame.box((label[2] + 20, 95, after, 140)), confidence=91.0)] if misread else []
     line = line_of([Word(text="Số:", box=frame.box(label), confidence=96.0), *read,
                     Word(text="/QĐ-UBND", box=frame.box((start, *symbol[1:])), confidence=95.0 if misread else 52.0)])
@@ -362,6 +368,14 @@ def test_a_number_before_a_symbol_read_with_doubt_is_read_up_to_the_printed_slas
     # GIVEN "51" written by hand, then the printed "/QĐ-UBND" that Tesseract read with doubt
     page, line = _grey_number_line("51", 2)
     # WHEN the header's blanks are filled THEN the number is read: the "/" closes it
+    assert fill(page, [line])[0][0].text == "Số: 51 /QĐ-UBND"
+
+
+def test_a_number_before_a_slash_kerned_into_the_next_letter_is_read():
+    # GIVEN "51" written by hand, then the printed "/QĐ-UBND" whose "/" shares columns with
+    # its "Q", read by Tesseract with doubt
+    page, line = _grey_number_line("51", 2, kerned=True)
+    # WHEN the header's blanks are filled THEN the number is read: the "/" still closes it
     assert fill(page, [line])[0][0].text == "Số: 51 /QĐ-UBND"
 
 
