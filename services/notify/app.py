@@ -98,18 +98,13 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
 
     async def send(document_id: str, revision: int, notices: list[AssignmentNotice], in_force: InForce,
                    **details: str) -> None:
-        """Publish ``notices`` of one revision, then, once the broker has every one of them,
-        record it ``notified`` with ``in_force``."""
-        # Handed to the producer in order without waiting for each acknowledgement, so that
-        # a directive's notices travel in one produce request, not one round trip each.
-        pending = []
+        """Publish ``notices`` of one revision, each acknowledged by the broker, then record
+        it ``notified`` with ``in_force``."""
         for notice in notices:
             if notice.unit_id:
-                pending.append(await assignments.publish(notice, key=notice.unit_id.encode(), no_confirm=True))
+                await assignments.publish(notice, key=notice.unit_id.encode())
             else:
-                pending.append(await review.publish(ReviewItem(**notice.model_dump()), key=document_id.encode(),
-                                                    no_confirm=True))
-        await asyncio.gather(*(sent for sent in pending if isinstance(sent, asyncio.Future)))
+                await review.publish(ReviewItem(**notice.model_dump()), key=document_id.encode())
         units = len({n.unit_id for n in notices if n.unit_id})
         for_review = sum(1 for n in notices if not n.unit_id)
         cancelled = sum(1 for n in notices if n.status == "cancelled")
