@@ -244,14 +244,19 @@ def test_a_number_written_into_the_blank_of_a_scanned_form_is_read_or_left_blank
         assert directive.number == "509/TB-UBND"
 
 
+def _grey_page() -> tuple[int, Image.Image, ImageDraw.ImageDraw, Frame, ImageFont.FreeTypeFont]:
+    """A blank A4 page in grey at 200 dpi to draw a header line on: its dpi, image, pen,
+    frame (image pixels are page points at that dpi) and the form's 36 px print."""
+    dpi = 200
+    page = Image.new("L", (1700, 2200), 255)
+    return dpi, page, ImageDraw.Draw(page), Frame(0, 0, 1, page.width, page.height, dpi), \
+        ImageFont.truetype(font_file(REGULAR), 36)
+
+
 def test_digits_tesseract_guessed_into_the_number_label_are_not_kept():
     # GIVEN "Số: 4214/BCA-C04" with the sequence written by hand, which Tesseract read as
     # one word "Số:2214/BCA-C04" with low confidence
-    dpi = 200
-    page = Image.new("L", (1700, 2200), 255)
-    draw = ImageDraw.Draw(page)
-    frame = Frame(0, 0, 1, page.width, page.height, dpi)
-    font = ImageFont.truetype(font_file(REGULAR), 36)
+    dpi, page, draw, frame, font = _grey_page()
     end = draw.textbbox((150, 100), "Số:", font=font)[2]
     draw.text((150, 100), "Số:", font=font, fill=0)
     after = handwrite(draw, "4214", end + 4, 95, 40, random.Random(1), ink=0)
@@ -267,11 +272,7 @@ def test_digits_tesseract_guessed_into_the_number_label_are_not_kept():
 def test_digits_tesseract_read_with_doubt_into_the_symbol_s_word_go_with_an_unread_blank():
     # GIVEN "Số: 02124/QĐ-UBND" on a grey scan, the sequence written by hand, which Tesseract
     # read as "Số:" then, with doubt, "2124/QĐ-UBND": the hand's first digit alone before it
-    dpi = 200
-    page = Image.new("L", (1700, 2200), 255)
-    draw = ImageDraw.Draw(page)
-    frame = Frame(0, 0, 1, page.width, page.height, dpi)
-    font = ImageFont.truetype(font_file(REGULAR), 36)
+    dpi, page, draw, frame, font = _grey_page()
     label = draw.textbbox((150, 100), "Số:", font=font)
     draw.text((150, 100), "Số:", font=font, fill=0)
     rng = random.Random(5)
@@ -382,11 +383,7 @@ def _grey_number_line(written: str, seed: int, *, faint_last: bool = False,
     ``faint_last``: a last digit so faint that only its left arc shows, in the symbol's box.
     ``misread``: other digits read there with confidence, the symbol too. ``kerned``: the
     "/" set so close to the "Q" that they share columns."""
-    dpi = 200
-    page = Image.new("L", (1700, 2200), 255)
-    draw = ImageDraw.Draw(page)
-    frame = Frame(0, 0, 1, page.width, page.height, dpi)
-    font = ImageFont.truetype(font_file(REGULAR), 36)
+    dpi, page, draw, frame, font = _grey_page()
     label = draw.textbbox((150, 100), "Số:", font=font)
     draw.text((150, 100), "Số:", font=font, fill=0)
     after = handwrite(draw, written, label[2] + 20, 95, 40, random.Random(seed), ink=0)
