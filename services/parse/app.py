@@ -51,6 +51,14 @@ def unread_pages(artifact: TextArtifact) -> list[str]:
             for page in artifact.pages if page.error or page.warning]
 
 
+def handwritten_readings(artifact: TextArtifact) -> list[str]:
+    """The digits the OCR stage read from handwriting in the form's blanks, with their
+    certainty: a clerk checks them against the original before trusting a number or day."""
+    return [f"page {page.number}: \"{word.text}\" read from handwriting ({word.confidence or 0:.0f}% sure): check it"
+            for page in artifact.pages for block in page.blocks for line in block.lines for word in line.words
+            if word.handwritten]
+
+
 def create_app(settings: Settings | None = None, storage: Storage | None = None) -> FastStream:
     settings = settings or get_settings()
     storage = storage or Storage(settings)
@@ -83,7 +91,7 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
         unread = unread_pages(artifact)
         parsed = DirectiveParsed(
             **directive.model_dump(exclude={"secrecy", "secrecy_doubt", "warnings"}),
-            warnings=[*unread, *directive.warnings],
+            warnings=[*unread, *handwritten_readings(artifact), *directive.warnings],
             secrecy=secret.level,
             secrecy_doubt=secret.doubt,
             document_id=event.document_id,

@@ -19,8 +19,10 @@ from services.notify import app as notify_app
 from services.ocr import app as ocr_app
 from services.parse import app as parse_app
 from vanthu.directory import UnitDirectory
+from services.ocr.geometry import line_of
 from vanthu.events import (
     Assignment,
+    Block,
     DigitalSignature,
     DirectiveParsed,
     ObjectRef,
@@ -28,6 +30,7 @@ from vanthu.events import (
     ReviewItem,
     TextArtifact,
     TextExtracted,
+    Word,
 )
 from vanthu.settings import Settings
 from vanthu.state import StateStore, received_step
@@ -176,6 +179,23 @@ async def test_parse_sends_a_document_with_an_unreadable_page_to_review(memory_s
     assert any("page 2" in w for w in directive.warnings)
     assert item.document_id == document_id and item.unit_id is None and "page 2" in item.task
     assert item.document.doc_type == "Thông báo"
+
+
+async def test_digits_read_from_handwriting_are_named_for_the_clerk_to_check(memory_storage, directive_text):
+    # GIVEN a scan whose number's sequence ("Số:    /TB-UBND") the OCR stage read from
+    # handwriting in the blank
+    assert "Số: /TB-UBND" in directive_text
+    text = directive_text.replace("Số: /TB-UBND", "Số: 12 /TB-UBND")
+    words = [Word(text="Số:", box=(60, 80, 75, 92), confidence=95.0),
+             Word(text="12", box=(78, 80, 90, 92), confidence=87.4, handwritten=True),
+             Word(text="/TB-UBND", box=(92, 80, 130, 92), confidence=93.0)]
+    header = Block(kind="header-left", box=(60, 80, 130, 92), lines=[line_of(words)])
+    [directive], _ = await parse_artifact(memory_storage, TextArtifact(
+        document_id="c" * 64, media_type="application/pdf",
+        pages=[PageText(number=1, text=text, source="ocr", confidence=90.0, blocks=[header])]))
+    # THEN the directive says which digits came from handwriting, and how sure the reading is
+    assert directive.number == "12/TB-UBND"
+    assert any('"12"' in w and "handwriting" in w and "87%" in w for w in directive.warnings), directive.warnings
 
 
 async def test_a_day_inferred_from_the_signature_is_sent_to_the_records_office_to_confirm(
