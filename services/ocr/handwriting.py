@@ -49,13 +49,13 @@ This module reads the blank's ink as digits:
 
 The contract: :func:`read_digits` takes a crop of the blank (grey, ink dark) and returns
 the digits and the least of their probabilities, or ``None``; :func:`confirmed` that
-reading as the second reader sees it (:func:`read_agreed` where the classifier is unsure); :func:`glyph_probabilities`
-each glyph's digit probabilities, however unsure. :func:`fill` finds the
-blanks of a page's header lines (the sequence after "Số:" opening a line, the day after
-"<place>, ngày", the month after that "tháng", also when Tesseract glued the hand's
-strokes to those words: "Số:0+", "ngày4tháng"); it reads the ink there and, where
-Tesseract did not read what the form allows with confidence, or the ink surely reads
-otherwise, puts the digits in their place, marked ``handwritten``, or, when the ink is not
+reading as the second reader sees it (:func:`read_agreed` where the classifier is
+unsure); :func:`glyph_probabilities` each glyph's digit probabilities, however unsure.
+:func:`fill` finds the blanks of a page's header lines (the sequence after "Số:" opening
+a line, the day after "<place>, ngày", the month after that "tháng", also when Tesseract
+glued the hand's strokes to those words: "Số:0+", "ngày4tháng"); it reads the ink there
+and, where Tesseract did not read what the form allows with confidence, or the ink surely
+reads otherwise, puts the digits in their place, marked ``handwritten``, or, when the ink is not
 surely digits, removes the digits Tesseract guessed and returns the ink's glyph
 probabilities (``BlankInk``), which the parse stage weighs a signing day against. No
 process: numpy and scipy, and onnxruntime for the second reader."""
