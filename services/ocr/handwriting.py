@@ -620,8 +620,9 @@ def _filled(upright: raster.PageImage, line: Line, blanks: list[BlankInk]) -> Li
         reads = [confirmed(r, *crop, whole=whole, closed=shut, most=blank.digits) for r, (crop, shut) in zip(reads, crops, strict=True)]
         # Belied by the pen's ink: its reading; by the grey's alone: two readers of one ink differ, neither.
         read = _agreed(reads) if not trusted or pen else None
-        hand_before = pen or (closed and grey is not None and _glyphs(*grey, whole=False) is not None)
-        if hand_before and (printed := _PRINTED.sub("", parted[end].text)) != parted[end].text and printed:
+        printed = _PRINTED.sub("", parted[end].text)
+        if (printed and printed != parted[end].text
+                and (pen or (closed and grey is not None and _glyphs(*grey, whole=False) is not None))):
             # The pen's ink is read up to the printed word's end, the grey's up to the "/" that
             # closes the number: what Tesseract read before the word's letters ("9/KH-BCA-C04"),
             # with doubt in grey after the hand's first digits, is the hand's, read here or not
