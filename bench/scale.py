@@ -12,6 +12,12 @@ their own; a batch of image-only scans is uploaded at once, and the bench measur
 - throughput: the batch's pages / (last ``vanthu.text`` event - first upload);
 - latency under that load: upload -> the document's last assignment notice (p50, max).
 
+With ``--ocr-only`` only the OCR workers run (no parse, no notify: the text events wait
+on their topic), as a deployment that gives the OCR workers machines of their own runs
+them; latency is then upload -> the document's text event. On a machine where parse,
+notify, Kafka and MinIO share the cores with the worker, the difference between the two
+runs is what they take from it.
+
 With ``--bulk`` the batch goes through the bulk lane (keys under the bulk prefix, as
 ``vanthu submit --bulk`` puts them); ``--urgent N`` then uploads N one-page HỎA TỐC letters
 spread over the batch (the next when another 1/(N+1) of the batch is read) on the ordinary
@@ -232,10 +238,11 @@ def skip_history(settings: Settings) -> None:
 
 
 def run(workers: int, docs: list[tuple[str, bytes]], pages: int, logs: Path, bulk: bool = False,
-        urgent: list[bytes] | None = None, threads: int | None = None) -> dict:
+        urgent: list[bytes] | None = None, threads: int | None = None, ocr_only: bool = False) -> dict:
     """One batch through ``workers`` OCR processes of ``threads`` Tesseract slots each
     (default: the cores shared out) (on the bulk lane if ``bulk``, with the ``urgent``
-    letters uploaded during it); throughput and latency."""
+    letters uploaded during it; without parse and notify if ``ocr_only``); throughput and
+    latency."""
     urgent = urgent or []
     settings = private_copy(Settings(), f"scale{uuid.uuid4().hex[:6]}")
     create_topics(settings)
@@ -253,11 +260,12 @@ def run(workers: int, docs: list[tuple[str, bytes]], pages: int, logs: Path, bul
     try:
         for i in range(workers):
             serve("ocr", f"ocr{i + 1}", VANTHU_OCR__WORKERS=str(threads))
-        serve("parse", "parse")
-        serve("notify", "notify")
-        wait_groups(settings, {settings.group("ocr"): workers, f"{settings.group('ocr')}.bulk": workers,
-                               settings.group("parse"): 1, settings.group("notify"): 1,
-                               settings.group("channels"): 1})
+        groups = {settings.group("ocr"): workers, f"{settings.group('ocr')}.bulk": workers}
+        if not ocr_only:
+            serve("parse", "parse")
+            serve("notify", "notify")
+            groups |= {settings.group("parse"): 1, settings.group("notify"): 1, settings.group("channels"): 1}
+        wait_groups(settings, groups)
         watcher = Watcher(settings)
         directory = UnitDirectory.from_settings(settings)  # the one the services load
         storage = Storage(settings)
@@ -287,7 +295,9 @@ def run(workers: int, docs: list[tuple[str, bytes]], pages: int, logs: Path, bul
             if time.monotonic() > deadline:
                 raise SystemExit(f"batch incomplete: {len(done)}/{len(uploaded)} documents notified")
             for doc in uploaded.keys() - done.keys():
-                if (at := watcher.done_at(doc, directory)) is not None:
+                with watcher.lock:
+                    read_at = watcher.text_at.get(doc)
+                if (at := read_at if ocr_only else watcher.done_at(doc, directory)) is not None:
                     done[doc] = at
             time.sleep(0.2)
         announcer.close()
@@ -391,6 +401,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="OCR worker counts to measure.")
     parser.add_argument("--threads", type=int, help="Tesseract slots per worker (default: the cores shared out); "
                         "--threads 1 shows how throughput grows with workers up to the core count.")
+    parser.add_argument("--ocr-only", action="store_true", help="Run the OCR workers alone (no parse, no notify).")
     parser.add_argument("--bulk", action="store_true", help="Send the batch through the bulk lane.")
     parser.add_argument("--urgent", type=int, default=0, help="HỎA TỐC letters to upload during the batch.")
     parser.add_argument("--bulk-memory", type=int, metavar="PAGES", help="Only: peak memory of one PAGES-page "
@@ -414,11 +425,13 @@ def main() -> None:
         results = []
         for workers in args.workers:
             print(f"{workers} OCR worker(s) ...", file=sys.stderr)
-            results.append(run(workers, docs, pages, workdir, bulk=args.bulk, urgent=letters, threads=args.threads))
+            results.append(run(workers, docs, pages, workdir, bulk=args.bulk, urgent=letters, threads=args.threads,
+                               ocr_only=args.ocr_only))
     raw_ppm = pages / raw_s * 60
     print(f"\n{args.scans} scans, {pages} pages at {'/'.join(map(str, SCAN_DPIS))} dpi in turn, {CORES} cores, "
           f"load average before the run {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}\n")
-    print("| OCR workers × threads | seconds | pages/min | of raw Tesseract | upload → last notice p50 | max "
+    last = "text event" if args.ocr_only else "last notice"
+    print(f"| OCR workers × threads | seconds | pages/min | of raw Tesseract | upload → {last} p50 | max "
           "| documents per partition |")
     print("|---|---|---|---|---|---|---|")
     print(f"| raw `tesseract` CLI, {CORES} processes | {raw_s:.1f} | {raw_ppm:.1f} | 100% | | | |")

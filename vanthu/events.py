@@ -175,6 +175,9 @@ class BlankInk(BaseModel):
     field: Literal["number", "day", "month"]
     glyphs: list[list[float]] = Field(description="Each glyph's probabilities of the digits 0-9, left to right "
                                       "(the rest of 1: not a digit).")
+    line: str | None = Field(None, description="The digits the second reader (a text-line recogniser) read in "
+                             "the blank, when it read digits alone.")
+    line_confidence: float = Field(0.0, description="That reader's confidence in ``line``, 0 to 1.")
 
 
 class PageText(BaseModel):

@@ -24,8 +24,10 @@ This module reads the blank's ink as digits:
   and where both read the blank they must agree;
 - digits Tesseract read in a blank with confidence stand unless the ink is surely read
   otherwise: the pen's reading then takes their place, the grey's alone blanks them;
-- the ink is cut into glyphs at the columns with no ink, printed rules (a little aslant
-  too) and the lines above and below taken out, specks, dots and commas dropped;
+- the ink is cut into glyphs by its strokes (connected ink; a stroke mostly over another's
+  columns joins it, a "5"'s lifted flag), printed rules (a little aslant too, or reaching
+  only partly into the crop) and the lines above and below taken out, specks, dots,
+  commas and the label's ":" dropped;
 - each glyph is set upright (its slant sheared away), normalised as MNIST's digits are
   (its longer side 20 px, centred by its centre of mass in 28 x 28) and classified by
   small convolutional networks whose weights are in ``data/digits.npz`` and whose
@@ -40,8 +42,10 @@ This module reads the blank's ink as digits:
 - the reading is kept when every glyph is a digit with a probability of at least
   :data:`SURE` (more for the number, which nothing on the page checks), or, where the
   classifier is less sure, when a second reader of other training (PP-OCRv4's line
-  recogniser, services/ocr/line_reader.py) reads the blank as the same digits (a
-  Vietnamese clerk's flagged "1" leaves the classifier unsure, rarely both); a sure
+  recogniser, services/ocr/line_reader.py) reads the blank as digits (alone, or before
+  the symbol's printed "/") and the classifier finds as many glyphs and rules none of
+  those digits out (a Vietnamese clerk's flagged "1" leaves the classifier unsure,
+  rarely both); a sure
   reading is dropped when that reader surely reads as many other digits; and only
   as the form allows it there (a two-digit day up to 31, a month, a sequence);
   otherwise the blank stays blank with its warning: a clerk would rather fill a blank
@@ -84,6 +88,7 @@ NOT_A_DIGIT = 10  # the model's eleventh class
 SURE = 0.9  # the least probability of each glyph for a reading to be kept
 _INK = 0.5  # of the way from the crop's paper to its darkest ink: darker is ink
 _SPECK = 0.5  # of the tallest glyph's height: a shorter glyph is a speck, a dot or a comma
+_SHARED = 0.5  # of the narrower's columns: strokes sharing this many are one glyph's
 _MAX_GLYPHS = 6
 _WIDEST = 0.85  # of its height: the widest a digit set upright is ("0", "4"); wider is two
 _OWN_SIZE = 0.6  # of the blank's tallest digit: a glyph beside it this tall may be one of its digits
@@ -92,16 +97,24 @@ _SLASH_BEND, _SLASH_WIDTH = 0.08, 0.3  # of its height: how far its rows stray f
 _SLASH_ROWS, _SLASH_LOW = 8, 0.3  # the fewest rows a slash is drawn in; the least of a hand digit's height it stands
 _ROUND = 1.0  # of its height: a round "0" may be as wide, alone or cut from a digit it touches
 _MAX_SLANT = 0.6  # the strongest slant set upright (about 30 degrees)
-_RULE = 0.6  # of the crop's width: an ink run this long in a row is a printed rule, not a digit
+# An ink run in a row this long is a printed rule, not a digit: _RULE of the crop's width, or
+# _RULE_HIGH of its height (about two lines' height: two touching digits' bars are shorter),
+# for a rule that reaches only partly into the crop (the short line under the issuer's name).
+_RULE, _RULE_HIGH = 0.6, 1.0
+# A stroke this much wider than high, and at least _FLAT_LONG of the crop's height long, is a
+# rule's end that touches nothing: no digit is so flat (a hand's dash is shorter).
+_FLAT, _FLAT_LONG = 4.0, 0.5
 _MAX_TOUCHING = 3  # digits written touching that a glyph is cut into, at most
 _NARROWEST = 0.25  # of its height: the narrowest a digit cut from its neighbours is (a "1" is narrower, and stands apart)
 _CUTS = 6  # the columns of least ink tried as cuts between touching digits
 SPLIT_SURE = 0.99  # the least probability of each piece of a glyph cut into touching digits
 
 
-LIKELY = 0.5  # the least probability of each glyph's likeliest digit for the line reader's agreement to count
+LIKELY = 0.03  # the least probability the classifier gives each of the line reader's digits: below, it rules it out
 LINE_SURE = 0.6  # the line reader's least confidence for its agreement to count
 VETO = 0.8  # the line reader's least confidence for other digits of its to leave a sure reading out
+FUSED = 0.9  # the least probability of each digit the two readers read together (read_fused)
+_LINE_DIGITS = re.compile(r"(\d{1,6}) ?(/.*)?[.,']?")  # the line reader's digits, the symbol's "/" after them, a speck
 
 
 @dataclass(frozen=True)
@@ -201,21 +214,46 @@ def ink(crop: Image.Image) -> np.ndarray | None:
         return None
     found = grey < paper - _INK * (paper - darkest)
     found[_rules(found)] = False  # the line under the issuer's name, a dotted leader: they join the digits
+    found &= ~_flat(found)
     return found if found.any() else None
 
 
+def _flat(found: np.ndarray) -> np.ndarray:
+    """The strokes of ``found`` that are a rule's, not a digit's: :data:`_FLAT` times wider
+    than high and at least :data:`_FLAT_LONG` of the crop's height long."""
+    labels, _ = ndimage.label(found, structure=np.ones((3, 3)))
+    flat = [k + 1 for k, box in enumerate(ndimage.find_objects(labels)) if box is not None
+            and (wide := box[1].stop - box[1].start) >= _FLAT * (box[0].stop - box[0].start)
+            and wide >= _FLAT_LONG * found.shape[0]]
+    return np.isin(labels, flat)
+
+
 def _parts(found: np.ndarray) -> list[np.ndarray]:
-    """The ink cut into glyphs at the columns without ink, left to right, each cropped to
-    its ink, specks left out."""
-    columns = found.any(axis=0)
-    parts, start = [], None
-    for x, inked in enumerate([*columns, False]):
-        if inked and start is None:
-            start = x
-        elif not inked and start is not None:
-            parts.append(_cropped(found[:, start:x]))
-            start = None
-    tallest = max((part.shape[0] for part in parts), default=0)
+    """The ink cut into glyphs, left to right, each cropped to its ink: its strokes
+    (connected ink), a stroke joined to the one whose columns it mostly shares (a "5"'s
+    lifted flag, a "7"'s bar), specks left out. Strokes, not columns: a "7"'s bar reaching
+    over the "4" after it, or a mark of the line above over a digit, stays apart; the
+    label's ":" is specks."""
+    labels, _ = ndimage.label(found, structure=np.ones((3, 3)))
+    boxes = [(k + 1, box) for k, box in enumerate(ndimage.find_objects(labels)) if box is not None]
+    tallest = max((box[0].stop - box[0].start for _, box in boxes), default=0)
+    tall = [box for _, box in boxes if box[0].stop - box[0].start >= _SPECK * tallest]
+    top, bottom = min(box[0].start for box in tall), max(box[0].stop for box in tall)
+    groups: list[tuple[list[int], int, int]] = []  # the strokes' labels, their columns
+    for k, box in sorted(boxes, key=lambda kb: kb[1][1].start):
+        (rows, columns), short = box, box[0].stop - box[0].start < _SPECK * tallest
+        if short and not top <= (rows.start + rows.stop) / 2 <= bottom:
+            continue  # a speck above or below the writing
+        for g, (members, a, b) in enumerate(groups):
+            if min(b, columns.stop) - max(a, columns.start) >= _SHARED * min(b - a, columns.stop - columns.start):
+                groups[g] = ([*members, k], min(a, columns.start), max(b, columns.stop))
+                break
+        else:
+            groups.append(([k], columns.start, columns.stop))
+    heights = {k: box[0].stop - box[0].start for k, box in boxes}
+    # A glyph of specks alone (the label's ":" read into the blank) is no digit's, however tall together.
+    parts = [_cropped(np.isin(labels, members)) for members, _, _ in sorted(groups, key=lambda g: g[1])
+             if max(heights[k] for k in members) >= _SPECK * tallest]
     return [part for part in parts if part.shape[0] >= _SPECK * tallest]
 
 
@@ -237,16 +275,17 @@ def _joined(glyph: Image.Image, widest: float = _WIDEST) -> bool:
 
 
 def _rules(ink: np.ndarray) -> np.ndarray:
-    """The rows of ``ink`` that hold a run of ink longer than :data:`_RULE` of its width,
-    a rule drawn a little aslant too (its run then spread over two or three rows)."""
-    width = ink.shape[1]
+    """The rows of ``ink`` that hold a run of ink longer than :data:`_RULE` of its width or
+    :data:`_RULE_HIGH` of its height, a rule drawn a little aslant too (its run then
+    spread over two or three rows)."""
+    longest = min(_RULE * ink.shape[1], _RULE_HIGH * ink.shape[0])
     band = ink.copy()
     band[1:] |= ink[:-1]
     band[:-1] |= ink[1:]
     rows = np.zeros(ink.shape[0], dtype=bool)
-    for y in np.flatnonzero(band.sum(axis=1) >= _RULE * width):
+    for y in np.flatnonzero(band.sum(axis=1) >= longest):
         edges = np.flatnonzero(np.diff(np.concatenate(([0], band[y].astype(np.int8), [0]))))
-        rows[y] = (edges[1::2] - edges[::2]).max() >= _RULE * width
+        rows[y] = (edges[1::2] - edges[::2]).max() >= longest
     return rows
 
 
@@ -300,21 +339,77 @@ def read_digits(crop: Image.Image, margin: int = 0, *, whole: bool = True, close
 def read_agreed(crop: Image.Image, margin: int = 0, *, whole: bool = True, closed: bool = False,
                 most: int = _MAX_GLYPHS) -> Digits | None:
     """The digits written in ``crop``'s blank (as :func:`read_digits` takes it) that the
-    classifier is not sure of but the line reader (services/ocr/line_reader.py) reads
-    alike: each glyph's likeliest class a digit with a probability of at least
-    :data:`LIKELY` (touching digits cut as :func:`glyph_probabilities` cuts them, at most
-    ``most``), and the line reader reading the blank (its margins left out) as exactly
-    those digits with a confidence of at least :data:`LINE_SURE`. ``checked``, its
-    confidence the least of the two readers'; ``None`` when they differ, or when either
+    classifier is not sure of but the line reader (services/ocr/line_reader.py) reads:
+    the line reader reading the blank (its margins left out) as digits, alone or before
+    the printed "/" (which then may stand in the blank: see :func:`_glyphs`), with a
+    confidence of at least :data:`LINE_SURE`, and the classifier finding as many glyphs
+    (each whole or cut into touching digits, at most ``most``) and ruling none of the
+    line reader's digits out (each at least :data:`LIKELY` likely: a Vietnamese clerk's
+    "1" with its long lead-in stroke is barely a digit to the classifier). ``checked``,
+    its confidence the line reader's; ``None`` when they differ, or when the line reader
     is less sure."""
-    found = _glyph_probabilities(_glyphs(crop, margin, whole=whole, closed=closed), most)
-    if not found or any(int(p.argmax()) == NOT_A_DIGIT or p.max() < LIKELY for p in found):
-        return None
-    digits = "".join(str(int(p.argmax())) for p in found)
     text, confidence = _line(crop, margin)
-    if text != digits or confidence < LINE_SURE:
+    written = _LINE_DIGITS.fullmatch(text)
+    if written is None or confidence < LINE_SURE:
         return None
-    return Digits(digits, min(confidence, *(float(p.max()) for p in found)), checked=True)
+    digits = written.group(1)
+    if len(digits) > most:
+        return None
+    found = _explained(_glyphs(crop, margin, whole=whole, closed=closed, slashed=bool(written.group(2))), digits)
+    if found is None or min(found) < LIKELY:
+        return None
+    return Digits(digits, confidence, checked=True)
+
+
+def _explained(parts: list[np.ndarray] | None, digits: str) -> list[float] | None:
+    """The classifier's probability of each of ``digits`` for the glyph it stands for, as
+    ``parts`` (the blank's glyphs, each whole or cut into touching digits as
+    :func:`_pieces` cuts it) explain them best; ``None`` when no such cut gives as many glyphs."""
+    best: dict[int, tuple[float, list[float]]] = {0: (1.0, [])}  # digits explained so far -> (product, each's probability)
+    for part in (parts or [])[:_MAX_GLYPHS]:
+        ways = [[part], *(_pieces(part) if _joined(_image(part)) else [])]
+        options = [[_probabilities_of(piece) for piece in pieces] for pieces in ways]
+        step: dict[int, tuple[float, list[float]]] = {}
+        for done, (product, found) in best.items():
+            for option in options:
+                if done + len(option) > len(digits):
+                    continue
+                these = [float(p[int(d)]) for p, d in zip(option, digits[done:], strict=False)]
+                candidate = (product * float(np.prod(these)), found + these)
+                if candidate[0] > step.get(done + len(option), (-1.0, []))[0]:
+                    step[done + len(option)] = candidate
+        best = step
+    return best[len(digits)][1] if parts and len(digits) in best else None
+
+
+def read_fused(crop: Image.Image, margin: int = 0, *, whole: bool = True, closed: bool = False,
+               most: int = _MAX_GLYPHS) -> Digits | None:
+    """The digits written in ``crop``'s blank (as :func:`read_digits` takes it) as the two
+    readers read them together: where the line reader reads as many characters as the
+    classifier finds glyphs (cut as :func:`glyph_probabilities` cuts them, at most
+    ``most``), each glyph's probabilities times the line reader's for its character (two
+    readers of other training, taken as independent), made to sum to 1 again; kept when
+    each glyph is then a digit with a probability of at least :data:`FUSED` (``checked``,
+    that least probability its confidence). A "3" the classifier takes for a "5" and the
+    line reader surely for a "3", beside a "2" the line reader takes for an "8" and the
+    classifier surely for a "2", reads "23"."""
+    if crop.width - 2 * margin < 4:
+        return None
+    found = _glyph_probabilities(_glyphs(crop, margin, whole=whole, closed=closed), most)
+    characters = line_reader.read_digits(crop.crop((margin, 0, crop.width - margin, crop.height)))
+    if not found or len(characters) != len(found):
+        return None
+    digits, least = "", 1.0
+    for glyph, character in zip(found, characters, strict=True):
+        joint = glyph * np.append(character, max(0.0, 1.0 - float(character.sum())))
+        if joint.sum() <= 0:
+            return None
+        joint /= joint.sum()
+        best = int(joint.argmax())
+        if best == NOT_A_DIGIT:
+            return None
+        digits, least = digits + str(best), min(least, float(joint[best]))
+    return Digits(digits, least, checked=True) if least >= FUSED else None
 
 
 def confirmed(read: Digits | None, crop: Image.Image, margin: int = 0, *, whole: bool = True, closed: bool = False,
@@ -325,10 +420,11 @@ def confirmed(read: Digits | None, crop: Image.Image, margin: int = 0, *, whole:
     (two readers disagree: a clerk fills the blank); where the classifier is not sure,
     :func:`read_agreed`."""
     if read is None:
-        return read_agreed(crop, margin, whole=whole, closed=closed, most=most)
+        return (read_agreed(crop, margin, whole=whole, closed=closed, most=most)
+                or read_fused(crop, margin, whole=whole, closed=closed, most=most))
     text, confidence = _line(crop, margin)
     vetoed = text.isdigit() and len(text) == len(read.digits) and text != read.digits and confidence >= VETO
-    return None if vetoed else read
+    return read_fused(crop, margin, whole=whole, closed=closed, most=most) if vetoed else read
 
 
 def _line(crop: Image.Image, margin: int) -> tuple[str, float]:
@@ -370,11 +466,14 @@ def _glyph_probabilities(parts: list[np.ndarray] | None, most: int) -> list[np.n
 
 
 def _glyphs(crop: Image.Image, margin: int, *, whole: bool, closed: bool = False,
-            clipped: bool = False) -> list[np.ndarray] | None:
+            clipped: bool = False, slashed: bool = False) -> list[np.ndarray] | None:
     """The glyphs of the ink in ``crop``'s blank (see :func:`read_digits`), left to right,
     ``clipped`` at the blank's sides or not; ``None`` when it has none, when a glyph runs
     on into a printed word, for a ``whole`` number, when a glyph beside the blank may be
-    one of its digits, or, ``closed``, when the printed "/" does not stand next after it."""
+    one of its digits, or, ``closed``, when the printed "/" does not stand next after it.
+    ``slashed``: the printed "/" may stand in the blank itself (a word box of Tesseract's
+    that took in the hand's last digit ends the blank too far right); the glyphs then end
+    before it."""
     found = ink(crop)
     if found is None:
         return None
@@ -392,7 +491,11 @@ def _glyphs(crop: Image.Image, margin: int, *, whole: bool, closed: bool = False
     parts = _parts(blank[:, left:right])
     tallest = max((part.shape[0] for part in parts), default=0)
     # The printed "/" next after the digits ends the number, whatever the letter it is set against reads as.
-    closes = _closed(beside[:, right:], tallest)
+    after = _strokes(beside[:, right:], tallest)
+    slash = _slash_at([*parts, *after], 1) if slashed else _slash_at(after)
+    closes = slash == (len(parts) if slashed else 0)
+    if slashed and slash is not None and 0 < slash < len(parts):
+        parts, closes = parts[:slash], True
     if whole and (_beside(np.fliplr(beside[:, :left]), tallest, mirrored=True)
                   or (not closes and _beside(beside[:, right:], tallest))):
         return None
@@ -401,20 +504,25 @@ def _glyphs(crop: Image.Image, margin: int, *, whole: bool, closed: bool = False
     return parts
 
 
-def _closed(outwards: np.ndarray, tallest: int) -> bool:
-    """Whether the right margin's first glyph (``outwards``: its columns from the blank's
-    side on) is a slash as tall as print beside digits ``tallest`` pixels high, and its
-    second is none: "51 /QĐ", not "3 1 /QĐ" (a "1" written aslant is a slash too). Its
-    glyphs are its strokes (connected ink, a thin one broken by a coarse scan bridged
-    over a row), left to right: the print's "/" often shares columns with the letter
-    after it ("/C")."""
+def _strokes(outwards: np.ndarray, tallest: int) -> list[np.ndarray]:
+    """The glyphs of a right margin (``outwards``: its columns from the blank's side on),
+    left to right, beside digits ``tallest`` pixels high: its strokes (connected ink, a
+    thin one broken by a coarse scan bridged over a row), the dots of specks left out. The
+    print's "/" often shares columns with the letter after it ("/C")."""
     labels, count = ndimage.label(ndimage.binary_dilation(outwards, structure=np.ones((3, 1))))
     labels[~outwards] = 0
     boxes = ndimage.find_objects(labels)
     glyphs = [_cropped(labels[boxes[k]] == k + 1) for k in sorted(
         (k for k in range(count) if boxes[k] is not None), key=lambda k: boxes[k][1].start)]
-    glyphs = [g for g in glyphs if g.shape[0] >= max(_SLASH_ROWS, _SLASH_LOW * tallest)]  # not the dots of specks
-    return bool(glyphs) and _slash(glyphs[0]) and not (len(glyphs) > 1 and _slash(glyphs[1]))
+    return [g for g in glyphs if g.shape[0] >= max(_SLASH_ROWS, _SLASH_LOW * tallest)]
+
+
+def _slash_at(glyphs: list[np.ndarray], start: int = 0) -> int | None:
+    """Where in ``glyphs``, from ``start`` on, the printed "/" that opens the symbol
+    stands: the first slash not followed by another ("51 /QĐ", not "3 1 /QĐ": a "1"
+    written aslant is a slash too); ``None`` when there is none."""
+    return next((k for k in range(start, len(glyphs))
+                 if _slash(glyphs[k]) and not (k + 1 < len(glyphs) and _slash(glyphs[k + 1]))), None)
 
 
 def _slash(glyph: np.ndarray) -> bool:
@@ -529,15 +637,16 @@ def _symbol_start(text: str, glued: bool) -> int | None:
     """Where the symbol starts in a word after "Số:" (the issuer's upper-case code:
     "/QĐ-UBND", "-CV/TU", "/C04-P6"; a "/" alone may be the hand's): in the label's own
     word (``glued``), after the digits Tesseract read into it ("Số:2214/BCA-C04"), but not
-    into a reference's ("15/2020/TT-BGDĐT"); a word of its own is the printed number and
-    symbol ("2496/UBND-KT"), unless what comes before its "/" has no digit or ASCII letter:
-    that is the hand's digits Tesseract read into the symbol's box ("ÉŠ/KH-DCT");
-    ``None`` when the word has none."""
+    into a reference's ("15/2020/TT-BGDĐT"); a word of its own with a "/" or "-" before a
+    capital is the printed number and symbol ("2496/UBND-KT", "/QĐ-UBND"; capitals alone,
+    "IFA", are a hand's digits misread), unless what comes before its "/" has no digit or
+    ASCII letter: that is the hand's digits Tesseract read into the symbol's box
+    ("ÉŠ/KH-DCT"); ``None`` when the word has none."""
     if glued and (front := re.match(r"[^/A-Za-zĐđ]*(?=[/-][A-ZĐ])", text)):
         return front.end()
     if (front := re.match(r"[^/0-9A-Za-z]+(?=/[A-ZĐ])", text)):
         return front.end()
-    return 0 if re.search(r"^[/-][A-ZĐ]|[A-ZĐ]{2}", text) else None
+    return 0 if re.search(r"[/-][A-ZĐ]", text) else None
 
 
 def _found(pattern: str, text: str) -> int | None:
@@ -636,7 +745,9 @@ def _filled(upright: raster.PageImage, line: Line, blanks: list[BlankInk]) -> Li
             filled = [Word(text=read.digits, box=box, confidence=round(100 * read.confidence, 1), handwritten=True)]
         else:
             if (crop := pen or grey) and (glyphs := glyph_probabilities(*crop, most=blank.digits)):
-                blanks.append(BlankInk(field=blank.field, glyphs=glyphs))
+                text, confidence = _line(*crop)
+                blanks.append(BlankInk(field=blank.field, glyphs=glyphs, **(
+                    {"line": text, "line_confidence": round(confidence, 3)} if text.isdigit() else {})))
             # Digits Tesseract guessed from a hand ("Số:2214/BCA" for 4214): a blank with its warning is
             # better. A number's label read with the strokes and no colon ("Sô⁄1†") stays as read: cut,
             # it may no longer read as "Số:".

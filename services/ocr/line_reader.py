@@ -53,16 +53,48 @@ def _session() -> tuple[Any, list[str]]:
 
 def read_line(image: Image.Image) -> tuple[str, float]:
     """What the recogniser reads in ``image`` (one line of writing), and its confidence in [0, 1]."""
-    if image.width < 1 or image.height < 1:
+    decoded = _decoded(image)
+    if decoded is None:
         return "", 0.0
+    steps, classes, kept = decoded
+    return "".join(classes[i] for i in steps[kept].argmax(axis=1)).strip(), float(steps[kept].max(axis=1).mean())
+
+
+def read_digits(image: Image.Image) -> list[np.ndarray]:
+    """For each character the recogniser reads in ``image``, left to right, its
+    probabilities of the digits 0-9 (the rest of 1: any other character), at the step of
+    the network's output surest of that character: what the digit classifier's
+    probabilities are weighed with (``handwriting.read_fused``). Spaces left out."""
+    decoded = _decoded(image)
+    if decoded is None:
+        return []
+    steps, classes, kept = decoded
+    digits = [classes.index(str(d)) for d in range(10)]
+    best = steps.argmax(axis=1)
+    found, run = [], None
+    for t in range(len(best)):
+        if kept[t]:
+            run = t
+        if run is not None and (t + 1 == len(best) or kept[t + 1] or best[t + 1] != best[run]):
+            if classes[best[run]] != " ":
+                surest = max(range(run, t + 1), key=lambda k: steps[k, best[run]])
+                found.append(steps[surest, digits])
+            run = None
+    return found
+
+
+def _decoded(image: Image.Image) -> tuple[np.ndarray, list[str], np.ndarray] | None:
+    """The network's output for ``image`` (a step's class probabilities per row), its
+    classes, and the steps that start a character (CTC: a class other than the blank, not
+    repeating the step before); ``None`` when it reads nothing."""
+    if image.width < 1 or image.height < 1:
+        return None
     session, classes = _session()
     width = max(1, math.ceil(_HEIGHT * image.width / image.height))
     pixels = np.asarray(image.convert("RGB").resize((width, _HEIGHT), Image.Resampling.BILINEAR), dtype=np.float32)
     batch = np.zeros((1, 3, _HEIGHT, max(width, _LEAST_WIDTH)), dtype=np.float32)
     batch[0, :, :, :width] = (pixels.transpose(2, 0, 1) / 255.0 - 0.5) / 0.5
     steps = session.run(None, {session.get_inputs()[0].name: batch})[0][0]
-    best, probability = steps.argmax(axis=1), steps.max(axis=1)
+    best = steps.argmax(axis=1)
     kept = (best != 0) & np.concatenate(([True], best[1:] != best[:-1]))
-    if not kept.any():
-        return "", 0.0
-    return "".join(classes[i] for i in best[kept]).strip(), float(probability[kept].mean())
+    return (steps, classes, kept) if kept.any() else None

@@ -9,9 +9,9 @@ document was published, after it was issued, never when it was signed.
 
 An office may sign a scan days after the paper was signed, so a signing day is only a
 candidate for a day written by hand that OCR could not read surely: when the OCR stage
-kept that blank's ink (``PageText.blanks``, each glyph's digit probabilities), only the
-candidates whose day the ink supports best, and at least :data:`SUPPORTED`, are kept;
-none when it supports none, and the day stays blank.
+kept that blank's ink (``PageText.blanks``: each glyph's digit probabilities, and what the
+second reader read there), only the candidates whose day the ink supports best, and at
+least :data:`SUPPORTED`, are kept; none when it supports none, and the day stays blank.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable
 
 from services.parse.dates import make_date
-from vanthu.events import TextArtifact
+from vanthu.events import BlankInk, TextArtifact
 from vanthu.normalize import fold
 
 SUPPORTED = 0.05  # the least probability of a day's digits for its ink to support a signing day
@@ -39,14 +39,17 @@ def signing_dates(artifact: TextArtifact) -> list[dt.date]:
     page kept the ink of its day's blank, only those whose day it supports (see above)."""
     fields = [s.signed_at.date() for s in artifact.signatures if not _GAZETTE.search(fold(s.signer or ""))]
     dates = fields + overlay_dates(artifact.aside_texts("e-signature"))
-    ink = next((b.glyphs for b in (artifact.pages[0].blanks if artifact.pages else []) if b.field == "day"), None)
+    ink = next((b for b in (artifact.pages[0].blanks if artifact.pages else []) if b.field == "day"), None)
     return dates if ink is None else supported(dates, ink)
 
 
-def supported(dates: list[dt.date], glyphs: list[list[float]]) -> list[dt.date]:
-    """Those of ``dates`` whose day the ink of a day's blank (``glyphs``: each glyph's
-    probabilities of the digits 0-9) supports best, when at least :data:`SUPPORTED`."""
-    support = {date: day_support(glyphs, date.day) for date in dates}
+def supported(dates: list[dt.date], ink: BlankInk) -> list[dt.date]:
+    """Those of ``dates`` whose day the ink of a day's blank supports best, when at least
+    :data:`SUPPORTED`: its glyphs' probabilities of the day's digits (:func:`day_support`),
+    or the second reader's confidence when it read the day's digits there, the greater."""
+    support = {date: max(day_support(ink.glyphs, date.day),
+                         ink.line_confidence if ink.line in (f"{date.day:02d}", str(date.day)) else 0.0)
+               for date in dates}
     best = max(support.values(), default=0.0)
     return [date for date in dates if support[date] >= max(best, SUPPORTED)]
 

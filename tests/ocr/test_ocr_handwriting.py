@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import random
 
+import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
@@ -18,7 +19,7 @@ from examples.render import example_texts, form_from_text
 from examples.scan import Artefacts, handwrite, images_pdf, scan_form
 from services.ocr.geometry import Frame, line_of
 from services.ocr import line_reader
-from services.ocr.handwriting import confirmed, fill, glyph_probabilities, read_agreed, read_digits
+from services.ocr.handwriting import confirmed, fill, glyph_probabilities, read_agreed, read_digits, read_fused
 from services.ocr.pipeline import extract
 from services.ocr.raster import PageImage
 from services.parse.parser import parse_directive
@@ -72,14 +73,19 @@ def _numbers(seed: int, count: int) -> list[tuple[str, Image.Image]]:
     return numbers
 
 
-def test_a_number_the_classifier_reads_surely_and_the_line_reader_otherwise_is_left_blank():
-    # GIVEN two numbers the classifier reads surely, and wrongly ("5081" for 5087, "425" for 475)
-    for seed, index in ((102, 116), (103, 38)):
+def test_a_number_the_classifier_reads_surely_and_wrongly_is_read_with_the_line_reader_or_left_blank():
+    # GIVEN two numbers the classifier reads surely, and wrongly ("5081" for 5087, "0581" for 0584)
+    confirmations = []
+    for seed, index in ((102, 116), (104, 22)):
         digits, crop = _numbers(seed, index + 1)[index]
         read = read_digits(crop)
         assert read is not None and read.digits != digits
-        # WHEN the line reader has its word THEN the blank is left for a clerk
-        assert confirmed(read, crop) is None
+        # WHEN the line reader has its word
+        confirmations.append((digits, confirmed(read, crop)))
+    # THEN neither keeps the classifier's wrong digits: the two readers together read the
+    # number right, or the blank is left for a clerk; and the "7" the line reader is sure of is read
+    assert all(c is None or c.digits == digits for digits, c in confirmations), confirmations
+    assert confirmations[0][1] is not None
 
 
 def test_a_blank_two_readers_read_differently_is_left_blank(monkeypatch):
@@ -253,6 +259,22 @@ def _grey_page() -> tuple[int, Image.Image, ImageDraw.ImageDraw, Frame, ImageFon
         ImageFont.truetype(font_file(REGULAR), 36)
 
 
+def _number_written_in_pieces(pieces: list[str], seed: int, *, symbol_gap: int = 14):
+    """ "Số: <pieces> /QĐ-UBND" on a grey page, the pieces written by hand one after
+    another: the page, its frame, the label's box, where the first piece starts and each
+    ends, and the symbol's box (image pixels)."""
+    dpi, page, draw, frame, font = _grey_page()
+    label = draw.textbbox((150, 100), "Số:", font=font)
+    draw.text((150, 100), "Số:", font=font, fill=0)
+    rng = random.Random(seed)
+    edges = [label[2] + 20]
+    for piece in pieces:
+        edges.append(handwrite(draw, piece, edges[-1], 95, 40, rng, ink=0))
+    symbol = draw.textbbox((edges[-1] + symbol_gap, 100), "/QĐ-UBND", font=font)
+    draw.text(symbol[:2], "/QĐ-UBND", font=font, fill=0)
+    return PageImage(page, dpi, frame), frame, label, edges, symbol
+
+
 def test_digits_tesseract_guessed_into_the_number_label_are_not_kept():
     # GIVEN "Số: 4214/BCA-C04" with the sequence written by hand, which Tesseract read as
     # one word "Số:2214/BCA-C04" with low confidence
@@ -272,18 +294,11 @@ def test_digits_tesseract_guessed_into_the_number_label_are_not_kept():
 def test_digits_tesseract_read_with_doubt_into_the_symbol_s_word_go_with_an_unread_blank():
     # GIVEN "Số: 02124/QĐ-UBND" on a grey scan, the sequence written by hand, which Tesseract
     # read as "Số:" then, with doubt, "2124/QĐ-UBND": the hand's first digit alone before it
-    dpi, page, draw, frame, font = _grey_page()
-    label = draw.textbbox((150, 100), "Số:", font=font)
-    draw.text((150, 100), "Số:", font=font, fill=0)
-    rng = random.Random(5)
-    second = handwrite(draw, "0", label[2] + 20, 95, 40, rng, ink=0)
-    after = handwrite(draw, "2124", second, 95, 40, rng, ink=0)
-    symbol = draw.textbbox((after + 4, 100), "/QĐ-UBND", font=font)
-    draw.text(symbol[:2], "/QĐ-UBND", font=font, fill=0)
+    page, frame, label, (_, second, _), symbol = _number_written_in_pieces(["0", "2124"], 5, symbol_gap=4)
     line = line_of([Word(text="Số:", box=frame.box(label), confidence=96.0),
                     Word(text="2124/QĐ-UBND", box=frame.box((second - 4, 95, symbol[2], 140)), confidence=45.0)])
     # WHEN the header's blanks are filled
-    filled = fill(PageImage(page, dpi, frame), [line])[0][0]
+    filled = fill(page, [line])[0][0]
     # THEN the number is the whole hand's, or left blank: never the "2124" Tesseract kept
     assert filled.text in ("Số: 02124 /QĐ-UBND", "Số: /QĐ-UBND"), filled.text
 
@@ -376,16 +391,20 @@ def test_digits_tesseract_read_with_confidence_give_way_to_the_pen_s_ink_read_ot
     assert filled.text in ("Số: 5253 /KH-BCA-C04", "Số: /KH-BCA-C04"), filled.text
 
 
-def _grey_number_line(written: str, seed: int, *, faint_last: bool = False,
-                      misread: str | None = None, kerned: bool = False) -> tuple[PageImage, Line]:
+def _grey_number_line(written: str, seed: int, *, faint_last: bool = False, misread: str | None = None,
+                      kerned: bool = False, underlined: bool = False, slash_in_blank: bool = False) -> tuple[PageImage, Line]:
     """ "Số: <written> /QĐ-UBND" at 200 dpi in grey, the sequence written by hand, and the
     words Tesseract reads there: the label, then the symbol with doubt (confidence 52).
     ``faint_last``: a last digit so faint that only its left arc shows, in the symbol's box.
     ``misread``: other digits read there with confidence, the symbol too. ``kerned``: the
-    "/" set so close to the "Q" that they share columns."""
+    "/" set so close to the "Q" that they share columns. ``underlined``: the short rule
+    under the issuer's name above the line, reaching over the blank from the right.
+    ``slash_in_blank``: the symbol's box starts after its "/" (the blank then holds it)."""
     dpi, page, draw, frame, font = _grey_page()
     label = draw.textbbox((150, 100), "Số:", font=font)
     draw.text((150, 100), "Số:", font=font, fill=0)
+    if underlined:
+        draw.line((label[2] + 110, 90, label[2] + 460, 90), fill=0, width=3)
     after = handwrite(draw, written, label[2] + 20, 95, 40, random.Random(seed), ink=0)
     start = after + 14
     if faint_last:
@@ -399,6 +418,8 @@ def _grey_number_line(written: str, seed: int, *, faint_last: bool = False,
     else:
         draw.text(symbol[:2], "/QĐ-UBND", font=font, fill=0)
     read = [Word(text=misread, box=frame.box((label[2] + 20, 95, after, 140)), confidence=91.0)] if misread else []
+    if slash_in_blank:
+        start = draw.textbbox(symbol[:2], "/", font=font)[2] + 1
     line = line_of([Word(text="Số:", box=frame.box(label), confidence=96.0), *read,
                     Word(text="/QĐ-UBND", box=frame.box((start, *symbol[1:])), confidence=95.0 if misread else 52.0)])
     return PageImage(page, dpi, frame), line
@@ -433,3 +454,69 @@ def test_digits_tesseract_read_with_confidence_are_dropped_when_the_ink_surely_r
     page, line = _grey_number_line("5528", 3, misread="0528")
     # WHEN the header's blanks are filled THEN the blank is left for a clerk: two readers disagree
     assert fill(page, [line])[0][0].text == "Số: /QĐ-UBND"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_number_under_the_rule_below_the_issuer_s_name_is_read(seed):
+    # GIVEN "2003" written by hand under the short rule that ends the issuer's name, which
+    # reaches over the blank from the right, and the symbol read with doubt
+    page, line = _grey_number_line("2003", seed, underlined=True)
+    # WHEN the header's blanks are filled THEN the rule is no digit's: the number is read
+    assert fill(page, [line])[0][0].text == "Số: 2003 /QĐ-UBND"
+
+
+def test_a_number_whose_blank_takes_in_the_printed_slash_is_read_up_to_it():
+    # GIVEN "3565" written by hand three times, and the symbol's box starting after its "/",
+    # so that the blank between the label and that box holds the printed "/" after the digits
+    lines = [_grey_number_line("3565", seed, slash_in_blank=True) for seed in (1, 2, 3)]
+    # WHEN the header's blanks are filled
+    read = [fill(page, [line])[0][0].text for page, line in lines]
+    # THEN the number is the hand's digits, the "/" none of them, or left blank; mostly read
+    assert set(read) <= {"Số: 3565 /QĐ-UBND", "Số: /QĐ-UBND"}, read
+    assert read.count("Số: 3565 /QĐ-UBND") >= 2, read
+
+
+def test_digits_sharing_columns_are_read_as_their_own_strokes():
+    # GIVEN a hand's "74" whose "7" reaches with its bar over the "4", the strokes apart
+    crop = Image.new("RGB", (170, 90), "white")
+    draw = ImageDraw.Draw(crop)
+    handwrite(draw, "7", 20, 20, 50, random.Random(3), ink=(0, 0, 0))
+    handwrite(draw, "4", 42, 22, 50, random.Random(4), ink=(0, 0, 0))
+    grey = crop.convert("L")
+    # WHEN the blank is read THEN it is the two digits, not one glyph no digit
+    read = read_digits(grey)
+    assert read is not None and read.digits == "74", read
+
+
+def _character(probable: dict[int, float]) -> np.ndarray:
+    """The line reader's probabilities of the digits for one character it read."""
+    return np.array([probable.get(d, 0.0) for d in range(10)], dtype=np.float32)
+
+
+def test_two_readers_that_each_doubt_a_different_digit_read_the_number_together(monkeypatch):
+    # GIVEN a hand's "23" and a line reader that takes its "2" for an "8" (0.6, "2" 0.3) and
+    # is sure of its "3"
+    rng = random.Random(7)
+    crop = next(c for c in (_written("23", rng) for _ in range(50)) if (r := read_digits(c)) and r.digits == "23")
+    monkeypatch.setattr(line_reader, "read_digits", lambda image: [_character({8: 0.6, 2: 0.3}), _character({3: 0.97})])
+    # WHEN the two read it together THEN it is "23": the classifier's sure "2" outweighs an unsure "8"
+    fused = read_fused(crop)
+    assert fused is not None and fused.digits == "23" and fused.checked
+    # AND where the line reader reads a character more than the glyphs, they read nothing together
+    monkeypatch.setattr(line_reader, "read_digits", lambda image: [_character({2: 0.9}), _character({3: 0.9}),
+                                                                   _character({1: 0.9})])
+    assert read_fused(crop) is None
+
+
+def test_capitals_tesseract_read_from_the_hand_do_not_end_the_number_s_blank():
+    # GIVEN "Số: 1617 /QĐ-UBND" with the sequence written by hand, which Tesseract read as
+    # "16" with confidence, then "IFA" with doubt over the "17"
+    page, frame, label, (start, middle, after), symbol = _number_written_in_pieces(["16", "17"], 2)
+    line = line_of([Word(text="Số:", box=frame.box(label), confidence=96.0),
+                    Word(text="16", box=frame.box((start, 95, middle, 140)), confidence=88.0),
+                    Word(text="IFA", box=frame.box((middle, 95, after, 140)), confidence=31.0),
+                    Word(text="/QĐ-UBND", box=frame.box(symbol), confidence=95.0)])
+    # WHEN the header's blanks are filled
+    filled = fill(page, [line])[0][0]
+    # THEN the number is the whole hand's, or left blank: never the "16" before the capitals
+    assert filled.text in ("Số: 1617 /QĐ-UBND", "Số: /QĐ-UBND"), filled.text

@@ -16,9 +16,10 @@ def _glyph(probable: dict[int, float]) -> list[float]:
     return [probable.get(digit, rest) for digit in range(10)]
 
 
-def _artifact(signed: list[dt.date], ink: list[list[float]] | None) -> TextArtifact:
+def _artifact(signed: list[dt.date], ink: list[list[float]] | None, line: tuple[str, float] | None = None) -> TextArtifact:
+    read = {"line": line[0], "line_confidence": line[1]} if line else {}
     page = PageText(number=1, text="Lào Cai, ngày tháng 5 năm 2026", source="ocr",
-                    blanks=[BlankInk(field="day", glyphs=ink)] if ink is not None else [])
+                    blanks=[BlankInk(field="day", glyphs=ink, **read)] if ink is not None else [])
     return TextArtifact(document_id="x", media_type="application/pdf", pages=[page], signatures=[
         DigitalSignature(signer="Nguyễn Tuấn Anh", signed_at=dt.datetime.combine(day, dt.time(9), dt.UTC)) for day in signed])
 
@@ -64,3 +65,23 @@ def test_a_day_whose_second_digit_was_lost_is_matched_by_its_first():
     signed = signing_dates(_artifact([dt.date(2026, 5, 18), dt.date(2026, 5, 27)], [_glyph({2: 0.9})]))
     # THEN the 27th, which the "2" fits, is the candidate
     assert signed == [dt.date(2026, 5, 27)]
+
+
+# A Vietnamese clerk's "13", its "1" with a long lead-in stroke: the classifier takes that "1" for no digit.
+LEAD_IN_THIRTEEN = [_glyph({1: 0.02, 7: 0.01}), _glyph({3: 0.98})]
+
+
+def test_a_day_the_second_reader_read_is_supported_where_the_classifier_barely_saw_it():
+    # GIVEN that ink, signing times on the 13th and 18th, and the line reader reading "13" there, unsure
+    dates = [dt.date(2026, 5, 18), dt.date(2026, 5, 13)]
+    assert signing_dates(_artifact(dates, LEAD_IN_THIRTEEN)) == []
+    signed = signing_dates(_artifact(dates, LEAD_IN_THIRTEEN, ("13", 0.35)))
+    # THEN the 13th is the day
+    assert directive("", "5", signed=signed).date == dt.date(2026, 5, 13)
+
+
+def test_the_second_reader_reading_another_day_supports_no_signing_day():
+    # GIVEN the same ink read "15" by the line reader, and signing times on the 13th and 18th
+    signed = signing_dates(_artifact([dt.date(2026, 5, 18), dt.date(2026, 5, 13)], LEAD_IN_THIRTEEN, ("15", 0.9)))
+    # THEN neither is taken: the day stays blank
+    assert signed == []
