@@ -45,23 +45,26 @@ This module reads the blank's ink as digits:
   recogniser, services/ocr/line_reader.py) reads the blank as digits (alone, or before
   the symbol's printed "/") and the classifier finds as many glyphs and rules none of
   those digits out (a Vietnamese clerk's flagged "1" leaves the classifier unsure,
-  rarely both); a sure
-  reading is dropped when that reader surely reads as many other digits; and only
-  as the form allows it there (a two-digit day up to 31, a month, a sequence);
+  rarely both), or when the two readers' probabilities, multiplied glyph by character,
+  make each digit sure; a sure reading is dropped when that reader surely reads as many
+  other digits and the two together do not read it; and only as the form allows it
+  there (a two-digit day up to 31, a month, a sequence);
   otherwise the blank stays blank with its warning: a clerk would rather fill a blank
   than correct a guess.
 
 The contract: :func:`read_digits` takes a crop of the blank (grey, ink dark) and returns
 the digits and the least of their probabilities, or ``None``; :func:`confirmed` that
-reading as the second reader sees it (:func:`read_agreed` where the classifier is
-unsure); :func:`glyph_probabilities` each glyph's digit probabilities, however unsure.
+reading as the second reader sees it (:func:`read_agreed` or :func:`read_fused` where the
+classifier is unsure); :func:`glyph_probabilities` each glyph's digit probabilities,
+however unsure.
 :func:`fill` finds the blanks of a page's header lines (the sequence after "Số:" opening
 a line, the day after "<place>, ngày", the month after that "tháng", also when Tesseract
 glued the hand's strokes to those words: "Số:0+", "ngày4tháng"); it reads the ink there
 and, where Tesseract did not read what the form allows with confidence, or the ink surely
 reads otherwise, puts the digits in their place, marked ``handwritten``, or, when the ink is not
 surely digits, removes the digits Tesseract guessed and returns the ink's glyph
-probabilities (``BlankInk``), which the parse stage weighs a signing day against. No
+probabilities and the line reader's digits (``BlankInk``), which the parse stage weighs a
+signing day against. No
 process: numpy and scipy, and onnxruntime for the second reader."""
 
 from __future__ import annotations
@@ -417,8 +420,9 @@ def confirmed(read: Digits | None, crop: Image.Image, margin: int = 0, *, whole:
     """``read``, the classifier's reading of ``crop``'s blank (:func:`read_digits`, the
     same arguments), as the line reader sees it: a sure reading stands unless the line
     reader reads as many other digits there with a confidence of at least :data:`VETO`
-    (two readers disagree: a clerk fills the blank); where the classifier is not sure,
-    :func:`read_agreed`."""
+    (two readers disagree: what they read together, :func:`read_fused`, or a blank for a
+    clerk to fill); where the classifier is not sure, :func:`read_agreed`, else
+    :func:`read_fused`."""
     if read is None:
         return (read_agreed(crop, margin, whole=whole, closed=closed, most=most)
                 or read_fused(crop, margin, whole=whole, closed=closed, most=most))

@@ -1,5 +1,7 @@
-"""``vanthu submit`` announces its own uploads on the real Kafka before MinIO's notification
-does (vanthu/announce.py), and the OCR stage reads each document once all the same."""
+"""``vanthu submit`` announces its own uploads on the real Kafka (vanthu/announce.py), as a
+rule before MinIO's notification does (MinIO flushes its queue on a ticker; now and then
+it wins the race), in the partition MinIO's client takes, and the OCR stage reads each
+document once all the same, whichever of the two comes first."""
 
 from __future__ import annotations
 
@@ -60,7 +62,7 @@ def _ocr_read_past(settings: Settings, records: list, timeout: float) -> dict | 
         admin.close()
 
 
-async def test_a_submitted_file_is_announced_first_and_read_once(run_settings: Settings, tmp_path):
+async def test_a_submitted_file_is_announced_and_read_once(run_settings: Settings, tmp_path):
     # GIVEN the three services running, and three directives to submit (Vietnamese names)
     settings = run_settings
     texts = example_texts()
@@ -104,16 +106,17 @@ async def test_a_submitted_file_is_announced_first_and_read_once(run_settings: S
         for app in apps:
             await app.stop()
 
-    # THEN each object had two events, in one partition, the announcement first ...
+    # THEN each object had two events in one partition, the announcement and MinIO's ...
     by_key: dict[bytes, list] = {}
     for record in sorted(events, key=lambda r: (r.partition, r.offset)):
         by_key.setdefault(record.key, []).append(record)
     assert len(by_key) == len(files)
-    for key, (first, second) in by_key.items():
-        announced, minio = json.loads(first.value), json.loads(second.value)
+    for key, pair in by_key.items():
+        assert len(pair) == 2 and pair[0].partition == pair[1].partition
+        announced, minio = sorted((json.loads(r.value) for r in pair),
+                                  key=lambda e: "announce" not in e["Records"][0]["source"]["userAgent"])
         assert "announce" in announced["Records"][0]["source"]["userAgent"]
         assert "announce" not in minio["Records"][0]["source"]["userAgent"]
-        assert first.partition == second.partition and first.offset < second.offset
         # ... shaped as MinIO's: same message key, event name, object version, eTag, size and metadata
         assert announced["Key"] == minio["Key"] == key.decode()
         ours, theirs = (S3Record.model_validate(e["Records"][0]) for e in (announced, minio))
