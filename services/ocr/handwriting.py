@@ -344,7 +344,8 @@ def read_agreed(crop: Image.Image, margin: int = 0, *, whole: bool = True, close
     """The digits written in ``crop``'s blank (as :func:`read_digits` takes it) that the
     classifier is not sure of but the line reader (services/ocr/line_reader.py) reads:
     the line reader reading the blank (its margins left out) as digits, alone or before
-    the printed "/" (which then may stand in the blank: see :func:`_glyphs`), with a
+    the printed "/" (which then may stand in the blank, see :func:`_glyphs`, with what
+    follows it: glyphs after the digits that are surely no digits are left out), with a
     confidence of at least :data:`LINE_SURE`, and the classifier finding as many glyphs
     (each whole or cut into touching digits, at most ``most``) and ruling none of the
     line reader's digits out (each at least :data:`LIKELY` likely: a Vietnamese clerk's
@@ -355,10 +356,13 @@ def read_agreed(crop: Image.Image, margin: int = 0, *, whole: bool = True, close
     written = _LINE_DIGITS.fullmatch(text)
     if written is None or confidence < LINE_SURE:
         return None
-    digits = written.group(1)
+    digits, slashed = written.group(1), bool(written.group(2))
     if len(digits) > most:
         return None
-    found = _explained(_glyphs(crop, margin, whole=whole, closed=closed, slashed=bool(written.group(2))), digits)
+    parts = _glyphs(crop, margin, whole=whole, closed=closed, slashed=slashed)
+    if slashed and parts and all(_probabilities_of(part)[NOT_A_DIGIT] >= SURE for part in parts[len(digits):]):
+        parts = parts[:len(digits)]  # the print from the "/" the line reader read on, surely no digits
+    found = _explained(parts, digits)
     if found is None or min(found) < LIKELY:
         return None
     return Digits(digits, confidence, checked=True)

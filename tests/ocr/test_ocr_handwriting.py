@@ -520,3 +520,19 @@ def test_capitals_tesseract_read_from_the_hand_do_not_end_the_number_s_blank():
     filled = fill(page, [line])[0][0]
     # THEN the number is the whole hand's, or left blank: never the "16" before the capitals
     assert filled.text in ("Số: 1617 /QĐ-UBND", "Số: /QĐ-UBND"), filled.text
+
+
+def test_print_after_the_digits_the_line_reader_read_a_slash_before_is_left_out(monkeypatch):
+    # GIVEN a blank holding a hand's "3565" and, after it, the symbol's "/Q" set so close that
+    # they are one glyph, no slash alone; the line reader reads "3565/Q"
+    crop = Image.new("L", (330, 80), 255)
+    draw = ImageDraw.Draw(crop)
+    after = handwrite(draw, "3565", 8, 15, 45, random.Random(6), ink=0)
+    font = ImageFont.truetype(font_file(REGULAR), 36)
+    slash = draw.textbbox((after + 6, 22), "/", font=font)
+    draw.text((after + 6, 22), "/", font=font, fill=0)
+    draw.text((slash[2] - 4, 22), "Q", font=font, fill=0)
+    monkeypatch.setattr(line_reader, "read_line", lambda image: ("3565/Q", 0.9))
+    # WHEN the two readers read it THEN it is the hand's four digits
+    agreed = read_agreed(crop)
+    assert agreed is not None and agreed.digits == "3565", agreed
