@@ -86,14 +86,23 @@ def read_digits(image: Image.Image) -> list[np.ndarray]:
 def _decoded(image: Image.Image) -> tuple[np.ndarray, list[str], np.ndarray] | None:
     """The network's output for ``image`` (a step's class probabilities per row), its
     classes, and the steps that start a character (CTC: a class other than the blank, not
-    repeating the step before); ``None`` when it reads nothing."""
+    repeating the step before); ``None`` when it reads nothing. A blank is asked for its
+    text and for its digits' probabilities, and its day's ink for its text once more: the
+    last few crops' outputs are kept, keyed by their pixels, so that each is run once."""
     if image.width < 1 or image.height < 1:
         return None
+    return _run(image.mode, image.size, image.tobytes())
+
+
+@functools.lru_cache(maxsize=16)
+def _run(mode: str, size: tuple[int, int], pixels: bytes) -> tuple[np.ndarray, list[str], np.ndarray] | None:
+    """:func:`_decoded` of the image ``mode``, ``size`` and ``pixels`` describe."""
+    image = Image.frombytes(mode, size, pixels)
     session, classes = _session()
     width = max(1, math.ceil(_HEIGHT * image.width / image.height))
-    pixels = np.asarray(image.convert("RGB").resize((width, _HEIGHT), Image.Resampling.BILINEAR), dtype=np.float32)
+    scaled = np.asarray(image.convert("RGB").resize((width, _HEIGHT), Image.Resampling.BILINEAR), dtype=np.float32)
     batch = np.zeros((1, 3, _HEIGHT, max(width, _LEAST_WIDTH)), dtype=np.float32)
-    batch[0, :, :, :width] = (pixels.transpose(2, 0, 1) / 255.0 - 0.5) / 0.5
+    batch[0, :, :, :width] = (scaled.transpose(2, 0, 1) / 255.0 - 0.5) / 0.5
     steps = session.run(None, {session.get_inputs()[0].name: batch})[0][0]
     best = steps.argmax(axis=1)
     kept = (best != 0) & np.concatenate(([True], best[1:] != best[:-1]))
