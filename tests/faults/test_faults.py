@@ -56,6 +56,8 @@ from tests.faults.harness import (
 from vanthu.settings import Settings
 from vanthu.storage import Storage
 
+STALL = Path(__file__).parent / "stall"  # the fault plugin that holds notify mid-directive
+
 pytestmark = [pytest.mark.integration, pytest.mark.faults, pytest.mark.timeout(420)]
 
 BATCH_TIMEOUT_S = 240  # from the last upload to the last expected notice, fault included
@@ -73,6 +75,7 @@ class FaultRun:
         self.duplicate = duplicate_doc()
         self.probe = Doc("2021/11/Kiểm tra sau sự cố.pdf", probe_pdf(uuid.uuid4().hex), "probe")
         self.held_back: list[Doc] = []  # uploaded by the fault itself, not at the start
+        self.notify_env: dict[str, str] = {}  # for the first notify process only
         self.faults = 0
         self.notes: list[str] = []
         self.started = time.monotonic()
@@ -92,7 +95,7 @@ class FaultRun:
         for name in self.ocr_names():
             self.start_ocr(name)
         self.fleet.start("parse", "parse")
-        self.fleet.start("notify", "notify")  # also runs the channels app (vanthu.assignments)
+        self.fleet.start("notify", "notify", **self.notify_env)  # also runs the channels app
         self.wait_consuming()
 
     def wait_consuming(self) -> None:
@@ -256,16 +259,19 @@ def _record(request, figures: dict) -> None:
 
 
 def test_kill_ocr_and_notify_workers_mid_batch(run_settings, tmp_path, request):
-    # GIVEN two OCR workers in one consumer group, parse and notify
+    # GIVEN two OCR workers in one consumer group, parse and notify; the notify worker
+    # stops (tests/faults/stall) before the second notice of the first text document
+    # with more than one, so that the kill lands while a directive is half published
     run = FaultRun(run_settings, tmp_path, ocr_workers=2)
+    expected = {d.document_id: len(expected_notices(d.data)) for d in run.good() if d.kind == "text"}
+    run.notify_env = {"PYTHONPATH": os.pathsep.join(filter(None, [str(STALL), os.environ.get("PYTHONPATH")])),
+                      "VANTHU_FAULT_STALL_MARKER": str(tmp_path / "notify-stalled"),
+                      "VANTHU_FAULT_STALL_DOCS": ",".join(doc for doc, count in expected.items() if count > 1)}
 
     def inject(run: FaultRun, sub: Subscriber) -> None:
-        # WHEN, each at its moment (whichever comes first: the OCR stage may be done with
-        # its scans before a directive's notices are half out, or not), the notify worker
-        # is killed -9 while it is publishing a directive's notices (some of a document's
-        # notices are out, not all) and an OCR worker while it is running Tesseract on a scan
-        expected = {d.document_id: len(expected_notices(d.data)) for d in run.good() if d.kind == "text"}
-
+        # WHEN, each at its moment (whichever comes first), the notify worker is killed -9
+        # while it is publishing a directive's notices (some of a document's notices are
+        # out, not all) and an OCR worker while it is running Tesseract on a scan
         def kill_notify() -> str:
             partial: dict[str, int] = {}
 
@@ -276,7 +282,7 @@ def test_kill_ocr_and_notify_workers_mid_batch(run_settings, tmp_path, request):
                 partial.update({doc: c for doc, c in counts.items() if 0 < c < expected.get(doc, 0)})
                 return bool(partial)
 
-            wait_for("a directive's notices being published", mid_directive, 120, every=0.02)
+            wait_for("a directive's notices being published", mid_directive, 120, every=0.2)
             run.fleet.kill9("notify")
             return "notify killed mid-directive: " + ", ".join(
                 f"{doc[:12]} {count}/{expected[doc]} notices out" for doc, count in partial.items())
