@@ -90,13 +90,15 @@ SIZE, BOX = 28, 20  # MNIST's image and the box its digits are scaled into
 NOT_A_DIGIT = 10  # the model's eleventh class
 SURE = 0.9  # the least probability of each glyph for a reading to be kept
 _INK = 0.5  # of the way from the crop's paper to its darkest ink: darker is ink
+_FAINT = 0.3  # as far: lighter, it is ink only where it joins ink (a pen's thin or faint stroke stays whole)
 _SPECK = 0.5  # of the tallest glyph's height: a shorter glyph is a speck, a dot or a comma
 _SHARED = 0.5  # of the narrower's columns: strokes sharing this many are one glyph's
 _MAX_GLYPHS = 6
 _WIDEST = 0.85  # of its height: the widest a digit set upright is ("0", "4"); wider is two
 _OWN_SIZE = 0.6  # of the blank's tallest digit: a glyph beside it this tall may be one of its digits
 _SLASH_LEAN = (0.15, 0.8)  # columns per row a printed "/" leans right as it rises (serif to sans faces, italic)
-_SLASH_BEND, _SLASH_WIDTH = 0.08, 0.3  # of its height: how far its rows stray from one line, how wide a row is
+_SLASH_BEND, _SLASH_WIDTH = 0.08, 0.3  # of its height: how far its rows stray from one line, how wide its widest row is
+_SLASH_SINGLE = 0.9  # the least share of a slash's rows that are one run of ink
 _SLASH_ROWS, _SLASH_LOW = 8, 0.3  # the fewest rows a slash is drawn in; the least of a hand digit's height it stands
 _ROUND = 1.0  # of its height: a round "0" may be as wide, alone or cut from a digit it touches
 _MAX_SLANT = 0.6  # the strongest slant set upright (about 30 degrees)
@@ -209,13 +211,23 @@ def _probabilities(vectors: np.ndarray, layers: list[tuple[np.ndarray, np.ndarra
     return x / x.sum(axis=1, keepdims=True)
 
 
-def ink(crop: Image.Image) -> np.ndarray | None:
-    """Where ``crop`` (grey) has ink, printed rules taken out; ``None`` when it has none."""
+def ink(crop: Image.Image, *, faint: bool = True) -> np.ndarray | None:
+    """Where ``crop`` (grey) has ink, printed rules taken out; ``None`` when it has none.
+
+    ``faint``, two thresholds (hysteresis): a pen's hairline or a light pressure makes
+    pixels only a little darker than the paper; cut at one level, a "2" falls into an arc
+    and a bar, a "3" into two hooks, and neither reads as a digit. Faint pixels count
+    where they join dark ones, so strokes stay whole and specks of dust stay out. Print
+    set close ("/Q") is joined by its antialiased edges that way: read it without."""
     grey = np.asarray(crop.convert("L"), dtype=np.float32)
     paper, darkest = np.percentile(grey, 90), grey.min()
     if paper - darkest < 40:  # no ink to speak of
         return None
     found = grey < paper - _INK * (paper - darkest)
+    if faint:
+        labels, _ = ndimage.label(grey < paper - _FAINT * (paper - darkest), structure=np.ones((3, 3)))
+        dark = np.unique(labels[found])
+        found = np.isin(labels, dark[dark > 0])
     found[_rules(found)] = False  # the line under the issuer's name, a dotted leader: they join the digits
     found &= ~_flat(found)
     return found if found.any() else None
@@ -422,8 +434,9 @@ def read_fused(crop: Image.Image, margin: int = 0, *, whole: bool = True, closed
 def confirmed(read: Digits | None, crop: Image.Image, margin: int = 0, *, whole: bool = True, closed: bool = False,
               most: int = _MAX_GLYPHS) -> Digits | None:
     """``read``, the classifier's reading of ``crop``'s blank (:func:`read_digits`, the
-    same arguments), as the line reader sees it: a sure reading stands unless the line
-    reader reads as many other digits there with a confidence of at least :data:`VETO`
+    same arguments), as the line reader sees it: a sure reading the line reader reads
+    too (with a confidence of at least :data:`LINE_SURE`) is ``checked``; one it reads as
+    many other digits in (with a confidence of at least :data:`VETO`) is left out
     (two readers disagree: what they read together, :func:`read_fused`, or a blank for a
     clerk to fill); where the classifier is not sure, :func:`read_agreed`, else
     :func:`read_fused`."""
@@ -431,6 +444,8 @@ def confirmed(read: Digits | None, crop: Image.Image, margin: int = 0, *, whole:
         return (read_agreed(crop, margin, whole=whole, closed=closed, most=most)
                 or read_fused(crop, margin, whole=whole, closed=closed, most=most))
     text, confidence = _line(crop, margin)
+    if text == read.digits and confidence >= LINE_SURE:
+        return Digits(read.digits, read.confidence, checked=True)
     vetoed = text.isdigit() and len(text) == len(read.digits) and text != read.digits and confidence >= VETO
     return read_fused(crop, margin, whole=whole, closed=closed, most=most) if vetoed else read
 
@@ -499,7 +514,12 @@ def _glyphs(crop: Image.Image, margin: int, *, whole: bool, closed: bool = False
     parts = _parts(blank[:, left:right])
     tallest = max((part.shape[0] for part in parts), default=0)
     # The printed "/" next after the digits ends the number, whatever the letter it is set against reads as.
+    printed = ink(crop, faint=False)
     after = _strokes(beside[:, right:], tallest)
+    if _slash_at(after) != 0 and (printed := ink(crop, faint=False)) is not None:
+        # Faint pixels join print set close ("/Q") by its antialiased edges: apart without them.
+        apart = _strokes((beside & printed)[:, right:], tallest)
+        after = apart if _slash_at(apart) == 0 else after
     slash = _slash_at([*parts, *after], 1) if slashed else _slash_at(after)
     closes = slash == (len(parts) if slashed else 0)
     if slashed and slash is not None and 0 < slash < len(parts):
@@ -534,16 +554,22 @@ def _slash_at(glyphs: list[np.ndarray], start: int = 0) -> int | None:
 
 
 def _slash(glyph: np.ndarray) -> bool:
-    """Whether ``glyph`` is one thin straight stroke rising to the right: each row's ink
-    centre on one line leaning :data:`_SLASH_LEAN`, a few pixels wide."""
+    """Whether ``glyph`` is one thin straight stroke rising to the right: nearly every row
+    one run of ink, no row more than a few pixels wide, their centres on one line leaning
+    :data:`_SLASH_LEAN`. An "0" or an "8" written aslant, or an "a", has two runs in its
+    rows; a "2"'s foot, a "7"'s bar or a "t"'s bar is a row as wide as the glyph."""
     rows = np.flatnonzero(glyph.any(axis=1))
     if len(rows) < _SLASH_ROWS:
         return False
-    xs = np.array([np.flatnonzero(glyph[y]).mean() for y in rows])
+    ink = glyph[rows]
+    runs = (np.diff(ink.astype(np.int8), axis=1, prepend=0) == 1).sum(axis=1)
+    first, last = ink.argmax(axis=1), ink.shape[1] - 1 - ink[:, ::-1].argmax(axis=1)
+    xs = (first + last) / 2
     lean, offset = np.polyfit(rows, xs, 1)
     straight = np.abs(xs - (lean * rows + offset)).mean() <= _SLASH_BEND * len(rows)
-    thin = np.median(glyph[rows].sum(axis=1)) <= _SLASH_WIDTH * len(rows)
-    return bool(_SLASH_LEAN[0] <= -lean <= _SLASH_LEAN[1] and straight and thin)
+    single = (runs == 1).mean() >= _SLASH_SINGLE
+    thin = (last - first + 1).max() <= _SLASH_WIDTH * len(rows)
+    return bool(_SLASH_LEAN[0] <= -lean <= _SLASH_LEAN[1] and straight and single and thin)
 
 
 def _beside(outwards: np.ndarray, tallest: int, *, mirrored: bool = False) -> bool:
