@@ -9,7 +9,8 @@ loses the whole block. When a page has such a block and no name-like line under 
 only the strip under the block is read again as one uniform text block (``--psm 6``);
 when the page reading found no block at all, the closing's right column across from
 "Nơi nhận" is. The strip is binarised first, from the red channel on a page in colour,
-in which the red seal is as light as the paper; a word on the name's line whose ink is
+in which the red seal is as light as the paper; on a grey page only ink with a dark core
+counts, since the seal's grey lies about where ink begins; a word on the name's line whose ink is
 mostly coloured (the seal's rim where it is dark, a pen stroke) is left out of the name.
 A line that reads as a person's name (and, for a whole block, the title lines above it)
 takes the place of what the page reading had there (nothing, or a name cut by the seal:
@@ -33,6 +34,7 @@ from collections.abc import Callable
 
 import numpy as np
 from PIL import Image
+from scipy import ndimage
 
 from services.ocr import geometry, raster, tesseract
 from services.parse.closing import family_name
@@ -54,6 +56,7 @@ _RECIPIENTS = re.compile(r"^\W*[nv]?[o0]i nhan\b")
 _SPECK = 2  # letters: what a stroke or the seal's rim reads as before a name
 _EDGE = re.compile(r"^[\W_]+|[\W_]+$")
 _INK = 128  # below this is ink, on the grey page (its light evened: lighting.even) or in the red channel
+_DARK = 90  # ... where it joins ink below this: print's strokes have such a core, a seal's grey has none
 # A word whose ink is mostly coloured (saturation over _CHROMA of 255) is the seal's rim
 # text or the pen's stroke read as letters ("Tân" off "BỘ CÔNG THƯƠNG"), never the black print.
 _CHROMA = 30
@@ -208,7 +211,7 @@ def _reread(upright: raster.PageImage, box: Box, *, language: str, timeout: floa
     strip = source.crop((round(left), round(top), round(right), round(bottom)))
     if upright.seal_colour is not None:
         strip = _red_ink(strip) if red else strip.getchannel("R")
-    strip = strip.point(lambda v: 255 if v > _INK else 0)
+    strip = _binarised(strip)
     dpi = upright.dpi if upright.seal_colour is None else round(frame.dpi)
     try:
         reading = tesseract.recognise(strip, language=language, dpi=dpi, timeout=timeout, cmd=cmd, psm=6)
@@ -221,6 +224,17 @@ def _reread(upright: raster.PageImage, box: Box, *, language: str, timeout: floa
         if words:
             cleaned.append(geometry.line_of(words, starts_paragraph=not cleaned))
     return part.lines(cleaned)
+
+
+def _binarised(strip: Image.Image) -> Image.Image:
+    """``strip`` in black and white: ink is what is darker than :data:`_INK` and joined to
+    something darker than :data:`_DARK`. A red seal shows mid grey on a grey scan, around
+    :data:`_INK` with the scanner's noise: its ring's specks under that level, where they
+    touch no print, would cling to the name's letters ("HềÕức" for "Hồ Đức")."""
+    pixels = np.asarray(strip)
+    labels, _ = ndimage.label(pixels < _INK, structure=np.ones((3, 3)))
+    dark = np.unique(labels[pixels < _DARK])
+    return Image.fromarray(np.where(np.isin(labels, dark[dark > 0]), 0, 255).astype(np.uint8))
 
 
 def _red_ink(rgb: Image.Image) -> Image.Image:

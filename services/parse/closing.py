@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from rapidfuzz.distance import Levenshtein
+
 from vanthu.events import Recipient, Signer
 
 from services.parse.header import is_upper
@@ -111,15 +113,30 @@ def _name_at(lines: list[str], i: int) -> str | None:
     words: list[str] = []
     while i < len(lines) and _NAME_PART.match(line := _NAME_PREFIX.sub("", lines[i])) and not is_upper(line, 2):
         part = line.split()
-        # An OCR speck ("ˆ") or a vowel-less fragment is no name.
-        if not all(word[0].isupper() for word in part) or not _syllables(part):
+        # An OCR speck ("ˆ") or a vowel-less fragment is no name; nor is a lone capital on a
+        # line above one (a signature's stroke read as "Ậ").
+        if not all(word[0].isupper() for word in part) or not _syllables(part) or not words and part == [part[0][:1]]:
             break
         # Two pieces of two words or more are two names, not one broken name.
         if words and len(words) > 1 and len(part) > 1 or len(words) + len(part) > _NAME_WORDS[1]:
             break
         words += part
         i += 1
-    return " ".join(words) if _NAME_WORDS[0] <= len(words) <= _NAME_WORDS[1] else None
+    if not _NAME_WORDS[0] <= len(words) <= _NAME_WORDS[1]:
+        return None
+    return " ".join([_family_misread(words[0]) or words[0], *words[1:]])
+
+
+def _family_misread(word: str) -> str | None:
+    """The family name a long first word is, read with one letter too many, too few or
+    wrong ("Nguyễyn" -> "Nguyễn"), when it is no family name itself and exactly one is
+    that close; a short word ("Lò", "Hà") is too close to too many to tell."""
+    folded = fold(word)
+    if folded in _FAMILY_NAMES or len(folded) < _LONG_FAMILY or _WELL_FORMED.fullmatch(folded):
+        return None  # a well-formed syllable may be a family name of its own ("Khương", not "Khổng")
+    found = {name for key, name in _FAMILY_NAMES.items() if len(key) >= _LONG_FAMILY - 1
+             and Levenshtein.distance(key, folded, score_cutoff=1) <= 1}
+    return found.pop() if len(found) == 1 else None
 
 
 # Common Vietnamese family names (a closed set), by folded form. A signature line read
@@ -142,6 +159,9 @@ def family_name(word: str) -> str | None:
 
 
 _FRAGMENT = 3  # letters: fewer end like too many family names
+_LONG_FAMILY = 5  # letters, folded: a shorter misread first word is too close to too many family names
+# A Vietnamese syllable, folded: onset, one to three vowels, coda ("nguyen", "khuong"; not "nguyeyn").
+_WELL_FORMED = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?")
 _SYLLABLE = re.compile(r"[a-z]*[aeiouy][a-z]*")
 _WORD = re.compile(r"[A-ZĐÀ-Ỹ][a-zà-ỹđ]*")
 # A capital letter split from the rest of its word ("N gọc"): OCR broke the word.

@@ -118,6 +118,10 @@ def _signer(signature: str):
         ("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nLê N gọc Hà", "Lê Ngọc Hà"),  # a word split after its capital
         ("rần Hoàng Tú", "Trần Hoàng Tú"),  # the title under the seal, the name's capital lost
         ("KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\nao : 1. nề\n` 4\nVũ Đức Long ` -", "Vũ Đức Long"),  # specks after it
+        ("TL. CHỦ TỊCH\nPHÓ CHÁNH VĂN PHÒNG\nẬ\nChu Thị Hồng Loan", "Chu Thị Hồng Loan"),  # a stroke read as a capital
+        ("KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\nNguyễyn Thị Bích Ngọc", "Nguyễn Thị Bích Ngọc"),  # a seal's speck read as a letter
+        ("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nHoàngg Văn Thuận", "Hoàng Văn Thuận"),
+        ("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nKhương Văn Thuận", "Khương Văn Thuận"),  # a family name of its own, kept
     ],
 )
 def test_the_signer_is_read_through_seal_and_signature_noise(signature, name):
