@@ -514,7 +514,6 @@ def _glyphs(crop: Image.Image, margin: int, *, whole: bool, closed: bool = False
     parts = _parts(blank[:, left:right])
     tallest = max((part.shape[0] for part in parts), default=0)
     # The printed "/" next after the digits ends the number, whatever the letter it is set against reads as.
-    printed = ink(crop, faint=False)
     after = _strokes(beside[:, right:], tallest)
     if _slash_at(after) != 0 and (printed := ink(crop, faint=False)) is not None:
         # Faint pixels join print set close ("/Q") by its antialiased edges: apart without them.
