@@ -8,8 +8,9 @@ them, often the name printed under them: the page's reading stops at the title, 
 loses the whole block. When a page has such a block and no name-like line under it,
 only the strip under the block is read again as one uniform text block (``--psm 6``);
 when the page reading found no block at all, the closing's right column across from
-"Nơi nhận" is. The strip is binarised first, from the red channel on a page in colour,
-in which the red seal is as light as the paper; on a grey page only ink with a dark core
+"Nơi nhận" is. The strip is binarised first, on a page in colour from its red channel with
+a blue pen's pixels lifted to their blue, in which the red seal and a blue signature
+crossing the name are as light as the paper and the black print is dark; on a grey page only ink with a dark core
 counts, since the seal's grey lies about where ink begins; a word on the name's line whose ink is
 mostly coloured (the seal's rim where it is dark, a pen stroke) is left out of the name.
 A line that reads as a person's name (and, for a whole block, the title lines above it)
@@ -48,6 +49,7 @@ _STRIP_MM = 45.0
 _MARGIN_MM = 8.0
 _BLOCK_MM = 60.0  # authority lines, title and the signature's space
 _ABOVE_MM = 12.0  # the block's first line may stand this far above the "Nơi nhận" row
+_COLUMN_GAP = 2.0  # line heights: a wider space between two words of a row is the closing table's column gap
 _MM = 72 / 25.4  # points
 # A recovered name is read off a noisy strip: it must have the 3 to 5 words of most
 # Vietnamese names, so that a name cut by a stroke ("... Hồng Loan") is left out, not taken.
@@ -60,6 +62,7 @@ _DARK = 90  # ... where it joins ink below this: print's strokes have such a cor
 # A word whose ink is mostly coloured (saturation over _CHROMA of 255) is the seal's rim
 # text or the pen's stroke read as letters ("Tân" off "BỘ CÔNG THƯƠNG"), never the black print.
 _CHROMA = 30
+_PEN_BLUE = 60  # a blue pen's blue exceeds its red by about 100; print's colour fringes by far less
 _COLOURED_SHARE = 0.5
 
 
@@ -83,13 +86,34 @@ def _block_under_authority(lines: list[Line], width: float) -> list[Line]:
     if not starts:
         return []
     _, first = max(starts, key=lambda found: found[1].box[1])
-    left, top = first.box[0] - _MARGIN_MM * _MM, first.box[1] - 2
+    top = first.box[1] - 2
+    left = min(first.box[0], _clear_of_recipients(lines, width, first.box[0] - _MARGIN_MM * _MM,
+                                                  (top, top + _BLOCK_MM * _MM)))
     block = []
     for ln in sorted(lines, key=lambda ln: ln.box[1]):
         words = [w for w in ln.words if w.box[0] >= left and top <= w.box[1] <= top + _BLOCK_MM * _MM]
         if words:
             block.append(geometry.line_of(words))
     return block
+
+
+def _clear_of_recipients(lines: list[Line], width: float, left: float, rows: tuple[float, float]) -> float:
+    """``left`` (page points), moved right past the recipients column's text in ``rows``
+    when that text reaches into it: a long "Nơi nhận" line ("- Phó TTg Thường trực Chính
+    phủ Nguyễn") would otherwise join the signature block, or its strip's re-read ("TTgTTCP
+    Phạm Thị Thanh Trà"). A row's text runs from the left margin to the first column gap;
+    ``left`` stays when that would pass it by a whole column (a row misread as one)."""
+    edge = 0.0
+    for ln in lines:
+        if ln.box[0] >= 0.3 * width or not rows[0] <= (ln.box[1] + ln.box[3]) / 2 <= rows[1]:
+            continue
+        end = ln.words[0].box[2]
+        for before, word in itertools.pairwise(ln.words):
+            if word.box[0] - before.box[2] > _COLUMN_GAP * (ln.box[3] - ln.box[1]):
+                break
+            end = word.box[2]
+        edge = max(edge, end)
+    return edge + 1 if left < edge < 0.5 * width else left
 
 
 def with_name(upright: raster.PageImage, lines: list[Line], *, language: str, timeout: float,
@@ -107,12 +131,12 @@ def with_name(upright: raster.PageImage, lines: list[Line], *, language: str, ti
     block = _block_under_authority(lines, width)
     titles = [ln for ln in block if _upper(ln.text)]
     if titles:
-        if any(looks_like_name(ln.text) for ln in block):
+        if any(looks_like_name(ln.text) and family_name(ln.text.split()[0]) for ln in block):
             return lines
         title = max(titles, key=lambda ln: ln.box[3])
-        column = min(ln.box[0] for ln in block) - _MARGIN_MM * _MM
-        box = (column, title.box[3], max(ln.box[2] for ln in block) + _MARGIN_MM * _MM,
-               title.box[3] + _STRIP_MM * _MM)
+        rows = (title.box[3], title.box[3] + _STRIP_MM * _MM)
+        column = _clear_of_recipients(lines, width, min(ln.box[0] for ln in block) - _MARGIN_MM * _MM, rows)
+        box = (column, rows[0], max(ln.box[2] for ln in block) + _MARGIN_MM * _MM, rows[1])
     elif (box := _across_from_recipients(lines, width)) is None:
         return lines
     read = _reread(upright, box, language=language, timeout=timeout, cmd=cmd)
@@ -132,8 +156,8 @@ def with_name(upright: raster.PageImage, lines: list[Line], *, language: str, ti
     found = [name]
     if not titles:  # the whole block: its title lines above the name come with it
         heads = [ln for ln in read[:at] if _upper(ln.text)]
-        if not heads:
-            return lines
+        if not heads and not family_name(name.words[0].text):
+            return lines  # no title (the page break may fall under it) and no family name: debris
         found = [*heads, name]
     top = min(ln.box[1] for ln in found)
     return [*_without(lines, box[0], (box[0], top, box[2], found[-1].box[3])), *found]
@@ -192,8 +216,9 @@ def _across_from_recipients(lines: list[Line], width: float) -> Box | None:
 def _reread(upright: raster.PageImage, box: Box, *, language: str, timeout: float, cmd: str,
             red: bool = False) -> list[Line]:
     """The lines read again in ``box`` (page points), in page points, their words cleaned
-    of the specks strokes leave. A page in colour is read through its red channel, in
-    which a red seal is as light as the paper and the text under it shows, or, ``red``,
+    of the specks strokes leave. A page in colour is read through its black ink
+    (:func:`_black_ink`), in which a red seal and a blue signature are as light as the paper
+    and the text under them shows, or, ``red``,
     through its red ink alone (a red stamp's text). A grey page is
     binarised first: on a strip that is mostly seal and strokes, Tesseract's own
     threshold lands in the seal's grey and the name comes out empty."""
@@ -210,7 +235,7 @@ def _reread(upright: raster.PageImage, box: Box, *, language: str, timeout: floa
         return []
     strip = source.crop((round(left), round(top), round(right), round(bottom)))
     if upright.seal_colour is not None:
-        strip = _red_ink(strip) if red else strip.getchannel("R")
+        strip = _red_ink(strip) if red else _black_ink(strip)
     strip = _binarised(strip)
     dpi = upright.dpi if upright.seal_colour is None else round(frame.dpi)
     try:
@@ -235,6 +260,16 @@ def _binarised(strip: Image.Image) -> Image.Image:
     labels, _ = ndimage.label(pixels < _INK, structure=np.ones((3, 3)))
     dark = np.unique(labels[pixels < _DARK])
     return Image.fromarray(np.where(np.isin(labels, dark[dark > 0]), 0, 255).astype(np.uint8))
+
+
+def _black_ink(rgb: Image.Image) -> Image.Image:
+    """``rgb`` in grey where only black ink is dark: its red channel, in which a red seal is
+    light, with a blue pen's pixels (blue over red by more than :data:`_PEN_BLUE`) lifted to
+    their blue. Print under either stays dark; the small marks of print whose scan fringed
+    them with colour keep their red too (a pixel's lightest channel would lose "PHÓ"'s)."""
+    pixels = np.asarray(rgb)
+    red, blue = pixels[..., 0], pixels[..., 2]
+    return Image.fromarray(np.where(blue.astype(np.int16) - red > _PEN_BLUE, blue, red))
 
 
 def _red_ink(rgb: Image.Image) -> Image.Image:

@@ -85,7 +85,12 @@ def _signature_lines(tail: list[str]) -> list[str]:
 def _syllables(words: list[str]) -> bool:
     """Every word is Vietnamese letters with a vowel, as every syllable is, its marks on
     vowels and at most one tone mark: OCR debris ("Vfr", "Høơäng", "Pñi", "Phạếm") is not."""
-    return all(_SYLLABLE.fullmatch(fold(word)) and _marked_as_spoken(word) for word in words)
+    return all(_SYLLABLE.fullmatch(_folded(word)) and _marked_as_spoken(word) for word in words)
+
+
+def _folded(word: str) -> str:
+    """``word`` folded, with the foreign "ø" OCR reads for an "o" whose marks blurred ("Caø") as the "o"."""
+    return fold(word).replace("ø", "o")
 
 
 # Vietnamese marks, as Unicode decomposes them: the tones (huyền, sắc, ngã, hỏi, nặng) and
@@ -130,8 +135,11 @@ def _name_at(lines: list[str], i: int) -> str | None:
 def _family_misread(word: str) -> str | None:
     """The family name a long first word is, read with one letter too many, too few or
     wrong ("Nguyễyn" -> "Nguyễn"), when it is no family name itself and exactly one is
-    that close; a short word ("Lò", "Hà") is too close to too many to tell."""
+    that close; a short word ("Lò", "Hà") is too close to too many to tell, unless its
+    wrong letter is the foreign "ø" for an "o" ("Caø" -> "Cao")."""
     folded = fold(word)
+    if folded != _folded(word):
+        return family_name(word)
     if folded in _FAMILY_NAMES or len(folded) < _LONG_FAMILY or _WELL_FORMED.fullmatch(folded):
         return None  # a well-formed syllable may be a family name of its own ("Khương", not "Khổng")
     found = {name for key, name in _FAMILY_NAMES.items() if len(key) >= _LONG_FAMILY - 1
@@ -154,8 +162,9 @@ _FAMILY_NAMES = {
 
 
 def family_name(word: str) -> str | None:
-    """The common Vietnamese family name ``word`` is, tone marks aside ("Phậm" -> "Phạm"); None if none."""
-    return _FAMILY_NAMES.get(fold(word))
+    """The common Vietnamese family name ``word`` is, tone marks aside ("Phậm" -> "Phạm") and
+    an "o" read as the foreign "ø" ("Caø" -> "Cao"); None if none."""
+    return _FAMILY_NAMES.get(_folded(word))
 
 
 _FRAGMENT = 3  # letters: fewer end like too many family names

@@ -17,16 +17,16 @@ from pathlib import Path
 
 import pypdfium2
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from examples.form import BOLD, font_file, render_form
 from examples.render import example_texts, form_from_text
-from examples.scan import RED, Artefacts, images_pdf, scan_form, seal
+from examples.scan import BLUE, RED, Artefacts, images_pdf, scan_form, seal
 from services.ocr import geometry, raster
 from services.ocr.pipeline import extract
 from services.ocr.signature import looks_like_name, with_name
 from services.parse.parser import parse_directive
-from vanthu.events import Word
+from vanthu.events import Line, Word
 from vanthu.normalize import fold
 from vanthu.settings import get_settings
 
@@ -94,9 +94,11 @@ _BLOCK = [  # the page reading's signature block, in points: "KT. CỤC TRƯỞN
 
 
 def _drawn_page(texts: list[tuple[str, float, float, tuple[int, int, int], str]], *, colour: bool = True,
-                seal_at: tuple[float, float] | None = None) -> raster.PageImage:
+                seal_at: tuple[float, float] | None = None,
+                pen: list[tuple[float, float]] | None = None) -> raster.PageImage:
     """The top of an A4 page at 300 dpi with ``texts`` printed in 13 pt bold: (text, x, y of the
-    baseline in points, ink, Pillow anchor); a red seal centred at ``seal_at`` (points)."""
+    baseline in points, ink, Pillow anchor); a red seal centred at ``seal_at`` (points); a
+    blue pen's stroke through the points ``pen``, laid over the print as ink is."""
     size = (round(595 * _PT), round(300 * _PT))
     image = Image.new("RGB", size, "white")
     draw, font = ImageDraw.Draw(image), ImageFont.truetype(font_file(BOLD), round(13 * _PT))
@@ -104,8 +106,27 @@ def _drawn_page(texts: list[tuple[str, float, float, tuple[int, int, int], str]]
         draw.text((x * _PT, y * _PT), text, font=font, fill=ink, anchor=anchor)
     if seal_at is not None:
         seal(image, (seal_at[0] * _PT, seal_at[1] * _PT), 46 * _PT, "TRƯỜNG ĐẠI HỌC CÔNG THƯƠNG")
+    if pen is not None:
+        stroke = Image.new("RGB", size, "white")
+        ImageDraw.Draw(stroke).line([(x * _PT, y * _PT) for x, y in pen], fill=BLUE, width=round(2 * _PT), joint="curve")
+        image = ImageChops.multiply(image, stroke)
     return raster.PageImage(image.convert("L"), _DPI, frame=geometry.Frame(0, 0, 1.0, *size, _DPI),
                             colour_of=(lambda: image) if colour else None)
+
+
+def _read_as_drawn(texts: list[tuple[str, float, float]]) -> list[Line]:
+    """The page reading of ``texts`` drawn by :func:`_drawn_page` (text, x, baseline y in
+    points), each word where the font puts it: what Tesseract gives when it reads them."""
+    font, lines = ImageFont.truetype(font_file(BOLD), round(13 * _PT)), []
+    for text, x, y in texts:
+        words = []
+        for word in text.split():
+            left, top, right, bottom = font.getbbox(word, anchor="ls")
+            words.append(Word(text=word, box=(x + left / _PT, y + top / _PT, x + right / _PT, y + bottom / _PT),
+                              confidence=95))
+            x += font.getlength(word + " ") / _PT
+        lines.append(geometry.line_of(words))
+    return lines
 
 
 def _signature_page(before_name: tuple[int, int, int], *, colour: bool) -> raster.PageImage:
@@ -138,6 +159,63 @@ def test_a_word_before_the_family_name_that_may_be_print_gives_no_name(ink, colo
     # WHEN the name is read again under the signature block
     # THEN no name is taken: "Tân Phạm Huy Nam Sơn" may be debris and a name, or a cut one
     assert _names(page) == []
+
+
+def _names_read(printed: list[tuple[str, float, float]], read: list[tuple[str, float, float]], *,
+                colour: bool = False, pen: list[tuple[float, float]] | None = None) -> list[str]:
+    """The name-like lines :func:`with_name` gives for a page with ``printed`` on it (and a
+    blue ``pen`` stroke), whose page reading found ``read`` (its words where ``read``'s texts
+    would be printed)."""
+    page = _drawn_page([(text, x, y, (0, 0, 0), "ls") for text, x, y in printed], colour=colour, pen=pen)
+    found = with_name(page, _read_as_drawn(read), language=get_settings().ocr.language, timeout=30)
+    return [ln.text for ln in found if looks_like_name(ln.text)]
+
+
+def test_a_recipients_line_on_the_names_row_is_not_read_into_the_name():
+    # GIVEN a closing whose "Nơi nhận" lines run long, one on the name's row, under an
+    # authority line long enough to reach far left ("KT. TRƯỞNG BAN PHÓ TRƯỞNG BAN"), and
+    # whose page reading lost the name
+    recipients = [("Nơi nhận:", 60, 53), ("- Phó TTg Chính phủ Nguyễn", 60, 90), ("- VPCP: BTCN, Trợ lý TTgTTCP;", 60, 150)]
+    block = [("KT. TRƯỞNG BAN PHÓ TRƯỞNG BAN", 230, 53), ("PHÓ THỦ TƯỚNG", 320, 69)]
+    # WHEN the name is read again under the signature block
+    names = _names_read([*recipients, *block, ("Phạm Thị Thanh Trà", 330, 150)], [*recipients, *block])
+    # THEN it is the name alone: the recipients' words on its row are not part of it
+    assert names == ["Phạm Thị Thanh Trà"]
+
+
+def test_a_name_the_page_reading_garbled_is_read_again():
+    # GIVEN a signature block whose page reading has the name with its family name garbled
+    # by the seal's ring ("Nguểiễn Sỹ Hiệp": name-like, but no family name)
+    block = [("KT. BỘ TRƯỞNG", 330, 53), ("THỨ TRƯỞNG", 335, 69)]
+    # WHEN the block goes through the signature step
+    names = _names_read([*block, ("Nguyễn Sỹ Hiệp", 340, 150)], [*block, ("Nguểiễn Sỹ Hiệp", 340, 150)])
+    # THEN the name is the printed one
+    assert names == ["Nguyễn Sỹ Hiệp"]
+
+
+def test_a_blue_signature_across_the_name_is_read_through_on_a_page_in_colour():
+    # GIVEN a page scanned in colour whose page reading lost the name under the title, a
+    # blue signature's strokes running down through the name's letters
+    block = [("KT. BỘ TRƯỞNG", 330, 53), ("THỨ TRƯỞNG", 335, 69)]
+    pen = [(330 + 12 * i, 120 if i % 2 else 152) for i in range(10)]
+    # WHEN the name is read again under the signature block
+    names = _names_read([*block, ("Vũ Mạnh Hà", 345, 150)], block, colour=True, pen=pen)
+    # THEN it is the printed name: the pen's ink is not read as letters
+    assert names == ["Vũ Mạnh Hà"]
+
+
+@pytest.mark.parametrize(("printed", "taken"), [
+    ("Nguyễn Quỳnh Thiện", True),
+    ("Quỳnh Thiện Anh", False),  # no family name: may be the end of a cut name, or debris
+])
+def test_a_name_alone_across_from_the_recipients_is_read_when_it_opens_with_a_family_name(printed, taken):
+    # GIVEN the last page of a directive whose signature block's title lines fell on the page
+    # before: across from "Nơi nhận" only the name, which the page reading lost
+    recipients = [("Nơi nhận:", 60, 53), ("- Như Điều 3;", 60, 69), ("- Lưu: VT.", 60, 85)]
+    # WHEN the page goes through the signature step
+    names = _names_read([*recipients, (printed, 340, 110)], recipients)
+    # THEN a name opening with a family name is the signer's; another run of capitals is not taken
+    assert names == ([printed] if taken else [])
 
 
 def test_a_red_name_stamp_in_place_of_a_typed_name_is_read():

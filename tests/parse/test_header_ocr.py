@@ -121,6 +121,7 @@ def _signer(signature: str):
         ("TL. CHỦ TỊCH\nPHÓ CHÁNH VĂN PHÒNG\nẬ\nChu Thị Hồng Loan", "Chu Thị Hồng Loan"),  # a stroke read as a capital
         ("KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\nNguyễyn Thị Bích Ngọc", "Nguyễn Thị Bích Ngọc"),  # a seal's speck read as a letter
         ("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nHoàngg Văn Thuận", "Hoàng Văn Thuận"),
+        ("KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\nCaø Anh Tuấn", "Cao Anh Tuấn"),  # the "o" read as the foreign "ø"
         ("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nKhương Văn Thuận", "Khương Văn Thuận"),  # a family name of its own, kept
     ],
 )
