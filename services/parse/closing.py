@@ -129,7 +129,10 @@ def _name_at(lines: list[str], i: int) -> str | None:
         i += 1
     if not _NAME_WORDS[0] <= len(words) <= _NAME_WORDS[1]:
         return None
-    return " ".join([_family_misread(words[0]) or words[0], *words[1:]])
+    first = _family_misread(words[0]) or words[0]
+    if len(words) == _NAME_WORDS[0] and family_name(first) is None:
+        return None  # two words without a family name: a name whose first word a seal took ("Thanh Bình")
+    return " ".join([first, *words[1:]])
 
 
 def _family_misread(word: str) -> str | None:
@@ -171,7 +174,8 @@ _FRAGMENT = 3  # letters: fewer end like too many family names
 _LONG_FAMILY = 5  # letters, folded: a shorter misread first word is too close to too many family names
 # A Vietnamese syllable, folded: onset, one to three vowels, coda ("nguyen", "khuong"; not "nguyeyn").
 _WELL_FORMED = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?")
-_SYLLABLE = re.compile(r"[a-z]*[aeiouy][a-z]*")
+# Folded letters of Vietnamese syllables: the script has no f, j, w or z ("Fhị" is "Thị" misread).
+_SYLLABLE = re.compile(r"[a-eg-ik-vxy]*[aeiouy][a-eg-ik-vxy]*")
 _WORD = re.compile(r"[A-ZĐÀ-Ỹ][a-zà-ỹđ]*")
 # A capital letter split from the rest of its word ("N gọc"): OCR broke the word.
 _SPLIT_WORD = re.compile(r"\b([A-ZĐÀ-Ỹ]) ([a-zà-ỹđ]+)\b")

@@ -144,6 +144,9 @@ def test_an_authority_whose_dot_was_read_as_a_comma():
         # marks no Vietnamese syllable has: a tilde on a consonant, two tones on one word
         "KT. CHÁNH VĂN PHÒNG\nPHÓ CHÁNH VĂN PHÒNG\nPñi Hồng Loan",
         "KT. BÍ THƯ\nPHÓ BÍ THƯ\nPhạếm Gia Túc",
+        # a black-and-white scan's black seal over the family name: the rest is no whole name
+        "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nThanh Bình",  # two words, no family name
+        "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nFhị Minh Hiền",  # "Thị" misread: no Vietnamese word has an "f"
     ],
 )
 def test_an_unreadable_name_stays_empty(signature):
