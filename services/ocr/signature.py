@@ -20,11 +20,12 @@ may be a red name stamp set in its place: the strip's red ink alone is read, onc
 
 The contract: at most one extra Tesseract run (two for a red name stamp), on a strip a
 few centimetres high, and only on a page whose reading shows an authority block without
-a name, or a "Nơi nhận" with no name across from it. Nothing is added that does not look
+a name (or with a name-like line that opens with no family name: "Nguểiễn Sỹ Hiệp"), or a
+"Nơi nhận" with no name across from it. Nothing is added that does not look
 like a whole name: 3 to 5 capitalised words, letters only, after at most specks of a
 stroke; not a run that holds a common family name after its first word ("Tân Phạm Huy
-Nam Sơn": debris or a cut name, which cannot be told apart); from red ink, only a name
-opening with a family name. A common family name opening the name gets its usual
+Nam Sơn": debris or a cut name, which cannot be told apart); from red ink, or alone
+across from "Nơi nhận" with no title lines above it, only a name opening with a family name. A common family name opening the name gets its usual
 spelling (a seal's rim blurs its tone mark: "Phậm" -> "Phạm")."""
 
 from __future__ import annotations
