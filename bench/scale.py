@@ -447,17 +447,21 @@ def main() -> None:
         pngs = page_pngs(docs, workdir, dpi)
         pages = len(pngs)
         print(f"raw tesseract on {pages} pages, {CORES} processes ...", file=sys.stderr)
-        raws, raw_cpu = zip(*[raw_tesseract(pngs)])
-        raws, raw_cpu = list(raws), list(raw_cpu)
+        raws, raw_cpu = [], []
+
+        def reference() -> None:
+            seconds, cpu = raw_tesseract(pngs)
+            raws.append(seconds)
+            raw_cpu.append(cpu)
+
+        reference()
         results = []
         for workers in args.workers:
             print(f"{workers} OCR worker(s) ...", file=sys.stderr)
             results.append(run(workers, docs, pages, workdir, bulk=args.bulk, urgent=letters, threads=args.threads,
                                ocr_only=args.ocr_only))
             print("raw tesseract again ...", file=sys.stderr)
-            seconds, cpu = raw_tesseract(pngs)
-            raws.append(seconds)
-            raw_cpu.append(cpu)
+            reference()
             results[-1]["raw_ppm"] = pages / statistics.mean(raws[-2:]) * 60  # the reference either side of it
     raw_ppm = pages / statistics.mean(raws) * 60
     print(f"\n{args.scans} scans, {pages} pages at {'/'.join(map(str, SCAN_DPIS))} dpi in turn, {CORES} cores, "
