@@ -17,15 +17,20 @@ A line that reads as a person's name (and, for a whole block, the title lines ab
 takes the place of what the page reading had there (nothing, or a name cut by the seal:
 "Bắc Hải"). When a page in colour has the block's title but no printed name, the name
 may be a red name stamp set in its place: the strip's red ink alone is read, once more.
+When a page not in colour (a black-and-white scan, where the red seal is as black as the
+print) gives no name, a round seal's rings are taken out of the strip and it is read once more.
 
-The contract: at most one extra Tesseract run (two for a red name stamp), on a strip a
+The contract: at most two extra Tesseract runs, on a strip a
 few centimetres high, and only on a page whose reading shows an authority block without
 a name (or with a name-like line that opens with no family name: "Nguểiễn Sỹ Hiệp"), or a
 "Nơi nhận" with no name across from it. Nothing is added that does not look
 like a whole name: 3 to 5 capitalised words, letters only, after at most specks of a
 stroke; not a run that holds a common family name after its first word ("Tân Phạm Huy
-Nam Sơn": debris or a cut name, which cannot be told apart); from red ink, or alone
-across from "Nơi nhận" with no title lines above it, only a name opening with a family name. A common family name opening the name gets its usual
+Nam Sơn": debris or a cut name, which cannot be told apart), nor one whose first word is
+no family name and no syllable ("Xếuyên Thanh Binl"); from red ink, or alone
+across from "Nơi nhận" with no title lines above it, only a name opening with a family
+name; from a strip whose rings were taken out, only one whose first word is a family name
+(or one letter off one) and whose others are syllables. A common family name opening the name gets its usual
 spelling (a seal's rim blurs its tone mark: "Phậm" -> "Phạm")."""
 
 from __future__ import annotations
@@ -34,12 +39,13 @@ import itertools
 import re
 from collections.abc import Callable
 
+import cv2
 import numpy as np
 from PIL import Image
 from scipy import ndimage
 
 from services.ocr import geometry, raster, tesseract
-from services.parse.closing import family_name
+from services.parse.closing import family_misread, family_name, well_formed
 from vanthu.events import Box, Line, Word
 from vanthu.normalize import fold
 
@@ -65,6 +71,13 @@ _DARK = 90  # ... where it joins ink below this: print's strokes have such a cor
 _CHROMA = 30
 _PEN_BLUE = 60  # a blue pen's blue exceeds its red by about 100; print's colour fringes by far less
 _COLOURED_SHARE = 0.5
+# A round seal (Decree 99/2016: 35-42 mm across, smaller for a commune's) seen whole or in
+# part: its outer ring's radius, its inner ring's share of that, and how much of a ring's
+# visible arc its ink covers at least (broken in a scan; letters cover far less).
+_SEAL_RADIUS_MM = (12.0, 25.0)
+_INNER_RING = 0.5
+_RING_COVER = 0.4
+_RING_SLACK_MM = 0.12
 
 
 def looks_like_name(text: str) -> bool:
@@ -144,7 +157,12 @@ def with_name(upright: raster.PageImage, lines: list[Line], *, language: str, ti
     colour = upright.seal_colour
     seal = None if colour is None else (lambda w: _coloured(colour, w.box, frame.dpi / 72))
     named = [(i, name) for i, ln in enumerate(read) if (name := _name_in(ln, seal))]
-    if not named and titles and colour is not None:
+    if not named and colour is None:
+        # On a black-and-white scan the red seal is as black as the print, and its rings
+        # through the name's first word read as letters ("Ñguylf Thanh Bình").
+        read = _reread(upright, box, language=language, timeout=timeout, cmd=cmd, seal_rings=False)
+        named = [(i, name) for i, ln in enumerate(read) if (name := _name_in(ln)) and _whole(name)]
+    elif not named and titles:
         # No name in black print under the title: it may be a red name stamp, set in place of
         # a typed name, which the red channel hides with the seal. Only a name opening with a
         # family name is taken from the red ink, where the seal's rim text is too.
@@ -170,7 +188,8 @@ def _name_in(line: Line, seal: Callable[[Word], bool] | None = None) -> Line | N
     ``seal`` says are in the seal's or the pen's ink ("Tân" off the rim). A run of capitalised
     words that does not open with a family name is not taken when it holds one further on,
     or when a coloured word was left out: the words before it may be debris ("Tân Phạm Huy
-    Nam Sơn"), or the name's first word may be lost under the seal."""
+    Nam Sơn"), or the name's first word may be lost under the seal; nor when its first word
+    is no syllable ("Xếuyên Thanh Binl": a family name garbled)."""
     words = _rejoined(line.words)
     printed = [w for w in words if seal is None or not seal(w)]
     tail = list(itertools.takewhile(lambda w: looks_like_name_word(w.text), reversed(printed)))[::-1]
@@ -180,9 +199,20 @@ def _name_in(line: Line, seal: Callable[[Word], bool] | None = None) -> Line | N
     if (family := family_name(tail[0].text)) is None:
         if len(printed) < len(words) or any(family_name(w.text) for w in tail[1:]):
             return None
+        if not (well_formed(tail[0].text) or family_misread(tail[0].text)):
+            return None  # no syllable ("Xếuyên"): a family name the seal's rim garbled
         return geometry.line_of(tail, starts_paragraph=True)
     # The first word is the one a seal covers most: its tone mark is the likeliest to be misread ("Phậm").
     return geometry.line_of([tail[0].model_copy(update={"text": family}), *tail[1:]], starts_paragraph=True)
+
+
+def _whole(name: Line) -> bool:
+    """Whether ``name``, read where a seal's rings were taken out, kept its letters: taking
+    a ring out of a letter it runs along takes part of the letter ("Yhanh" for "Thanh"), so
+    its first word must be a family name, or one letter off exactly one, and every other
+    word a syllable's shape."""
+    first, *rest = (w.text for w in name.words)
+    return bool(family_name(first) or family_misread(first)) and all(well_formed(w) for w in rest)
 
 
 def _rejoined(words: list[Word]) -> list[Word]:
@@ -215,14 +245,16 @@ def _across_from_recipients(lines: list[Line], width: float) -> Box | None:
 
 
 def _reread(upright: raster.PageImage, box: Box, *, language: str, timeout: float, cmd: str,
-            red: bool = False) -> list[Line]:
+            red: bool = False, seal_rings: bool = True) -> list[Line]:
     """The lines read again in ``box`` (page points), in page points, their words cleaned
     of the specks strokes leave. A page in colour is read through its black ink
     (:func:`_black_ink`), in which a red seal and a blue signature are as light as the paper
     and the text under them shows, or, ``red``,
     through its red ink alone (a red stamp's text). A grey page is
     binarised first: on a strip that is mostly seal and strokes, Tesseract's own
-    threshold lands in the seal's grey and the name comes out empty."""
+    threshold lands in the seal's grey and the name comes out empty; without
+    ``seal_rings``, a round seal's rings are then taken out of it (:func:`_without_rings`)
+    and its words keep what was read on their edges."""
     frame = upright.frame
     assert frame is not None
     if upright.seal_colour is not None:
@@ -239,14 +271,19 @@ def _reread(upright: raster.PageImage, box: Box, *, language: str, timeout: floa
         strip = _red_ink(strip) if red else _black_ink(strip)
     strip = _binarised(strip)
     dpi = upright.dpi if upright.seal_colour is None else round(frame.dpi)
+    if not seal_rings:
+        strip = _without_rings(strip, dpi)
     try:
         reading = tesseract.recognise(strip, language=language, dpi=dpi, timeout=timeout, cmd=cmd, psm=6)
     except tesseract.TesseractError:
         return []  # the page's own reading stands
     part = geometry.Frame(x0 + round(left) / scale, y0 + round(top) / scale, scale, frame.width, frame.height, frame.dpi)
+    # Where a ring was taken out, a mark left on a word is the cut through a letter ("Phan."
+    # for a "Phạm" whose "m" the rim crossed), not a stroke's speck: the word stays as read.
+    clean = _letters if seal_rings else str.strip
     cleaned = []
     for ln in reading.lines:
-        words = [w.model_copy(update={"text": _letters(w.text)}) for w in ln.words if _letters(w.text)]
+        words = [w.model_copy(update={"text": clean(w.text)}) for w in ln.words if clean(w.text)]
         if words:
             cleaned.append(geometry.line_of(words, starts_paragraph=not cleaned))
     return part.lines(cleaned)
@@ -261,6 +298,75 @@ def _binarised(strip: Image.Image) -> Image.Image:
     labels, _ = ndimage.label(pixels < _INK, structure=np.ones((3, 3)))
     dark = np.unique(labels[pixels < _DARK])
     return Image.fromarray(np.where(np.isin(labels, dark[dark > 0]), 0, 255).astype(np.uint8))
+
+
+def _without_rings(strip: Image.Image, dpi: float) -> Image.Image:
+    """``strip`` (black and white, ``dpi``) less a round seal's rings, where a seal of a seal's
+    size shows in it: the likeliest such circle (OpenCV's Hough transform), whose rings are
+    the radii around its centre where ink covers :data:`_RING_COVER` of the circle's
+    visible arc (:func:`_ring_thickness`). A ring's pixel goes when the run of ink through
+    it along the radius is no longer than the ring is thick there: where a letter's stroke
+    crosses or overlaps the ring (the name's first word, which the rim often runs through),
+    the run is longer and the letter stays whole; where a stroke runs right along the ring
+    ("T"'s bar), it goes with it. ``strip`` as it is when it shows no such circle."""
+    pixels = np.asarray(strip)
+    mm = dpi / 25.4
+    circles = cv2.HoughCircles(cv2.GaussianBlur(pixels, (5, 5), 1.5), cv2.HOUGH_GRADIENT_ALT, dp=1.5, minDist=5,
+                               param1=300, param2=0.5, minRadius=round(_SEAL_RADIUS_MM[0] * mm),
+                               maxRadius=round(_SEAL_RADIUS_MM[1] * mm))
+    if circles is None:
+        return strip
+    cx, cy, radius = (float(v) for v in circles[0][0])
+    ink = pixels < _INK
+    rows, cols = np.mgrid[:ink.shape[0], :ink.shape[1]]
+    distance = np.rint(np.hypot(cols - cx, rows - cy)).astype(int)
+    thickness = _ring_thickness(ink, distance, (cx, cy), radius)
+    across = thickness[distance]
+    ys, xs = np.nonzero(ink & (across > 0))
+    slack = _RING_SLACK_MM * mm
+    runs = _radial_runs(ink, ys, xs, (cx, cy), reach=int(thickness.max() + slack) + 1)
+    alone = runs <= across[ys, xs] + slack
+    out = np.where(ink, 0, 255).astype(np.uint8)
+    out[ys[alone], xs[alone]] = 255
+    return Image.fromarray(out)
+
+
+def _ring_thickness(ink: np.ndarray, distance: np.ndarray, centre: tuple[float, float], radius: float) -> np.ndarray:
+    """For each whole ``distance`` (pixels from ``centre``, one per pixel of ``ink``) up to
+    its largest, the radial thickness of the ring that lies there, its blurred edges
+    included; 0 off the rings. A ring is a run of radii, from :data:`_INNER_RING` of
+    ``radius`` to a little over it, at which ink covers :data:`_RING_COVER` of the circle's
+    arc inside the strip."""
+    covered = np.bincount(distance[ink], minlength=distance.max() + 1)
+    angles = np.linspace(0, 2 * np.pi, 720, endpoint=False)
+    height, width = ink.shape
+    on_ring = np.zeros(len(covered), dtype=bool)
+    for r in range(round(_INNER_RING * radius), min(len(covered), round(1.15 * radius))):
+        x, y = centre[0] + r * np.cos(angles), centre[1] + r * np.sin(angles)
+        visible = np.mean((x >= 0) & (x < width) & (y >= 0) & (y < height)) * 2 * np.pi * r
+        on_ring[r] = covered[r] >= _RING_COVER * visible > 0
+    rings, _ = ndimage.label(on_ring)
+    thickness = np.zeros(len(covered))
+    for ring in ndimage.find_objects(rings):
+        thickness[ring] = ring[0].stop - ring[0].start
+    return ndimage.grey_dilation(thickness, size=3)  # a ring's blurred edges
+
+
+def _radial_runs(ink: np.ndarray, ys: np.ndarray, xs: np.ndarray, centre: tuple[float, float], *,
+                 reach: int) -> np.ndarray:
+    """For each pixel (``ys``, ``xs``) of ``ink``, the length of the run of ink through it
+    along the line from ``centre``, counted up to ``reach`` pixels either way."""
+    dx, dy = xs - centre[0], ys - centre[1]
+    norm = np.maximum(np.hypot(dx, dy), 1.0)
+    steps = np.arange(-reach, reach + 1)
+    px = np.rint(xs[:, None] + (dx / norm)[:, None] * steps).astype(int)
+    py = np.rint(ys[:, None] + (dy / norm)[:, None] * steps).astype(int)
+    height, width = ink.shape
+    inside = (px >= 0) & (px < width) & (py >= 0) & (py < height)
+    inked = inside & ink[py.clip(0, height - 1), px.clip(0, width - 1)]
+    outward = np.cumprod(inked[:, reach:], axis=1).sum(axis=1)
+    inward = np.cumprod(inked[:, reach::-1], axis=1).sum(axis=1)
+    return outward + inward - 1
 
 
 def _black_ink(rgb: Image.Image) -> Image.Image:

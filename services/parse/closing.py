@@ -129,13 +129,13 @@ def _name_at(lines: list[str], i: int) -> str | None:
         i += 1
     if not _NAME_WORDS[0] <= len(words) <= _NAME_WORDS[1]:
         return None
-    first = _family_misread(words[0]) or words[0]
+    first = family_misread(words[0]) or words[0]
     if len(words) == _NAME_WORDS[0] and family_name(first) is None:
         return None  # two words without a family name: a name whose first word a seal took ("Thanh Bình")
     return " ".join([first, *words[1:]])
 
 
-def _family_misread(word: str) -> str | None:
+def family_misread(word: str) -> str | None:
     """The family name a long first word is, read with one letter too many, too few or
     wrong ("Nguyễyn" -> "Nguyễn"), when it is no family name itself and exactly one is
     that close; a short word ("Lò", "Hà") is too close to too many to tell, unless its
@@ -162,6 +162,13 @@ _FAMILY_NAMES = {
         "Ninh Quan Tôn Thạch Cù Đàm Đồng Bế Mạnh Lữ Viên"
     ).split()
 }
+
+
+def well_formed(word: str) -> bool:
+    """Whether ``word`` has a Vietnamese syllable's shape: an onset, one to three vowels and
+    a coda, its marks a syllable's ("Quỳnh", "Nguyễn"); a letter misread breaks it ("Yhanh"
+    for "Thanh", "Nguyễyn", "Thaïnh")."""
+    return bool(_WELL_FORMED.fullmatch(fold(word))) and _marked_as_spoken(word)
 
 
 def family_name(word: str) -> str | None:

@@ -95,10 +95,11 @@ _BLOCK = [  # the page reading's signature block, in points: "KT. CỤC TRƯỞN
 
 def _drawn_page(texts: list[tuple[str, float, float, tuple[int, int, int], str]], *, colour: bool = True,
                 seal_at: tuple[float, float] | None = None,
-                pen: list[tuple[float, float]] | None = None) -> raster.PageImage:
+                pen: list[tuple[float, float]] | None = None, bilevel: bool = False) -> raster.PageImage:
     """The top of an A4 page at 300 dpi with ``texts`` printed in 13 pt bold: (text, x, y of the
     baseline in points, ink, Pillow anchor); a red seal centred at ``seal_at`` (points); a
-    blue pen's stroke through the points ``pen``, laid over the print as ink is."""
+    blue pen's stroke through the points ``pen``, laid over the print as ink is; scanned
+    ``bilevel``, in black and white, where the seal is as black as the print."""
     size = (round(595 * _PT), round(300 * _PT))
     image = Image.new("RGB", size, "white")
     draw, font = ImageDraw.Draw(image), ImageFont.truetype(font_file(BOLD), round(13 * _PT))
@@ -110,8 +111,11 @@ def _drawn_page(texts: list[tuple[str, float, float, tuple[int, int, int], str]]
         stroke = Image.new("RGB", size, "white")
         ImageDraw.Draw(stroke).line([(x * _PT, y * _PT) for x, y in pen], fill=BLUE, width=round(2 * _PT), joint="curve")
         image = ImageChops.multiply(image, stroke)
-    return raster.PageImage(image.convert("L"), _DPI, frame=geometry.Frame(0, 0, 1.0, *size, _DPI),
-                            colour_of=(lambda: image) if colour else None)
+    grey = image.convert("L")
+    if bilevel:
+        grey = grey.point(lambda v: 255 if v > 150 else 0)
+    return raster.PageImage(grey, _DPI, frame=geometry.Frame(0, 0, 1.0, *size, _DPI),
+                            colour_of=(lambda: image) if colour and not bilevel else None)
 
 
 def _read_as_drawn(texts: list[tuple[str, float, float]]) -> list[Line]:
@@ -162,11 +166,13 @@ def test_a_word_before_the_family_name_that_may_be_print_gives_no_name(ink, colo
 
 
 def _names_read(printed: list[tuple[str, float, float]], read: list[tuple[str, float, float]], *,
-                colour: bool = False, pen: list[tuple[float, float]] | None = None) -> list[str]:
+                colour: bool = False, pen: list[tuple[float, float]] | None = None,
+                seal_at: tuple[float, float] | None = None, bilevel: bool = False) -> list[str]:
     """The name-like lines :func:`with_name` gives for a page with ``printed`` on it (and a
-    blue ``pen`` stroke), whose page reading found ``read`` (its words where ``read``'s texts
-    would be printed)."""
-    page = _drawn_page([(text, x, y, (0, 0, 0), "ls") for text, x, y in printed], colour=colour, pen=pen)
+    blue ``pen`` stroke, a red seal at ``seal_at``, scanned ``bilevel``), whose page reading
+    found ``read`` (its words where ``read``'s texts would be printed)."""
+    page = _drawn_page([(text, x, y, (0, 0, 0), "ls") for text, x, y in printed], colour=colour, pen=pen,
+                       seal_at=seal_at, bilevel=bilevel)
     found = with_name(page, _read_as_drawn(read), language=get_settings().ocr.language, timeout=30)
     return [ln.text for ln in found if looks_like_name(ln.text)]
 
@@ -202,6 +208,29 @@ def test_a_blue_signature_across_the_name_is_read_through_on_a_page_in_colour():
     names = _names_read([*block, ("Vũ Mạnh Hà", 345, 150)], block, colour=True, pen=pen)
     # THEN it is the printed name: the pen's ink is not read as letters
     assert names == ["Vũ Mạnh Hà"]
+
+
+@pytest.mark.parametrize(("name", "seal_at"), [
+    ("Phạm Minh Chính", (345, 112)), ("Bùi Thanh Sơn", (330, 112)), ("Trần Văn Hùng", (330, 112)),
+    ("Đặng Quốc Khánh", (345, 112)),
+])
+def test_the_name_under_a_black_seal_s_rings_is_read_on_a_black_and_white_scan(name, seal_at):
+    # GIVEN a page scanned in black and white whose page reading lost the name under the
+    # title: the red seal came out as black as the print, its rings across the name
+    block = [("KT. BỘ TRƯỞNG", 330, 53), ("THỨ TRƯỞNG", 335, 69)]
+    # WHEN the name is read again under the signature block
+    names = _names_read([*block, (name, 340, 150)], block, seal_at=seal_at, bilevel=True)
+    # THEN it is the printed name: the rings are not read as letters
+    assert names == [name]
+
+
+def test_a_family_name_the_black_seal_s_rings_garble_gives_no_name():
+    # GIVEN a page scanned in black and white with the seal's rings through the family name
+    block = [("KT. BỘ TRƯỞNG", 330, 53), ("THỨ TRƯỞNG", 335, 69)]
+    # WHEN the name is read again under the signature block ("Xếuyên Thanh Binl" as it comes out)
+    names = _names_read([*block, ("Nguyễn Thanh Bình", 340, 150)], block, seal_at=(335, 102), bilevel=True)
+    # THEN no name is taken rather than a wrong one
+    assert names == []
 
 
 @pytest.mark.parametrize(("printed", "taken"), [
