@@ -130,6 +130,7 @@ _KEYWORD_SPAN = 60
 # What starts a list item, a table row or a numbered part: "-", "+", "|", "a)", "1." (OCR: "1,",
 # or "-5," with a speck of the scan before it), "II.", "Điều 2".
 _LIST_MARK = re.compile(r"^(?:[-+–•|]|[a-zđ]\)|[-–—.,'‘’\"*•]{0,2}\d+(?:\.\d+)*[.),;]|[IVXLC]+\.|Điều\s+\d+\.?)(?:\s|$)")
+_BULLET = re.compile(r"^[-+–•]\s")
 # Lines that open a block of their own (on the diacritic-folded line): never a continuation.
 _BLOCK_START = re.compile(
     r"^(?:noi nhan|kinh gui|can cu|theo de nghi|(?:xin )?tran trong|t/m|k/t|t/l|(?:tm|kt|tl|tuq|q)\.\s"
@@ -153,12 +154,15 @@ def _continues(prev: str, line: str) -> bool:
 
 def _wrapped(prev_raw: str, line: str, full_width: int) -> bool:
     """A line the page width broke: the previous one is about as long as the text's lines
-    get, is no upper-case heading and introduces no list (":"); the next is no list item
-    and no upper-case heading. A full line may end a sentence and the paragraph go on:
-    the OCR stage marks paragraph ends with blank lines, so within a block it goes on."""
+    get, is no upper-case heading, introduces no list (":") and is no bulleted item its
+    ";" or "." closes (an addressee: "- Sở Xây dựng các tỉnh ...: Gia Lai, Lâm Đồng.");
+    the next is no list item and no upper-case heading. A full line may end a sentence
+    and the paragraph go on: the OCR stage marks paragraph ends with blank lines, so
+    within a block it goes on."""
     return (
         len(prev_raw) >= 0.75 * full_width
         and prev_raw[-1] != ":"
+        and not (_BULLET.match(prev_raw) and prev_raw[-1] in ";.")
         and not prev_raw.isupper()
         and not line.isupper()
         and not _LIST_MARK.match(line)

@@ -15,6 +15,9 @@ of the rule that found it (``AssignmentEvidence.rule``):
 * ``heading``: a heading that ends in units and a colon ("6. Các huyện, thành phố:", "1.
   Bộ Tài chính chủ trì, phối hợp với ...:") hands its units, in its section, to the items
   below that name no subject; an item's "Chủ trì, phối hợp với Z" makes them lead.
+* ``addressees``: the opening asking a bare collective ("Bộ Xây dựng yêu cầu các cơ quan,
+  đơn vị:") asks the addressees ("Kính gửi", a Công điện's "... điện:" list): each is
+  assigned, section null.
 * ``plan-field``, ``plan-table``, ``appendix-table``: "Cơ quan chủ trì / phối hợp /
   thực hiện:" fields, "|" table rows, and tables after the signature flattened one cell
   per line; a catalogue of administrative procedures tasks no one.
@@ -52,6 +55,7 @@ from services.parse.tables import appendix_groups, field_group, table_groups
 from services.parse.subjects import (
     UnitList,
     lower_form,
+    names_the_addressees,
     office_free,
     read_units,
     starts_with_verb,
@@ -228,6 +232,22 @@ class _Reader:
                 pos = partners.end
         parties = parties_of(units.names, role, rule) + extra
         return _Clause(parties, clause[pos:].strip(" ,"))
+
+
+def _addressed(reader: _Reader, group: Group, addressees: Sequence[str]) -> Group:
+    """``group``, an opening sentence's reading, with the addressees in place of the bare
+    collective the issuer asks ("Bộ Xây dựng yêu cầu các cơ quan, đơn vị:" over a
+    "BỘ XÂY DỰNG điện:" list): each is assigned, by the ``addressees`` rule; with no task
+    of its own (the numbered tasks follow), the sentence is its task."""
+    if not addressees or not group.parties or not all(
+        p.rule == "trigger" and names_the_addressees(p.text) for p in group.parties
+    ):
+        return group
+    parties = []
+    for entry in addressees:
+        units = reader.units(entry, 0, whole=True)
+        parties += parties_of(units.names, "assigned", "addressees") if units else [Party(entry, "assigned", "addressees")]
+    return Group(parties, group.task if group.task_text else [group.anchor], group.deadline_text, group.anchor)
 
 
 def _opening_cue(cue: re.Pattern[str], low: str) -> re.Match[str] | None:
@@ -498,13 +518,16 @@ def extract_assignments(
     appendix: Sequence[str] = (),
     issuer: str | None = None,
     text: str = "",
+    addressees: Sequence[str] = (),
 ) -> list[Assignment]:
     """Every assignment in the body, then in the appendix tables after the signature
     (``appendix``: the lines from the closing block on), in reading order; unknown names
     land in ``resolver.unknown``.
 
     ``issuer`` (as printed) keeps the issuer's own acts out ("Cục Hải quan thông báo ...");
-    ``text`` is the parsed text the evidence spans point into."""
+    ``text`` is the parsed text the evidence spans point into; ``addressees`` (the "Kính
+    gửi" entries, a Công điện's list after "... điện:") are who the opening's "các cơ quan,
+    đơn vị" are."""
     ctx = _Context(_Reader(directory, resolver, issuer), year, TextLocator(text))
     opening = _without_bases(opening)
     rows, paragraphs = table_groups(ctx.reader, opening, None)
@@ -515,7 +538,7 @@ def extract_assignments(
     # null; the numbered tasks below without a subject of their own are implicit, not
     # recorded again (CONVENTIONS.md).
     for group in groups:
-        ctx.emit(group, None)
+        ctx.emit(_addressed(ctx.reader, group, addressees), None)
     for section in sections:
         _walk(ctx, section, None)
     for group in _paragraph_groups(ctx, closing, None):

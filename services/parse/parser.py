@@ -180,7 +180,7 @@ def parse_text(text: str, directory: UnitDirectory | None = None, *, signed: Seq
     resolver = Resolver(names, usable)
     year = d.date.year if d.date else (d.date_partial.year if d.date_partial else _latest_year(body_text))
     d.assignments = extract_assignments(
-        body.opening, body.sections, body.closing, names, resolver, year, tail, speaker, text
+        body.opening, body.sections, body.closing, names, resolver, year, tail, speaker, text, d.recipients
     )
     if usable:
         d.warnings += [f"unit not in directory: {name}" for name in resolver.unknown]

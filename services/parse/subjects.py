@@ -112,6 +112,9 @@ _BARE = re.compile(
     r"(?:\s+(?:có\s+)?liên quan|\s+(?:trên địa bàn|trong|của)(?:\s+(?:tỉnh|thành phố|huyện))?)?$"
 )
 _MAX_LIST_CHARS = 400
+# A bare collective with nothing to set it apart ("các cơ quan, đơn vị", "Quý cơ quan"):
+# in a document with addressees, the issuer asking it to act is asking them.
+_ADDRESSEES = re.compile(r"(?:các|quý)\s+(?:cơ quan|đơn vị|địa phương)(?:\s*,\s*(?:cơ quan|đơn vị|địa phương))*")
 
 
 @dataclass(frozen=True)
@@ -281,6 +284,12 @@ _KIND_PIECE = re.compile(
     rf"(?:{_alternation(_SOFT_HEADS)}|cơ quan ngang bộ|cơ quan thuộc chính phủ)"
     r"(?:\s+(?:tỉnh|thành phố|trung ương|có liên quan|liên quan))?"
 )
+
+
+def names_the_addressees(text: str) -> bool:
+    """Whether a printed name is a bare collective that can only mean the document's
+    addressees ("các cơ quan, đơn vị"; not "các cơ quan có liên quan", "các cơ quan trung ương")."""
+    return _ADDRESSEES.fullmatch(lower_form(text).strip(" .,;:")) is not None
 
 
 def _vague(text: str, directory: NameSource | None) -> bool:

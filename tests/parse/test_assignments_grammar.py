@@ -254,3 +254,31 @@ def test_subject_after_an_introductory_phrase_and_a_unit_heading_inline(director
     d = _parse(body, directory)
     # THEN the subject after "Đối với ...," and the inline heading are assigned; a listing is not
     assert _triples(d) == {("1", "các Sở, ban, ngành tỉnh", "assigned"), ("2", "Sở Xây dựng", "assigned")}
+
+
+_TELEGRAM = """BỘ XÂY DỰNG
+Số: 96/CĐ-BXD
+Hà Nội, ngày 22 tháng 11 năm 2025
+CÔNG ĐIỆN
+Về việc ứng phó mưa lũ
+BỘ XÂY DỰNG điện:
+- Tổng Công ty Đường sắt Việt Nam;
+- Ban Quản lý Dự án 85.
+Bộ Xây dựng yêu cầu {asked}:
+1. Quán triệt, tổ chức thực hiện nghiêm chỉ đạo của Thủ tướng Chính phủ.
+2. Cục Đường bộ Việt Nam chủ trì kiểm tra các tuyến quốc lộ.
+"""
+
+
+@pytest.mark.parametrize(("asked", "addressees_assigned"), [
+    ("các cơ quan, đơn vị", True),
+    ("các cơ quan có liên quan", False),  # a catch-all of its own, not the addressees
+])
+def test_the_openings_bare_collective_is_the_addressees(directory, asked, addressees_assigned):
+    # GIVEN a Công điện whose opening asks "các cơ quan, đơn vị" to carry out the numbered tasks
+    d = parse_directive(_TELEGRAM.format(asked=asked) + SIGNATURE, directory)
+    # THEN each addressee is assigned, with section null; the numbered tasks keep their own units
+    triples = _triples(d)
+    opening = {(None, "Tổng Công ty Đường sắt Việt Nam", "assigned"), (None, "Ban Quản lý Dự án 85", "assigned")}
+    assert (opening <= triples) is addressees_assigned
+    assert ("2", "Cục Đường bộ Việt Nam", "lead") in triples

@@ -76,3 +76,20 @@ def test_lines_the_page_width_broke_are_joined_whatever_their_first_letter():
     assert lines[0].startswith("Thực hiện") and lines[0].endswith("những nội dung sau:")
     assert lines[1].startswith("- Tập trung") and lines[1].endswith("trong phòng, chống dịch.")
     assert lines[2:] == ["- Thực hiện kịp thời các chính sách an sinh.", "Nơi nhận:"]
+
+
+def test_an_addressee_its_full_stop_closes_is_not_joined_to_the_paragraph_below():
+    # GIVEN a Công điện's addressees as a text layer gives them, the last one as long as
+    # the page's lines, then the opening paragraph
+    text = (
+        "BỘ XÂY DỰNG điện:\n"
+        "- Tổng Công ty Đường sắt Việt Nam;\n"
+        "- Sở Xây dựng các tỉnh, thành phố: Gia Lai, Đắk Lắk, Khánh Hòa, Lâm Đồng.\n"
+        "Triển khai chỉ đạo của Thủ tướng Chính phủ tại Công điện số 225/CĐ-TTg ngày\n"
+        "20/11/2025, Bộ Xây dựng yêu cầu các cơ quan, đơn vị:\n"
+    )
+    # WHEN it is cleaned
+    lines = clean_document(text)
+    # THEN the paragraph is a line of its own, not part of the addressee
+    assert lines[2] == "- Sở Xây dựng các tỉnh, thành phố: Gia Lai, Đắk Lắk, Khánh Hòa, Lâm Đồng."
+    assert lines[3].startswith("Triển khai") and lines[3].endswith("các cơ quan, đơn vị:")
