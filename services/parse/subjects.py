@@ -91,9 +91,10 @@ _VERBS = [
     "có giải pháp", "có phương án", "trình", "cử", "ký", "làm", "nhanh chóng", "thông tin", "liên hệ",
     "cụ thể hóa", "hằng", "hàng", "định kỳ", "trực tiếp", "lựa chọn", "rà", "ứng phó", "biết", "để", "nhằm", "niêm yết", "đẩy nhanh", "thừa", "đưa", "phân cấp", "trân trọng", "thiết lập", "gửi", "khi", "nơi có", "trong việc",
 ]
-# "tổ chức" is a verb unless it names Party or political organisations ("tổ chức đảng").
+# "tổ chức" is a verb unless it names Party or political organisations ("tổ chức đảng");
+# "lập" after "công" is the adjective "công lập" (public: "đơn vị sự nghiệp công lập").
 _VERB = re.compile(
-    rf"(?<![\w])(?:{_alternation(_VERBS)}|tổ chức(?!\s*(?:đảng|cơ sở|chính trị|hội|đoàn|xã hội|,)))(?![\w])"
+    rf"(?<![\w])(?<!công )(?:{_alternation(_VERBS)}|tổ chức(?!\s*(?:đảng|cơ sở|chính trị|hội|đoàn|xã hội|,)))(?![\w])"
 )
 # A verb right after one of these words is part of a name ("Ban Chỉ đạo", "các ban chỉ đạo",
 # "Ủy ban Kiểm tra") when the word opens the name: capitalised, or after a quantifier, a
@@ -212,7 +213,7 @@ def _merge(pieces: list[UnitName], clause: str, directory: NameSource | None) ->
         if directory is not None:
             for j in range(min(len(pieces), i + 6) - 1, i, -1):
                 text = clause[pieces[i].start : pieces[j].end]
-                if directory.match(office_free(text)):
+                if directory.match(office_free(text)) and not _office_again(pieces, j):
                     taken = j
                     break
         if taken is None:
@@ -242,13 +243,25 @@ _BARE_OFFICE = re.compile(
 _KIND = re.compile(r"(?:cơ quan|đơn vị|tổ chức)(?![\w])")
 
 
+def _office_again(names: list[UnitName], k: int) -> bool:
+    """Whether the office opening ``names[k]`` opens a later name of the list too ("Bộ
+    trưởng, Thủ trưởng cơ quan ngang bộ, Thủ trưởng cơ quan thuộc Chính phủ"): an office
+    written out for each body enumerates office holders, each of their own, not one
+    shared office ("Bộ trưởng, Thủ trưởng cơ quan ngang Bộ")."""
+    office = _OFFICE.match(lower_form(names[k].text.strip()))
+    return office is not None and any(
+        lower_form(n.text.strip()).startswith(office.group()) for n in names[k + 1 :]
+    )
+
+
 def _shared_offices(names: list[UnitName], clause: str) -> list[UnitName]:
-    """Names joined where an office is shared across a comma (see the two patterns above)."""
+    """Names joined where an office is shared across a comma (see the two patterns above),
+    unless the office after the comma is written out again further on (:func:`_office_again`)."""
     out: list[UnitName] = []
-    for name in names:
+    for k, name in enumerate(names):
         low = lower_form(name.text.strip())
         if out and (
-            _BARE_OFFICE.fullmatch(lower_form(out[-1].text.strip()))
+            _BARE_OFFICE.fullmatch(lower_form(out[-1].text.strip())) and not _office_again(names, k)
             or (
                 name.text.strip()[:1].islower()
                 and _KIND.match(low)

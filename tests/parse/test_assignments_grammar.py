@@ -12,6 +12,7 @@ import unicodedata
 import pytest
 
 from services.parse.parser import parse_directive
+from vanthu.directory import UnitDirectory
 
 HEADER = """ỦY BAN NHÂN DÂN
 TỈNH NAM ĐỊNH
@@ -282,3 +283,45 @@ def test_the_openings_bare_collective_is_the_addressees(directory, asked, addres
     opening = {(None, "Tổng Công ty Đường sắt Việt Nam", "assigned"), (None, "Ban Quản lý Dự án 85", "assigned")}
     assert (opening <= triples) is addressees_assigned
     assert ("2", "Cục Đường bộ Việt Nam", "lead") in triples
+
+
+def test_cong_lap_is_part_of_the_name_not_a_verb(directory):
+    # GIVEN public service units ("đơn vị sự nghiệp công lập": "lập" is also the verb "to draw up")
+    # listed before another unit and their predicate
+    d = _parse("1. Các đơn vị sự nghiệp công lập, UBND cấp xã tổ chức lựa chọn đơn vị cung cấp dịch vụ.\n",
+               directory)
+    # THEN both are assigned: the list does not end at "lập"
+    assert {u for _, u, _ in _triples(d)} == {"Các đơn vị sự nghiệp công lập", "UBND cấp xã"}
+
+
+@pytest.fixture(scope="module")
+def national() -> UnitDirectory:
+    return UnitDirectory.national()
+
+
+_PRIME_MINISTER = """THỦ TƯỚNG CHÍNH PHỦ
+Số: 229/CĐ-TTg
+Hà Nội, ngày 21 tháng 11 năm 2025
+CÔNG ĐIỆN
+Về việc thực hiện nhiệm vụ trọng tâm
+1. Thủ tướng Chính phủ đề nghị các đồng chí {listed} thực hiện nghiêm các nhiệm vụ.
+Nơi nhận:
+- Như trên;
+- Lưu: VT.
+THỦ TƯỚNG
+Phạm Minh Chính
+"""
+
+
+@pytest.mark.parametrize(("listed", "units"), [
+    # an office written out for each body: office holders, each of their own
+    ("Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Thủ trưởng cơ quan thuộc Chính phủ",
+     {"Bộ trưởng", "Thủ trưởng cơ quan ngang bộ", "Thủ trưởng cơ quan thuộc Chính phủ"}),
+    # the office shared: the ministers and heads of ministerial agencies, one collective addressee
+    ("Bộ trưởng, Thủ trưởng cơ quan ngang bộ", {"Bộ trưởng, Thủ trưởng cơ quan ngang bộ"}),
+])
+def test_an_office_written_out_for_each_body_gives_one_assignee_each(national, listed, units):
+    # GIVEN a task the Prime Minister sets the ministers and heads of agencies
+    d = parse_directive(_PRIME_MINISTER.format(listed=listed), national)
+    # THEN the assignees are as the list enumerates them
+    assert {u.removeprefix("các đồng chí ") for _, u, _ in _triples(d)} == units
