@@ -202,8 +202,9 @@ def _family_from_fragment(token: str) -> str | None:
 
 def _noisy_name(line: str) -> str | None:
     """The personal name ending a signature-block line that OCR noise, a rank or a damaged
-    family name precedes ("b= lì tổ Nguyễn Văn An", "tá Đậu Xuân Bảo", "rần Văn An"); None
-    unless it starts with a family name, so a cut name ("Văn An") is never returned."""
+    family name before two words or more precedes ("b= lì tổ Nguyễn Văn An", "tá Đậu Xuân
+    Bảo", "rần Văn An"); None unless it starts with a family name, so a cut name ("Văn An",
+    "hong Phú") is never returned."""
     tokens = _SPLIT_WORD.sub(r"\1\2", _NAME_PREFIX.sub("", line.strip())).split()
     while tokens and not any(c.isalpha() for c in tokens[-1]):  # a speck after the name ("`", "/.")
         tokens.pop()
@@ -211,7 +212,9 @@ def _noisy_name(line: str) -> str | None:
     while k > 0 and _WORD.fullmatch(tokens[k - 1]) and _syllables(tokens[k - 1 : k]):
         k -= 1
     run = tokens[k:]
-    if k > 0 and (family := _family_from_fragment(tokens[k - 1])):
+    if k > 0 and len(run) >= _NAME_WORDS[0] and (family := _family_from_fragment(tokens[k - 1])):
+        # A fragment mends a family name only before a whole given name: what cut the family
+        # name may have taken the middle name too ("hong Phú" for "Phan Phong Phú").
         run.insert(0, family)
     if not run or family_name(run[0]) is None:
         return None

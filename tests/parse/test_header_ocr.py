@@ -147,6 +147,9 @@ def test_an_authority_whose_dot_was_read_as_a_comma():
         # a black-and-white scan's black seal over the family name: the rest is no whole name
         "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nThanh Bình",  # two words, no family name
         "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nFhị Minh Hiền",  # "Thị" misread: no Vietnamese word has an "f"
+        # the seal took the family name and most of the middle one ("Phan Phong Phú"): the
+        # fragment "hong" is not mended into "Khổng Phú"
+        "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nhong Phú",
     ],
 )
 def test_an_unreadable_name_stays_empty(signature):
