@@ -9,7 +9,8 @@ of the rule that found it (``AssignmentEvidence.rule``):
   adverbial ("X theo chức năng, nhiệm vụ chủ trì ...") or sit in a parenthesis after a
   name ("Sở Y tế (chủ trì)"), or read "X là cơ quan chủ trì".
 * ``trigger``: the units after "Giao", "Đề nghị", "Yêu cầu" ..., also after the issuer
-  ("Ban Thường vụ Tỉnh ủy yêu cầu X ...").
+  ("Ban Thường vụ Tỉnh ủy yêu cầu X ...", and "Sở X hướng dẫn Y đánh giá ...": the
+  issuer guiding Y to act).
 * ``directed``: "Chỉ đạo Y chủ trì ...": Y leads. The object of "chỉ đạo" is otherwise
   not recorded.
 * ``heading``: a heading that ends in units and a colon ("6. Các huyện, thành phố:", "1.
@@ -147,15 +148,19 @@ class _Reader:
         address = roles.ADDRESS.match(low)
         if units := self.units(clause, address.end() if address else 0):
             trigger = roles.TRIGGER.match(low, _skip(clause, units.end))
+            if trigger is None and all(self.is_issuer(n.text) for n in units.names):
+                trigger = roles.GUIDES.match(low, _skip(clause, units.end))
             if trigger is None:
                 return self._predicate(clause, low, units)
             # "UBND tỉnh yêu cầu X ...": the units before the trigger are the issuer.
             addressees = self.units(clause, trigger.end())
             return self._predicate(clause, low, addressees, "trigger") if addressees else None
-        for m in roles.TRIGGER.finditer(low):
+        triggers = [(m, False) for m in roles.TRIGGER.finditer(low)] + [(m, True) for m in roles.GUIDES.finditer(low)]
+        for m, guides in sorted(triggers, key=lambda found: found[0].start()):
             # The issuer may follow an introductory phrase: "Thực hiện ..., Ban Thường vụ yêu cầu X".
             before = clause[max(clause.rfind(c, 0, m.start()) for c in ",;:") + 1 : m.start()].strip()
-            if before and not self.units(before, 0, whole=True):
+            speaker = self.units(before, 0, whole=True) if before else None
+            if (before and not speaker) or (guides and not (speaker and all(self.is_issuer(n.text) for n in speaker.names))):
                 continue
             if units := self.units(clause, m.end()):
                 return self._predicate(clause, low, units, "trigger")

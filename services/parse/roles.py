@@ -13,6 +13,9 @@ import re
 
 # "đề nghị của X" (X's proposal) and "yêu cầu của X" cite, they do not task.
 TRIGGER = re.compile(r"(?<![\w])(?:giao cho|giao|đề nghị|yêu cầu|phân công|ủy quyền)(?:\s+(?!của\s)|\s*:|\s*$)")
+# The issuer guiding units to act ("Sở Giáo dục và Đào tạo hướng dẫn Ủy ban nhân dân
+# phường, xã đánh giá ..."): they act. Said by another unit, "hướng dẫn" is its own task.
+GUIDES = re.compile(r"hướng dẫn\s+")
 # Adverbials between the units and their role cue: "X tiếp tục phối hợp với Y", "X, Y theo
 # chức năng, nhiệm vụ, thẩm quyền chủ trì, phối hợp với Z".
 ADVERBIAL = re.compile(

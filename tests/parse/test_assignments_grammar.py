@@ -325,3 +325,15 @@ def test_an_office_written_out_for_each_body_gives_one_assignee_each(national, l
     d = parse_directive(_PRIME_MINISTER.format(listed=listed), national)
     # THEN the assignees are as the list enumerates them
     assert {u.removeprefix("các đồng chí ") for _, u, _ in _triples(d)} == units
+
+
+@pytest.mark.parametrize(("body", "assigned"), [
+    # the issuer guides the communes' committees to act: they are tasked
+    ("1. Nhằm nâng cao chất lượng hoạt động, UBND tỉnh hướng dẫn UBND các xã, phường đánh giá, xếp loại "
+     "trung tâm học tập cộng đồng.\n", "UBND các xã, phường"),
+    # a department told to guide others: the guiding is its own task
+    ("1. Sở Y tế hướng dẫn các trạm y tế xã thực hiện tiêm chủng.\n", "Sở Y tế"),
+])
+def test_the_units_the_issuer_guides_to_act_are_tasked(directory, body, assigned):
+    d = _parse(body, directory)
+    assert {u for _, u, _ in _triples(d)} == {assigned}
