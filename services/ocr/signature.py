@@ -18,14 +18,16 @@ takes the place of what the page reading had there (nothing, or a name cut by th
 "Bắc Hải"). When a page in colour has the block's title but no printed name, the name
 may be a red name stamp set in its place: the strip's red ink alone is read, once more.
 When a page not in colour (a black-and-white scan, where the red seal is as black as the
-print) gives no name, a round seal's rings are taken out of the strip and it is read once more.
+print) gives no name, a round seal's rings are taken out of the strip and it is read once
+more, and then, if need be, with the ink far bigger than a letter (the signature's strokes)
+taken out too.
 
-The contract: at most two extra Tesseract runs, on a strip a
+The contract: at most three extra Tesseract runs, on a strip a
 few centimetres high, and only on a page whose reading shows an authority block without
 a name (or with a name-like line that opens with no family name: "Nguểiễn Sỹ Hiệp"), or a
 "Nơi nhận" with no name across from it. Nothing is added that does not look
 like a whole name: 3 to 5 capitalised words, letters only, after at most specks of a
-stroke; not a run that holds a common family name after its first word ("Tân Phạm Huy
+stroke, or two opening with a family name with nothing before them ("Mai Sơn"); not a run that holds a common family name after its first word ("Tân Phạm Huy
 Nam Sơn": debris or a cut name, which cannot be told apart), nor one whose first word is
 no family name and no syllable ("Xếuyên Thanh Binl"); from red ink, or alone
 across from "Nơi nhận" with no title lines above it, only a name opening with a family
@@ -37,7 +39,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import cv2
 import numpy as np
@@ -45,9 +47,9 @@ from PIL import Image
 from scipy import ndimage
 
 from services.ocr import geometry, raster, tesseract
-from services.parse.closing import family_misread, family_name, well_formed
+from services.parse.closing import family_misread, family_name, family_spelled, well_formed
 from vanthu.events import Box, Line, Word
-from vanthu.normalize import fold
+from vanthu.normalize import fold, tone_normalize
 
 # An authority word opens the block: TM., KT., TL., TUQ., Q. (state), T/M, K/T, T/L (Party).
 _AUTHORITY = re.compile(r"^(?:tm|kt|tl|tuq|q|t/m|k/t|t/l)[.,]?$")
@@ -58,9 +60,10 @@ _BLOCK_MM = 60.0  # authority lines, title and the signature's space
 _ABOVE_MM = 12.0  # the block's first line may stand this far above the "Nơi nhận" row
 _COLUMN_GAP = 2.0  # line heights: a wider space between two words of a row is the closing table's column gap
 _MM = 72 / 25.4  # points
-# A recovered name is read off a noisy strip: it must have the 3 to 5 words of most
-# Vietnamese names, so that a name cut by a stroke ("... Hồng Loan") is left out, not taken.
-_NAME_WORDS = (3, 5)
+# A recovered name is read off a noisy strip: it must have the 2 to 5 words of Vietnamese
+# names, and two only with a family name first, so that a name cut by a stroke ("...
+# Hồng Loan") is left out, not taken.
+_NAME_WORDS = (2, 5)
 _RECIPIENTS = re.compile(r"^\W*[nv]?[o0]i nhan\b")
 _SPECK = 2  # letters: what a stroke or the seal's rim reads as before a name
 _EDGE = re.compile(r"^[\W_]+|[\W_]+$")
@@ -78,12 +81,19 @@ _SEAL_RADIUS_MM = (12.0, 25.0)
 _INNER_RING = 0.5
 _RING_COVER = 0.4
 _RING_SLACK_MM = 0.12
+# The tallest and widest a name's letter (13-14 pt bold, letters touching) or its word gets.
+_LETTER_MM = (8.0, 25.0)
 
 
 def looks_like_name(text: str) -> bool:
-    """3 to 5 words, each a capital followed by lower-case letters: "Chu Thị Hồng Loan"."""
+    """3 to 5 words, each a capital followed by lower-case letters ("Chu Thị Hồng Loan"), or
+    two whose first spells a common family name (its tone aside) and second a syllable
+    ("Mai Sơn"); two words without one may be what is left of a cut name ("Hồng Loan",
+    "Tang Đông" for "Tạ Quang Đông")."""
     words = text.split()
-    return _NAME_WORDS[0] <= len(words) <= _NAME_WORDS[1] and all(looks_like_name_word(w) for w in words)
+    if not (_NAME_WORDS[0] <= len(words) <= _NAME_WORDS[1] and all(looks_like_name_word(w) for w in words)):
+        return False
+    return len(words) > _NAME_WORDS[0] or (bool(family_spelled(words[0]) or family_misread(words[0])) and well_formed(words[1]))
 
 
 def looks_like_name_word(word: str) -> bool:
@@ -95,8 +105,8 @@ def _block_under_authority(lines: list[Line], width: float) -> list[Line]:
     """The signature block's lines, from the last authority line down, cut to the block's
     column: Tesseract may read a row of the closing table across both columns
     ("+ Lưu: VT.   TM. ỦY BAN NHÂN DÂN")."""
-    starts = [(ln, w) for ln in lines for w in ln.words
-              if w.box[0] > 0.3 * width and _AUTHORITY.match(fold(w.text).strip())]
+    starts = [(ln, w) for ln in lines for i, w in enumerate(ln.words)
+              if w.box[0] > 0.3 * width and _AUTHORITY.match(fold(w.text).strip()) and _opens_column(ln, i)]
     if not starts:
         return []
     _, first = max(starts, key=lambda found: found[1].box[1])
@@ -109,6 +119,15 @@ def _block_under_authority(lines: list[Line], width: float) -> list[Line]:
         if words:
             block.append(geometry.line_of(words))
     return block
+
+
+def _opens_column(line: Line, i: int) -> bool:
+    """Whether ``line``'s word ``i`` opens its column: first on the line, or after the
+    closing table's column gap (a row read across both columns). An authority's word
+    inside a line is a recipient's abbreviation ("- VPCP: BTCN, KT, KGVX, TH;")."""
+    if i == 0:
+        return True
+    return line.words[i].box[0] - line.words[i - 1].box[2] > _COLUMN_GAP * (line.box[3] - line.box[1])
 
 
 def _clear_of_recipients(lines: list[Line], width: float, left: float, rows: tuple[float, float]) -> float:
@@ -159,9 +178,13 @@ def with_name(upright: raster.PageImage, lines: list[Line], *, language: str, ti
     named = [(i, name) for i, ln in enumerate(read) if (name := _name_in(ln, seal))]
     if not named and colour is None:
         # On a black-and-white scan the red seal is as black as the print, and its rings
-        # through the name's first word read as letters ("Ñguylf Thanh Bình").
-        read = _reread(upright, box, language=language, timeout=timeout, cmd=cmd, seal_rings=False)
-        named = [(i, name) for i, ln in enumerate(read) if (name := _name_in(ln)) and _whole(name)]
+        # through the name's first word read as letters ("Ñguylf Thanh Bình"); a signature
+        # whose strokes fill the strip can leave Tesseract no line for the name at all.
+        for taken_out in ((_without_rings,), (_without_rings, _without_strokes)):
+            read = _reread(upright, box, language=language, timeout=timeout, cmd=cmd, taken_out=taken_out)
+            named = [(i, name) for i, ln in enumerate(read) if (name := _name_in(ln, whole=True))]
+            if named:
+                break
     elif not named and titles:
         # No name in black print under the title: it may be a red name stamp, set in place of
         # a typed name, which the red channel hides with the seal. Only a name opening with a
@@ -182,20 +205,25 @@ def with_name(upright: raster.PageImage, lines: list[Line], *, language: str, ti
     return [*_without(lines, box[0], (box[0], top, box[2], found[-1].box[3])), *found]
 
 
-def _name_in(line: Line, seal: Callable[[Word], bool] | None = None) -> Line | None:
+def _name_in(line: Line, seal: Callable[[Word], bool] | None = None, *, whole: bool = False) -> Line | None:
     """The name that ends ``line``, without the specks a stroke left before it ("XS Phạm Huy Nam Sơn"),
     its words re-joined where OCR split a capital off ("H uy"), and without the words that
     ``seal`` says are in the seal's or the pen's ink ("Tân" off the rim). A run of capitalised
     words that does not open with a family name is not taken when it holds one further on,
     or when a coloured word was left out: the words before it may be debris ("Tân Phạm Huy
     Nam Sơn"), or the name's first word may be lost under the seal; nor when its first word
-    is no syllable ("Xếuyên Thanh Binl": a family name garbled)."""
+    is no syllable ("Xếuyên Thanh Binl": a family name garbled). With ``whole`` (read where
+    marks were taken out), only a name :func:`_whole` says kept its letters."""
     words = _rejoined(line.words)
     printed = [w for w in words if seal is None or not seal(w)]
     tail = list(itertools.takewhile(lambda w: looks_like_name_word(w.text), reversed(printed)))[::-1]
     specks = printed[:len(printed) - len(tail)]
     if not looks_like_name(" ".join(w.text for w in tail)) or any(len(w.text) > _SPECK for w in specks):
         return None  # a longer word before it may be the name's first, cut: "Bắc Hải" is not taken
+    if len(tail) == _NAME_WORDS[0] and specks:
+        return None  # "ẫ Hoàng Anh": a family name may be a middle one, its name's first word lost
+    if whole and not _whole([w.text for w in tail]):
+        return None
     if (family := family_name(tail[0].text)) is None:
         if len(printed) < len(words) or any(family_name(w.text) for w in tail[1:]):
             return None
@@ -206,13 +234,14 @@ def _name_in(line: Line, seal: Callable[[Word], bool] | None = None) -> Line | N
     return geometry.line_of([tail[0].model_copy(update={"text": family}), *tail[1:]], starts_paragraph=True)
 
 
-def _whole(name: Line) -> bool:
-    """Whether ``name``, read where a seal's rings were taken out, kept its letters: taking
-    a ring out of a letter it runs along takes part of the letter ("Yhanh" for "Thanh"), so
-    its first word must be a family name, or one letter off exactly one, and every other
-    word a syllable's shape."""
-    first, *rest = (w.text for w in name.words)
-    return bool(family_name(first) or family_misread(first)) and all(well_formed(w) for w in rest)
+def _whole(words: list[str]) -> bool:
+    """Whether a name read where a seal's rings or strokes were taken out kept its letters:
+    taking a ring out of a letter it runs along takes part of the letter ("Yhanh" for
+    "Thanh", "Phạn" for "Phạm"), so its first word must be a family name as it is spelled,
+    tone mark too, or one letter off exactly one, and every other word a syllable's shape."""
+    first, *rest = words
+    exact = family_name(first) == tone_normalize(first)
+    return bool(exact or family_misread(first)) and all(well_formed(w) for w in rest)
 
 
 def _rejoined(words: list[Word]) -> list[Word]:
@@ -245,16 +274,17 @@ def _across_from_recipients(lines: list[Line], width: float) -> Box | None:
 
 
 def _reread(upright: raster.PageImage, box: Box, *, language: str, timeout: float, cmd: str,
-            red: bool = False, seal_rings: bool = True) -> list[Line]:
+            red: bool = False, taken_out: Sequence[Callable[[Image.Image, float], Image.Image]] = ()) -> list[Line]:
     """The lines read again in ``box`` (page points), in page points, their words cleaned
     of the specks strokes leave. A page in colour is read through its black ink
     (:func:`_black_ink`), in which a red seal and a blue signature are as light as the paper
     and the text under them shows, or, ``red``,
     through its red ink alone (a red stamp's text). A grey page is
     binarised first: on a strip that is mostly seal and strokes, Tesseract's own
-    threshold lands in the seal's grey and the name comes out empty; without
-    ``seal_rings``, a round seal's rings are then taken out of it (:func:`_without_rings`)
-    and its words keep what was read on their edges."""
+    threshold lands in the seal's grey and the name comes out empty. What ``taken_out``
+    takes out of the black-and-white strip (a seal's rings, :func:`_without_rings`; what
+    is far bigger than a letter, :func:`_without_strokes`) goes before it is read, and
+    then its words keep what was read on their edges."""
     frame = upright.frame
     assert frame is not None
     if upright.seal_colour is not None:
@@ -271,8 +301,8 @@ def _reread(upright: raster.PageImage, box: Box, *, language: str, timeout: floa
         strip = _red_ink(strip) if red else _black_ink(strip)
     strip = _binarised(strip)
     dpi = upright.dpi if upright.seal_colour is None else round(frame.dpi)
-    if not seal_rings:
-        strip = _without_rings(strip, dpi)
+    for take_out in taken_out:
+        strip = take_out(strip, dpi)
     try:
         reading = tesseract.recognise(strip, language=language, dpi=dpi, timeout=timeout, cmd=cmd, psm=6)
     except tesseract.TesseractError:
@@ -280,7 +310,7 @@ def _reread(upright: raster.PageImage, box: Box, *, language: str, timeout: floa
     part = geometry.Frame(x0 + round(left) / scale, y0 + round(top) / scale, scale, frame.width, frame.height, frame.dpi)
     # Where a ring was taken out, a mark left on a word is the cut through a letter ("Phan."
     # for a "Phạm" whose "m" the rim crossed), not a stroke's speck: the word stays as read.
-    clean = _letters if seal_rings else str.strip
+    clean = str.strip if taken_out else _letters
     cleaned = []
     for ln in reading.lines:
         words = [w.model_copy(update={"text": clean(w.text)}) for w in ln.words if clean(w.text)]
@@ -329,6 +359,18 @@ def _without_rings(strip: Image.Image, dpi: float) -> Image.Image:
     out = np.where(ink, 0, 255).astype(np.uint8)
     out[ys[alone], xs[alone]] = 255
     return Image.fromarray(out)
+
+
+def _without_strokes(strip: Image.Image, dpi: float) -> Image.Image:
+    """``strip`` (black and white, ``dpi``) less its connected ink far bigger than a letter
+    of the name (:data:`_LETTER_MM`): a signature's strokes, a seal's star and what is
+    left of its rim. A letter they touch goes with them."""
+    ink = np.asarray(strip) < _INK
+    labels, _ = ndimage.label(ink, structure=np.ones((3, 3)))
+    mm = dpi / 25.4
+    big = [k for k, found in enumerate(ndimage.find_objects(labels), 1)
+           if found[0].stop - found[0].start > _LETTER_MM[0] * mm or found[1].stop - found[1].start > _LETTER_MM[1] * mm]
+    return Image.fromarray(np.where(ink & ~np.isin(labels, big), 0, 255).astype(np.uint8))
 
 
 def _ring_thickness(ink: np.ndarray, distance: np.ndarray, centre: tuple[float, float], radius: float) -> np.ndarray:

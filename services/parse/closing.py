@@ -171,6 +171,20 @@ def well_formed(word: str) -> bool:
     return bool(_WELL_FORMED.fullmatch(fold(word))) and _marked_as_spoken(word)
 
 
+def family_spelled(word: str) -> str | None:
+    """The common family name ``word`` spells, its vowels' own marks included and only its
+    tone mark aside ("Høãng" -> "Hoàng"; not "Tang" for "Tăng"); None if none."""
+    return _SPELLED.get(_untoned(word))
+
+
+def _untoned(word: str) -> str:
+    return unicodedata.normalize("NFC", "".join(
+        ch for ch in unicodedata.normalize("NFD", word.lower().replace("ø", "o")) if ch not in _TONE_MARKS))
+
+
+_SPELLED = {_untoned(name): name for name in _FAMILY_NAMES.values()}
+
+
 def family_name(word: str) -> str | None:
     """The common Vietnamese family name ``word`` is, tone marks aside ("Phậm" -> "Phạm") and
     an "o" read as the foreign "ø" ("Caø" -> "Cao"); None if none."""

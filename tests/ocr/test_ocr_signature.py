@@ -59,6 +59,21 @@ def test_the_name_under_a_seal_s_ring_on_grey_scans_is_read_and_never_misread():
     assert names.count(SIGNER) >= 6, names
 
 
+@pytest.mark.parametrize("name", ["Mai Sơn", "Đào Mỹ"])
+def test_a_two_word_name_under_a_seal_on_grey_scans_is_read(name):
+    # GIVEN the last page of a directive signed by someone with a two-word name, scanned in
+    # grey at 200 dpi four times with the seal over the title and the name
+    form = dataclasses.replace(form_from_text(example_texts()["002_d2642929b84c508e"]), signer=name)
+    drawn = render_form(form)
+    names = []
+    for seed in range(1, 5):
+        page = scan_form(drawn, Artefacts(seal="over", stamp=None, mode="grey"), dpi=200, seed=seed, pages=[-1])
+        # WHEN each goes through the OCR stage and the parser
+        names.append(parse_directive(extract(images_pdf(page, dpi=200), get_settings().ocr).text).signer.name)
+    # THEN the signer is named on each
+    assert names == [name] * 4, names
+
+
 def test_a_title_and_name_under_a_seal_are_read_without_an_authority_line():
     # GIVEN a directive signed by the chairman in his own right ("CHỦ TỊCH", no "TM."/"KT."
     # line above it), scanned in colour with the red seal over the title and the name:
@@ -77,6 +92,8 @@ def test_a_title_and_name_under_a_seal_are_read_without_an_authority_line():
     ("Chu Thị Hồng Loan", True),
     ("Nguyễn Văn An", True),
     ("Hồng Loan", False),  # cut by a stroke: too short to be taken from a noisy strip
+    ("Mai Sơn", True),  # two words, a family name first
+    ("Tang Đông", False),  # "Tạ Quang Đông" cut: "Tang" is no family name as spelled ("Tăng" is)
     ("PHÓ CHÁNH VĂN PHÒNG", False),
     ("Chu TRÍ Hồng Loan", False),
     ("Chu Thị 3ồng Loan", False),
@@ -197,6 +214,28 @@ def test_a_name_the_page_reading_garbled_is_read_again():
     names = _names_read([*block, ("Nguyễn Sỹ Hiệp", 340, 150)], [*block, ("Nguểiễn Sỹ Hiệp", 340, 150)])
     # THEN the name is the printed one
     assert names == ["Nguyễn Sỹ Hiệp"]
+
+
+def test_a_two_word_name_opening_with_a_family_name_is_read_again():
+    # GIVEN a signature block whose page reading lost the signer's name, a name of two words
+    block = [("KT. CHỦ TỊCH", 340, 53), ("PHÓ CHỦ TỊCH", 335, 69)]
+    # WHEN the name is read again under the signature block
+    names = _names_read([*block, ("Mai Sơn", 365, 150)], block)
+    # THEN it is the printed name
+    assert names == ["Mai Sơn"]
+
+
+def test_a_recipients_abbreviation_is_not_taken_for_the_authority():
+    # GIVEN a closing whose "Nơi nhận" list runs below the signature block's authority line,
+    # one entry naming the economic department by its abbreviation "KT" far enough right,
+    # and whose page reading lost the name
+    recipients = [("Nơi nhận:", 60, 53), ("- Như trên;", 60, 69),
+                  ("- VPUB: CPVP, các phòng KT, KGVX, TH;", 60, 101), ("- Lưu: VT.", 60, 117)]
+    block = [("TM. ỦY BAN NHÂN DÂN", 330, 53), ("CHỦ TỊCH", 370, 69)]
+    # WHEN the name is read again under the signature block
+    names = _names_read([*recipients, *block, ("Lê Hải Hòa", 365, 150)], [*recipients, *block])
+    # THEN it is the printed name: the block is the one under "TM."
+    assert names == ["Lê Hải Hòa"]
 
 
 def test_a_blue_signature_across_the_name_is_read_through_on_a_page_in_colour():
