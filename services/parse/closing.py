@@ -125,6 +125,8 @@ def _name_at(lines: list[str], i: int) -> str | None:
         # Two pieces of two words or more are two names, not one broken name.
         if words and len(words) > 1 and len(part) > 1 or len(words) + len(part) > _NAME_WORDS[1]:
             break
+        if words and len(part) > 1 and _family(part[0]) and not _family(words[0]):
+            words = []  # a seal's rim word over the name ("Nước" over "Bùi Thanh An"): the name starts here
         words += part
         i += 1
     if not _NAME_WORDS[0] <= len(words) <= _NAME_WORDS[1]:
@@ -133,6 +135,10 @@ def _name_at(lines: list[str], i: int) -> str | None:
     if len(words) == _NAME_WORDS[0] and family_name(first) is None:
         return None  # two words without a family name: a name whose first word a seal took ("Thanh Bình")
     return " ".join([first, *words[1:]])
+
+
+def _family(word: str) -> str | None:
+    return family_name(word) or family_misread(word)
 
 
 def family_misread(word: str) -> str | None:

@@ -123,6 +123,8 @@ def _signer(signature: str):
         ("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nHoàngg Văn Thuận", "Hoàng Văn Thuận"),
         ("KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\nCaø Anh Tuấn", "Cao Anh Tuấn"),  # the "o" read as the foreign "ø"
         ("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nKhương Văn Thuận", "Khương Văn Thuận"),  # a family name of its own, kept
+        ("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nNước\nBùi Thanh An", "Bùi Thanh An"),  # a seal's rim word on the line above
+        ("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nNguyễn\nVăn An", "Nguyễn Văn An"),  # a name broken over two lines
     ],
 )
 def test_the_signer_is_read_through_seal_and_signature_noise(signature, name):
