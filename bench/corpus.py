@@ -58,10 +58,10 @@ def pdf_text(path: Path) -> str:
     return pdf_artifact(path).text
 
 
-def predict(name: str, out: Path, directory: UnitDirectory) -> tuple[int, float]:
+def predict(name: str, corpus: Path, out: Path, directory: UnitDirectory) -> tuple[int, float]:
     """Write one prediction per document of the set; return (documents, parse seconds)."""
     folder, suffix = SETS[name]
-    files = sorted((CORPUS / folder).glob(f"*{suffix}"))
+    files = sorted((corpus / folder).glob(f"*{suffix}"))
     parse_s = 0.0
     for f in files:
         signed = []
@@ -81,6 +81,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("sets", nargs="*", help=f"any of {', '.join(SETS)} (default: headers assignments)")
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--corpus", type=Path, default=CORPUS,
+                    help="a folder laid out like ../shared/corpus (its sets and their expectations), "
+                         "scored by ../shared/corpus/score.py")
     args = ap.parse_args()
     if unknown := set(args.sets) - set(SETS):
         ap.error(f"unknown set(s): {', '.join(sorted(unknown))}")
@@ -90,8 +93,8 @@ def main() -> int:
     directory = UnitDirectory.from_settings(get_settings())  # the one `vanthu parse` and the services load
     for name in args.sets or ["headers", "assignments"]:
         with tempfile.TemporaryDirectory() as out:
-            n, parse_s = predict(name, Path(out), directory)
-            cmd = [sys.executable, str(CORPUS / "score.py"), name, "--pred", out]
+            n, parse_s = predict(name, args.corpus, Path(out), directory)
+            cmd = [sys.executable, str(CORPUS / "score.py"), name, "--pred", out, "--corpus", str(args.corpus)]
             result = subprocess.run(cmd + (["--verbose"] if args.verbose else []), capture_output=True, text=True)
             print(result.stdout.rstrip())
             print(f"  ({n} documents parsed in {parse_s:.2f} s)")

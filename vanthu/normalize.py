@@ -152,21 +152,44 @@ def _continues(prev: str, line: str) -> bool:
     return first.islower() or (first == "(" and len(line) > 1 and line[1].islower())
 
 
-def _wrapped(prev_raw: str, line: str, full_width: int) -> bool:
+def _wrapped(prev_raw: str, line: str, full_width: int, addressees: bool = False) -> bool:
     """A line the page width broke: the previous one is about as long as the text's lines
     get, is no upper-case heading, introduces no list (":") and is no bulleted item its
-    ";" or "." closes (an addressee: "- Sở Xây dựng các tỉnh ...: Gia Lai, Lâm Đồng.");
+    ";" or "." closes (an addressee: "- Sở Xây dựng các tỉnh ...: Gia Lai, Lâm Đồng.", or
+    the ``addressees`` line "Kính gửi: ..." itself);
     the next is no list item and no upper-case heading. A full line may end a sentence
     and the paragraph go on: the OCR stage marks paragraph ends with blank lines, so
-    within a block it goes on."""
+    within a block it goes on. A shorter line (a paragraph's indented first line) was
+    broken too when it stops mid-phrase: on a word that needs what follows ("của", "và")
+    or inside a capitalised name, its last two words, the next line goes on with ("Thủ tướng / Chính phủ",
+    "tỉnh Điện / Biên"), unless the next line opens a sentence of its own."""
     return (
-        len(prev_raw) >= 0.75 * full_width
+        (len(prev_raw) >= 0.75 * full_width or len(prev_raw) >= 0.5 * full_width and _mid_phrase(prev_raw, line))
         and prev_raw[-1] != ":"
-        and not (_BULLET.match(prev_raw) and prev_raw[-1] in ";.")
+        and not ((addressees or _BULLET.match(prev_raw)) and prev_raw[-1] in ";.")
         and not prev_raw.isupper()
         and not line.isupper()
         and not _LIST_MARK.match(line)
         and not _BLOCK_START.match(fold(line[:_KEYWORD_SPAN]))
+    )
+
+
+_ADDRESSEE_LINE = re.compile(r"^kinh gui(?![\w])")
+# Words a phrase cannot end on: prepositions, conjunctions, quantifiers.
+_OPEN_ENDED = frozenset("của và với tại các những về để cho đến theo từ bởi thuộc hoặc trong".split())
+# What opens a sentence of its own after a capitalised word ("... cơ quan ngang Bộ / Thực hiện ...").
+_SENTENCE_OPENER = re.compile(r"^(?:thuc hien|can cu|de|theo|trong|nham|tren co so|sau khi|doi voi|ngay|hien nay)(?![\w])")
+
+
+def _mid_phrase(prev: str, line: str) -> bool:
+    if prev[-1] in ".;:!?,)\"”'":
+        return False
+    tail, first = prev.split(" ")[-2:], line.split(" ", 1)[0]
+    if tail[-1].lower() in _OPEN_ENDED:
+        return True
+    return (
+        any(w[:1].isupper() and not w.isupper() for w in tail) and first[:1].isupper() and not first.isupper()
+        and not _SENTENCE_OPENER.match(fold(line[:_KEYWORD_SPAN]))
     )
 
 
@@ -194,7 +217,8 @@ def clean_document(text: str) -> list[str]:
             break
         if _BANNER.search(line.lower()) or (lines and line == lines[-1]):
             continue
-        if lines and (_continues(lines[-1], line) or (not gap and _wrapped(prev_raw, line, full_width))):
+        addressees = bool(lines) and _ADDRESSEE_LINE.match(fold(lines[-1][:_KEYWORD_SPAN])) is not None
+        if lines and (_continues(lines[-1], line) or (not gap and _wrapped(prev_raw, line, full_width, addressees))):
             lines[-1] = f"{lines[-1]} {line}"
         else:
             lines.append(line)

@@ -47,7 +47,8 @@ _FIRM_HEADS = [
     "tập đoàn", "hợp tác xã", "hội đặc thù", "ban đảng", "ban tổ chức", "ban tuyên giáo", "ban dân vận", "ban nội chính",
     "thành viên ban", "tổ công tác", "tổ covid", "lực lượng", "bộ trưởng", "thứ trưởng", "cục trưởng",
     "vụ trưởng", "chi cục trưởng", "tổng biên tập", "thủ tướng", "phó thủ tướng", "chủ nhiệm", "tập đoàn",
-    "đài truyền hình", "đài tiếng nói", "thông tấn xã",
+    "đài truyền hình", "đài tiếng nói", "thông tấn xã", "vườn quốc gia", "bưu điện", "điện lực", "viễn thông",
+    "cảng vụ", "hải quan", "chi nhánh", "cảnh sát", "tòa án", "viện kiểm sát",
 ]
 # Short heads that are also ordinary words ("báo cáo", "xã hội", "phòng, chống"): they
 # count only after a quantifier ("các sở") or before a capitalised name ("Sở Y tế").
@@ -87,14 +88,19 @@ _VERBS = [
     "bổ sung", "cập nhật", "công bố", "thông báo", "chấp hành", "kiểm soát", "quản lý", "củng cố",
     "chăm lo", "phổ biến", "thống nhất", "tiếp nhận", "điều hành", "thi hành", "dừng", "tạm dừng",
     "xem xét", "đánh giá", "phát hiện", "xác định", "mua sắm", "điều tra", "tiêm", "xét nghiệm",
-    "tham gia", "đề nghị", "yêu cầu", "giao", "có kế hoạch", "có văn bản", "có ý kiến", "có báo cáo",
+    "tham gia", "đề nghị", "yêu cầu", "có kế hoạch", "có văn bản", "có ý kiến", "có báo cáo",
     "có giải pháp", "có phương án", "trình", "cử", "ký", "làm", "nhanh chóng", "thông tin", "liên hệ",
     "cụ thể hóa", "hằng", "hàng", "định kỳ", "trực tiếp", "lựa chọn", "rà", "ứng phó", "biết", "để", "nhằm", "niêm yết", "đẩy nhanh", "thừa", "đưa", "phân cấp", "trân trọng", "thiết lập", "gửi", "khi", "nơi có", "trong việc",
+    "tạo điều kiện", "tạo thuận lợi", "tạo mọi điều kiện",
 ]
 # "tổ chức" is a verb unless it names Party or political organisations ("tổ chức đảng");
+# "giao" (assign) is not the first syllable of a noun ("Cảnh sát giao thông", "giao dịch");
+# "lãnh đạo" (to lead) is the leaders when a list's piece opens with it ("Sở Y tế, lãnh đạo các xã");
 # "lập" after "công" is the adjective "công lập" (public: "đơn vị sự nghiệp công lập").
 _VERB = re.compile(
-    rf"(?<![\w])(?<!công )(?:{_alternation(_VERBS)}|tổ chức(?!\s*(?:đảng|cơ sở|chính trị|hội|đoàn|xã hội|,)))(?![\w])"
+    rf"(?<![\w])(?<!công )(?:{_alternation(_VERBS)}|tổ chức(?!\s*(?:đảng|cơ sở|chính trị|hội|đoàn|xã hội|,))"
+    r"|giao(?!\s+(?:thông|dịch|lưu|thương|nhận|tiếp|ban|khoán)(?![\w]))"
+    r"|(?<!, )(?<!; )(?<!các )(?<!và )(?<!đồng chí )lãnh đạo)(?![\w])"
 )
 # A verb right after one of these words is part of a name ("Ban Chỉ đạo", "các ban chỉ đạo",
 # "Ủy ban Kiểm tra") when the word opens the name: capitalised, or after a quantifier, a
@@ -179,6 +185,8 @@ def predicate_start(clause: str, start: int = 0) -> int | None:
             return colon
         if m.start() == start or not clause[m.start()].islower():
             continue
+        if _inside_head(low, m.start()):
+            continue  # "hàng" in "Ngân hàng Nhà nước"
         if _NAME_BEFORE_VERB.search(clause[start : m.start()]):
             continue
         if " " not in m.group(0) and _CAPITALISED_BEFORE.search(clause, start, m.start()) and _LISTED.match(clause, m.end()):
@@ -187,6 +195,16 @@ def predicate_start(clause: str, start: int = 0) -> int | None:
     return colon if colon != -1 else None
 
 
+def _inside_head(low: str, at: int) -> bool:
+    """Whether offset ``at`` of ``low`` falls inside a firm head noun that began before it."""
+    for m in _FIRM_ANYWHERE.finditer(low, max(0, at - _LONGEST_HEAD), at + _LONGEST_HEAD):
+        if m.start() < at < m.end():
+            return True
+    return False
+
+
+_FIRM_ANYWHERE = re.compile(rf"(?<![\w])(?:{_alternation(_FIRM_HEADS)})(?![\w])")
+_LONGEST_HEAD = max(map(len, _FIRM_HEADS))
 # A capitalised word right before a one-syllable verb: the verb is that name's second syllable.
 _CAPITALISED_BEFORE = re.compile(r"(?<![\w])[A-ZĐÀ-Ỹ][\w]*\s$")
 _LISTED = re.compile(r"\s*[,;]")
@@ -214,7 +232,7 @@ def _merge(pieces: list[UnitName], clause: str, directory: NameSource | None) ->
             for j in range(min(len(pieces), i + 6) - 1, i, -1):
                 text = clause[pieces[i].start : pieces[j].end]
                 if directory.match(office_free(text)) and not _office_again(pieces, j):
-                    taken = j
+                    taken = _written_out(pieces, i, j, clause, directory)
                     break
         if taken is None:
             if not looks_organisational(pieces[i].text, directory):
@@ -231,6 +249,25 @@ def _merge(pieces: list[UnitName], clause: str, directory: NameSource | None) ->
         names.append(name)
         i = taken + 1
     return _shared_offices(names, clause) or None
+
+
+def _written_out(pieces: list[UnitName], i: int, j: int, clause: str, directory: NameSource) -> int:
+    """Where a run of pieces the directory knows as one collective ("Ủy ban MTTQ Việt Nam
+    tỉnh và các tổ chức chính trị - xã hội tỉnh") is two units, each written out in full:
+    a known unit, then a quantified kind the directory knows too. The last piece of the
+    first unit, or ``j`` when the run is one name."""
+    for m in range(i, j):
+        rest = clause[pieces[m + 1].start : pieces[j].end]
+        first = directory.match(office_free(clause[pieces[i].start : pieces[m].end]))
+        if (
+            first is not None and first.score == 100.0
+            and _QUANTIFIED.match(lower_form(rest)) and directory.match(rest) is not None
+        ):
+            return m
+    return j
+
+
+_QUANTIFIED = re.compile(_QUANTIFIER)
 
 
 # An office title with no body after it ("Bộ trưởng", "các Giám đốc"): it shares the body
@@ -282,7 +319,7 @@ def _catch_all_goes_on(previous: str, piece: str, directory: NameSource | None) 
     low = lower_form(piece)
     if _BARE.match(low) and _vague(previous, directory):
         return True
-    if not piece[:1].islower() or _QUANTIFIED.match(lower_form(previous)) is None:
+    if not piece[:1].islower() or _QUANTIFIED_KIND.search(lower_form(previous)) is None:
         return False
     if _KIND_PIECE.fullmatch(low):
         return True
@@ -290,11 +327,16 @@ def _catch_all_goes_on(previous: str, piece: str, directory: NameSource | None) 
     return _SOFT_WORD.fullmatch(lower_form(head)) is not None and all(w[:1].isupper() for w in rest.split())
 
 
-_QUANTIFIED = re.compile(_QUANTIFIER)
 _SOFT_WORD = re.compile(rf"(?:{_alternation(_SOFT_HEADS)})")
-# A bare kind of body in a catch-all ("ban", "ngành", "cơ quan ngang bộ"), with a level.
+# Party committees by level: "Ban Thường vụ các huyện ủy, thành ủy, thị ủy" is one addressee.
+_COMMITTEES = ["tỉnh ủy", "thành ủy", "huyện ủy", "thị ủy", "quận ủy", "đảng ủy", "đảng ủy xã", "đảng ủy phường"]
+# A quantified kind of body, wherever it stands in the name ("Giám đốc các sở", "Ban Thường vụ các huyện ủy").
+_QUANTIFIED_KIND = re.compile(
+    rf"(?:^|(?<=\s)){_QUANTIFIER}(?:{_alternation(_SOFT_HEADS + _COMMITTEES)})(?![\w])"
+)
+# A bare kind of body in a catch-all ("ban", "ngành", "cơ quan ngang bộ", "thị ủy"), with a level.
 _KIND_PIECE = re.compile(
-    rf"(?:{_alternation(_SOFT_HEADS)}|cơ quan ngang bộ|cơ quan thuộc chính phủ)"
+    rf"(?:{_alternation(_SOFT_HEADS + _COMMITTEES)}|cơ quan ngang bộ|cơ quan thuộc chính phủ)"
     r"(?:\s+(?:tỉnh|thành phố|trung ương|có liên quan|liên quan))?"
 )
 
@@ -380,11 +422,11 @@ def _colon_members(
     if end <= colon + 1 or end < len(clause) and clause[end] == ":" or not clause[colon + 1 : end].strip(" ,;."):
         return None
     region = clause[colon + 1 : end].rstrip(" ,;")
-    if starts_with_verb(region.strip()):
-        return None  # "Ủy ban nhân dân cấp xã: Rà soát, ...": a heading and its task
     pieces = _pieces(region, colon + 1)
     if not pieces or len(region) > _MAX_LIST_CHARS or not all(p.text.strip()[:1].isupper() for p in pieces[:1]):
         return None
+    if starts_with_verb(region.strip()) and not (len(pieces) > 1 and all(p.text.strip()[:1].isupper() for p in pieces)):
+        return None  # "Ủy ban nhân dân cấp xã: Rà soát, ...": a heading and its task ("Các Sở: Xây dựng, Y tế" is not)
     # The head is the last name and the bare kinds before it ("Các Bộ, cơ quan: Tài chính, ...").
     k = len(names) - 1
     while k > 0 and _KIND_ONLY.fullmatch(lower_form(names[k - 1].text.strip())):
@@ -394,9 +436,28 @@ def _colon_members(
     if full and _GENERIC_HEAD.match(lower_form(head.text)) and all(looks_organisational(n.text, directory) for n in full):
         return names[:-1] + full, end
     stem = _QUANTIFIER_WORD.sub("", names[k].text).strip()
+    pieces = _whole_members(stem, pieces, clause, directory)
     members = tuple(f"{stem} {p.text.strip()}" for p in pieces)
     start = names[k].start
     return names[:k] + [UnitName(clause[start : pieces[-1].end], start, pieces[-1].end, members)], end
+
+
+def _whole_members(stem: str, pieces: list[UnitName], clause: str, directory: NameSource | None) -> list[UnitName]:
+    """Members a separator split that the directory knows whole under the head ("Các Sở:
+    Giáo dục và Đào tạo, Y tế" -> "Giáo dục và Đào tạo", "Y tế")."""
+    out: list[UnitName] = []
+    i = 0
+    while i < len(pieces):
+        j = i
+        if directory is not None:
+            for k in range(min(len(pieces), i + 4) - 1, i, -1):
+                match = directory.match(f"{stem} {clause[pieces[i].start : pieces[k].end]}")
+                if match is not None and match.score == 100.0:
+                    j = k
+                    break
+        out.append(UnitName(clause[pieces[i].start : pieces[j].end], pieces[i].start, pieces[j].end))
+        i = j + 1
+    return out
 
 
 # Lower-case words a name may run on with: levels, places and kinds of body.

@@ -337,3 +337,43 @@ def test_an_office_written_out_for_each_body_gives_one_assignee_each(national, l
 def test_the_units_the_issuer_guides_to_act_are_tasked(directory, body, assigned):
     d = _parse(body, directory)
     assert {u for _, u, _ in _triples(d)} == {assigned}
+
+
+def test_members_under_a_shared_head_keep_names_that_read_like_verbs(directory):
+    # GIVEN departments listed under one head, the first of them "Xây dựng" (also "to build")
+    # and one whose name holds "và"
+    d = _parse("1. Các Sở: Xây dựng, Công Thương, Giáo dục và Đào tạo theo chức năng, nhiệm vụ kiểm tra "
+               "an toàn công trình.\n", directory)
+    # THEN one assignment whose members are the three departments, each whole
+    (a,) = d.assignments
+    assert set(a.members) == {"Sở Xây dựng", "Sở Công Thương", "Sở Giáo dục và Đào tạo"}
+
+
+@pytest.mark.parametrize(("body", "units"), [
+    # "hàng" (as in "hằng năm") inside "Ngân hàng"; "tạo thuận lợi" ends the name
+    ("1. Ngân hàng Nhà nước Khu vực 4 chỉ đạo các tổ chức tín dụng cơ cấu lại nợ.\n",
+     {"Ngân hàng Nhà nước Khu vực 4"}),
+    ("1. Chi cục Hải quan khu vực VIII tạo thuận lợi cho hàng hóa cứu trợ.\n", {"Chi cục Hải quan khu vực VIII"}),
+    # state utilities named by their trade: units too
+    ("1. Điện lực Nam Định, Viễn thông Nam Định, Bưu điện tỉnh bảo đảm thông tin liên lạc.\n",
+     {"Điện lực Nam Định", "Viễn thông Nam Định", "Bưu điện tỉnh"}),
+    # one standing committee over the Party committees of each level: one addressee
+    ("1. Đề nghị Ban Thường vụ các huyện ủy, thành ủy lãnh đạo, chỉ đạo xây dựng Đề án.\n",
+     {"Ban Thường vụ các huyện ủy, thành ủy"}),
+])
+def test_unit_names_by_their_grammar(directory, body, units):
+    d = _parse(body, directory)
+    assert {u for _, u, _ in _triples(d)} == units
+
+
+def test_two_units_written_out_are_two_even_where_the_directory_knows_them_together(national):
+    # GIVEN a province's directory that also has a joint addressee "Ủy ban MTTQ Việt Nam và
+    # các tổ chức chính trị - xã hội tỉnh", and a task for the Front and the organisations,
+    # each written out in full
+    text = HEADER.replace("NAM ĐỊNH", "HÀ TĨNH").replace("Nam Định,", "Hà Tĩnh,") + (
+        "1. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh và các tổ chức chính trị - xã hội tỉnh tuyên "
+        "truyền, vận động Nhân dân.\n") + SIGNATURE
+    d = parse_directive(text, national)
+    # THEN each is assigned, each the province's own unit
+    assert {(a.unit_text, a.unit_id is not None) for a in d.assignments} == {
+        ("Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", True), ("các tổ chức chính trị - xã hội tỉnh", True)}

@@ -93,3 +93,26 @@ def test_an_addressee_its_full_stop_closes_is_not_joined_to_the_paragraph_below(
     # THEN the paragraph is a line of its own, not part of the addressee
     assert lines[2] == "- Sở Xây dựng các tỉnh, thành phố: Gia Lai, Đắk Lắk, Khánh Hòa, Lâm Đồng."
     assert lines[3].startswith("Triển khai") and lines[3].endswith("các cơ quan, đơn vị:")
+
+
+def test_a_paragraphs_short_first_line_broken_mid_phrase_is_joined():
+    # GIVEN a web page's text: each paragraph's first line shorter than the rest (its
+    # indent), two of them broken inside a name or after "của", one heading, and an
+    # addressee line whose full stop closes it
+    text = (
+        "Kính gửi: Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương.\n"
+        "Thực hiện Kết luận số 210-KL/TW ngày 12/11/2025 của\n"
+        "Ban Chấp hành Trung ương Đảng về tiếp tục xây dựng, hoàn thiện tổ chức bộ máy của\n"
+        "hệ thống chính trị, Ban Chỉ đạo đề nghị các địa phương thực hiện các nội dung sau:\n"
+        "1. Về tổ chức thực hiện nhiệm vụ được phân cấp\n"
+        "Khẩn trương thực hiện ý kiến chỉ đạo của Thủ tướng\n"
+        "Chính phủ, chủ động phối hợp với Bộ Nội vụ rà soát, đề xuất sửa đổi các quy định\n"
+        "về phân cấp, phân quyền, hoàn thành trước ngày 15 tháng 12 năm 2025.\n"
+    )
+    lines = clean_document(text)
+    # THEN each paragraph is one line; the heading and the addressee line stand alone
+    assert lines[0] == "Kính gửi: Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương."
+    assert lines[1].startswith("Thực hiện") and lines[1].endswith("các nội dung sau:")
+    assert lines[2] == "1. Về tổ chức thực hiện nhiệm vụ được phân cấp"
+    assert lines[3].startswith("Khẩn trương") and "Thủ tướng Chính phủ, chủ động" in lines[3]
+    assert len(lines) == 4
