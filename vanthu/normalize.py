@@ -171,14 +171,20 @@ def _wrapped(prev_raw: str, line: str, full_width: int, addressees: bool = False
         and not line.isupper()
         and not _LIST_MARK.match(line)
         and not _BLOCK_START.match(fold(line[:_KEYWORD_SPAN]))
+        and not _NUMBER_FIELD.match(fold(line[:_KEYWORD_SPAN]))
     )
 
 
 _ADDRESSEE_LINE = re.compile(r"^kinh gui(?![\w])")
+# The header's "Số: 12/KH-UBND" / "Số 445-KL/TU" line: a field of its own.
+_NUMBER_FIELD = re.compile(r"^so\s*(?::|\d)")
 # Words a phrase cannot end on: prepositions, conjunctions, quantifiers.
 _OPEN_ENDED = frozenset("của và với tại các những về để cho đến theo từ bởi thuộc hoặc trong".split())
 # What opens a sentence of its own after a capitalised word ("... cơ quan ngang Bộ / Thực hiện ...").
-_SENTENCE_OPENER = re.compile(r"^(?:thuc hien|can cu|de|theo|trong|nham|tren co so|sau khi|doi voi|ngay|hien nay)(?![\w])")
+# The form's own lines are no phrase either: "Số" / "V/v" under the slogan "... Hạnh phúc".
+_SENTENCE_OPENER = re.compile(
+    r"^(?:thuc hien|can cu|de|theo|trong|nham|tren co so|sau khi|doi voi|ngay|hien nay|so|v\s*/\s*v)(?![\w])"
+)
 
 
 def _mid_phrase(prev: str, line: str) -> bool:
@@ -190,6 +196,7 @@ def _mid_phrase(prev: str, line: str) -> bool:
     return (
         any(w[:1].isupper() and not w.isupper() for w in tail) and first[:1].isupper() and not first.isupper()
         and not _SENTENCE_OPENER.match(fold(line[:_KEYWORD_SPAN]))
+        and not fold(prev).endswith("hanh phuc")
     )
 
 

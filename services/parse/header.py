@@ -269,12 +269,20 @@ def _place_token(word: str, *, lower_ok: bool = True) -> bool:
     return core[0].isupper() and (core[1:].islower() or core.isupper() or len(core) == 1)
 
 
+def _numbered_district(words: list[re.Match[str]], k: int) -> bool:
+    """A district or ward numbered, not named ("Quận 8, ngày ..."): the number after its level."""
+    word = words[k].group().rstrip(",")
+    return word.isdigit() and len(word) <= 2 and k > 0 and words[k - 1].group().lower() in ("quận", "phường")
+
+
 def _place_before(region: _Region, pos: int) -> tuple[int, str | None]:
     """(offset, place) of the place name printed just before ``pos`` ("Hà Nội, " / "Hà\\nNội, ")."""
     begin = _after_fields(region, pos)
     words = list(re.finditer(r"\S+", region.text[begin:pos].rstrip(" ,|\t")))
     k = len(words)
-    while k > 0 and len(words) - k < _PLACE_WORDS_MAX and _place_token(words[k - 1].group()):
+    while k > 0 and len(words) - k < _PLACE_WORDS_MAX and (
+        _place_token(words[k - 1].group()) or _numbered_district(words, k - 1)
+    ):
         k -= 1
     while k < len(words) and words[k].group() in ("-", "–"):
         k += 1  # a place opens with a name, not a dash

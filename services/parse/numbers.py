@@ -43,9 +43,10 @@ _TYPE_BY_SQUEEZED = {key.replace(" ", ""): name for key, name in _TYPE_BY_FOLDED
 
 # A number as printed: optional sequence, optional year, then a symbol of upper-case codes.
 # Spaces around the separators are OCR noise ("215 - CV/TU").
+# Symbols use Vietnamese capitals too ("445-KL/TƯ") and an en dash is a hyphen ("GDĐT –KT").
 NUMBER_PATTERN = (
     r"(?<![\w/])(\d{1,6})?(?:\s*/\s*(\d{4}))?\s*([/-])\s*"
-    r"((?:[A-ZĐ][A-Za-zĐđ0-9&.]*)(?:\s*[-/]\s*[A-ZĐ0-9][A-Za-zĐđ0-9&.]*)*)"
+    r"((?:[A-ZĐƯƠÂĂÊÔ][A-Za-zĐđƯƠÂĂÊÔươâăêô0-9&.]*)(?:\s*[-–/]\s*[A-ZĐƯƠÂĂÊÔ0-9][A-Za-zĐđƯƠÂĂÊÔươâăêô0-9&.]*)*)"
 )
 _NUMBER = re.compile(NUMBER_PATTERN)
 
@@ -68,7 +69,7 @@ class ParsedNumber:
 
 def _from_match(m: re.Match[str]) -> ParsedNumber | None:
     seq, year, sep, symbol = m.groups()
-    symbol = re.sub(r"\s+", "", symbol).rstrip(".")
+    symbol = re.sub(r"\s+", "", symbol).rstrip(".").replace("–", "-")
     if seq is None and (sep == "-" or not re.search(r"[-/]", symbol)):
         return None  # "COVID-19" or a lone "/TB" are no numbers
     # Party numbers join sequence and type with "-", state numbers with "/".

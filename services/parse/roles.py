@@ -23,7 +23,8 @@ ADVERBIAL = re.compile(
     r"(?:(?:\s*,\s*|\s+và\s+)(?:quyền hạn|thẩm quyền))?(?:\s+(?:được giao|của mình))?)\s*,?\s*)+"
 )
 DIRECT = re.compile(r"chỉ đạo\s+")
-LEAD = re.compile(r"(?:là\s+(?:cơ quan|đơn vị)\s+(?:đầu mối\s+)?)?chủ trì\s*[,;]?\s*")
+# "là cơ quan chủ trì", "là cơ quan đầu mối, chủ trì": the focal point named leads.
+LEAD = re.compile(r"(?:là\s+(?:cơ quan|đơn vị)\s+(?:đầu mối\s*,?\s*)?)?chủ trì\s*[,;]?\s*")
 # "phối hợp với Y", "phối hợp Y" (its object printed straight after), and after "chủ trì"
 # also "cùng Y" ("X chủ trì cùng Y": Y cooperates).
 COOPERATE = re.compile(r"(?:(?:và\s+)?phối hợp(?:\s+chặt chẽ)?(?:\s+(?:với|cùng))?|cùng(?:\s+với)?)\s+")

@@ -334,9 +334,9 @@ _COMMITTEES = ["tỉnh ủy", "thành ủy", "huyện ủy", "thị ủy", "qu�
 _QUANTIFIED_KIND = re.compile(
     rf"(?:^|(?<=\s)){_QUANTIFIER}(?:{_alternation(_SOFT_HEADS + _COMMITTEES)})(?![\w])"
 )
-# A bare kind of body in a catch-all ("ban", "ngành", "cơ quan ngang bộ", "thị ủy"), with a level.
+# A bare kind of body in a catch-all ("ban", "ngành", "địa phương", "thị ủy"), with a level.
 _KIND_PIECE = re.compile(
-    rf"(?:{_alternation(_SOFT_HEADS + _COMMITTEES)}|cơ quan ngang bộ|cơ quan thuộc chính phủ)"
+    rf"(?:{_alternation(_SOFT_HEADS + _COMMITTEES)}|cơ quan ngang bộ|cơ quan thuộc chính phủ|địa phương)"
     r"(?:\s+(?:tỉnh|thành phố|trung ương|có liên quan|liên quan))?"
 )
 
@@ -524,8 +524,8 @@ def _known_prefix(name: UnitName, directory: NameSource | None) -> UnitName | No
     words = list(re.finditer(r"\S+", name.text))
     for k in range(len(words) - 1, 0, -1):
         prefix = name.text[: words[k - 1].end()]
-        if not words[k].group(0)[:1].islower() or lower_form(words[k].group(0)) in _NAME_GOES_ON:
-            continue
+        if not words[k].group(0)[:1].islower() or lower_form(words[k].group(0)) in _NAME_GOES_ON or prefix[-1] in ",;":
+            continue  # the name goes on, or the list does ("các sở, ban, ngành, địa phương")
         match = directory.match(office_free(prefix))
         if match is not None and match.score == 100.0:
             return UnitName(prefix, name.start, name.start + len(prefix))

@@ -377,3 +377,15 @@ def test_two_units_written_out_are_two_even_where_the_directory_knows_them_toget
     # THEN each is assigned, each the province's own unit
     assert {(a.unit_text, a.unit_id is not None) for a in d.assignments} == {
         ("Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", True), ("các tổ chức chính trị - xã hội tỉnh", True)}
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # the focal point named, then "chủ trì": it leads
+    ("1. Sở Tài chính là cơ quan đầu mối, chủ trì tham mưu UBND tỉnh bố trí kinh phí thực hiện.\n",
+     {("1", "Sở Tài chính", "lead")}),
+    # a catch-all of kinds running on after a known collective: one addressee
+    ("1. Các sở, ban, ngành, địa phương căn cứ chức năng, nhiệm vụ xây dựng kế hoạch cụ thể.\n",
+     {("1", "Các sở, ban, ngành, địa phương", "assigned")}),
+])
+def test_focal_points_and_catch_alls(directory, body, expected):
+    assert _triples(_parse(body, directory)) == expected

@@ -269,3 +269,23 @@ def test_a_hyphenated_place_and_a_ranked_signer():
     # THEN the place is whole, the rank is no part of the name, and the province is the issuer's
     assert (result.directive.place, result.directive.signer.name) == ("Bà Rịa - Vũng Tàu", "Nguyễn Văn An")
     assert result.jurisdiction == Jurisdiction("Bà Rịa - Vũng Tàu")
+
+
+@pytest.mark.parametrize(("issuer", "number_line", "place_date", "number", "place", "date"), [
+    # a city district named by its number
+    ("ỦY BAN NHÂN DÂN QUẬN 8", "Số: 27/2006/QĐ-UBND", "Quận 8, ngày 08 tháng 08 năm 2006",
+     "27/2006/QĐ-UBND", "Quận 8", (8, 8, 2006)),
+    # a Party symbol spelled with "Ư" ("TƯ" for Trung ương / Tỉnh ủy), "Số" without its colon
+    ("TỈNH ỦY THỪA THIÊN HUẾ", "Số 445-KL/TƯ", "Thừa Thiên Huế, ngày 13 tháng 5 năm 2022",
+     "445-KL/TƯ", "Thừa Thiên Huế", (13, 5, 2022)),
+    # an en dash, spaced, between the symbol's codes, and "&" in a code
+    ("SỞ GIÁO DỤC VÀ ĐÀO TẠO", "Số: 2865/GDĐT –KT&KĐCL", "Tp. Hồ Chí Minh, ngày 07 tháng 12 năm 2007",
+     "2865/GDĐT-KT&KĐCL", None, (7, 12, 2007)),
+])
+def test_numbers_and_places_as_other_issuers_print_them(issuer, number_line, place_date, number, place, date):
+    lines = clean_document(f"{issuer}\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+                           f"{number_line}\n{place_date}\nKẾ HOẠCH\nPhòng chống thiên tai\n")
+    h = parse_header(lines)
+    assert h.number.number == number and (h.date.day, h.date.month, h.date.year) == date
+    if place:
+        assert h.place == place
