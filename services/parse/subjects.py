@@ -93,12 +93,13 @@ _VERBS = [
     "cụ thể hóa", "hằng", "hàng", "định kỳ", "trực tiếp", "lựa chọn", "rà", "ứng phó", "biết", "để", "nhằm", "niêm yết", "đẩy nhanh", "thừa", "đưa", "phân cấp", "trân trọng", "thiết lập", "gửi", "khi", "nơi có", "trong việc",
     "tạo điều kiện", "tạo thuận lợi", "tạo mọi điều kiện",
 ]
-# "tổ chức" is a verb unless it names Party or political organisations ("tổ chức đảng");
+# "tổ chức" is a verb unless it names Party or political organisations ("tổ chức đảng") or
+# follows a quantifier ("các tổ chức thành viên");
 # "giao" (assign) is not the first syllable of a noun ("Cảnh sát giao thông", "giao dịch");
 # "lãnh đạo" (to lead) is the leaders when a list's piece opens with it ("Sở Y tế, lãnh đạo các xã");
 # "lập" after "công" is the adjective "công lập" (public: "đơn vị sự nghiệp công lập").
 _VERB = re.compile(
-    rf"(?<![\w])(?<!công )(?:{_alternation(_VERBS)}|tổ chức(?!\s*(?:đảng|cơ sở|chính trị|hội|đoàn|xã hội|,))"
+    rf"(?<![\w])(?<!công )(?:{_alternation(_VERBS)}|(?<!các )(?<!những )tổ chức(?!\s*(?:đảng|cơ sở|chính trị|hội|đoàn|xã hội|,))"
     r"|giao(?!\s+(?:thông|dịch|lưu|thương|nhận|tiếp|ban|khoán)(?![\w]))"
     r"|(?<!, )(?<!; )(?<!các )(?<!và )(?<!đồng chí )lãnh đạo)(?![\w])"
 )
@@ -437,9 +438,29 @@ def _colon_members(
         return names[:-1] + full, end
     stem = _QUANTIFIER_WORD.sub("", names[k].text).strip()
     pieces = _whole_members(stem, pieces, clause, directory)
-    members = tuple(f"{stem} {p.text.strip()}" for p in pieces)
+    members = tuple(_member_name(stem, p.text.strip(), directory) for p in pieces)
     start = names[k].start
     return names[:k] + [UnitName(clause[start : pieces[-1].end], start, pieces[-1].end, members)], end
+
+
+_LEVELS = r"(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|đặc khu)"
+_LEVEL_CHOICE = re.compile(rf"^(.*?\s)({_LEVELS}(?:\s*,\s*{_LEVELS})+)$")
+
+
+def _member_name(stem: str, member: str, directory: NameSource | None) -> str:
+    """A member's own name under its head: "UBND tỉnh, thành phố" over "Huế" is "UBND thành
+    phố Huế" when the directory's unit of that name is a thành phố; otherwise the head as
+    printed before the member."""
+    m = _LEVEL_CHOICE.match(lower_form(stem))
+    if m and directory is not None:
+        head = stem[: m.end(1)]
+        levels = re.split(r"\s*,\s*", stem[m.start(2) :])
+        match = directory.match(f"{head}{levels[0]} {member}")
+        known = lower_form(match.unit.name) if match is not None else ""
+        for level in levels:
+            if known.endswith(lower_form(f"{level} {member}")):
+                return f"{head}{level} {member}"
+    return f"{stem} {member}"
 
 
 def _whole_members(stem: str, pieces: list[UnitName], clause: str, directory: NameSource | None) -> list[UnitName]:

@@ -389,3 +389,22 @@ def test_two_units_written_out_are_two_even_where_the_directory_knows_them_toget
 ])
 def test_focal_points_and_catch_alls(directory, body, expected):
     assert _triples(_parse(body, directory)) == expected
+
+
+def test_the_member_organisations_are_named_not_a_verb(directory):
+    # "tổ chức" after a quantifier is the organisations, not the verb "to organise"
+    d = _parse("1. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh và các tổ chức thành viên của Mặt trận "
+               "tham gia giám sát.\n", directory)
+    assert {u for _, u, _ in _triples(d)} == {"Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh",
+                                              "các tổ chức thành viên của Mặt trận"}
+
+
+def test_members_under_provinces_and_cities_take_their_own_level(national):
+    # GIVEN the Prime Minister tasking the committees of provinces and cities listed by name
+    d = parse_directive(_PRIME_MINISTER.replace(
+        "1. Thủ tướng Chính phủ đề nghị các đồng chí {listed} thực hiện nghiêm các nhiệm vụ.",
+        "1. UBND các tỉnh, thành phố: Quảng Trị, Huế, Đà Nẵng khẩn trương sơ tán dân ra khỏi khu vực nguy hiểm."),
+        national)
+    # THEN each member is named at its level: Huế and Đà Nẵng are cities
+    (a,) = d.assignments
+    assert list(a.members) == ["UBND tỉnh Quảng Trị", "UBND thành phố Huế", "UBND thành phố Đà Nẵng"]
