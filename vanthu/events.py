@@ -331,6 +331,9 @@ class Assignment(BaseModel):
     members: list[str] = Field(
         default_factory=list, description='A shared head\'s expansion ("các Bộ: Quốc phòng, Công an" -> "Bộ Quốc phòng", ...).'
     )
+    member_ids: list[str | None] = Field(
+        default_factory=list, description="The directory's unit for each of ``members``, in order; null where the "
+        "name did not resolve. Each member is notified when the whole name has no ``unit_id``.")
     role: Role
     section: str | None = Field(None, description='The numbered path ("II.1.3", "Điều 2"); null for the unnumbered body.')
     points: list[str] = Field(default_factory=list, description='Lettered points and items within the section ("a", "-2").')

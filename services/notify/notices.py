@@ -22,7 +22,9 @@ def build_notices(
 ) -> list[AssignmentNotice]:
     """One notice per assignment and receiving unit, in the directive's order.
 
-    A collective assignee ("các sở, ban, ngành") is expanded to its member units, of
+    A collective assignee ("các sở, ban, ngành") is expanded to its member units, and a
+    shared head over named members ("các Sở: Y tế, Tài chính") that is no unit itself to
+    the members the directory knows (one review notice more when some are unknown), of
     which only those the deployment serves (``directory.serves``) get notices: a unit of
     another jurisdiction is never notified here. An assignee the directory does not know,
     or none of whose units it serves, yields one notice with ``unit_id`` None, which the
@@ -34,11 +36,14 @@ def build_notices(
     summary = _summary(directive)
     notices = []
     for index, assignment in enumerate(directive.assignments):
-        units = directory.expand(assignment.unit_id) if assignment.unit_id else []
+        targets = [assignment.unit_id] if assignment.unit_id else [m for m in assignment.member_ids if m]
+        units = list({unit.id: unit for target in targets for unit in directory.expand(target)}.values())
         served = [unit for unit in units if directory.serves(unit.id)]
         if units and not served and directory.unserved == "drop":
             continue
-        for unit in served or [None]:
+        # A member list of which some names did not resolve: the rest go to review as well.
+        unresolved = not assignment.unit_id and None in assignment.member_ids
+        for unit in [*served, None] if served and unresolved else served or [None]:
             unit_id = unit.id if unit else None
             notices.append(AssignmentNotice(
                 idempotency_key=f"{document_id}:{index}:{unit_id or 'unknown'}",

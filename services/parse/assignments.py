@@ -87,14 +87,21 @@ class Resolver:
         self.unknown: list[str] = []
         self.notes: list[str] = []  # warnings on names only the grammar could end
 
-    def resolve(self, text: str) -> Resolved:
+    def resolve(self, text: str, members: Sequence[str] = ()) -> Resolved:
+        """``members``: the names a shared head lists; the head itself is not reported
+        unknown when each of them is known (see :meth:`members`)."""
         found = self.directory.lookup(office_free(text)) if self.directory else None
         if found is None or found.unit is None:
-            if text not in self.unknown:
+            if text not in self.unknown and not (members and all(self.members(members))):
                 self.unknown.append(text)
             return Resolved(text, None, [], [u.id for u in found.candidates] if found else [])
         history = [_succession_note(s) for s in found.succession]
         return Resolved(found.unit.name, found.unit.id, history, [])
+
+
+    def members(self, members: Sequence[str]) -> list[str | None]:
+        """Each member's unit id, None where unknown (reported as any unknown name)."""
+        return [self.resolve(m).unit_id for m in members]
 
 
 def _succession_note(s: Succession) -> str:
@@ -330,7 +337,7 @@ class _Context:
             if (known := self.index.get(key)) is not None:
                 _merge_reading(known, point, evidence, task, deadline, recurrence)
                 continue
-            resolved = self.reader.resolver.resolve(party.text)
+            resolved = self.reader.resolver.resolve(party.text, party.members)
             self.index[key] = assignment = Assignment(
                 unit=party.text,
                 unit_text=party.text,
@@ -339,6 +346,7 @@ class _Context:
                 succession=resolved.succession,
                 candidates=resolved.candidates,
                 members=list(party.members),
+                member_ids=self.reader.resolver.members(party.members),
                 role=party.role,
                 section=section,
                 points=[point] if point else [],
