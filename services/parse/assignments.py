@@ -445,6 +445,7 @@ def _paragraph_groups(ctx: _Context, paragraphs: list[str], inherited: list[Part
     groups: list[Group] = []
     current: Group | None = None
     for paragraph in _joined(paragraphs):
+        first = len(groups)
         for sentence in _sentences(paragraph):
             enumerating = False  # clauses after "như:" inside a sentence are its examples
             for clause in sentence:
@@ -480,7 +481,22 @@ def _paragraph_groups(ctx: _Context, paragraphs: list[str], inherited: list[Part
                 # đạo các Tập đoàn: A, B."): a listing, not someone's task.
                 groups.remove(current)
                 current = None
+        _share_final_deadline(groups[first:], paragraph, ctx.year)
     return groups
+
+
+def _share_final_deadline(groups: list[Group], paragraph: str, year: int | None) -> None:
+    """A date closing a point ("a) X chủ trì ...; phối hợp với Y ...; báo cáo Thủ tướng
+    trước ngày 13 tháng 12 năm 2025.") times the whole point: the units read in its earlier
+    clauses, whose tasks are not timed otherwise, share it."""
+    if len(groups) < 2:
+        return
+    final = task_deadline(_sentences(paragraph)[-1][-1], year)
+    if final is None or final.date is None:
+        return
+    for group in groups[:-1]:
+        if group.deadline_text is None and task_deadline(group.task_text, year) is None:
+            group.deadline_text = final.text
 
 
 def _walk(ctx: _Context, node: Section, inherited: list[Party] | None) -> None:

@@ -82,9 +82,16 @@ class Deadline:
     text: str
 
 
-_DEADLINE_LEAD = r"(?:(?:hoàn thành|xong|thực hiện)\s+)?(?:trước|chậm nhất|muộn nhất|không quá|hạn chót|đến)"
+_DEADLINE_LEAD = (
+    r"(?:(?:hoàn thành|xong|thực hiện)\s+)?(?:trước|chậm nhất|muộn nhất|không quá|không muộn hơn|hạn chót|đến"
+    r"|(?:thời hạn|hạn|thời gian)(?:\s+(?:hoàn thành|thực hiện|báo cáo|gửi))?)"
+)
+# An hour before the day ("trước 16 giờ 00 ngày 26/11/2025", "trước 17h00, ngày ...").
+_HOUR = r"(?:\d{1,2}\s*(?:giờ|h)(?:\s*\d{2}(?:\s*phút)?)?\s*,?\s*)?"
 _DATE_WORDS = r"(?:ngày\s*)?\d{1,2}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{2,4})?|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?"
-_DEADLINE_DAY = re.compile(rf"{_DEADLINE_LEAD}\s*(?:là\s*)?(?:ngày\s*)?:?\s*(?:{_DATE_WORDS})", re.IGNORECASE)
+_DEADLINE_DAY = re.compile(
+    rf"{_DEADLINE_LEAD}\s*(?:là\s*)?:?\s*{_HOUR}(?:ngày\s*)?:?\s*(?:{_DATE_WORDS})", re.IGNORECASE
+)
 _ROMAN_QUARTER = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _DEADLINE_PERIOD = re.compile(
     r"(?:trong|trước|hết|cuối|xong trong)\s+(?:(tháng)\s+(\d{1,2})\s*(?:/|năm)\s*(\d{4})"

@@ -7,6 +7,7 @@ lays them out; the clauses are the patterns real directives use.
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 
 import pytest
@@ -408,3 +409,17 @@ def test_members_under_provinces_and_cities_take_their_own_level(national):
     # THEN each member is named at its level: Huế and Đà Nẵng are cities
     (a,) = d.assignments
     assert list(a.members) == ["UBND tỉnh Quảng Trị", "UBND thành phố Huế", "UBND thành phố Đà Nẵng"]
+
+
+def test_a_date_closing_a_point_times_the_units_of_its_earlier_clauses(directory):
+    # GIVEN a lettered point: a lead and its partners, a second task, and the point's date at its end
+    d = _parse("1. Tổ chức Lễ khánh thành\n"
+               "a) Sở Xây dựng chủ trì, phối hợp với Sở Tài chính rà soát danh mục công trình; phối hợp với "
+               "Đài Phát thanh và Truyền hình tỉnh xây dựng kịch bản, báo cáo UBND tỉnh trước ngày 13 tháng 12 "
+               "năm 2025.\n"
+               "b) Sở Y tế bảo đảm công tác y tế thường xuyên.\n", directory)
+    deadlines = {(a.unit_text, a.role): a.deadline for a in d.assignments}
+    # THEN every unit of point a) has that date; point b)'s standing task has none
+    assert deadlines[("Sở Xây dựng", "lead")] == deadlines[("Sở Tài chính", "cooperate")] == dt.date(2025, 12, 13)
+    assert deadlines[("Đài Phát thanh và Truyền hình tỉnh", "cooperate")] == dt.date(2025, 12, 13)
+    assert deadlines[("Sở Y tế", "assigned")] is None

@@ -2,10 +2,12 @@
 
 import datetime as dt
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from services.parse.dates import find_deadline, parse_numeric_date, parse_worded_date
+from services.parse.deadlines import task_deadline
 from services.parse.numbers import doc_type_for, parse_number
 
 CODES = st.sampled_from(["CV", "CT", "TB", "KL", "KH", "NQ", "QĐ", "HD", "BC", "TTr", "CĐ", "GM"])
@@ -54,6 +56,24 @@ def test_blank_day_and_deadline_forms():
     assert find_deadline("chậm nhất ngày 15 tháng 10 năm 2021", None).date == dt.date(2021, 10, 15)
     assert find_deadline("hoạt động 24/24 giờ", 2021) is None
     assert parse_numeric_date("31/02/2021") is None
+
+
+@pytest.mark.parametrize(("phrase", "date"), [
+    # a Công điện's hour before the day
+    ("báo cáo Thủ tướng Chính phủ trước 16 giờ 00 ngày 26/11/2025", dt.date(2025, 11, 26)),
+    ("trước 17h00, ngày 26 tháng 11 năm 2025", dt.date(2025, 11, 26)),
+    # a plan's field and "no later than"
+    ("thời hạn hoàn thành: ngày 10/01/2026", dt.date(2026, 1, 10)),
+    ("không muộn hơn ngày 15 tháng 01 năm 2026", dt.date(2026, 1, 15)),
+])
+def test_deadline_phrases_of_other_issuers(phrase, date):
+    assert find_deadline(phrase, 2025).date == date
+
+
+def test_a_day_of_each_year_is_no_calendar_deadline():
+    # "before 5 January each year" recurs: the phrase is kept, no date
+    timing = task_deadline("tổng hợp, báo cáo UBND tỉnh trước ngày 05/01 hằng năm", 2025)
+    assert timing.date is None and "hằng năm" in timing.text
 
 
 @given(st.text(max_size=120))
