@@ -3,7 +3,7 @@
 :func:`services.parse.dates.find_deadline` reads dated phrases ("trước ngày 15/12/2025",
 "trong quý IV/2025"). A task is also timed by phrases with no calendar date, which a
 clerk still needs to see (CONVENTIONS.md keeps them as ``deadline_text``): a day of each
-period ("trước ngày 20 hằng tháng", "trước ngày 05/01 hằng năm"), a whole year ("hoàn thành trong năm 2025") and
+period ("trước ngày 20 hằng tháng"), a whole year ("hoàn thành trong năm 2025") and
 standing work ("thực hiện thường xuyên").
 """
 
@@ -14,8 +14,7 @@ import re
 from services.parse.dates import Deadline, find_deadline
 
 _RECURRING_DAY = re.compile(
-    r"(?:trước|chậm nhất|vào)\s+(?:ngày\s+)?\d{1,2}(?:\s*/\s*\d{1,2})?\s+(?:hằng|hàng|mỗi)\s+(?:tháng|quý|năm)",
-    re.IGNORECASE,
+    r"(?:trước|chậm nhất|vào)\s+(?:ngày\s+)?\d{1,2}\s+(?:hằng|hàng|mỗi)\s+(?:tháng|quý|năm)", re.IGNORECASE
 )
 _UNDATED = re.compile(
     r"(?:(?:hoàn thành|thực hiện|triển khai)\s+)?(?:trong\s+năm\s+\d{4}|thường xuyên|trong\s+(?:quý|tháng)\s+\S+(?:\s+năm\s+\d{4})?)",

@@ -7,7 +7,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.parse.dates import find_deadline, parse_numeric_date, parse_worded_date
-from services.parse.deadlines import task_deadline
 from services.parse.numbers import doc_type_for, parse_number
 
 CODES = st.sampled_from(["CV", "CT", "TB", "KL", "KH", "NQ", "QĐ", "HD", "BC", "TTr", "CĐ", "GM"])
@@ -68,12 +67,6 @@ def test_blank_day_and_deadline_forms():
 ])
 def test_deadline_phrases_of_other_issuers(phrase, date):
     assert find_deadline(phrase, 2025).date == date
-
-
-def test_a_day_of_each_year_is_no_calendar_deadline():
-    # "before 5 January each year" recurs: the phrase is kept, no date
-    timing = task_deadline("tổng hợp, báo cáo UBND tỉnh trước ngày 05/01 hằng năm", 2025)
-    assert timing.date is None and "hằng năm" in timing.text
 
 
 @given(st.text(max_size=120))
