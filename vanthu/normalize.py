@@ -133,7 +133,7 @@ _LIST_MARK = re.compile(r"^(?:[-+–•|]|[a-zđ]\)|[-–—.,'‘’\"*•]{0,2
 _BULLET = re.compile(r"^[-+–•]\s")
 # Lines that open a block of their own (on the diacritic-folded line): never a continuation.
 _BLOCK_START = re.compile(
-    r"^(?:noi nhan|kinh gui|can cu|theo de nghi|(?:xin )?tran trong|t/m|k/t|t/l|(?:tm|kt|tl|tuq|q)\.\s"
+    r"^(?:noi nhan|kinh gui|can cu|theo de nghi|(?:xin )?tran trong|tren day la|t/m|k/t|t/l|(?:tm|kt|tl|tuq|q)\.\s"
     r"|(?:\w+\s+){1,6}dien\s*:$)"  # a Công điện's "THỦ TƯỚNG CHÍNH PHỦ điện:"
 )
 
@@ -172,6 +172,16 @@ def _wrapped(prev_raw: str, line: str, full_width: int, addressees: bool = False
         and not _LIST_MARK.match(line)
         and not _BLOCK_START.match(fold(line[:_KEYWORD_SPAN]))
         and not _NUMBER_FIELD.match(fold(line[:_KEYWORD_SPAN]))
+        and not _task_under_heading(prev_raw, line)
+    )
+
+
+def _task_under_heading(prev: str, line: str) -> bool:
+    """A numbered heading with no closing mark over a task opening with its verb
+    ("7. Ban Quản lý Khu kinh tế tỉnh Lào Cai" / "Chủ trì, phối hợp ..."), however long."""
+    return (
+        _LIST_MARK.match(prev) is not None and prev[-1] not in ".;:,"
+        and line[:1].isupper() and _SENTENCE_OPENER.match(fold(line[:_KEYWORD_SPAN])) is not None
     )
 
 
@@ -181,9 +191,12 @@ _NUMBER_FIELD = re.compile(r"^so\s*(?::|\d)")
 # Words a phrase cannot end on: prepositions, conjunctions, quantifiers.
 _OPEN_ENDED = frozenset("của và với tại các những về để cho đến theo từ bởi thuộc hoặc trong".split())
 # What opens a sentence of its own after a capitalised word ("... cơ quan ngang Bộ / Thực hiện ...").
-# The form's own lines are no phrase either: "Số" / "V/v" under the slogan "... Hạnh phúc".
+# The form's own lines are no phrase either: "Số" / "V/v" under the slogan "... Hạnh phúc";
+# nor is a task's first verb under a unit's heading ("5. Sở Khoa học và Công nghệ" / "Chủ trì, ...").
 _SENTENCE_OPENER = re.compile(
-    r"^(?:thuc hien|can cu|de|theo|trong|nham|tren co so|sau khi|doi voi|ngay|hien nay|so|v\s*/\s*v)(?![\w])"
+    r"^(?:thuc hien|can cu|de|theo|trong|nham|tren co so|sau khi|doi voi|ngay|hien nay|so|v\s*/\s*v"
+    r"|chu tri|phoi hop|trien khai|tham muu|to chuc|xay dung|huong dan|khan truong|tiep tuc|chi dao|theo doi"
+    r"|ra soat|chu dong|tang cuong|bao cao)(?![\w])"
 )
 
 
@@ -200,10 +213,38 @@ def _mid_phrase(prev: str, line: str) -> bool:
     )
 
 
+# A Markdown table row ("| Số: 13/CT-TTg | Hà Nội, ngày ... |"): the form's two-column tables
+# as a converter writes them, each cell's own lines run together.
+_TABLE_ROW = re.compile(r"^\s*\|.*\s\|\s.*\|\s*$")
+_CELL_LINE_BREAK = re.compile(r"\s{3,}")  # "THỨ TRƯỞNG     Lê Công Thành"
+_FORM_CELL = re.compile(r"noi nhan|cong hoa|dang cong san|doc lap|(?<![\w])so\s*:|ngay\s+\d{1,2}\s+thang|(?<![\w])(?:tm|kt|tl)\.")
+_CELL_ITEM = re.compile(r"(?<=[;:])\s+(?=[-–]\s)")  # "Nơi nhận: - Như trên; - Lưu: VT."
+
+
+def _table_cells(raw: str) -> list[str]:
+    """A row of the form's two-column tables (header, closing) -> its cells, column by
+    column, each cell's lines and list items on lines of their own; the rule under a
+    table's first row -> nothing; any other line (a plan's task table) as it is."""
+    if not _TABLE_ROW.match(raw):
+        return [raw]
+    if set(raw) <= set("|-: \t"):
+        return []  # the rule under a table's first row: "| --- | --- |"
+    if raw.count(" | ") != 1 or not _FORM_CELL.search(fold(raw)):
+        return [raw]
+    lines = []
+    for cell in raw.strip().strip("|").split(" | "):
+        if set(cell) <= set("-: "):
+            continue
+        for part in _CELL_LINE_BREAK.split(_strip_marks(cell)):
+            lines += _CELL_ITEM.split(part)
+    return lines
+
+
 def clean_document(text: str) -> list[str]:
     """Raw extracted text -> logical lines (non-empty, stripped, NFC).
 
-    Removes markdown marks, a web page's banner line and everything from its
+    Removes markdown marks (a Markdown table's rows become their cells' lines, column
+    by column), a web page's banner line and everything from its
     related-links heading on, and repeated lines (a news list prints each title twice).
     Re-joins what PDF extraction and OCR broke: a line starting in lower case continues
     the previous one, even across blank lines (page and column ends, OCR's paragraph
@@ -211,7 +252,7 @@ def clean_document(text: str) -> list[str]:
     continues too, whatever its first letter ("... của đồng chí Tổng / Bí thư ...").
     """
     text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
-    raw_lines = [" ".join(_strip_marks(raw).split()) for raw in text.split("\n")]
+    raw_lines = [" ".join(_strip_marks(part).split()) for raw in text.split("\n") for part in _table_cells(raw)]
     lengths = sorted(len(line) for line in raw_lines if line)
     full_width = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
     lines: list[str] = []

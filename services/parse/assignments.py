@@ -169,6 +169,8 @@ class _Reader:
             speaker = self.units(before, 0, whole=True) if before else None
             if (before and not speaker) or (guides and not (speaker and all(self.is_issuer(n.text) for n in speaker.names))):
                 continue
+            if not before and m.start() and starts_with_verb(clause) and not roles.INTRO.match(low):
+                continue  # a task's own step ("Phối hợp với Y rà soát, yêu cầu các doanh nghiệp ..."): its units ask
             if units := self.units(clause, m.end()):
                 return self._predicate(clause, low, units, "trigger")
         if roles.INTRO.match(low) and (found := self._after_intro(clause, low)):
@@ -455,6 +457,10 @@ def _paragraph_groups(ctx: _Context, paragraphs: list[str], inherited: list[Part
                     # "Cục A, Cục B" / "Phối hợp với Vụ C ...": the units of the line above
                     # are the subject of the role cue below.
                     role: Role | None = "lead" if found.heading_leads else None
+                    if role and (headed := [p for p in current.parties if p.role == "assigned"]):
+                        # "5. Sở Khoa học và Công nghệ" / "Chủ trì ...": the heading tasks the
+                        # unit, which also leads (CONVENTIONS.md: "X:" as an item heading).
+                        groups.insert(groups.index(current), Group(headed, [found.task], anchor=clause))
                     current.parties = [*(replace(p, role=role) if role else p for p in current.parties), *found.parties]
                     current.task = [found.task]
                     continue
@@ -513,13 +519,28 @@ def _walk(ctx: _Context, node: Section, inherited: list[Party] | None) -> None:
         ctx.emit(row, path)
     groups = _paragraph_groups(ctx, paragraphs, inherited)
     handed = inherited
+    heading = None
     if node.children and groups and groups[-1].opens_list:
-        handed = [p if p.at else replace(p, at=node.path) for p in groups[-1].parties]
-        groups = groups[:-1]
+        heading = groups.pop()
+        handed = [p if p.at else replace(p, at=node.path) for p in heading.parties]
     for group in groups:
         ctx.emit(group, node.path)
     for child in node.children:
         _walk(ctx, child, handed)
+    if heading is not None:
+        _heading_tasks(ctx, heading, node.path)
+
+
+def _heading_tasks(ctx: _Context, heading: Group, path: str | None) -> None:
+    """"3. Bộ Nông nghiệp và Phát triển nông thôn:" over items that all say "Chủ trì, ...":
+    the heading tasks the unit itself too (CONVENTIONS.md: "X:" as an item heading), with
+    the task it leads."""
+    for party in heading.parties:
+        section = _section_of(party, path)[0]
+        if party.role != "assigned" or (fold(party.text), "assigned", section) in ctx.index:
+            continue
+        if (led := ctx.index.get((fold(party.text), "lead", section))) is not None:
+            ctx.emit(Group([party], [led.task], anchor=heading.anchor), path)
 
 
 def _without_bases(opening: list[str]) -> list[str]:

@@ -39,6 +39,8 @@ _SELF_REFERENCE = re.compile(
     r"\b(?:van ban|" + "|".join(re.escape(fold(n)) for n in DOC_TYPE_NAMES) + r")\s+nay\b"
 )
 _FINAL = re.compile(r"\./\.\s*$")
+# "Trên đây là Kế hoạch ..., yêu cầu ...": the document's summing-up, after its sections.
+_SUMMING_UP = re.compile(r"^tren day la\b")
 # A line that stops mid-phrase: a list or a preposition waiting for what follows.
 _BROKEN_OFF = re.compile(r"(?:,|\s(?:và|với|của|các|cho|tại|về|để|theo))$")
 # Level of each marker kind; arabic numbers add their depth ("1.2." is deeper than "1.").
@@ -153,7 +155,8 @@ def split_body(lines: list[str], doc_type: str | None = None) -> Body:
             # The document's last sentence ("... triển khai thực hiện./.") after a section's
             # items closes the document, it is no part of the last item's section.
             last = not in_article and bool(stack) and stack[-1].kind in ("dash", "plus") and _FINAL.search(line)
-            if closing or (roots and (speaks or last or _COURTESY.match(fold(line)))):
+            summing_up = _SUMMING_UP.match(fold(line)) is not None
+            if closing or (roots and (speaks or last or summing_up or _COURTESY.match(fold(line)))):
                 closing.append(line)
                 continue
             # Dash and plus items are one paragraph; what follows belongs to the section,

@@ -96,12 +96,12 @@ _VERBS = [
 # "tổ chức" is a verb unless it names Party or political organisations ("tổ chức đảng") or
 # follows a quantifier ("các tổ chức thành viên");
 # "giao" (assign) is not the first syllable of a noun ("Cảnh sát giao thông", "giao dịch");
-# "lãnh đạo" (to lead) is the leaders when a list's piece opens with it ("Sở Y tế, lãnh đạo các xã");
+# "lãnh đạo" is the leaders ("đại diện lãnh đạo Bộ ...") but in "lãnh đạo, chỉ đạo" (to lead);
 # "lập" after "công" is the adjective "công lập" (public: "đơn vị sự nghiệp công lập").
 _VERB = re.compile(
     rf"(?<![\w])(?<!công )(?:{_alternation(_VERBS)}|(?<!các )(?<!những )tổ chức(?!\s*(?:đảng|cơ sở|chính trị|hội|đoàn|xã hội|,))"
     r"|giao(?!\s+(?:thông|dịch|lưu|thương|nhận|tiếp|ban|khoán)(?![\w]))"
-    r"|(?<!, )(?<!; )(?<!các )(?<!và )(?<!đồng chí )lãnh đạo)(?![\w])"
+    r"|lãnh đạo(?=\s*(?:,|và)\s*chỉ đạo))(?![\w])"
 )
 # A verb right after one of these words is part of a name ("Ban Chỉ đạo", "các ban chỉ đạo",
 # "Ủy ban Kiểm tra") when the word opens the name: capitalised, or after a quantifier, a
@@ -274,7 +274,7 @@ _QUANTIFIED = re.compile(_QUANTIFIER)
 # An office title with no body after it ("Bộ trưởng", "các Giám đốc"): it shares the body
 # of the name that follows ("Bộ trưởng, Thủ trưởng các cơ quan ngang Bộ").
 _BARE_OFFICE = re.compile(
-    r"(?:(?:các|những)\s+)?(?:phó\s+)?(?:bộ trưởng|thủ trưởng|giám đốc|tổng giám đốc|chủ tịch|người đứng đầu|lãnh đạo)$"
+    r"(?:(?:các|những)\s+)?(?:đồng chí\s+)?(?:phó\s+)?(?:bộ trưởng|thủ trưởng|giám đốc|tổng giám đốc|chủ tịch|người đứng đầu|lãnh đạo)$"
 )
 # A lower-case kind of body after an office holder's plural ("Thủ trưởng các cơ quan ngang
 # Bộ, cơ quan thuộc Chính phủ"): the same office over a second kind.
@@ -420,7 +420,10 @@ def _colon_members(
     end = predicate_start(clause, colon + 1)
     if end is None:
         end = len(clause)  # a list that fills the clause: "Giám đốc: Trung tâm A, Trung tâm B;"
-    if end <= colon + 1 or end < len(clause) and clause[end] == ":" or not clause[colon + 1 : end].strip(" ,;."):
+    # A heading over items may close its member list with a colon of its own ("1. Các Bộ:
+    # Công Thương, Xây dựng:" over "a) Chủ trì ..."); any other second colon is no list's.
+    second_colon = end < len(clause) and clause[end] == ":" and bool(clause[end + 1 :].strip())
+    if end <= colon + 1 or second_colon or not clause[colon + 1 : end].strip(" ,;."):
         return None
     region = clause[colon + 1 : end].rstrip(" ,;")
     pieces = _pieces(region, colon + 1)

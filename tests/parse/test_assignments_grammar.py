@@ -423,3 +423,72 @@ def test_a_date_closing_a_point_times_the_units_of_its_earlier_clauses(directory
     assert deadlines[("Sở Xây dựng", "lead")] == deadlines[("Sở Tài chính", "cooperate")] == dt.date(2025, 12, 13)
     assert deadlines[("Đài Phát thanh và Truyền hình tỉnh", "cooperate")] == dt.date(2025, 12, 13)
     assert deadlines[("Sở Y tế", "assigned")] is None
+
+
+def test_a_converters_markdown_tables_are_the_forms_header_and_closing(national):
+    # GIVEN a Chỉ thị as a converter writes the form: its header and closing as two-column
+    # Markdown tables, each cell's lines run together
+    text = (
+        "| THỦ TƯỚNG CHÍNH PHỦ ------- | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc  ------- |\n"
+        "| --- | --- |\n"
+        "| Số: 13/CT-TTg | *Hà Nội, ngày 02 tháng* *5 năm 2024* |\n"
+        "CHỈ THỊ\nVỀ TĂNG CƯỜNG CÔNG TÁC QUẢN LÝ TÍN CHỈ CÁC-BON\n"
+        "1. Bộ Tài chính chủ trì, phối hợp với Bộ Nông nghiệp và Môi trường xây dựng cơ chế tài chính.\n"
+        "| *Nơi nhận:* - Thủ tướng, các Phó Thủ tướng Chính phủ; - Các bộ, cơ quan ngang bộ; - Văn phòng "
+        "Quốc hội; - Lưu: VT, NN (2). | THỦ TƯỚNG     Phạm Minh Chính |\n"
+        "| --- | --- |\n"
+    )
+    d = parse_directive(text, national)
+    # THEN the header and the signer are read, and the distribution list tasks no one
+    assert (d.number, d.doc_type, d.date.isoformat(), d.signer.name) == (
+        "13/CT-TTg", "Chỉ thị", "2024-05-02", "Phạm Minh Chính")
+    assert _triples(d) == {("1", "Bộ Tài chính", "lead"), ("1", "Bộ Nông nghiệp và Môi trường", "cooperate")}
+
+
+def test_a_heading_listing_members_over_items_that_lead(national):
+    # GIVEN ministries listed under one heading whose items all say "Chủ trì"
+    d = parse_directive(_PRIME_MINISTER.replace(
+        "1. Thủ tướng Chính phủ đề nghị các đồng chí {listed} thực hiện nghiêm các nhiệm vụ.",
+        "1. Các Bộ: Công Thương, Xây dựng:\n"
+        "a) Chủ trì, phối hợp với các cơ quan liên quan ban hành kế hoạch giảm phát thải;\n"
+        "b) Chủ trì, phối hợp với Bộ Tài chính đánh giá mức độ sẵn sàng."), national)
+    # THEN the heading's ministries are tasked and lead, each ministry named
+    led = [a for a in d.assignments if a.unit_text.startswith("Các Bộ")]
+    assert {a.role for a in led} == {"assigned", "lead"}
+    assert all(a.members == ["Bộ Công Thương", "Bộ Xây dựng"] for a in led)
+
+
+@pytest.mark.parametrize(("body", "units"), [
+    # a unit asking others as a step of its own task: they are not the document's assignees
+    ("1. Ủy ban nhân dân các xã, phường:\n"
+     "a) Phối hợp với Sở Tài chính rà soát, yêu cầu các tổ chức, doanh nghiệp cung cấp thông tin.\n",
+     {("1", "Ủy ban nhân dân các xã, phường", "assigned"), ("1", "Sở Tài chính", "cooperate")}),
+    # the attendees of a meeting, "đại diện lãnh đạo" among them, are no assignees
+    ("1. Tham dự có các đồng chí: Giám đốc Sở Tài chính, Giám đốc Sở Xây dựng và đại diện lãnh đạo "
+     "Sở Y tế.\n2. Sở Y tế rà soát các cơ sở khám bệnh.\n",
+     {("2", "Sở Y tế", "assigned")}),
+])
+def test_who_is_not_tasked(directory, body, units):
+    assert _triples(_parse(body, directory)) == units
+
+
+def test_the_summing_up_after_the_sections_is_the_unnumbered_body(directory):
+    # GIVEN a plan's last section and its summing-up paragraph, which asks the units
+    d = _parse("1. Sở Y tế rà soát các cơ sở khám bệnh.\n"
+               "Trên đây là Kế hoạch phòng, chống dịch bệnh. Yêu cầu các đồng chí Giám đốc, Thủ trưởng "
+               "các sở, ngành triển khai thực hiện./.\n", directory)
+    # THEN what it asks belongs to no section, and the office shared by "các đồng chí" is one addressee
+    assert _triples(d) == {("1", "Sở Y tế", "assigned"),
+                           (None, "các đồng chí Giám đốc, Thủ trưởng các sở, ngành", "assigned")}
+
+
+def test_a_unit_heading_over_a_paragraph_that_leads(directory):
+    # GIVEN a plan's unit heading with no colon and its paragraph opening "Chủ trì"
+    # (the text wrapped at a page's width, as a text layer gives it)
+    d = _parse("1. Sở Khoa học và Công nghệ\n"
+               "Chủ trì, phối hợp với Sở Tài chính triển khai các nhiệm vụ về chuyển giao, ứng\n"
+               "dụng công nghệ cao, đổi mới sáng tạo và chuyển đổi số trong công nghiệp; tổ chức\n"
+               "các chương trình hỗ trợ doanh nghiệp ứng dụng công nghệ, đổi mới công nghệ.\n", directory)
+    # THEN the department is tasked and leads; its partner cooperates
+    assert _triples(d) == {("1", "Sở Khoa học và Công nghệ", "assigned"), ("1", "Sở Khoa học và Công nghệ", "lead"),
+                           ("1", "Sở Tài chính", "cooperate")}

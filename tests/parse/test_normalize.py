@@ -116,3 +116,16 @@ def test_a_paragraphs_short_first_line_broken_mid_phrase_is_joined():
     assert lines[2] == "1. Về tổ chức thực hiện nhiệm vụ được phân cấp"
     assert lines[3].startswith("Khẩn trương") and "Thủ tướng Chính phủ, chủ động" in lines[3]
     assert len(lines) == 4
+
+
+def test_a_units_heading_is_not_joined_to_its_task():
+    # GIVEN a plan's long unit heading ending on a capitalised name, and its task below
+    text = (
+        "7. Ban Quản lý Khu kinh tế và Ban Quản lý các Khu công nghiệp tỉnh Lào Cai\n"
+        "Chủ trì, phối hợp với các sở, ngành rà soát, cập nhật nội dung quy hoạch các khu,\n"
+        "cụm công nghiệp trên địa bàn quản lý, báo cáo Ủy ban nhân dân tỉnh xem xét phê duyệt\n"
+        "trong quý II năm 2026 theo đúng quy định của pháp luật về quy hoạch hiện hành.\n"
+    )
+    lines = clean_document(text)
+    assert lines[0] == "7. Ban Quản lý Khu kinh tế và Ban Quản lý các Khu công nghiệp tỉnh Lào Cai"
+    assert lines[1].startswith("Chủ trì") and len(lines) == 2
