@@ -91,7 +91,7 @@ _VERBS = [
     "tham gia", "đề nghị", "yêu cầu", "có kế hoạch", "có văn bản", "có ý kiến", "có báo cáo",
     "có giải pháp", "có phương án", "trình", "cử", "ký", "làm", "nhanh chóng", "thông tin", "liên hệ",
     "cụ thể hóa", "hằng", "hàng", "định kỳ", "trực tiếp", "lựa chọn", "rà", "ứng phó", "biết", "để", "nhằm", "niêm yết", "đẩy nhanh", "thừa", "đưa", "phân cấp", "trân trọng", "thiết lập", "gửi", "khi", "nơi có", "trong việc",
-    "tạo điều kiện", "tạo thuận lợi", "tạo mọi điều kiện",
+    "tạo điều kiện", "tạo thuận lợi", "tạo mọi điều kiện", "mở rộng",
 ]
 # "tổ chức" is a verb unless it names Party or political organisations ("tổ chức đảng") or
 # follows a quantifier ("các tổ chức thành viên");
@@ -188,12 +188,18 @@ def predicate_start(clause: str, start: int = 0) -> int | None:
             continue
         if _inside_head(low, m.start()):
             continue  # "hàng" in "Ngân hàng Nhà nước"
+        if m.group(0) == "giao" and not _GIVEN_TO.match(clause, m.end()):
+            continue  # "Bộ Ngoại giao chủ trì": the ministry's name, not "giao" (assign) a unit
         if _NAME_BEFORE_VERB.search(clause[start : m.start()]):
             continue
         if " " not in m.group(0) and _CAPITALISED_BEFORE.search(clause, start, m.start()) and _LISTED.match(clause, m.end()):
             continue  # a syllable of a capitalised name in a list: "Bộ Ngoại giao, ..."
         return m.start()
     return colon if colon != -1 else None
+
+
+# What "giao" (assign) is followed by: the unit given the task, or "cho" / "nhiệm vụ" ...
+_GIVEN_TO = re.compile(r"\s+(?:[A-ZĐÀ-Ỹ]|(?:cho|các|những|mỗi|từng|nhiệm vụ|trách nhiệm)(?![\w]))")
 
 
 def _inside_head(low: str, at: int) -> bool:
@@ -440,10 +446,13 @@ def _colon_members(
     if full and _GENERIC_HEAD.match(lower_form(head.text)) and all(looks_organisational(n.text, directory) for n in full):
         return names[:-1] + full, end
     stem = _QUANTIFIER_WORD.sub("", names[k].text).strip()
+    # The members are capitalised; a catch-all after them ("và các cơ quan liên quan") is a name of its own.
+    tail = next((i for i, p in enumerate(pieces) if not p.text.strip()[:1].isupper()), len(pieces))
+    pieces, rest = pieces[:tail], _merge(pieces[tail:], clause, directory) or [] if tail < len(pieces) else []
     pieces = _whole_members(stem, pieces, clause, directory)
     members = tuple(_member_name(stem, p.text.strip(), directory) for p in pieces)
     start = names[k].start
-    return names[:k] + [UnitName(clause[start : pieces[-1].end], start, pieces[-1].end, members)], end
+    return names[:k] + [UnitName(clause[start : pieces[-1].end], start, pieces[-1].end, members), *rest], end
 
 
 _LEVELS = r"(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|đặc khu)"
@@ -494,6 +503,9 @@ _HEAD_WORDS = {h.split()[0] for h in _FIRM_HEADS + _SOFT_HEADS}
 _PREDICATE_RUN = 6
 
 
+_RELATED_END = re.compile(r"^(?:\S+\s+){1,6}?(?:có\s+)?liên quan(?![\w])")
+
+
 def _grammar_cut(name: UnitName, blank: str, directory: NameSource | None) -> UnitName | None:
     """The name ended by its grammar when no listed verb ended it.
 
@@ -509,6 +521,9 @@ def _grammar_cut(name: UnitName, blank: str, directory: NameSource | None) -> Un
     words = [m.group(0) for m in re.finditer(r"\S+", printed)]
     ends = [m.end() for m in re.finditer(r"\S+", printed)]
     capital = [any(part[:1].isupper() for part in w.split("-")) for w in words]  # "Công nghiệp-Năng lượng"
+    if not any(capital) and (related := _RELATED_END.search(lower_form(printed))) and printed[related.end() :].strip(" .,;"):
+        # A catch-all ends with "(có) liên quan": "các cơ quan liên quan mở rộng diện xét ..."
+        return UnitName(name.text[: related.end()], name.start, name.start + related.end())
     seen_capital, run, start = False, 0, 0
     for k, word in enumerate(words):
         low = lower_form(word).rstrip(",;")

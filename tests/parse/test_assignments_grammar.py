@@ -492,3 +492,16 @@ def test_a_unit_heading_over_a_paragraph_that_leads(directory):
     # THEN the department is tasked and leads; its partner cooperates
     assert _triples(d) == {("1", "Sở Khoa học và Công nghệ", "assigned"), ("1", "Sở Khoa học và Công nghệ", "lead"),
                            ("1", "Sở Tài chính", "cooperate")}
+
+
+def test_the_foreign_ministry_leads_and_the_listed_ministries_and_a_catch_all_cooperate(national):
+    # "Ngoại giao" ends in "giao" (assign), and the members under "các Bộ:" stop before the catch-all
+    d = parse_directive(_PRIME_MINISTER.replace(
+        "1. Thủ tướng Chính phủ đề nghị các đồng chí {listed} thực hiện nghiêm các nhiệm vụ.",
+        "1. Bộ Ngoại giao chủ trì, phối hợp các Bộ: Văn hóa, Thể thao và Du lịch, Công an, Tài chính và các "
+        "cơ quan liên quan xúc tiến việc mở rộng diện miễn thị thực."), national)
+    assert {(a.unit_text, a.role, tuple(a.members)) for a in d.assignments} == {
+        ("Bộ Ngoại giao", "lead", ()),
+        ("các Bộ: Văn hóa, Thể thao và Du lịch, Công an, Tài chính", "cooperate",
+         ("Bộ Văn hóa, Thể thao và Du lịch", "Bộ Công an", "Bộ Tài chính")),
+        ("các cơ quan liên quan", "cooperate", ())}
