@@ -127,9 +127,9 @@ _BANNER = re.compile(r"\bbanner\b")
 # Block keywords and furniture headings are short: only a line's head is folded for them
 # (folding every whole line was a third of the cleaning time).
 _KEYWORD_SPAN = 60
-# What starts a list item, a table row or a numbered part: "-", "+", "|", "a)", "1." (OCR: "1,",
+# What starts a list item, a table row or a numbered part: "-", "+", "|", "a)", "1." or "1/" (OCR: "1,",
 # or "-5," with a speck of the scan before it), "II.", "Điều 2".
-_LIST_MARK = re.compile(r"^(?:[-+–•|]|[a-zđ]\)|[-–—.,'‘’\"*•]{0,2}\d+(?:\.\d+)*[.),;]|[IVXLC]+\.|Điều\s+\d+\.?)(?:\s|$)")
+_LIST_MARK = re.compile(r"^(?:[-+–•|]|[a-zđ]\)|[-–—.,'‘’\"*•]{0,2}\d+(?:\.\d+)*[.),;/]|[IVXLC]+\.|Điều\s+\d+\.?)(?:\s|$)")
 _BULLET = re.compile(r"^[-+–•]\s")
 # Lines that open a block of their own (on the diacritic-folded line): never a continuation.
 _BLOCK_START = re.compile(

@@ -217,8 +217,11 @@ class _Reader:
 
     def _predicate(self, clause: str, low: str, units: UnitList, rule: str = "subject") -> _Clause | None:
         pos = _skip(clause, units.end)
-        if roles.PAST.match(low, pos) or roles.NEGATED.match(low, pos) or any(roles.WHICHEVER.search(n.text) for n in units.names):
-            return None  # a report, a shortcoming, or a condition ("đơn vị nào ... thì ...")
+        if (
+            roles.PAST.match(low, pos) or roles.NEGATED.match(low, pos) or roles.PASSIVE.match(low, pos)
+            or any(roles.WHICHEVER.search(n.text) for n in units.names)
+        ):
+            return None  # a report, a shortcoming, what they receive, or a condition ("đơn vị nào ... thì ...")
         if ":" in clause[units.end : pos] and pos < len(clause) and not starts_with_verb(clause[pos:]):
             return None  # "lãnh đạo các Tập đoàn: Điện lực Việt Nam, ...": a listing, not "X: task"
         if roles.TO_KNOW.match(low, pos):
@@ -450,8 +453,13 @@ def _paragraph_groups(ctx: _Context, paragraphs: list[str], inherited: list[Part
         first = len(groups)
         for sentence in _sentences(paragraph):
             enumerating = False  # clauses after "như:" inside a sentence are its examples
-            for clause in sentence:
-                found = None if enumerating else ctx.reader.clause(clause)
+            # A task's later step "...; yêu cầu các tổ chức, doanh nghiệp ..." is its doer asking:
+            # whom it asks is not tasked by the document (as with "chỉ đạo X").
+            opener = lower_form(sentence[0].strip())
+            task_first = starts_with_verb(opener) and not roles.INTRO.match(opener) and not roles.TRIGGER.match(opener)
+            for k, clause in enumerate(sentence):
+                asks = k > 0 and task_first and roles.TRIGGER.match(lower_form(clause.strip())) is not None
+                found = None if enumerating or asks else ctx.reader.clause(clause)
                 enumerating = enumerating or roles.EXAMPLES.search(lower_form(clause).rstrip().rstrip(":")) is not None
                 if found and found.joins and current is not None and not current.task_text:
                     # "Cục A, Cục B" / "Phối hợp với Vụ C ...": the units of the line above

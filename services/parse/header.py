@@ -56,7 +56,7 @@ _SECRECY = {"mat": "Mật", "toi mat": "Tối mật", "tuyet mat": "Tuyệt mậ
 _SUBJECT = re.compile(r"^(?:v\s*/\s*v?\s*:?|v\.v|ve viec|ve)(?:\s|$)")
 # "Kính gửi:", and a Công điện's "THỦ TƯỚNG CHÍNH PHỦ điện:" over its addressees.
 _RECIPIENTS = re.compile(r"^[-\s]*(?:kinh gui\s*:?|(?:\w+\s+){1,6}dien\s*:)\s*")
-_BODY_START = re.compile(r"^(?:can cu|xet de nghi|theo de nghi|thuc hien|\d{1,2}\s*[.)]\s|[ivx]+\.\s|dieu\s+\d)")
+_BODY_START = re.compile(r"^(?:can cu|xet de nghi|theo de nghi|thuc hien|\d{1,2}\s*(?:[.)]|/(?=\s))\s|[ivx]+\.\s|dieu\s+\d)")
 _ITEM = re.compile(r"^[-–•+]\s*")
 _NOT_A_NAME = re.compile(r";|^so\s*:")
 _HEADER_SPAN = 40

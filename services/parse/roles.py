@@ -30,6 +30,8 @@ LEAD = re.compile(r"(?:là\s+(?:cơ quan|đơn vị)\s+(?:đầu mối\s*,?\s*)?
 COOPERATE = re.compile(r"(?:(?:và\s+)?phối hợp(?:\s+chặt chẽ)?(?:\s+(?:với|cùng))?|cùng(?:\s+với)?)\s+")
 COOPERATE_ALONE = re.compile(r"phối hợp(?:\s+chặt chẽ)?(?:\s+(?:với|cùng))?\s+")
 PAST = re.compile(r"(?:đã|đang|vừa|từng|đều đã)(?![\w])")
+# "X được hưởng ưu đãi": what X receives; "X được giao ..." is still a task.
+PASSIVE = re.compile(r"được(?!\s+(?:giao|phân công|yêu cầu|đề nghị))(?![\w])")
 # "không làm việc", "thực hiện không đầy đủ": a shortcoming; "không để", "không được" forbid.
 NEGATED = re.compile(r"(?:\S+\s+){0,2}không(?!\s+(?:để|được|cho phép|tổ chức|chủ quan))(?![\w])")
 WHICHEVER = re.compile(r"\snào$|\snào\s")

@@ -23,7 +23,7 @@ from services.parse.numbers import DOC_TYPE_NAMES
 
 _ROMAN = re.compile(r"^(M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3}))\s*[.:]\s+(?=\S)")
 _ARTICLE = re.compile(r"^dieu\s+(\d{1,3})\s*[.:]?\s*")
-_ARABIC = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\s*[.)]\s*(?=\S)(?!\d)")
+_ARABIC = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\s*(?:[.)]\s*|/\s+)(?=\S)(?!\d)")  # "1/ Các Cục Thuế ..." too
 # OCR often reads "5." as "5," or "5;": trusted only for the next number in sequence.
 _ARABIC_OCR = re.compile(r"^(\d{1,2})\s*[,;]\s+(?=[A-ZĐÀ-Ỹ])")
 # A scan's speck read as punctuation glued to a section number ("-5, Tiêm vắc xin:").

@@ -91,7 +91,8 @@ _VERBS = [
     "tham gia", "đề nghị", "yêu cầu", "có kế hoạch", "có văn bản", "có ý kiến", "có báo cáo",
     "có giải pháp", "có phương án", "trình", "cử", "ký", "làm", "nhanh chóng", "thông tin", "liên hệ",
     "cụ thể hóa", "hằng", "hàng", "định kỳ", "trực tiếp", "lựa chọn", "rà", "ứng phó", "biết", "để", "nhằm", "niêm yết", "đẩy nhanh", "thừa", "đưa", "phân cấp", "trân trọng", "thiết lập", "gửi", "khi", "nơi có", "trong việc",
-    "tạo điều kiện", "tạo thuận lợi", "tạo mọi điều kiện", "mở rộng",
+    "tạo điều kiện", "tạo thuận lợi", "tạo mọi điều kiện", "mở rộng", "hoàn thiện", "trong quá trình",
+    "trong thời gian",
 ]
 # "tổ chức" is a verb unless it names Party or political organisations ("tổ chức đảng") or
 # follows a quantifier ("các tổ chức thành viên");
@@ -521,6 +522,8 @@ def _grammar_cut(name: UnitName, blank: str, directory: NameSource | None) -> Un
     words = [m.group(0) for m in re.finditer(r"\S+", printed)]
     ends = [m.end() for m in re.finditer(r"\S+", printed)]
     capital = [any(part[:1].isupper() for part in w.split("-")) for w in words]  # "Công nghiệp-Năng lượng"
+    if words and lower_form(words[0]) in ("các", "những", "mỗi", "từng"):
+        capital[0] = False  # "Các doanh nghiệp ...": capitalised as the sentence's first word, no name's
     if not any(capital) and (related := _RELATED_END.search(lower_form(printed))) and printed[related.end() :].strip(" .,;"):
         # A catch-all ends with "(có) liên quan": "các cơ quan liên quan mở rộng diện xét ..."
         return UnitName(name.text[: related.end()], name.start, name.start + related.end())

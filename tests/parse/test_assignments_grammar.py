@@ -505,3 +505,22 @@ def test_the_foreign_ministry_leads_and_the_listed_ministries_and_a_catch_all_co
         ("các Bộ: Văn hóa, Thể thao và Du lịch, Công an, Tài chính", "cooperate",
          ("Bộ Văn hóa, Thể thao và Du lịch", "Bộ Công an", "Bộ Tài chính")),
         ("các cơ quan liên quan", "cooperate", ())}
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # items numbered "1/", "2/" (a tax department's letters): sections like any other
+    ("1/ Các Chi cục Thuế rà soát lại kế hoạch thanh tra.\n2/ Sở Tài chính hướng dẫn thủ tục hoàn thuế.\n",
+     {("1", "Các Chi cục Thuế", "assigned"), ("2", "Sở Tài chính", "assigned")}),
+    # what a unit receives ("được hưởng ưu đãi") is no task; "được giao" is
+    ("1. Các doanh nghiệp có dự án đầu tư được hưởng ưu đãi về thuế theo quy định.\n"
+     "2. Sở Công Thương được giao chủ trì tổng hợp kết quả.\n",
+     {("2", "Sở Công Thương", "assigned")}),
+    # a task's later step asking others: they are not the document's assignees
+    ("1. Phối hợp với Sở Tài chính rà soát hiện trạng phát thải; yêu cầu các tổ chức, doanh nghiệp "
+     "cung cấp thông tin.\n", {("1", "Sở Tài chính", "cooperate")}),
+    # "hoàn thiện" ends the name of the partner it follows
+    ("1. Sở Y tế chủ trì, phối hợp với cơ quan chuyên môn thuộc Sở Tài chính hoàn thiện dự thảo Đề án.\n",
+     {("1", "Sở Y tế", "lead"), ("1", "cơ quan chuyên môn thuộc Sở Tài chính", "cooperate")}),
+])
+def test_numbering_passives_and_a_tasks_own_steps(directory, body, expected):
+    assert _triples(_parse(body, directory)) == expected
