@@ -226,6 +226,8 @@ class _Reader:
             return None  # "lãnh đạo các Tập đoàn: Điện lực Việt Nam, ...": a listing, not "X: task"
         if roles.TO_KNOW.match(low, pos):
             return None  # the closing formula: "thông báo để X biết, thực hiện"
+        if roles.SPEAKS.match(low, pos):
+            return None  # who speaks: "Phó Thủ tướng ... kết luận như sau:"
         if all(self.is_issuer(n.text) for n in units.names) and (
             roles.OWN_ACT.match(low, pos) or (rule == "subject" and not roles.LEAD.match(low, pos))
         ):

@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 
 # "đề nghị của X" (X's proposal) and "yêu cầu của X" cite, they do not task.
-TRIGGER = re.compile(r"(?<![\w])(?:giao cho|giao|đề nghị|yêu cầu|phân công|ủy quyền)(?:\s+(?!của\s)|\s*:|\s*$)")
+TRIGGER = re.compile(
+    r"(?<![\w])(?:giao cho|giao|đề nghị|yêu cầu|phân công|ủy quyền cho|ủy quyền)(?:\s+(?!của\s)|\s*:|\s*$)"
+)
 # The issuer guiding units to act ("Sở Giáo dục và Đào tạo hướng dẫn Ủy ban nhân dân
 # phường, xã đánh giá ..."): they act. Said by another unit, "hướng dẫn" is its own task.
 GUIDES = re.compile(r"hướng dẫn\s+")
@@ -42,6 +44,8 @@ BASIS = re.compile(r"(?:can cu|theo de nghi|xet de nghi|theo y kien|xet to trinh
 # What the issuer does by issuing the document itself.
 OWN_ACT = re.compile(r"(?:xin\s+)?(?:thông báo|ban hành|công bố|quyết định|kết luận|trân trọng)(?![\w])")
 TO_KNOW = re.compile(r"biết(?![\w])")
+# Whose conclusions a notice announces: "Thủ tướng Chính phủ ... có ý kiến chỉ đạo như sau:".
+SPEAKS = re.compile(r"(?:có ý kiến\s+)?(?:chỉ đạo|kết luận|ý kiến)(?:\s+\S+){0,3}?\s+(?:như sau|sau đây)\s*:?")
 MEETING = re.compile(r"(?:cuộc họp|buổi họp|phiên họp|hội nghị|buổi làm việc|cuộc làm việc)(?![\w])")
 # How a Quyết định addresses the officials of its execution clause: "Các Ông (Bà): ...".
 ADDRESS = re.compile(r"(?:các\s+)?(?:ông\s*\(\s*bà\s*\)|ông\s*/\s*bà|ông,?\s+bà|đồng chí)\s*:\s*")

@@ -524,3 +524,25 @@ def test_the_foreign_ministry_leads_and_the_listed_ministries_and_a_catch_all_co
 ])
 def test_numbering_passives_and_a_tasks_own_steps(directory, body, expected):
     assert _triples(_parse(body, directory)) == expected
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # a decision delegating a power tasks the official it names
+    ("Điều 1. Ủy quyền cho Giám đốc Sở Công Thương quyết định cấp giấy phép kinh doanh.\n",
+     {("Điều 1", "Giám đốc Sở Công Thương", "assigned")}),
+])
+def test_delegation(directory, body, expected):
+    assert _triples(_parse(body, directory)) == expected
+
+
+def test_whose_conclusions_a_notice_announces_is_no_assignee(national):
+    # GIVEN a Government Office notice of the Prime Minister's conclusions
+    text = ("VĂN PHÒNG CHÍNH PHỦ\nSố: 330/TB-VPCP\nHà Nội, ngày 18 tháng 10 năm 2022\nTHÔNG BÁO\n"
+            "Kết luận của Thủ tướng Chính phủ tại cuộc họp về kết nối dữ liệu\n"
+            "Sau khi nghe Báo cáo của Bộ Tài chính và ý kiến phát biểu của Phó Thủ tướng Chính phủ Lê Minh "
+            "Khái. Thủ tướng Chính phủ Phạm Minh Chính có ý kiến chỉ đạo như sau:\n"
+            "1. Hoan nghênh các bộ, cơ quan đã chuẩn bị tài liệu báo cáo phục vụ cuộc họp.\n"
+            "2. Bộ Tài chính chủ trì xây dựng cơ sở dữ liệu.\n"
+            "Nơi nhận:\n- Lưu: VT.\nKT. BỘ TRƯỞNG, CHỦ NHIỆM\nPHÓ CHỦ NHIỆM\nNguyễn Văn A\n")
+    # THEN the Prime Minister, who speaks, is tasked with nothing
+    assert _triples(parse_directive(text, national)) == {("2", "Bộ Tài chính", "lead")}
