@@ -221,6 +221,67 @@ _FORM_CELL = re.compile(r"noi nhan|cong hoa|dang cong san|doc lap|(?<![\w])so\s*
 _CELL_ITEM = re.compile(r"(?<=[;:])\s+(?=[-–]\s)")  # "Nơi nhận: - Như trên; - Lưu: VT."
 
 
+# A gutter between the form's two columns as a layout-keeping text extractor prints them
+# ("ỦY BAN NHÂN DÂN          CỘNG HÒA XÃ HỘI ...", "Nơi nhận:          TM. ỦY BAN NHÂN DÂN").
+_GUTTER = re.compile(r"(?<=\S)[ \t]{6,}(?=\S)")
+
+
+def _columns_in_order(raw_lines: list[str]) -> list[str]:
+    """Blocks of lines (between blank ones) that hold the form's two columns side by side:
+    the left column's lines, then the right's. Other blocks (a body's table) stay as they are."""
+    out: list[str] = []
+    block: list[str] = []
+    for raw in [*raw_lines, ""]:
+        if raw.strip():
+            block.append(raw)
+            continue
+        out += _block_columns(block)
+        out.append(raw)
+        block = []
+    return out[:-1]
+
+
+def _block_columns(block: list[str]) -> list[str]:
+    """Each run of lines that shows the two columns (lines with both, or the right one's
+    alone, a few left-only lines between them: "Số: ..." between the motto's lines), with
+    the left column's "- " items right after it (the rest of "Nơi nhận"), column by
+    column; the lines around the runs as they are."""
+    gaps = [m for line in block if (m := _GUTTER.search(line))]
+    if not gaps or not _FORM_CELL.search(fold(" ".join(block))):
+        return block
+    gutter = min(m.end() for m in gaps) - 2
+    right_side = [bool(_GUTTER.search(line)) or _indent(line) >= gutter for line in block]
+    out: list[str] = []
+    k = 0
+    while k < len(block):
+        if not right_side[k]:
+            out.append(block[k])
+            k += 1
+            continue
+        last = k
+        while (after := next((j for j in range(last + 1, min(len(block), last + 2 + _LEFT_ONLY)) if right_side[j]), None)) is not None:
+            last = after
+        while last + 1 < len(block) and _BULLET.match(block[last + 1].lstrip()) and not right_side[last + 1]:
+            last += 1
+        left, right = [], []
+        for line in block[k : last + 1]:
+            if m := _GUTTER.search(line):
+                left.append(line[: m.start()])
+                right.append(line[m.end() :])
+            else:
+                (right if _indent(line) >= gutter else left).append(line)
+        out += left + right
+        k = last + 1
+    return out
+
+
+_LEFT_ONLY = 3  # left-only lines a run of the two columns may hold between its right-column lines
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
 def _table_cells(raw: str) -> list[str]:
     """A row of the form's two-column tables (header, closing) -> its cells, column by
     column, each cell's lines and list items on lines of their own; the rule under a
@@ -244,7 +305,8 @@ def clean_document(text: str) -> list[str]:
     """Raw extracted text -> logical lines (non-empty, stripped, NFC).
 
     Removes markdown marks (a Markdown table's rows become their cells' lines, column
-    by column), a web page's banner line and everything from its
+    by column, as do the form's two columns printed side by side), a web page's banner
+    line and everything from its
     related-links heading on, and repeated lines (a news list prints each title twice).
     Re-joins what PDF extraction and OCR broke: a line starting in lower case continues
     the previous one, even across blank lines (page and column ends, OCR's paragraph
@@ -252,7 +314,11 @@ def clean_document(text: str) -> list[str]:
     continues too, whatever its first letter ("... của đồng chí Tổng / Bí thư ...").
     """
     text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
-    raw_lines = [" ".join(_strip_marks(part).split()) for raw in text.split("\n") for part in _table_cells(raw)]
+    raw_lines = [
+        " ".join(_strip_marks(part).split())
+        for raw in _columns_in_order(text.split("\n"))
+        for part in _table_cells(raw)
+    ]
     lengths = sorted(len(line) for line in raw_lines if line)
     full_width = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
     lines: list[str] = []

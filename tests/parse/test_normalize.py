@@ -129,3 +129,33 @@ def test_a_units_heading_is_not_joined_to_its_task():
     lines = clean_document(text)
     assert lines[0] == "7. Ban Quản lý Khu kinh tế và Ban Quản lý các Khu công nghiệp tỉnh Lào Cai"
     assert lines[1].startswith("Chủ trì") and len(lines) == 2
+
+
+def test_the_forms_columns_printed_side_by_side_are_read_column_by_column():
+    # GIVEN a born-digital letter as a layout-keeping extractor prints it: the header's and
+    # the closing's two columns on shared lines, and no blank line between the parts
+    text = (
+        "BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG                    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "                                                      Độc lập - Tự do - Hạnh phúc\n"
+        "       Số: 9389 /BNNMT-BĐKH\n"
+        "                                                    Hà Nội, ngày 20 tháng 11 năm 2025\n"
+        "    V/v triển khai thực hiện các quy định\n"
+        "pháp luật về giảm nhẹ phát thải khí nhà kính\n"
+        "        Bộ Nông nghiệp và Môi trường đề nghị Ủy ban nhân dân các tỉnh, thành phố chỉ đạo\n"
+        "        các sở, ngành rà soát các cơ sở có phát thải khí nhà kính thuộc danh mục phải\n"
+        "        thực hiện kiểm kê, xây dựng kế hoạch giảm nhẹ phát thải khí nhà kính của cơ sở\n"
+        "        theo quy định tại Nghị định số 06/2022/NĐ-CP và các văn bản sửa đổi, bổ sung;\n"
+        "        báo cáo kết quả về Bộ Nông nghiệp và Môi trường trước ngày 15 tháng 12 năm 2025./.\n"
+        "Nơi nhận:                                     KT. BỘ TRƯỞNG\n"
+        "- Như trên;                                      THỨ TRƯỞNG\n"
+        "- Văn phòng Chính phủ;\n"
+        "- Lưu: VT, BĐKH.                               Lê Công Thành\n"
+    )
+    lines = clean_document(text)
+    # THEN the issuer and number come before the motto and the date, the trích yếu after them,
+    # and "Nơi nhận" whole before the signature
+    assert lines[:5] == ["BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", "Số: 9389 /BNNMT-BĐKH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                         "Độc lập - Tự do - Hạnh phúc", "Hà Nội, ngày 20 tháng 11 năm 2025"]
+    assert lines[5].startswith("V/v") and lines[6].startswith("Bộ Nông nghiệp")
+    assert lines[7:] == ["Nơi nhận:", "- Như trên;", "- Văn phòng Chính phủ;", "- Lưu: VT, BĐKH.",
+                         "KT. BỘ TRƯỞNG", "THỨ TRƯỞNG", "Lê Công Thành"]
