@@ -132,8 +132,11 @@ class _Reader:
         if not self.issuer:
             return False
         printed = match_key(office_free(name))
+        # A short form keeps the issuer's head: "UBND tỉnh" is "Ủy ban nhân dân tỉnh Nam Định"'s,
+        # not "Đảng ủy Ủy ban nhân dân tỉnh"'s (the committee's Party body).
         return bool(printed) and (
-            set(printed.split()) <= set(self.issuer.split()) or fuzz.ratio(printed, self.issuer) >= _ISSUER_SCORE
+            set(printed.split()) <= set(self.issuer.split()) and printed.split()[0] == self.issuer.split()[0]
+            or fuzz.ratio(printed, self.issuer) >= _ISSUER_SCORE
         )
 
     def units(self, clause: str, start: int, *, whole: bool = False) -> UnitList | None:
@@ -417,7 +420,7 @@ def _merge_reading(
 # A line that cannot end there: a list going on, or a head noun or preposition waiting for
 # its name ("Phối hợp với Sở" / "Khoa học và Công nghệ", "Cục" / "Báo chí").
 _DANGLING = re.compile(
-    r"(?:,|(?:^|\s)(?:và|với|của|các|ngang|thuộc|sở|cục|vụ|bộ|ban|ủy ban|tổng cục|chi cục|văn phòng|giám đốc|chủ tịch|"
+    r"(?:,|(?:^|\s)(?:và|với|của|các|ngang|thuộc|sở(?<!cơ sở)|cục|vụ|bộ|ban|ủy ban|tổng cục|chi cục|văn phòng|giám đốc|chủ tịch|"
     r"thủ trưởng|chỉ huy trưởng|chánh văn phòng|trưởng|bí thư))$"
 )
 

@@ -13,7 +13,8 @@ import re
 
 # "đề nghị của X" (X's proposal) and "yêu cầu của X" cite, they do not task.
 TRIGGER = re.compile(
-    r"(?<![\w])(?:giao cho|giao|đề nghị|yêu cầu|phân công|ủy quyền cho|ủy quyền)(?:\s+(?!của\s)|\s*:|\s*$)"
+    r"(?<![\w])(?:giao (?:nhiệm vụ |trách nhiệm )?cho|giao|đề nghị|yêu cầu|phân công|ủy quyền cho|ủy quyền)"
+    r"(?:\s+(?!của\s)|\s*:|\s*$)"
 )
 # The issuer guiding units to act ("Sở Giáo dục và Đào tạo hướng dẫn Ủy ban nhân dân
 # phường, xã đánh giá ..."): they act. Said by another unit, "hướng dẫn" is its own task.

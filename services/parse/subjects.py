@@ -48,14 +48,15 @@ _FIRM_HEADS = [
     "thành viên ban", "tổ công tác", "tổ covid", "lực lượng", "bộ trưởng", "thứ trưởng", "cục trưởng",
     "vụ trưởng", "chi cục trưởng", "tổng biên tập", "thủ tướng", "phó thủ tướng", "chủ nhiệm", "tập đoàn",
     "đài truyền hình", "đài tiếng nói", "thông tấn xã", "vườn quốc gia", "bưu điện", "điện lực", "viễn thông",
-    "cảng vụ", "hải quan", "chi nhánh", "cảnh sát", "tòa án", "viện kiểm sát",
+    "cảng vụ", "hải quan", "chi nhánh", "cảnh sát", "tòa án", "viện kiểm sát", "trưởng phòng", "phó trưởng phòng",
+    "chi bộ", "đảng bộ",
 ]
 # Short heads that are also ordinary words ("báo cáo", "xã hội", "phòng, chống"): they
 # count only after a quantifier ("các sở") or before a capitalised name ("Sở Y tế").
 _SOFT_HEADS = [
     "sở", "bộ", "ban", "hội", "đài", "báo", "viện", "trường", "phòng", "tổ", "đoàn", "huyện", "thành phố",
     "thị xã", "xã", "phường", "thị trấn", "quận", "ngành", "cấp", "cục", "quỹ", "học viện", "lãnh đạo",
-    "ủy viên", "cấp ủy viên", "trưởng", "vụ",
+    "ủy viên", "cấp ủy viên", "trưởng", "vụ", "cá nhân",
 ]
 _QUANTIFIER = r"(?:(?:tất cả|toàn thể)\s+)?(?:các|những|mỗi|từng)\s+"
 
@@ -336,8 +337,12 @@ def _catch_all_goes_on(previous: str, piece: str, directory: NameSource | None) 
 
 
 _SOFT_WORD = re.compile(rf"(?:{_alternation(_SOFT_HEADS)})")
-# Party committees by level: "Ban Thường vụ các huyện ủy, thành ủy, thị ủy" is one addressee.
-_COMMITTEES = ["tỉnh ủy", "thành ủy", "huyện ủy", "thị ủy", "quận ủy", "đảng ủy", "đảng ủy xã", "đảng ủy phường"]
+# Party committees by level and Party bodies: "Ban Thường vụ các huyện ủy, thành ủy, thị ủy",
+# "các chi bộ, đảng bộ cơ sở" are one addressee each.
+_COMMITTEES = [
+    "tỉnh ủy", "thành ủy", "huyện ủy", "thị ủy", "quận ủy", "đảng ủy", "đảng ủy xã", "đảng ủy phường",
+    "chi bộ", "đảng bộ",
+]
 # A quantified kind of body, wherever it stands in the name ("Giám đốc các sở", "Ban Thường vụ các huyện ủy").
 _QUANTIFIED_KIND = re.compile(
     rf"(?:^|(?<=\s)){_QUANTIFIER}(?:{_alternation(_SOFT_HEADS + _COMMITTEES)})(?![\w])"
@@ -345,7 +350,7 @@ _QUANTIFIED_KIND = re.compile(
 # A bare kind of body in a catch-all ("ban", "ngành", "địa phương", "thị ủy"), with a level.
 _KIND_PIECE = re.compile(
     rf"(?:{_alternation(_SOFT_HEADS + _COMMITTEES)}|cơ quan ngang bộ|cơ quan thuộc chính phủ|địa phương)"
-    r"(?:\s+(?:tỉnh|thành phố|trung ương|có liên quan|liên quan))?"
+    r"(?:\s+(?:tỉnh|thành phố|trung ương|cơ sở|trực thuộc|có liên quan|liên quan))?"
 )
 
 

@@ -546,3 +546,34 @@ def test_whose_conclusions_a_notice_announces_is_no_assignee(national):
             "Nơi nhận:\n- Lưu: VT.\nKT. BỘ TRƯỞNG, CHỦ NHIỆM\nPHÓ CHỦ NHIỆM\nNguyễn Văn A\n")
     # THEN the Prime Minister, who speaks, is tasked with nothing
     assert _triples(parse_directive(text, national)) == {("2", "Bộ Tài chính", "lead")}
+
+
+def test_a_party_committee_tasks_the_peoples_committee_it_is_named_after(national):
+    # GIVEN a letter of the Party committee of a province's People's Committee, tasking
+    # that People's Committee and the grassroots Party cells under a heading each
+    text = ("ĐẢNG BỘ TỈNH LÀO CAI\nĐẢNG ỦY ỦY BAN NHÂN DÂN TỈNH\nĐẢNG CỘNG SẢN VIỆT NAM\n"
+            "Lào Cai, ngày 07 tháng 9 năm 2026\nSố 2449-CV/ĐU\n"
+            "về việc triển khai thực hiện Chương trình hành động số 104-CTr/TU\n"
+            "Kính gửi: Ủy ban nhân dân tỉnh.\n"
+            "1. Ủy ban nhân dân tỉnh, chỉ đạo các cơ quan, đơn vị có liên quan:\n"
+            "- Nghiên cứu, cụ thể hóa các mục tiêu, nhiệm vụ, giải pháp.\n"
+            "2. Các chi bộ, đảng bộ cơ sở\n"
+            "Quán triệt Chương trình hành động đến toàn thể cán bộ, đảng viên.\n"
+            "Nơi nhận:\n- Lưu Văn phòng Đảng ủy.\nT/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ\nNguyễn Hữu Long\n")
+    # THEN the People's Committee (not the issuer, whose name it ends) and the Party cells are tasked
+    assert _triples(parse_directive(text, national)) == {
+        ("1", "Ủy ban nhân dân tỉnh", "assigned"), ("2", "Các chi bộ, đảng bộ cơ sở", "assigned")}
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # a department's own offices in its decision's execution clause
+    ("Điều 4. Chánh Văn phòng Sở, Trưởng phòng Quản lý công nghiệp và các cá nhân có liên quan chịu trách "
+     "nhiệm thi hành Quyết định này./.\n",
+     {("Điều 4", "Chánh Văn phòng Sở", "assigned"), ("Điều 4", "Trưởng phòng Quản lý công nghiệp", "assigned"),
+      ("Điều 4", "các cá nhân có liên quan", "assigned")}),
+    # "Giao nhiệm vụ cho X": X is tasked
+    ("Điều 1. Giao nhiệm vụ cho Trưởng phòng Quản lý công nghiệp lập biên bản vi phạm hành chính.\n",
+     {("Điều 1", "Trưởng phòng Quản lý công nghiệp", "assigned")}),
+])
+def test_offices_within_a_department(directory, body, expected):
+    assert _triples(_parse(body, directory)) == expected
