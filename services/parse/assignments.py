@@ -434,9 +434,12 @@ def _broken_name(line: str, paragraph: str) -> bool:
 
 
 def _joined(paragraphs: list[str]) -> list[str]:
-    """Paragraphs joined where a line was broken inside a unit list or a unit's name."""
+    """Paragraphs joined where a line was broken inside a unit list or a unit's name; page
+    numbers left by a text layer dropped."""
     out: list[str] = []
     for paragraph in paragraphs:
+        if paragraph.strip().isdigit():
+            continue  # a page's number between a heading and its items
         if out and not paragraph.startswith("|") and (
             _DANGLING.search(lower_form(out[-1].rstrip())) or _broken_name(out[-1], paragraph)
         ):

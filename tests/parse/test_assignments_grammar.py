@@ -577,3 +577,13 @@ def test_a_party_committee_tasks_the_peoples_committee_it_is_named_after(nationa
 ])
 def test_offices_within_a_department(directory, body, expected):
     assert _triples(_parse(body, directory)) == expected
+
+
+def test_a_page_number_between_a_unit_heading_and_its_items(directory):
+    # GIVEN a text layer's page number left between a unit's heading and its "Chủ trì" item
+    d = _parse("3. Sở Nông nghiệp và Môi trường\n3\n"
+               "- Chủ trì, phối hợp với các cơ quan liên quan kiểm tra hoạt động khoáng sản.\n"
+               "- Kiểm tra hoạt động nạo vét lòng sông.\n", directory)
+    # THEN the department still leads its item and is tasked with the other
+    assert _triples(d) == {("3", "Sở Nông nghiệp và Môi trường", "lead"), ("3", "các cơ quan liên quan", "cooperate"),
+                           ("3", "Sở Nông nghiệp và Môi trường", "assigned")}
