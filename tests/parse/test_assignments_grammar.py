@@ -582,8 +582,10 @@ def test_offices_within_a_department(directory, body, expected):
 def test_a_page_number_between_a_unit_heading_and_its_items(directory):
     # GIVEN a text layer's page number left between a unit's heading and its "Chủ trì" item
     d = _parse("3. Sở Nông nghiệp và Môi trường\n3\n"
-               "- Chủ trì, phối hợp với các cơ quan liên quan kiểm tra hoạt động khoáng sản.\n"
-               "- Kiểm tra hoạt động nạo vét lòng sông.\n", directory)
+               "- Chủ trì, phối hợp với các cơ quan liên quan tăng cường công tác kiểm tra hoạt\n"
+               "động khoáng sản, kịp thời phát hiện các hành vi vi phạm về khai thác khoáng sản.\n"
+               "- Thường xuyên kiểm tra, quản lý chặt chẽ hoạt động nạo vét các lòng sông, suối,\n"
+               "hồ thủy điện kết hợp thu hồi khoáng sản theo đúng quy định của pháp luật.\n", directory)
     # THEN the department still leads its item and is tasked with the other
     assert _triples(d) == {("3", "Sở Nông nghiệp và Môi trường", "lead"), ("3", "các cơ quan liên quan", "cooperate"),
                            ("3", "Sở Nông nghiệp và Môi trường", "assigned")}
