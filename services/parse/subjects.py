@@ -347,9 +347,9 @@ _COMMITTEES = [
 _QUANTIFIED_KIND = re.compile(
     rf"(?:^|(?<=\s)){_QUANTIFIER}(?:{_alternation(_SOFT_HEADS + _COMMITTEES)})(?![\w])"
 )
-# A bare kind of body in a catch-all ("ban", "ngành", "địa phương", "thị ủy"), with a level.
+# A bare kind of body in a catch-all ("ban", "ngành", "địa phương", "đoàn thể", "thị ủy"), with a level.
 _KIND_PIECE = re.compile(
-    rf"(?:{_alternation(_SOFT_HEADS + _COMMITTEES)}|cơ quan ngang bộ|cơ quan thuộc chính phủ|địa phương)"
+    rf"(?:{_alternation(_SOFT_HEADS + _COMMITTEES)}|cơ quan ngang bộ|cơ quan thuộc chính phủ|địa phương|đoàn thể)"
     r"(?:\s+(?:tỉnh|thành phố|trung ương|cơ sở|trực thuộc|có liên quan|liên quan))?"
 )
 

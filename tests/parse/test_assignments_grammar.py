@@ -358,6 +358,9 @@ def test_members_under_a_shared_head_keep_names_that_read_like_verbs(directory):
     # state utilities named by their trade: units too
     ("1. Điện lực Nam Định, Viễn thông Nam Định, Bưu điện tỉnh bảo đảm thông tin liên lạc.\n",
      {"Điện lực Nam Định", "Viễn thông Nam Định", "Bưu điện tỉnh"}),
+    # the mass organisations run on in the catch-all of departments
+    ("1. Thủ trưởng các sở, ban, ngành, đoàn thể tỉnh chịu trách nhiệm tổ chức triển khai thực hiện.\n",
+     {"Thủ trưởng các sở, ban, ngành, đoàn thể tỉnh"}),
     # one standing committee over the Party committees of each level: one addressee
     ("1. Đề nghị Ban Thường vụ các huyện ủy, thành ủy lãnh đạo, chỉ đạo xây dựng Đề án.\n",
      {"Ban Thường vụ các huyện ủy, thành ủy"}),
