@@ -279,10 +279,11 @@ def _written_out(pieces: list[UnitName], i: int, j: int, clause: str, directory:
 _QUANTIFIED = re.compile(_QUANTIFIER)
 
 
-# An office title with no body after it ("Bộ trưởng", "các Giám đốc"): it shares the body
-# of the name that follows ("Bộ trưởng, Thủ trưởng các cơ quan ngang Bộ").
+# An office title with no body after it ("Bộ trưởng", "các Giám đốc", a company's "Chủ tịch
+# Hội đồng thành viên"): it shares the body of the name that follows ("Bộ trưởng, Thủ trưởng
+# các cơ quan ngang Bộ").
 _BARE_OFFICE = re.compile(
-    r"(?:(?:các|những)\s+)?(?:đồng chí\s+)?(?:phó\s+)?(?:bộ trưởng|thủ trưởng|giám đốc|tổng giám đốc|chủ tịch|người đứng đầu|lãnh đạo)$"
+    r"(?:(?:các|những)\s+)?(?:đồng chí\s+)?(?:phó\s+)?(?:chủ tịch hội đồng (?:thành viên|quản trị)|bộ trưởng|thủ trưởng|giám đốc|tổng giám đốc|chủ tịch|người đứng đầu|lãnh đạo)$"
 )
 # A lower-case kind of body after an office holder's plural ("Thủ trưởng các cơ quan ngang
 # Bộ, cơ quan thuộc Chính phủ"): the same office over a second kind.

@@ -320,6 +320,9 @@ Phạm Minh Chính
      {"Bộ trưởng", "Thủ trưởng cơ quan ngang bộ", "Thủ trưởng cơ quan thuộc Chính phủ"}),
     # the office shared: the ministers and heads of ministerial agencies, one collective addressee
     ("Bộ trưởng, Thủ trưởng cơ quan ngang bộ", {"Bộ trưởng, Thủ trưởng cơ quan ngang bộ"}),
+    # a company's two offices over the groups they head: one collective addressee
+    ("Chủ tịch Hội đồng thành viên, Tổng giám đốc các tập đoàn, tổng công ty nhà nước",
+     {"Chủ tịch Hội đồng thành viên, Tổng giám đốc các tập đoàn, tổng công ty nhà nước"}),
 ])
 def test_an_office_written_out_for_each_body_gives_one_assignee_each(national, listed, units):
     # GIVEN a task the Prime Minister sets the ministers and heads of agencies
