@@ -16,6 +16,8 @@ text's offsets (see :mod:`vanthu.normalize`); returned names are printed slices.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -238,11 +240,11 @@ def _merge(pieces: list[UnitName], clause: str, directory: NameSource | None) ->
     while i < len(pieces):
         taken = None
         if directory is not None:
-            for j in range(min(len(pieces), i + 6) - 1, i, -1):
-                text = clause[pieces[i].start : pieces[j].end]
-                if directory.match(office_free(text)) and not _office_again(pieces, j):
-                    taken = _written_out(pieces, i, j, clause, directory)
-                    break
+            known = _longest_run(
+                pieces, i, clause, 6, lambda text, j: bool(directory.match(office_free(text))) and not _office_again(pieces, j)
+            )
+            if known is not None:
+                taken = _written_out(pieces, i, known, clause, directory)
         if taken is None:
             if not looks_organisational(pieces[i].text, directory):
                 if not names:
@@ -490,14 +492,24 @@ def _whole_members(stem: str, pieces: list[UnitName], clause: str, directory: Na
     while i < len(pieces):
         j = i
         if directory is not None:
-            for k in range(min(len(pieces), i + 4) - 1, i, -1):
-                match = directory.match(f"{stem} {clause[pieces[i].start : pieces[k].end]}")
-                if match is not None and match.score == 100.0:
-                    j = k
-                    break
+            exact = _longest_run(
+                pieces, i, clause, 4, lambda text, _: (m := directory.match(f"{stem} {text}")) is not None and m.score == 100.0
+            )
+            j = i if exact is None else exact
         out.append(UnitName(clause[pieces[i].start : pieces[j].end], pieces[i].start, pieces[j].end))
         i = j + 1
     return out
+
+
+def _longest_run(
+    pieces: list[UnitName], i: int, clause: str, most: int, known: Callable[[str, int], bool]
+) -> int | None:
+    """The last piece of the longest run of at least two pieces from ``pieces[i]`` (at most
+    ``most``) whose text is ``known``, or None."""
+    for j in range(min(len(pieces), i + most) - 1, i, -1):
+        if known(clause[pieces[i].start : pieces[j].end], j):
+            return j
+    return None
 
 
 # Lower-case words a name may run on with: levels, places and kinds of body.
