@@ -98,7 +98,6 @@ class Resolver:
         history = [_succession_note(s) for s in found.succession]
         return Resolved(found.unit.name, found.unit.id, history, [])
 
-
     def members(self, members: Sequence[str]) -> list[str | None]:
         """Each member's unit id, None where unknown (reported as any unknown name)."""
         return [self.resolve(m).unit_id for m in members]
