@@ -535,15 +535,39 @@ def _walk(ctx: _Context, node: Section, inherited: list[Party] | None) -> None:
     groups = _paragraph_groups(ctx, paragraphs, inherited)
     handed = inherited
     heading = None
+    children = node.children
     if node.children and groups and groups[-1].opens_list:
         heading = groups.pop()
         handed = [p if p.at else replace(p, at=node.path) for p in heading.parties]
+        listed, count = _listed_bodies(ctx.reader, node)
+        if listed:
+            heading = Group(listed, heading.task, anchor=heading.anchor)
+            handed = [replace(p, at=node.path) for p in listed]
+            children = node.children[count:]
     for group in groups:
         ctx.emit(group, node.path)
-    for child in node.children:
+    for child in children:
         _walk(ctx, child, handed)
     if heading is not None:
         _heading_tasks(ctx, heading, node.path)
+
+
+def _listed_bodies(reader: _Reader, node: Section) -> tuple[list[Party], int]:
+    """The bodies a heading lists on "-" items of their own before the items that task them
+    ("Giao các sở ... gồm:" / "- Sở Công Thương (đối với ...);" / "- Sở Xây dựng ...;" /
+    "Có trách nhiệm:" / "a) Chủ trì ..."): their parties and how many of the node's first
+    children they fill; nothing when fewer than two such items open the node."""
+    parties: list[Party] = []
+    count = 0
+    for child in node.children:
+        if not child.path.rsplit(".", 1)[-1].startswith("-") or child.children:
+            break
+        units = reader.units(child.text.strip().rstrip(";.,"), 0, whole=True)
+        if units is None:
+            break
+        parties += parties_of(units.names, "assigned", "heading")
+        count += 1
+    return (parties, count) if count >= 2 else ([], 0)
 
 
 def _heading_tasks(ctx: _Context, heading: Group, path: str | None) -> None:

@@ -602,3 +602,16 @@ def test_a_companys_two_offices_share_the_groups_they_head(national):
         "Tổng Công ty tiếp tục nâng cao tinh thần trách nhiệm."), national)
     assert {u for _, u, _ in _triples(d)} == {
         "Chủ tịch Ủy ban nhân dân các tỉnh", "Chủ tịch Hội đồng thành viên, Tổng giám đốc các Tập đoàn, Tổng Công ty"}
+
+
+def test_bodies_listed_under_a_heading_are_who_its_items_task(directory):
+    # GIVEN a section that lists the bodies it tasks on "-" items of their own, then the tasks
+    d = _parse("2. Giao các sở quản lý chuyên ngành theo lĩnh vực gồm:\n"
+               "- Sở Công Thương (đối với hạ tầng cụm công nghiệp);\n"
+               "- Sở Xây dựng (đối với hạ tầng đô thị).\n"
+               "Có trách nhiệm:\n"
+               "a) Chủ trì, phối hợp với các cơ quan, đơn vị rà soát, thống kê tài sản.\n"
+               "b) Hướng dẫn các cơ quan, đơn vị được giao quản lý tài sản.\n", directory)
+    # THEN each listed body leads the first task and is tasked with the second
+    assert {(u, r) for _, u, r in _triples(d)} >= {
+        ("Sở Công Thương", "lead"), ("Sở Công Thương", "assigned"), ("Sở Xây dựng", "lead"), ("Sở Xây dựng", "assigned")}
