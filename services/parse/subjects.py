@@ -346,14 +346,16 @@ _COMMITTEES = [
     "tỉnh ủy", "thành ủy", "huyện ủy", "thị ủy", "quận ủy", "đảng ủy", "đảng ủy xã", "đảng ủy phường",
     "chi bộ", "đảng bộ",
 ]
+# Kinds of body a catch-all lists ("các sở, ban, ngành", "các cơ quan, đơn vị, doanh nghiệp").
+_KINDS = [*_SOFT_HEADS, *_COMMITTEES, "cơ quan", "đơn vị", "tổ chức", "địa phương", "đoàn thể", "doanh nghiệp"]
 # A quantified kind of body, wherever it stands in the name ("Giám đốc các sở", "Ban Thường vụ các huyện ủy").
-_QUANTIFIED_KIND = re.compile(
-    rf"(?:^|(?<=\s)){_QUANTIFIER}(?:{_alternation(_SOFT_HEADS + _COMMITTEES)})(?![\w])"
-)
-# A bare kind of body in a catch-all ("ban", "ngành", "địa phương", "đoàn thể", "thị ủy"), with a level.
+_QUANTIFIED_KIND = re.compile(rf"(?:^|(?<=\s)){_QUANTIFIER}(?:{_alternation(_KINDS)})(?![\w])")
+# A bare kind of body in a catch-all ("ban", "ngành", "địa phương", "đoàn thể", "doanh nghiệp",
+# "thị ủy"), with a level.
 _KIND_PIECE = re.compile(
-    rf"(?:{_alternation(_SOFT_HEADS + _COMMITTEES)}|cơ quan ngang bộ|cơ quan thuộc chính phủ|địa phương|đoàn thể)"
-    r"(?:\s+(?:tỉnh|thành phố|trung ương|cơ sở|trực thuộc|có liên quan|liên quan))?"
+    rf"(?:{_alternation(_KINDS)}|cơ quan ngang bộ|cơ quan thuộc chính phủ)"
+    r"(?:\s+(?:tỉnh|thành phố|trung ương|cơ sở|trực thuộc|có liên quan|liên quan"
+    r"|trên địa bàn(?:\s+(?:tỉnh|thành phố|huyện|xã|phường))?))?"
 )
 
 
@@ -522,7 +524,7 @@ _HEAD_WORDS = {h.split()[0] for h in _FIRM_HEADS + _SOFT_HEADS}
 _PREDICATE_RUN = 6
 
 
-_RELATED_END = re.compile(r"^(?:\S+\s+){1,6}?(?:có\s+)?liên quan(?![\w])")
+_RELATED_END = re.compile(r"^(?:\S+\s+){1,12}?(?:có\s+)?liên quan(?![\w])")
 
 
 def _grammar_cut(name: UnitName, blank: str, directory: NameSource | None) -> UnitName | None:
@@ -542,9 +544,11 @@ def _grammar_cut(name: UnitName, blank: str, directory: NameSource | None) -> Un
     capital = [any(part[:1].isupper() for part in w.split("-")) for w in words]  # "Công nghiệp-Năng lượng"
     if words and lower_form(words[0]) in ("các", "những", "mỗi", "từng"):
         capital[0] = False  # "Các doanh nghiệp ...": capitalised as the sentence's first word, no name's
-    if not any(capital) and (related := _RELATED_END.search(lower_form(printed))) and printed[related.end() :].strip(" .,;"):
-        # A catch-all ends with "(có) liên quan": "các cơ quan liên quan mở rộng diện xét ..."
-        return UnitName(name.text[: related.end()], name.start, name.start + related.end())
+    if (related := _RELATED_END.search(lower_form(printed))) and (rest := printed[related.end() :].strip(" .,;")):
+        # A catch-all ends with "(có) liên quan" unless a name follows: "các cơ quan liên quan mở
+        # rộng diện xét ...", "các Bộ, ngành, cơ quan liên quan và tham khảo ý kiến ..."
+        if not looks_organisational(re.sub(r"^(?:và|cùng)\s+", "", rest), directory):
+            return UnitName(name.text[: related.end()], name.start, name.start + related.end())
     seen_capital, run, start = False, 0, 0
     for k, word in enumerate(words):
         low = lower_form(word).rstrip(",;")

@@ -359,6 +359,12 @@ def test_members_under_a_shared_head_keep_names_that_read_like_verbs(directory):
     # state utilities named by their trade: units too
     ("1. Điện lực Nam Định, Viễn thông Nam Định, Bưu điện tỉnh bảo đảm thông tin liên lạc.\n",
      {"Điện lực Nam Định", "Viễn thông Nam Định", "Bưu điện tỉnh"}),
+    # a catch-all ends at "liên quan" when no name follows ("và tham khảo ý kiến ...")
+    ("1. Sở Tư pháp phối hợp với các sở, ngành, cơ quan liên quan và tham khảo ý kiến các chuyên gia, "
+     "hoàn thiện dự thảo Nghị quyết.\n", {"Sở Tư pháp", "các sở, ngành, cơ quan liên quan"}),
+    # businesses run on in a catch-all of bodies
+    ("1. Các cơ quan, tổ chức, đơn vị, doanh nghiệp trên địa bàn tỉnh rà soát tài sản được giao quản lý.\n",
+     {"Các cơ quan, tổ chức, đơn vị, doanh nghiệp trên địa bàn tỉnh"}),
     # the mass organisations run on in the catch-all of departments
     ("1. Thủ trưởng các sở, ban, ngành, đoàn thể tỉnh chịu trách nhiệm tổ chức triển khai thực hiện.\n",
      {"Thủ trưởng các sở, ban, ngành, đoàn thể tỉnh"}),
