@@ -53,6 +53,14 @@ def _wait(browser, seconds: float):
     return WebDriverWait(browser, seconds, poll_frequency=0.05, ignored_exceptions=[StaleElementReferenceException])
 
 
+def _click(wait, locator) -> None:
+    """Click what ``locator`` finds once it is clickable, and again if the page redrew it in
+    between (the desk refreshes its lists as events arrive: the element found goes stale)."""
+    from selenium.webdriver.support import expected_conditions as ec
+
+    wait.until(lambda b: ec.element_to_be_clickable(locator)(b) and (b.find_element(*locator).click() or True))
+
+
 def _browser():
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -111,7 +119,7 @@ def _clerk_session(base: str, pdf: Path, shots: Path, index: int, new_unit: str,
         notified, row = _upload_until_notified(browser, wait, pdf, shots)
         browser.save_screenshot(str(shots / "3-notified.png"))
 
-        wait.until(ec.element_to_be_clickable((row[0], row[1] + "/td/a"))).click()
+        _click(wait, (row[0], row[1] + "/td/a"))
         wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".assignment")))
         wait.until(lambda b: b.execute_script(
             "return [...document.querySelectorAll('.page img')].every(i => i.complete && i.naturalWidth > 0)"))
