@@ -51,7 +51,7 @@ _FIRM_HEADS = [
     "vụ trưởng", "chi cục trưởng", "tổng biên tập", "thủ tướng", "phó thủ tướng", "chủ nhiệm", "tập đoàn",
     "đài truyền hình", "đài tiếng nói", "thông tấn xã", "vườn quốc gia", "bưu điện", "điện lực", "viễn thông",
     "cảng vụ", "hải quan", "chi nhánh", "cảnh sát", "tòa án", "viện kiểm sát", "trưởng phòng", "phó trưởng phòng",
-    "chi bộ", "đảng bộ",
+    "chi bộ", "đảng bộ", "tạp chí", "cổng thông tin",
 ]
 # Short heads that are also ordinary words ("báo cáo", "xã hội", "phòng, chống"): they
 # count only after a quantifier ("các sở") or before a capitalised name ("Sở Y tế").
@@ -344,7 +344,7 @@ _SOFT_WORD = re.compile(rf"(?:{_alternation(_SOFT_HEADS)})")
 # "các chi bộ, đảng bộ cơ sở" are one addressee each.
 _COMMITTEES = [
     "tỉnh ủy", "thành ủy", "huyện ủy", "thị ủy", "quận ủy", "đảng ủy", "đảng ủy xã", "đảng ủy phường",
-    "chi bộ", "đảng bộ",
+    "chi bộ", "đảng bộ", "tạp chí", "cổng thông tin",
 ]
 # Kinds of body a catch-all lists ("các sở, ban, ngành", "các cơ quan, đơn vị, doanh nghiệp").
 _KINDS = [*_SOFT_HEADS, *_COMMITTEES, "cơ quan", "đơn vị", "tổ chức", "địa phương", "đoàn thể", "doanh nghiệp"]

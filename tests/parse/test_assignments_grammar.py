@@ -356,6 +356,9 @@ def test_members_under_a_shared_head_keep_names_that_read_like_verbs(directory):
     ("1. Ngân hàng Nhà nước Khu vực 4 chỉ đạo các tổ chức tín dụng cơ cấu lại nợ.\n",
      {"Ngân hàng Nhà nước Khu vực 4"}),
     ("1. Chi cục Hải quan khu vực VIII tạo thuận lợi cho hàng hóa cứu trợ.\n", {"Chi cục Hải quan khu vực VIII"}),
+    # the press: a newspaper, a magazine, a portal
+    ("1. Báo Nam Định, Tạp chí Văn nghệ Nam Định, Cổng Thông tin điện tử tỉnh tăng cường tuyên truyền.\n",
+     {"Báo Nam Định", "Tạp chí Văn nghệ Nam Định", "Cổng Thông tin điện tử tỉnh"}),
     # state utilities named by their trade: units too
     ("1. Điện lực Nam Định, Viễn thông Nam Định, Bưu điện tỉnh bảo đảm thông tin liên lạc.\n",
      {"Điện lực Nam Định", "Viễn thông Nam Định", "Bưu điện tỉnh"}),
