@@ -348,8 +348,9 @@ _COMMITTEES = [
 ]
 # Kinds of body a catch-all lists ("các sở, ban, ngành", "các cơ quan, đơn vị, doanh nghiệp").
 _KINDS = [*_SOFT_HEADS, *_COMMITTEES, "cơ quan", "đơn vị", "tổ chức", "địa phương", "đoàn thể", "doanh nghiệp"]
-# A quantified kind of body, wherever it stands in the name ("Giám đốc các sở", "Ban Thường vụ các huyện ủy").
-_QUANTIFIED_KIND = re.compile(rf"(?:^|(?<=\s)){_QUANTIFIER}(?:{_alternation(_KINDS)})(?![\w])")
+# A quantified kind of body, wherever it stands in the name ("Giám đốc các sở", "Ban Thường vụ các
+# huyện ủy"; not an office: "các Bộ trưởng").
+_QUANTIFIED_KIND = re.compile(rf"(?:^|(?<=\s)){_QUANTIFIER}(?:{_alternation(_KINDS)})(?![\w])(?!\s+trưởng)")
 # A bare kind of body in a catch-all ("ban", "ngành", "địa phương", "đoàn thể", "doanh nghiệp",
 # "thị ủy"), with a level.
 _KIND_PIECE = re.compile(
@@ -576,7 +577,10 @@ def _compound_syllable(words: list[str], capital: list[bool], k: int) -> bool:
 
 
 # Lower-case words that carry a name on ("Ủy ban nhân dân tỉnh Đồng Nai"): no cut before them.
-_NAME_GOES_ON = {"tỉnh", "huyện", "thành", "thị", "xã", "phường", "quận", "thôn", "và", "của", "các", "tại", "trực", "cấp"}
+_NAME_GOES_ON = {
+    "tỉnh", "huyện", "thành", "thị", "xã", "phường", "quận", "thôn", "và", "của", "các", "tại", "trực", "cấp",
+    "trưởng",  # "Bộ" / "trưởng": an office ("các Bộ trưởng"), not the ministries
+}
 
 
 def _known_prefix(name: UnitName, directory: NameSource | None) -> UnitName | None:
@@ -588,7 +592,8 @@ def _known_prefix(name: UnitName, directory: NameSource | None) -> UnitName | No
     words = list(re.finditer(r"\S+", name.text))
     for k in range(len(words) - 1, 0, -1):
         prefix = name.text[: words[k - 1].end()]
-        if not words[k].group(0)[:1].islower() or lower_form(words[k].group(0)) in _NAME_GOES_ON or prefix[-1] in ",;":
+        following = lower_form(words[k].group(0)).rstrip(",;.:")
+        if not words[k].group(0)[:1].islower() or following in _NAME_GOES_ON or prefix[-1] in ",;":
             continue  # the name goes on, or the list does ("các sở, ban, ngành, địa phương")
         match = directory.match(office_free(prefix))
         if match is not None and match.score == 100.0:

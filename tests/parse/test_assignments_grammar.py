@@ -624,3 +624,13 @@ def test_bodies_listed_under_a_heading_are_who_its_items_task(directory):
     # THEN each listed body leads the first task and is tasked with the second
     assert {(u, r) for _, u, r in _triples(d)} >= {
         ("Sở Công Thương", "lead"), ("Sở Công Thương", "assigned"), ("Sở Xây dựng", "lead"), ("Sở Xây dựng", "assigned")}
+
+
+def test_the_ministers_are_not_cut_to_the_ministries(national):
+    # "các Bộ trưởng," is an office: the directory's "các Bộ" does not end the name there
+    d = parse_directive(_PRIME_MINISTER.replace(
+        "1. Thủ tướng Chính phủ đề nghị các đồng chí {listed} thực hiện nghiêm các nhiệm vụ.",
+        "Điều 3. Bộ trưởng Bộ Công an, các Bộ trưởng, Thủ trưởng cơ quan ngang bộ, cơ quan có liên quan chịu "
+        "trách nhiệm thi hành Nghị quyết này./."), national)
+    assert {u for _, u, _ in _triples(d)} == {
+        "Bộ trưởng Bộ Công an", "các Bộ trưởng, Thủ trưởng cơ quan ngang bộ, cơ quan có liên quan"}
