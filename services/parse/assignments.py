@@ -87,12 +87,12 @@ class Resolver:
         self.unknown: list[str] = []
         self.notes: list[str] = []  # warnings on names only the grammar could end
 
-    def resolve(self, text: str, members: Sequence[str] = ()) -> Resolved:
-        """``members``: the names a shared head lists; the head itself is not reported
-        unknown when each of them is known (see :meth:`members`)."""
+    def resolve(self, text: str, *, members_known: bool = False) -> Resolved:
+        """``members_known``: ``text`` is a shared head whose listed members all resolve (see
+        :meth:`members`); it is then not reported as an unknown unit."""
         found = self.directory.lookup(office_free(text)) if self.directory else None
         if found is None or found.unit is None:
-            if text not in self.unknown and not (members and all(self.members(members))):
+            if text not in self.unknown and not members_known:
                 self.unknown.append(text)
             return Resolved(text, None, [], [u.id for u in found.candidates] if found else [])
         history = [_succession_note(s) for s in found.succession]
@@ -346,7 +346,8 @@ class _Context:
             if (known := self.index.get(key)) is not None:
                 _merge_reading(known, point, evidence, task, deadline, recurrence)
                 continue
-            resolved = self.reader.resolver.resolve(party.text, party.members)
+            member_ids = self.reader.resolver.members(party.members)
+            resolved = self.reader.resolver.resolve(party.text, members_known=bool(member_ids) and all(member_ids))
             self.index[key] = assignment = Assignment(
                 unit=party.text,
                 unit_text=party.text,
@@ -355,7 +356,7 @@ class _Context:
                 succession=resolved.succession,
                 candidates=resolved.candidates,
                 members=list(party.members),
-                member_ids=self.reader.resolver.members(party.members),
+                member_ids=member_ids,
                 role=party.role,
                 section=section,
                 points=[point] if point else [],
