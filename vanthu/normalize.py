@@ -152,36 +152,35 @@ def _continues(prev: str, line: str) -> bool:
     return first.islower() or (first == "(" and len(line) > 1 and line[1].islower())
 
 
-def _wrapped(prev_raw: str, line: str, full_width: int, addressees: bool = False) -> bool:
+def _wrapped(prev_raw: str, line: str, full_width: int, entry: str = "") -> bool:
     """A line the page width broke: the previous one is about as long as the text's lines
     get, is no upper-case heading, introduces no list (":") and is no bulleted item its
     ";" or "." closes (an addressee: "- Sở Xây dựng các tỉnh ...: Gia Lai, Lâm Đồng.", or
-    the ``addressees`` line "Kính gửi: ..." itself);
+    the ``entry`` it belongs to is the line "Kính gửi: ..." itself);
     the next is no list item and no upper-case heading. A full line may end a sentence
     and the paragraph go on: the OCR stage marks paragraph ends with blank lines, so
     within a block it goes on. A shorter line (a paragraph's indented first line) was
     broken too when it stops mid-phrase: on a word that needs what follows ("của", "và")
     or inside a capitalised name, its last two words, the next line goes on with ("Thủ tướng / Chính phủ",
     "tỉnh Điện / Biên"), unless the next line opens a sentence of its own."""
+    if prev_raw[-1] == ":" or prev_raw.isupper() or line.isupper() or _LIST_MARK.match(line):
+        return False
+    head = fold(line[:_KEYWORD_SPAN])  # folded once: the checks below read the line's head
     return (
-        (len(prev_raw) >= 0.75 * full_width or len(prev_raw) >= 0.5 * full_width and _mid_phrase(prev_raw, line))
-        and prev_raw[-1] != ":"
-        and not ((addressees or _BULLET.match(prev_raw)) and prev_raw[-1] in ";.")
-        and not prev_raw.isupper()
-        and not line.isupper()
-        and not _LIST_MARK.match(line)
-        and not _BLOCK_START.match(fold(line[:_KEYWORD_SPAN]))
-        and not _NUMBER_FIELD.match(fold(line[:_KEYWORD_SPAN]))
-        and not _task_under_heading(prev_raw, line)
+        (len(prev_raw) >= 0.75 * full_width or len(prev_raw) >= 0.5 * full_width and _mid_phrase(prev_raw, line, head))
+        and not (prev_raw[-1] in ";." and (_BULLET.match(prev_raw) or _ADDRESSEE_LINE.match(fold(entry[:_KEYWORD_SPAN]))))
+        and not _BLOCK_START.match(head)
+        and not _NUMBER_FIELD.match(head)
+        and not _task_under_heading(prev_raw, line, head)
     )
 
 
-def _task_under_heading(prev: str, line: str) -> bool:
+def _task_under_heading(prev: str, line: str, head: str) -> bool:
     """A numbered heading with no closing mark over a task opening with its verb
     ("7. Ban Quản lý Khu kinh tế tỉnh Lào Cai" / "Chủ trì, phối hợp ..."), however long."""
     return (
         _LIST_MARK.match(prev) is not None and prev[-1] not in ".;:,"
-        and line[:1].isupper() and _SENTENCE_OPENER.match(fold(line[:_KEYWORD_SPAN])) is not None
+        and line[:1].isupper() and _SENTENCE_OPENER.match(head) is not None
     )
 
 
@@ -200,7 +199,7 @@ _SENTENCE_OPENER = re.compile(
 )
 
 
-def _mid_phrase(prev: str, line: str) -> bool:
+def _mid_phrase(prev: str, line: str, head: str) -> bool:
     if prev[-1] in ".;:!?,)\"”'":
         return False
     tail, first = prev.split(" ")[-2:], line.split(" ", 1)[0]
@@ -208,8 +207,8 @@ def _mid_phrase(prev: str, line: str) -> bool:
         return True
     return (
         any(w[:1].isupper() and not w.isupper() for w in tail) and first[:1].isupper() and not first.isupper()
-        and not _SENTENCE_OPENER.match(fold(line[:_KEYWORD_SPAN]))
-        and not fold(prev).endswith("hanh phuc")
+        and not _SENTENCE_OPENER.match(head)
+        and not fold(prev[-12:]).endswith("hanh phuc")
     )
 
 
@@ -331,8 +330,7 @@ def clean_document(text: str) -> list[str]:
             break
         if _BANNER.search(line.lower()) or (lines and line == lines[-1]):
             continue
-        addressees = bool(lines) and _ADDRESSEE_LINE.match(fold(lines[-1][:_KEYWORD_SPAN])) is not None
-        if lines and (_continues(lines[-1], line) or (not gap and _wrapped(prev_raw, line, full_width, addressees))):
+        if lines and (_continues(lines[-1], line) or (not gap and _wrapped(prev_raw, line, full_width, lines[-1]))):
             lines[-1] = f"{lines[-1]} {line}"
         else:
             lines.append(line)
