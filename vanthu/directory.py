@@ -205,6 +205,18 @@ class DirectoryView:
         return self.directory.knows(text, self.jurisdiction)
 
 
+# Common words that a level's name folds onto once diacritics are dropped (names are
+# compared without them so that OCR-damaged ones still match): printed with their own
+# diacritics, they are those words. "Phương án bố trí ..." (a plan) is not "phường An".
+_LEVEL_TWINS = frozenset({"phương", "tình", "huyền", "quần", "xà"})
+
+
+def _folds_onto_a_level(text: str) -> bool:
+    """Whether ``text`` opens with a common word that folds onto a level's name."""
+    words = tone_normalize(unicodedata.normalize("NFC", text)).lower().split(maxsplit=1)
+    return bool(words) and words[0] in _LEVEL_TWINS
+
+
 class UnitDirectory:
     """Units matched by normalised name within a jurisdiction, with fuzzy fallback."""
 
@@ -514,7 +526,7 @@ class UnitDirectory:
 
     def _lookup(self, text: str, j: Jurisdiction) -> Lookup:
         base = _strip_qualifiers(name_key(text))
-        if not base:
+        if not base or _folds_onto_a_level(text):
             return Lookup(text=text)
         variants = _variants(base)
         found = self._exact(text, variants, j)

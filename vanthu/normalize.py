@@ -118,6 +118,8 @@ def match_key(text: str) -> str:
 _INVISIBLE = str.maketrans({"\xa0": " ", "\u200b": None, "\ufeff": None, "\r": None, "\t": "  "})
 _HEADING_HASHES = re.compile(r"^\s*#{1,6}\s*")
 _EMPHASIS = re.compile(r"\*\*|__|\*")
+# HTML a Markdown converter leaves in a line: a line break inside a table's cell, a space.
+_HTML_SPACE = re.compile(r"<br\s*/?>|&nbsp;", re.IGNORECASE)
 # Web furniture: the related-links list of a news page begins with one of these lines.
 _FURNITURE_START = re.compile(
     r"^(tin cung chuyen muc|tin lien quan|bai viet lien quan|cac tin khac|tin khac|tin moi hon|"
@@ -139,7 +141,7 @@ _BLOCK_START = re.compile(
 
 
 def _strip_marks(line: str) -> str:
-    line = _HEADING_HASHES.sub("", line)
+    line = _HEADING_HASHES.sub("", _HTML_SPACE.sub(" ", line))
     return _EMPHASIS.sub("", line).strip()
 
 
@@ -215,8 +217,9 @@ def _mid_phrase(prev: str, line: str, head: str) -> bool:
 # A Markdown table row ("| Số: 13/CT-TTg | Hà Nội, ngày ... |"): the form's two-column tables
 # as a converter writes them, each cell's own lines run together.
 _TABLE_ROW = re.compile(r"^\s*\|.*\s\|\s.*\|\s*$")
-_CELL_LINE_BREAK = re.compile(r"\s{3,}")  # "THỨ TRƯỞNG     Lê Công Thành"
-_FORM_CELL = re.compile(r"noi nhan|cong hoa|dang cong san|doc lap|(?<![\w])so\s*:|ngay\s+\d{1,2}\s+thang|(?<![\w])(?:tm|kt|tl)\.")
+# "THỨ TRƯỞNG     Lê Công Thành"; a converter's "KT. BỘ TRƯỞNG <br> THỨ TRƯỞNG".
+_CELL_LINE_BREAK = re.compile(r"\s{3,}|\s*<br\s*/?>\s*", re.IGNORECASE)
+_FORM_CELL = re.compile(r"noi nhan|nhu tren;|\(da ky|cong hoa|dang cong san|doc lap|(?<![\w])so\s*:|ngay\s+\d{1,2}\s+thang|(?<![\w])(?:tm|kt|tl)\.")
 _CELL_ITEM = re.compile(r"(?<=[;:])\s+(?=[-–]\s)")  # "Nơi nhận: - Như trên; - Lưu: VT."
 
 

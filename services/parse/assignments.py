@@ -15,7 +15,8 @@ of the rule that found it (``AssignmentEvidence.rule``):
   not recorded.
 * ``heading``: a heading that ends in units and a colon ("6. Các huyện, thành phố:", "1.
   Bộ Tài chính chủ trì, phối hợp với ...:") hands its units, in its section, to the items
-  below that name no subject; an item's "Chủ trì, phối hợp với Z" makes them lead.
+  below that name no subject; an item's "Chủ trì, phối hợp với Z" makes them lead. So
+  does an article headed by whose duties it lists ("Điều 5. Trách nhiệm của Sở Tài chính").
 * ``addressees``: the opening asking a bare collective ("Bộ Xây dựng yêu cầu các cơ quan,
   đơn vị:") asks the addressees ("Kính gửi", a Công điện's "... điện:" list): each is
   assigned, section null.
@@ -154,6 +155,8 @@ class _Reader:
     def clause(self, clause: str) -> _Clause | None:
         """What ``clause`` assigns, or None when it names no unit of its own."""
         low = lower_form(clause)
+        if (duties := roles.DUTIES_OF.match(low)) and (units := self.units(clause.rstrip(" .:"), duties.end(), whole=True)):
+            return _Clause(parties_of(units.names, "assigned", "subject"), "")
         address = roles.ADDRESS.match(low)
         if units := self.units(clause, address.end() if address else 0):
             trigger = roles.TRIGGER.match(low, _skip(clause, units.end))
@@ -276,7 +279,12 @@ def _opening_cue(cue: re.Pattern[str], low: str) -> re.Match[str] | None:
     with no list in it ("Tiếp tục phát huy vai trò cơ quan thường trực chủ trì, phối hợp
     với Y ..."): the enclosing heading's units take the role."""
     m = cue.search(low)
-    if m is None or m.start() and (re.search(r"[,;:]", low[: m.start()]) or len(low[: m.start()].split()) > _LEAD_IN_WORDS):
+    if m is None or not m.start():
+        return m
+    lead_in = low[: m.start()]
+    if roles.INTRO.match(lead_in) and lead_in.rstrip().endswith(",") and ";" not in lead_in:
+        return m  # a condition first: "Trường hợp cố tình vi phạm, phối hợp với Công an tỉnh xử lý"
+    if re.search(r"[,;:]", lead_in) or len(lead_in.split()) > _LEAD_IN_WORDS:
         return None
     return m
 
@@ -586,14 +594,15 @@ def _heading_tasks(ctx: _Context, heading: Group, path: str | None) -> None:
 def _without_bases(opening: list[str]) -> list[str]:
     """The opening without its legal bases and the proposal it cites ("Căn cứ ...", "Theo
     đề nghị của Giám đốc Sở ... tại Tờ trình ..."): they task no one. A basis runs on over
-    broken lines until one ends its sentence (";" or ".")."""
+    broken lines until one ends its sentence (";" or ".") or announces what follows ("Xét
+    đề nghị ..., Phó Thủ tướng có ý kiến như sau:")."""
     kept: list[str] = []
     in_basis = False
     for paragraph in opening:
         in_basis = in_basis or roles.BASIS.match(fold(paragraph)) is not None
         if not in_basis:
             kept.append(paragraph)
-        elif paragraph.rstrip().endswith((";", ".")):
+        elif paragraph.rstrip().endswith((";", ".", ":")):
             in_basis = False
     return kept
 

@@ -29,7 +29,14 @@ from vanthu.events import PartialDate
 
 from services.parse.dates import worded_dates
 from vanthu.normalize import fold
-from services.parse.numbers import ParsedNumber, canonical_doc_type, is_type_code, leading_doc_type, number_at
+from services.parse.numbers import (
+    ParsedNumber,
+    canonical_doc_type,
+    is_type_code,
+    leading_doc_type,
+    names_a_document,
+    number_at,
+)
 
 # The motto, also as OCR cuts it short ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆ", "CỘNG HÒA XÃ"):
 # in capitals, its first three words are no body text.
@@ -159,7 +166,7 @@ def _region_start(lines: list[str], motto: int | None) -> int:
         return 0
     i = motto
     while i > 0 and len(lines[i - 1]) <= _LONG_LINE and not _ITEM.match(lines[i - 1]):
-        if _BODY_START.match(fold(lines[i - 1])):
+        if _BODY_START.match(fold(lines[i - 1])) or names_a_document(lines[i - 1]):
             break
         i -= 1
     return i

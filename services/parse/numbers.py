@@ -141,6 +141,18 @@ def canonical_doc_type(printed: str) -> str | None:
 _TYPE_WORDS = max(len(name.split()) for name in DOC_TYPE_NAMES)
 
 
+_CITED_TYPE = re.compile(
+    rf"^(?:{'|'.join(re.escape(k) for k in sorted(_TYPE_BY_FOLDED, key=len, reverse=True))})\s+(?:so\s*:?\s*)?\d"
+)
+
+
+def names_a_document(printed: str) -> bool:
+    """A line in its own case that opens with a type name and a number ("Công văn Số:
+    2728/TCT-DNL V/v ...", "Quyết định 1281/QĐ-UBND năm 2014 ..."): a web page's title for
+    the document, never a line of the form's header."""
+    return not printed.isupper() and _CITED_TYPE.match(fold(printed)) is not None
+
+
 def leading_doc_type(printed: str) -> tuple[str, str] | None:
     """A type name of two words or more opening a title that goes on with its summary
     ("QUYẾT ĐỊNH CHẤP THUẬN CHỦ TRƯƠNG ĐẦU TƯ") -> (type, summary); None otherwise."""

@@ -26,12 +26,21 @@ ADVERBIAL = re.compile(
     r"(?:(?:\s*,\s*|\s+và\s+)(?:quyền hạn|thẩm quyền))?(?:\s+(?:được giao|của mình))?)\s*,?\s*)+"
 )
 DIRECT = re.compile(r"chỉ đạo\s+")
+# A heading naming whose duties its items are: "Điều 5. Trách nhiệm của Sở Tài chính",
+# "Nhiệm vụ của các huyện, thành phố", "Trách nhiệm thực hiện của ...".
+DUTIES_OF = re.compile(
+    r"(?:trách nhiệm|nhiệm vụ)(?:\s*(?:,|và)\s*(?:quyền hạn|nhiệm vụ|trách nhiệm))?(?:\s+(?:chung|thực hiện|cụ thể))?\s+của\s+"
+)
 # "là cơ quan chủ trì", "là cơ quan đầu mối, chủ trì": the focal point named leads.
 LEAD = re.compile(r"(?:là\s+(?:cơ quan|đơn vị)\s+(?:đầu mối\s*,?\s*)?)?chủ trì\s*[,;]?\s*")
 # "phối hợp với Y", "phối hợp Y" (its object printed straight after), and after "chủ trì"
 # also "cùng Y" ("X chủ trì cùng Y": Y cooperates).
 COOPERATE = re.compile(r"(?:(?:và\s+)?phối hợp(?:\s+chặt chẽ)?(?:\s+(?:với|cùng))?|cùng(?:\s+với)?)\s+")
-COOPERATE_ALONE = re.compile(r"phối hợp(?:\s+chặt chẽ)?(?:\s+(?:với|cùng))?\s+")
+# "Tăng cường phối hợp giữa các cơ quan: A, B, C": the bodies named cooperate; "bảo đảm sự
+# phối hợp giữa ...", "công tác phối hợp giữa ..." name a principle, not partners.
+COOPERATE_ALONE = re.compile(
+    r"(?:(?<!sự )(?<!công tác )phối hợp(?:\s+chặt chẽ)?\s+giữa|phối hợp(?:\s+chặt chẽ)?(?!\s+giữa)(?:\s+(?:với|cùng))?)\s+"
+)
 PAST = re.compile(r"(?:đã|đang|vừa|từng|đều đã)(?![\w])")
 # "X được hưởng ưu đãi": what X receives; "X được giao ..." is still a task.
 PASSIVE = re.compile(r"được(?!\s+(?:giao|phân công|yêu cầu|đề nghị))(?![\w])")
@@ -39,7 +48,7 @@ PASSIVE = re.compile(r"được(?!\s+(?:giao|phân công|yêu cầu|đề nghị
 NEGATED = re.compile(r"(?:\S+\s+){0,2}không(?!\s+(?:để|được|cho phép|tổ chức|chủ quan))(?![\w])")
 WHICHEVER = re.compile(r"\snào$|\snào\s")
 # Introductory phrases a clause's subject may follow after a comma.
-INTRO = re.compile(r"(?:đối với|trên cơ sở|căn cứ|sau khi|trong thời gian|trường hợp|để|nhằm|thực hiện)(?![\w])")
+INTRO = re.compile(r"(?:đối với|trên cơ sở|căn cứ|sau khi|trong thời gian|(?:trong\s+)?trường hợp|nếu|khi|để|nhằm|thực hiện)(?![\w])")
 # Legal bases and cited proposals, on the diacritic-folded form (:func:`vanthu.normalize.fold`).
 BASIS = re.compile(r"(?:can cu|theo de nghi|xet de nghi|theo y kien|xet to trinh|theo to trinh)(?![\w])")
 # What the issuer does by issuing the document itself.

@@ -51,7 +51,8 @@ _FIRM_HEADS = [
     "vụ trưởng", "chi cục trưởng", "tổng biên tập", "thủ tướng", "phó thủ tướng", "chủ nhiệm", "tập đoàn",
     "đài truyền hình", "đài tiếng nói", "thông tấn xã", "vườn quốc gia", "bưu điện", "điện lực", "viễn thông",
     "cảng vụ", "hải quan", "chi nhánh", "cảnh sát", "tòa án", "viện kiểm sát", "trưởng phòng", "phó trưởng phòng",
-    "chi bộ", "đảng bộ", "tạp chí", "cổng thông tin",
+    "chi bộ", "đảng bộ", "tạp chí", "cổng thông tin", "cơ sở giáo dục", "cơ sở đào tạo", "cơ sở y tế",
+    "cơ sở khám bệnh",
 ]
 # Short heads that are also ordinary words ("báo cáo", "xã hội", "phòng, chống"): they
 # count only after a quantifier ("các sở") or before a capitalised name ("Sở Y tế").
@@ -88,24 +89,26 @@ _VERBS = [
     "kịp thời", "nghiêm túc", "sớm", "cung cấp", "phân bổ", "đã", "đang", "sẽ", "được", "gương mẫu",
     "quyết liệt", "vận động", "hoàn thành", "tổng hợp", "tích cực", "chuẩn bị", "ưu tiên", "giải quyết",
     "lập", "thẩm định", "duy trì", "nâng cao", "huy động", "tiến hành", "khắc phục", "thành lập",
-    "bổ sung", "cập nhật", "công bố", "thông báo", "chấp hành", "kiểm soát", "quản lý", "củng cố",
+    "bổ sung", "cập nhật", "công bố", "thông báo", "chấp hành", "kiểm soát", "củng cố",
     "chăm lo", "phổ biến", "thống nhất", "tiếp nhận", "điều hành", "thi hành", "dừng", "tạm dừng",
     "xem xét", "đánh giá", "phát hiện", "xác định", "mua sắm", "điều tra", "tiêm", "xét nghiệm",
     "tham gia", "đề nghị", "yêu cầu", "có kế hoạch", "có văn bản", "có ý kiến", "có báo cáo",
     "có giải pháp", "có phương án", "trình", "cử", "ký", "làm", "nhanh chóng", "thông tin", "liên hệ",
-    "cụ thể hóa", "hằng", "hàng", "định kỳ", "trực tiếp", "lựa chọn", "rà", "ứng phó", "biết", "để", "nhằm", "niêm yết", "đẩy nhanh", "thừa", "đưa", "phân cấp", "trân trọng", "thiết lập", "gửi", "khi", "nơi có", "trong việc",
+    "cụ thể hóa", "hằng", "hàng", "định kỳ", "lựa chọn", "rà", "ứng phó", "biết", "để", "nhằm", "niêm yết", "đẩy nhanh", "thừa", "đưa", "phân cấp", "trân trọng", "thiết lập", "gửi", "khi", "nơi có", "trong việc",
     "tạo điều kiện", "tạo thuận lợi", "tạo mọi điều kiện", "mở rộng", "hoàn thiện", "trong quá trình",
-    "trong thời gian",
+    "trong thời gian", "trong công tác",
 ]
 # "tổ chức" is a verb unless it names Party or political organisations ("tổ chức đảng") or
 # follows a quantifier ("các tổ chức thành viên");
 # "giao" (assign) is not the first syllable of a noun ("Cảnh sát giao thông", "giao dịch");
 # "lãnh đạo" is the leaders ("đại diện lãnh đạo Bộ ...") but in "lãnh đạo, chỉ đạo" (to lead);
-# "lập" after "công" is the adjective "công lập" (public: "đơn vị sự nghiệp công lập").
+# "lập" after "công" is the adjective "công lập" (public: "đơn vị sự nghiệp công lập");
+# "quản lý" is the management body in "cơ quan quản lý nhà nước / trực tiếp / chuyên ngành".
 _VERB = re.compile(
     rf"(?<![\w])(?<!công )(?:{_alternation(_VERBS)}|(?<!các )(?<!những )tổ chức(?!\s*(?:đảng|cơ sở|chính trị|hội|đoàn|xã hội|,))"
     r"|giao(?!\s+(?:thông|dịch|lưu|thương|nhận|tiếp|ban|khoán)(?![\w]))"
-    r"|lãnh đạo(?=\s*(?:,|và)\s*chỉ đạo))(?![\w])"
+    r"|lãnh đạo(?=\s*(?:,|và)\s*chỉ đạo)"
+    r"|(?<!cơ quan )(?<!đơn vị )quản lý|quản lý(?!\s+(?:nhà nước|trực tiếp|chuyên ngành))|(?<!quản lý )trực tiếp)(?![\w])"
 )
 # A verb right after one of these words is part of a name ("Ban Chỉ đạo", "các ban chỉ đạo",
 # "Ủy ban Kiểm tra") when the word opens the name: capitalised, or after a quantifier, a
@@ -232,6 +235,13 @@ def _pieces(region: str, offset: int) -> list[UnitName]:
     return pieces
 
 
+def _trimmed(piece: UnitName) -> UnitName:
+    """``piece`` without the spaces around it, its offsets moved to match."""
+    lead = len(piece.text) - len(piece.text.lstrip())
+    text = piece.text.strip()
+    return UnitName(text, piece.start + lead, piece.start + lead + len(text))
+
+
 def _merge(pieces: list[UnitName], clause: str, directory: NameSource | None) -> list[UnitName] | None:
     """Pieces -> names: the longest run the directory knows, else a head piece plus the
     pieces that cannot start a name ("Sở Lao động", "Thương binh và Xã hội")."""
@@ -344,7 +354,8 @@ _SOFT_WORD = re.compile(rf"(?:{_alternation(_SOFT_HEADS)})")
 # "các chi bộ, đảng bộ cơ sở" are one addressee each.
 _COMMITTEES = [
     "tỉnh ủy", "thành ủy", "huyện ủy", "thị ủy", "quận ủy", "đảng ủy", "đảng ủy xã", "đảng ủy phường",
-    "chi bộ", "đảng bộ", "tạp chí", "cổng thông tin",
+    "chi bộ", "đảng bộ", "tạp chí", "cổng thông tin", "cơ sở giáo dục", "cơ sở đào tạo", "cơ sở y tế",
+    "cơ sở khám bệnh",
 ]
 # Kinds of body a catch-all lists ("các sở, ban, ngành", "các cơ quan, đơn vị, doanh nghiệp").
 _KINDS = [*_SOFT_HEADS, *_COMMITTEES, "cơ quan", "đơn vị", "tổ chức", "địa phương", "đoàn thể", "doanh nghiệp"]
@@ -454,7 +465,7 @@ def _colon_members(
     while k > 0 and _KIND_ONLY.fullmatch(lower_form(names[k - 1].text.strip())):
         k -= 1
     head = names[-1]
-    full = _merge([UnitName(p.text.strip(), p.start, p.end) for p in pieces], clause, directory)
+    full = _merge([_trimmed(p) for p in pieces], clause, directory)
     if full and _GENERIC_HEAD.match(lower_form(head.text)) and all(looks_organisational(n.text, directory) for n in full):
         return names[:-1] + full, end
     stem = _QUANTIFIER_WORD.sub("", names[k].text).strip()

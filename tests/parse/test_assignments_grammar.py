@@ -634,3 +634,93 @@ def test_the_ministers_are_not_cut_to_the_ministries(national):
         "trách nhiệm thi hành Nghị quyết này./."), national)
     assert {u for _, u, _ in _triples(d)} == {
         "Bộ trưởng Bộ Công an", "các Bộ trưởng, Thủ trưởng cơ quan ngang bộ, cơ quan có liên quan"}
+
+
+def test_a_heading_naming_whose_duties_follow_tasks_that_unit(directory):
+    # GIVEN a regulation's article headed by whose duties its items are
+    d = _parse("Điều 5. Trách nhiệm của Sở Tài chính\n"
+               "1. Hướng dẫn các cơ quan, đơn vị lập dự toán kinh phí hằng năm.\n"
+               "2. Tổng hợp, báo cáo Ủy ban nhân dân tỉnh trước ngày 15 tháng 12 năm 2025.\n"
+               "Điều 6. Nhiệm vụ chung của các huyện, thành phố\n"
+               "Bố trí kinh phí thực hiện theo phân cấp ngân sách, bảo đảm đủ nguồn lực cho các nhiệm\n"
+               "vụ được giao trong năm.\n", directory)
+    # THEN the unit the heading names is tasked in its article, by the date its items give
+    found = {(a.section, a.unit_text, a.role): a for a in d.assignments}
+    assert set(found) == {("Điều 5", "Sở Tài chính", "assigned"), ("Điều 6", "các huyện, thành phố", "assigned")}
+    assert found[("Điều 5", "Sở Tài chính", "assigned")].deadline == dt.date(2025, 12, 15)
+
+
+def test_a_partner_after_a_condition_cooperates(directory):
+    # GIVEN a task whose partner follows a condition ("Trường hợp ..., phối hợp với Y ...")
+    d = _parse("3. Sở Xây dựng\n"
+               "- Chủ trì rà soát các phương tiện khai thác cát, sỏi lòng sông; trường hợp cố tình vi phạm,\n"
+               "phối hợp với Công an tỉnh xử lý nghiêm theo quy định pháp luật.\n"
+               "- Khi phát hiện vi phạm, phối hợp với Sở Tư pháp hướng dẫn xử lý.\n", directory)
+    assert {("3", "Công an tỉnh", "cooperate"), ("3", "Sở Tư pháp", "cooperate")} <= _triples(d)
+
+
+def test_bodies_named_after_phoi_hop_giua_cooperate_each_in_full(directory):
+    # GIVEN coordination among bodies written out in full after a generic head
+    d = _parse("1. Trách nhiệm chung của các cơ quan, đơn vị\n"
+               "- Tăng cường phối hợp giữa các cơ quan: Sở Nông nghiệp và Môi trường, Sở Công Thương,\n"
+               "Công an tỉnh và chính quyền địa phương trong công tác thanh tra, kiểm tra khoáng sản.\n"
+               "- Bảo đảm sự phối hợp chặt chẽ giữa Sở Y tế và Sở Tài chính trong quá trình thực hiện.\n", directory)
+    cooperating = {u for _, u, r in _triples(d) if r == "cooperate"}
+    # THEN each body is a cooperating unit under its own name; a principle ("sự phối hợp") names none
+    assert cooperating == {"Sở Nông nghiệp và Môi trường", "Sở Công Thương", "Công an tỉnh", "chính quyền địa phương"}
+
+
+def test_markdown_form_cells_broken_by_html_line_breaks(national):
+    # GIVEN a ministry's letter as an OCR-to-Markdown converter writes it: a title line of
+    # its own, the header and closing tables' cells broken by "<br>"
+    text = (
+        "# CÔNG VĂN SỐ 6240/BGDĐT-KHCNTT — HƯỚNG DẪN KẾT NỐI DỮ LIỆU\n\n"
+        "| **BỘ GIÁO DỤC VÀ ĐÀO TẠO** <br><br> Số: 6240 /BGDĐT-KHCNTT <br> V/v hướng dẫn kết nối dữ liệu "
+        "| **CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM** <br> **Độc lập - Tự do - Hạnh phúc** <br><br> "
+        "*Hà Nội, ngày 15 tháng 09 năm 2026* |\n| :--- | :--- |\n\n"
+        "**Kính gửi:**\n- Các cơ sở giáo dục đại học.\n\n"
+        "Bộ Giáo dục và Đào tạo hướng dẫn các cơ sở đào tạo triển khai kết nối dữ liệu như sau:\n\n"
+        "### 1. Tổ chức thực hiện\n\n"
+        "- Đề nghị các cơ quan quản lý trực tiếp cơ sở giáo dục đại học chỉ đạo, kiểm tra, đôn đốc việc "
+        "triển khai kết nối, đồng bộ dữ liệu.\n"
+        "- Các cơ sở giáo dục đại học khẩn trương thực hiện, báo cáo kết quả trước ngày 30/9/2026.\n\n"
+        "| **Nơi nhận:** | **KT. BỘ TRƯỞNG** <br> **THỨ TRƯỞNG** |\n| :--- | :--- |\n"
+        "| - Như trên;<br>- Bộ trưởng (để b/c);<br>- Lưu: VT, KHCNTT. | *(Đã ký, đóng dấu)* <br><br><br> "
+        "**Phạm Quang Hưng** |\n"
+    )
+    d = parse_directive(text, national)
+    # THEN the issuer, number, date and signer are the form's, and the tasked bodies keep their names
+    assert (d.issuer, d.number, d.date.isoformat(), d.signer.name) == (
+        "Bộ Giáo dục và Đào tạo", "6240/BGDĐT-KHCNTT", "2026-09-15", "Phạm Quang Hưng")
+    assert {u for _, u, _ in _triples(d)} == {
+        "các cơ sở đào tạo", "các cơ quan quản lý trực tiếp cơ sở giáo dục đại học", "Các cơ sở giáo dục đại học"}
+
+
+def test_the_task_after_a_proposal_that_announces_it_is_read(national):
+    # GIVEN a VPCP letter whose only task follows "Xét đề nghị ..., Phó Thủ tướng ... có ý kiến như sau:"
+    text = (
+        "VĂN PHÒNG CHÍNH PHỦ\nCỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\n"
+        "Số: 3722/VPCP-CN\nV/v cơ chế đặc thù xây dựng công trình khẩn cấp\n\nHà Nội, ngày 28 tháng 4 năm 2026\n\n"
+        "Kính gửi:\n- Các Bộ: Công an, Tư pháp;\n- Ủy ban nhân dân tỉnh Đồng Nai.\n\n"
+        "Xét đề nghị của Ủy ban nhân dân tỉnh Đồng Nai tại văn bản số 92/TTr-UBND ngày 21 tháng 4 năm 2026 "
+        "về việc áp dụng cơ chế đặc thù, Phó Thủ tướng Chính phủ có ý kiến như sau:\n\n"
+        "Giao các Bộ: Công an, Tư pháp có ý kiến đối với đề xuất của Ủy ban nhân dân tỉnh Đồng Nai trước "
+        "ngày 10 tháng 5 năm 2026 để báo cáo Thủ tướng Chính phủ.\n\n"
+        "Văn phòng Chính phủ thông báo để các Bộ, cơ quan biết, thực hiện./.\n\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT, CN.\n\nKT. BỘ TRƯỞNG, CHỦ NHIỆM\nPHÓ CHỦ NHIỆM\n\nPhạm Mạnh Cường\n"
+    )
+    d = parse_directive(text, national)
+    [a] = d.assignments
+    assert (a.unit_text, a.role, a.members, a.deadline) == (
+        "các Bộ: Công an, Tư pháp", "assigned", ["Bộ Công an", "Bộ Tư pháp"], dt.date(2026, 5, 10))
+
+
+def test_a_plan_is_not_a_ward(national):
+    # "Phương án" (a plan) folds onto "phường An" (a ward the national directory knows)
+    # without its diacritics: it is no unit
+    d = parse_directive(_PRIME_MINISTER.replace(
+        "1. Thủ tướng Chính phủ đề nghị các đồng chí {listed} thực hiện nghiêm các nhiệm vụ.",
+        "4. Ủy ban nhân dân các tỉnh, thành phố\n"
+        "a) Xây dựng phương án sắp xếp thôn, tổ dân phố, hoàn thành trước ngày 10 tháng 6 năm 2026.\n"
+        "Phương án bố trí, sử dụng phải gắn với yêu cầu nâng cao chất lượng đội ngũ cán bộ cấp xã."), national)
+    assert {u for _, u, _ in _triples(d)} == {"Ủy ban nhân dân các tỉnh, thành phố"}

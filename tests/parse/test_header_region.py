@@ -168,6 +168,21 @@ def test_a_header_quoted_after_a_news_preamble():
     assert d.signer.name == "Phạm Minh Chính"
 
 
+def test_a_web_pages_title_for_the_document_is_not_its_header():
+    # GIVEN a page that names the letter ("Công văn Số: ... V/v: ...") above its form
+    text = (
+        "Thứ Ba, 29 tháng 7, 2014\n\nCông văn Số: 2728/TCT-DNL V/v: Thực hiện quy định về hóa đơn.\n\n"
+        "BỘ TÀI CHÍNH\nTỔNG CỤC THUẾ\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "---------------\nSố: 2728/TCT-DNL\nV/v\n: Thực hiện quy định về hóa đơn.\nHà Nội, ngày 18 tháng 07 năm 2014\n\n"
+        "Kính gửi: Cục thuế tỉnh Đắk Nông.\n\nTrả lời công văn số 636/CT-THNVDT ngày 25/4/2014 của Cục thuế tỉnh "
+        "Đắk Nông hỏi về sử dụng hóa đơn, Tổng cục Thuế có ý kiến như sau:\n"
+    )
+    d = parse_text(text).directive
+    # THEN the issuer is the form's, under its parent
+    assert (d.issuer, d.parent_issuer, d.number, d.date) == (
+        "Tổng cục Thuế", "Bộ Tài chính", "2728/TCT-DNL", dt.date(2014, 7, 18))
+
+
 def test_a_headerless_letter_is_named_by_its_appendix_caption():
     # GIVEN a letter whose text starts at "Kính gửi" and whose appendix names it
     text = (
