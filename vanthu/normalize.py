@@ -120,6 +120,7 @@ _HEADING_HASHES = re.compile(r"^\s*#{1,6}\s*")
 _EMPHASIS = re.compile(r"\*\*|__|\*")
 # HTML a Markdown converter leaves in a line: a line break inside a table's cell, a space.
 _HTML_SPACE = re.compile(r"<br\s*/?>|&nbsp;", re.IGNORECASE)
+_CELL_END = re.compile(r"(?<=\S)\s+\|\s*$")
 # Web furniture: the related-links list of a news page begins with one of these lines.
 _FURNITURE_START = re.compile(
     r"^(tin cung chuyen muc|tin lien quan|bai viet lien quan|cac tin khac|tin khac|tin moi hon|"
@@ -142,6 +143,8 @@ _BLOCK_START = re.compile(
 
 def _strip_marks(line: str) -> str:
     line = _HEADING_HASHES.sub("", _HTML_SPACE.sub(" ", line))
+    if not line.lstrip().startswith("|"):
+        line = _CELL_END.sub("", line)  # a flattened table's cell end: "ỦY BAN NHÂN DÂN |"
     return _EMPHASIS.sub("", line).strip()
 
 

@@ -50,6 +50,14 @@ def test_clean_document_drops_markdown_and_web_furniture():
     assert clean_document(raw) == ["THÔNG BÁO", "6. Các huyện:", "- Làm việc này"]
 
 
+def test_a_flattened_cells_end_mark_goes_and_a_task_tables_row_stays():
+    # GIVEN a web page's flattening of the header table (each cell ending in "|") and a
+    # plan's task table row WHEN cleaned THEN the cells' text stands alone, the row is kept
+    raw = "ỦY BAN NHÂN DÂN |\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\nSố: 612/QĐ-UBND |\n| 1 | Rà soát | Sở Y tế |\n"
+    assert clean_document(raw) == [
+        "ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 612/QĐ-UBND", "| 1 | Rà soát | Sở Y tế |"]
+
+
 @given(st.text(max_size=300))
 def test_clean_document_never_raises(text):
     # GIVEN arbitrary text WHEN cleaned THEN lines are non-empty strings
