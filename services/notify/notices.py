@@ -63,7 +63,24 @@ def build_notices(
                 original_url=original_url,
                 text_url=text_url,
             ))
-    return identity_notices(directive, notices)  # a secret directive: identity only, one per unit
+    # a secret directive: identity only, one per unit
+    return identity_notices(directive, _one_per_led_task(notices))
+
+
+def _one_per_led_task(notices: list[AssignmentNotice]) -> list[AssignmentNotice]:
+    """The notices without an ``assigned`` one whose task the same unit also leads in the
+    same section: a heading that tasks a unit over items saying "Chủ trì ..." is one
+    assignment read twice (CONVENTIONS.md records both), and the unit is told once, as
+    the lead. An assigned task the lead's does not contain stays a notice of its own."""
+    def receiver(n: AssignmentNotice) -> tuple[str, str]:
+        return (n.unit_id or f"?{match_key(n.unit)}", n.section or "")
+
+    led: dict[tuple[str, str], list[str]] = {}
+    for n in notices:
+        if n.role == "lead":
+            led.setdefault(receiver(n), []).append(n.task)
+    return [n for n in notices
+            if not (n.role == "assigned" and any(n.task in task for task in led.get(receiver(n), [])))]
 
 
 def _summary(directive: Directive) -> DocumentSummary:

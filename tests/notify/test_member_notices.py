@@ -44,3 +44,21 @@ def test_a_member_the_directory_does_not_know_goes_to_review_beside_the_others(n
     directive = parse_directive(PLAN.format(units="Các Sở: Xây dựng, Năng lượng Nguyên tử"), national)
     notices = build_notices(directive, "doc", national)
     assert [n.unit_id for n in notices] == ["vn:42:so-xay-dung", None]
+
+
+def test_a_heading_over_items_it_leads_tells_the_unit_once(national):
+    # GIVEN a unit heading whose items say "Chủ trì": the unit is tasked and leads (two readings)
+    directive = parse_directive(PLAN.replace(
+        "1. {units} kiểm tra an toàn công trình trước ngày 30 tháng 4 năm 2025.",
+        "1. Sở Xây dựng\n"
+        "- Chủ trì, phối hợp với Sở Công Thương kiểm tra an toàn công trình trước ngày 30 tháng 4 năm 2025.\n"
+        "2. Sở Y tế\n"
+        "- Chủ trì tổ chức tập huấn sơ cứu cho lực lượng cứu hộ.\n"
+        "- Bảo đảm thuốc, vật tư y tế tại các điểm sơ tán."), national)
+    assert {(a.unit_text, a.role) for a in directive.assignments} >= {("Sở Xây dựng", "assigned"), ("Sở Xây dựng", "lead")}
+    notices = build_notices(directive, "doc", national)
+    told = sorted((n.unit_id, n.role) for n in notices)
+    # THEN Sở Xây dựng hears once, as the lead; Sở Y tế leads one task and is tasked with another
+    assert told == sorted([
+        ("vn:42:so-xay-dung", "lead"), ("vn:42:so-cong-thuong", "cooperate"),
+        ("vn:42:so-y-te", "lead"), ("vn:42:so-y-te", "assigned")])
