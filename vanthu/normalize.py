@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 
 _TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
@@ -130,6 +131,12 @@ _BANNER = re.compile(r"\bbanner\b")
 # Block keywords and furniture headings are short: only a line's head is folded for them
 # (folding every whole line was a third of the cleaning time).
 _KEYWORD_SPAN = 60
+# Page furniture of a published copy: the Official Gazette's running header ("CÔNG BÁO/Số
+# 281/Ngày 21-05-2026", with the page number beside it) and a digital signature's overlay
+# ("Ký bởi: CÔNG BÁO ... / Cơ quan: ... / Ngày ký: 2026-05-21 08:05:48 +07:00").
+_RUNNING_HEADER = re.compile(r"^cong bao\s*/\s*so\b.*\bngay\b")
+_ESIGN_START = re.compile(r"^(?:ky boi|nguoi ky\s*:|thoi gian ky\s*:)")
+ESIGN_LABEL = re.compile(r"^(ky boi|thoi gian ky|ngay ky|nguoi ky|co quan|to chuc|email|chuc vu)\s*:")
 # What starts a list item, a table row or a numbered part: "-", "+", "|", "a)", "1." or "1/" (OCR: "1,",
 # or "-5," with a speck of the scan before it), "II.", "Điều 2".
 _LIST_MARK = re.compile(r"^(?:[-+–•|]|[a-zđ]\)|[-–—.,'‘’\"*•]{0,2}\d+(?:\.\d+)*[.),;/]|[IVXLC]+\.|Điều\s+\d+\.?)(?:\s|$)")
@@ -153,8 +160,8 @@ def _continues(prev: str, line: str) -> bool:
     upper-case line: that is a title ("KẾ HOẠCH") over its lower-case trích yếu."""
     if not prev or prev.isupper() or _LIST_MARK.match(line):
         return False
-    first = line[0]
-    return first.islower() or (first == "(" and len(line) > 1 and line[1].islower())
+    opened = line.lstrip("(“\"‘'")  # "(xem ...", "“bảo đảm ...": the words inside go on
+    return bool(opened) and opened[0].islower()
 
 
 def _wrapped(prev_raw: str, line: str, full_width: int, entry: str = "") -> bool:
@@ -306,31 +313,86 @@ def _table_cells(raw: str) -> list[str]:
     return lines
 
 
+def _page_furniture(lines: list[str]) -> set[int]:
+    """Indices of a published copy's page furniture among ``lines``: running headers with
+    the page numbers printed beside them, and digital-signature overlays (a "Ký bởi:" or
+    "Người ký:" line and the labelled lines that follow it)."""
+    out: set[int] = set()
+    overlay = False
+    for k, line in enumerate(lines):
+        folded = fold(line)
+        if _RUNNING_HEADER.match(folded):
+            out.add(k)
+            out.update(j for j in (k - 1, k + 1) if 0 <= j < len(lines) and lines[j].isdigit())
+        overlay = (overlay and bool(ESIGN_LABEL.match(folded))) or _ESIGN_START.match(folded) is not None
+        if overlay:
+            out.add(k)
+    return out
+
+
+_TABLE_NUMBER_HEAD = {"tt", "stt", "so tt"}
+_FIRST_ROWS = 14  # lines: how far below "TT" the header cells end and row 1 begins
+# characters: a cell's lines are narrower than a paragraph's (on a page of short lines,
+# the 90th percentile is no paragraph's width).
+_TABLE_LINE_MAX = 60
+_CELL_GAP = re.compile(r"(?<=\S)\s{2,}(?=\S)")
+
+
+def _flat_table_cells(lines: list[str], marked: list[str], full_width: int) -> Iterator[tuple[str, bool]]:
+    """Each line and whether it lies in a table the page printed one cell per line, each
+    cell's text wrapped in its narrow column (a PDF's text layer of a plan's task table):
+    from a "TT" line with a row number a few lines below it, until a line as wide as a
+    paragraph's.
+    Inside, two cells printed side by side on one line ("cơ quan ngang bộ  Bộ Tư pháp")
+    are two lines."""
+    in_table = False
+    for k, line in enumerate(lines):
+        if fold(line) in _TABLE_NUMBER_HEAD and any(
+            re.fullmatch(r"\d{1,3}\.?", later) for later in lines[k + 1 : k + _FIRST_ROWS]
+        ):
+            in_table = True
+        elif in_table and len(line) > max(_TABLE_LINE_MAX, 0.75 * full_width):
+            in_table = False
+        if not in_table:
+            yield line, False
+            continue
+        for cell in _CELL_GAP.split(marked[k]) if line else [line]:
+            yield " ".join(cell.split()), True
+
+
 def clean_document(text: str) -> list[str]:
     """Raw extracted text -> logical lines (non-empty, stripped, NFC).
 
     Removes markdown marks (a Markdown table's rows become their cells' lines, column
     by column, as do the form's two columns printed side by side), a web page's banner
     line and everything from its
-    related-links heading on, and repeated lines (a news list prints each title twice).
+    related-links heading on, repeated lines (a news list prints each title twice) and a
+    published copy's page furniture (the gazette's running headers, signature overlays).
     Re-joins what PDF extraction and OCR broke: a line starting in lower case continues
     the previous one, even across blank lines (page and column ends, OCR's paragraph
     guesses); and within a block of lines, a line the page width broke mid-sentence
     continues too, whatever its first letter ("... của đồng chí Tổng / Bí thư ...").
     """
     text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
-    raw_lines = [
-        " ".join(_strip_marks(part).split())
-        for raw in _columns_in_order(text.split("\n"))
-        for part in _table_cells(raw)
-    ]
+    marked = [_strip_marks(part) for raw in _columns_in_order(text.split("\n")) for part in _table_cells(raw)]
+    raw_lines = [" ".join(line.split()) for line in marked]
+    furniture = _page_furniture(raw_lines)
+    raw_lines = ["" if k in furniture else line for k, line in enumerate(raw_lines)]
     lengths = sorted(len(line) for line in raw_lines if line)
     full_width = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
     lines: list[str] = []
     prev_raw, gap = "", False
-    for line in raw_lines:
+    for line, in_table in _flat_table_cells(raw_lines, marked, full_width):
         if not line or set(line) <= set("*-_=|"):
             gap = True
+            continue
+        if in_table:
+            # A cell's wrapped lines go on in lower case; the page width says nothing here.
+            if lines and _continues(lines[-1], line):
+                lines[-1] = f"{lines[-1]} {line}"
+            else:
+                lines.append(line)
+            prev_raw, gap = line, False
             continue
         if len(line) <= _KEYWORD_SPAN and _FURNITURE_START.match(fold(line)):
             break

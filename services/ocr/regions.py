@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 from services.ocr import geometry
 from vanthu.events import Block, BlockKind, Box, Line, PageText, Word
-from vanthu.normalize import fold
+from vanthu.normalize import ESIGN_LABEL, fold
 
 # Two words of a line are in different columns when the gap between them is wider than
 # a word's height and than three of the line's usual gaps (lines of few words: 1.5 heights).
@@ -60,7 +60,6 @@ _STAMP_READABLE = 60.0  # confidence: a word in the stamp's box read this well a
 # The signing system's line: a labelled signer or signing time, or a time with its UTC offset
 # ("18/03/2026; 08:32:14; +07:00").
 _ESIGN = re.compile(r"\b(ky boi|thoi gian ky|nguoi ky)\b|\d{1,2}:\d{2}:\d{2}[;,\s]*[+-]\d{2}:?\d{2}")
-_ESIGN_LABEL = re.compile(r"^(ky boi|thoi gian ky|nguoi ky|co quan|to chuc|email|chuc vu)\s*:")
 _STAMP_WORD = re.compile(r"^den[:.]?$")
 _COPY = re.compile(r"^(sao y|sao luc|trich sao)\b")
 _PAGE_NUMBER = re.compile(r"^[-–—.\s]*(trang\s*)?\d{1,3}(\s*/\s*\d{1,3})?[-–—.\s]*$")
@@ -250,7 +249,7 @@ def _e_signature(segments: list[Line], height: float) -> _Found:
         return any(abs(s.box[1] - seed.box[1]) <= _ESIGN_NEAR * unit and s.box[0] < seed.box[2] and seed.box[0] < s.box[2]
                    for seed in seeds)
 
-    aside = [s for s in segments if s in seeds or (_ESIGN_LABEL.match(_folded(s)) and near(s))]
+    aside = [s for s in segments if s in seeds or (ESIGN_LABEL.match(_folded(s)) and near(s))]
     return [s for s in segments if s not in aside], aside, "e-signature"
 
 

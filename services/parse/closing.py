@@ -251,17 +251,17 @@ def closing_start(lines: list[str], start: int) -> int:
 
     Besides "Nơi nhận" and authority lines, a head who signs in their own name ("THỦ
     TƯỚNG" / "Phạm Minh Chính", no T/M or KT.) opens the closing: a short upper-case
-    title among the last lines, with a personal name after it.
+    title with a personal name after it, among the last lines or right after the body's
+    closing mark "./." (a published copy prints no "Nơi nhận", and its appendix follows).
     """
     for i in range(start, len(lines)):
         if _DISTRIBUTION.match(fold(lines[i][:12])) or is_authority(lines[i]) or _bare_authority(lines, i):
             return i
-        if (
-            len(lines) - i - 1 < _SIGNATURE_SPAN
-            and is_upper(lines[i])
-            and len(lines[i].split()) <= _TITLE_WORDS
-            and any(_is_name(line) for line in lines[i + 1 :])
-        ):
+        if not (is_upper(lines[i]) and len(lines[i].split()) <= _TITLE_WORDS):
+            continue
+        if len(lines) - i - 1 < _SIGNATURE_SPAN and any(_is_name(line) for line in lines[i + 1 :]):
+            return i
+        if i and lines[i - 1].rstrip().endswith("/.") and any(_is_name(line) for line in lines[i + 1 : i + 4]):
             return i
     return len(lines)
 

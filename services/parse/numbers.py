@@ -142,14 +142,15 @@ _TYPE_WORDS = max(len(name.split()) for name in DOC_TYPE_NAMES)
 
 
 _CITED_TYPE = re.compile(
-    rf"^(?:{'|'.join(re.escape(k) for k in sorted(_TYPE_BY_FOLDED, key=len, reverse=True))})\s+(?:so\s*:?\s*)?\d"
+    rf"^(?:{'|'.join(re.escape(k) for k in sorted(_TYPE_BY_FOLDED, key=len, reverse=True))})\s+(?:so\s*:?\s*)?\d\S*\s+\w"
 )
 
 
 def names_a_document(printed: str) -> bool:
-    """A line in its own case that opens with a type name and a number ("Công văn Số:
-    2728/TCT-DNL V/v ...", "Quyết định 1281/QĐ-UBND năm 2014 ..."): a web page's title for
-    the document, never a line of the form's header."""
+    """A line in its own case that opens with a type name and a number and goes on
+    ("Công văn Số: 2728/TCT-DNL V/v ...", "Quyết định 1281/QĐ-UBND năm 2014 ..."): a web
+    page's title for the document, never a line of the form's header (whose "Nghị quyết
+    số: 78/2025/UBTVQH15" ends at the number)."""
     return not printed.isupper() and _CITED_TYPE.match(fold(printed)) is not None
 
 

@@ -73,9 +73,11 @@ def _column_roles(headers: list[str]) -> dict[int, Role]:
 
 def appendix_groups(reader: UnitReader, lines: Sequence[str]) -> list[tuple[Group, str]]:
     """The tasks of an appendix table, with their sections, whose cells the page flattened
-    into one line each: "TT", the header cells, then each row as its number ("1") and its cells. A row's
-    section is its number. The unit column must be the last one, or the row must have
-    exactly one line per header cell, so a wrapped cell cannot shift a column."""
+    into one line each: "TT", the header cells, then each row as its number ("1") and its
+    cells; the header printed again on each page, the numbers going on. A row's section is
+    its number. The unit column must be the last one, or the row must have a line for each
+    header cell (more when a cell right of the unit columns wrapped: "Nghị quyết số 66-" /
+    "NQ/TW"), so a wrapped cell cannot shift a unit column."""
     found: list[tuple[Group, str]] = []
     i = 0
     while i < len(lines):
@@ -83,7 +85,7 @@ def appendix_groups(reader: UnitReader, lines: Sequence[str]) -> list[tuple[Grou
             i += 1
             continue
         start = i + 1
-        end = next((k for k in range(start, min(len(lines), start + 12)) if _row_number(lines[k]) == 1), None)
+        end = next((k for k in range(start, min(len(lines), start + 12)) if _row_number(lines[k]) is not None), None)
         roles = _column_roles(lines[start:end]) if end else {}
         if not roles:
             i += 1
@@ -91,11 +93,12 @@ def appendix_groups(reader: UnitReader, lines: Sequence[str]) -> list[tuple[Grou
         width = end - start
         rows = _flat_rows(lines, end)
         for number, cells in rows:
+            aligned = cells if len(cells) == width else _aligned(cells, min(roles), reader.directory)
             for column, role in roles.items():
                 if column == width - 1:
                     cell = _last_cell(cells, reader.directory)
-                elif len(cells) == width:
-                    cell = cells[column]
+                elif aligned is not None and column < len(aligned):
+                    cell = aligned[column]
                 else:
                     continue
                 parties = cell_parties(reader, cell, role, "appendix-table")
@@ -103,6 +106,33 @@ def appendix_groups(reader: UnitReader, lines: Sequence[str]) -> list[tuple[Grou
                 found.append((Group(parties, [task], anchor=task), str(number)))
         i = end + sum(len(cells) + 1 for _, cells in rows)
     return found
+
+
+# A line that stops half-way through a phrase: the next line goes on with it, even with a
+# body's name ("... theo Nghị quyết số 72-NQ/TW của" / "Bộ Chính trị").
+_HALF_DONE = re.compile(r"(?:[,-]|\s(?:của|và|theo|về|với|cho|tại))$")
+
+
+def _aligned(cells: list[str], first_unit: int, directory: NameSource | None) -> list[str] | None:
+    """A flattened row whose cells a wrapped line broke ("Thể chế hóa ... văn hóa" / "Việt
+    Nam theo Nghị quyết ...", "Bộ Văn hóa," / "Thể thao và Du lịch, Bộ Tài chính,") set out
+    on the columns: the first line after the first cell that names a body opens the first
+    unit column (column ``first_unit``), the lines before it are the columns before that,
+    and a unit cell goes on over lines while a line ends a name half-way (",", "và", "-").
+    A body's name after a line left half-way ("... của" / "Bộ Chính trị") is that line's.
+    None when no line names a body where a unit column can be."""
+    k = next((k for k in range(1, len(cells))
+              if looks_organisational(cells[k], directory) and not _HALF_DONE.search(cells[k - 1])), None)
+    if k is None or k < first_unit:
+        return None
+    out = [*cells[: first_unit - 1], " ".join(cells[first_unit - 1 : k]), *cells[k:]][: len(cells)]
+    merged: list[str] = out[:first_unit]
+    for cell in out[first_unit:]:
+        if len(merged) > first_unit - 1 and merged[-1].rstrip().endswith((",", " và", "-")):
+            merged[-1] = f"{merged[-1]} {cell}"
+        else:
+            merged.append(cell)
+    return merged
 
 
 def _last_cell(cells: list[str], directory: NameSource | None) -> str:
@@ -123,18 +153,19 @@ def _row_number(line: str) -> int | None:
 
 
 def _flat_rows(lines: Sequence[str], start: int) -> list[tuple[int, list[str]]]:
-    """Rows from ``start`` on, each opened by the next number in sequence."""
+    """Rows from ``start`` (a row's number) on, each opened by the next number in sequence
+    (or the one after: a row whose number the page lost is read with the row before)."""
     rows: list[tuple[int, list[str]]] = []
-    expected, k = 1, start
-    while k < len(lines) and _row_number(lines[k]) == expected:
+    number, k = _row_number(lines[start]) or 1, start
+    while k < len(lines) and _row_number(lines[k]) == number:
         cells: list[str] = []
         k += 1
-        while k < len(lines) and _row_number(lines[k]) != expected + 1:
+        while k < len(lines) and _row_number(lines[k]) not in (number + 1, number + 2):
             cells.append(lines[k])
             k += 1
         if cells:
-            rows.append((expected, cells))
-        expected += 1
+            rows.append((number, cells))
+        number = _row_number(lines[k]) or number + 1 if k < len(lines) else number + 1
     return rows
 
 

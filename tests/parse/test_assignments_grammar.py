@@ -724,3 +724,108 @@ def test_a_plan_is_not_a_ward(national):
         "a) Xây dựng phương án sắp xếp thôn, tổ dân phố, hoàn thành trước ngày 10 tháng 6 năm 2026.\n"
         "Phương án bố trí, sử dụng phải gắn với yêu cầu nâng cao chất lượng đội ngũ cán bộ cấp xã."), national)
     assert {u for _, u, _ in _triples(d)} == {"Ủy ban nhân dân các tỉnh, thành phố"}
+
+
+_GAZETTE = """CÔNG BÁO/Số 238/Ngày 21-04-2026
+93
+
+CHÍNH PHỦ
+______________
+
+Số: 97/NQ-CP
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Hà Nội, ngày 06 tháng 4 năm 2026
+
+NGHỊ QUYẾT
+Ban hành bổ sung nhiệm vụ vào Chương trình hành động của Chính phủ
+
+CHÍNH PHỦ
+QUYẾT NGHỊ:
+Điều 1. Bổ sung các nhiệm vụ tại Phụ lục kèm theo Nghị quyết này vào Chương
+trình hành động của Chính phủ.
+Điều 2. Các Bộ trưởng, Thủ trưởng cơ quan ngang bộ chịu trách nhiệm thi hành
+Nghị quyết này./.
+
+TM. CHÍNH PHỦ
+THỦ TƯỚNG
+
+Phạm Minh Chính
+Ký bởi: CÔNG BÁO NƯỚC CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Cơ quan: VĂN PHÒNG CHÍNH PHỦ
+Ngày ký: 2026-04-21 08:05:48 +07:00
+
+CÔNG BÁO/Số 238/Ngày 21-04-2026
+94
+
+Phụ lục
+DANH MỤC CÁC NHIỆM VỤ BỔ SUNG
+TT
+Tên nhiệm vụ
+Cơ quan
+chủ trì
+Cơ quan
+phối hợp
+Kết quả
+Thời gian
+hoàn thành
+1
+Thực hiện nghiêm quy định các bộ, cơ
+quan ngang bộ cơ cấu ít nhất một lãnh
+đạo có chuyên môn pháp luật
+Các bộ,          
+cơ quan ngang bộ
+Bộ Nội vụ
+Báo cáo
+hằng năm
+2026 và
+hằng năm
+2
+Thể chế hóa đầy đủ các chủ trương về an
+toàn thực phẩm theo Nghị quyết số 72-NQ/TW của
+Bộ Chính trị
+Bộ Y tế  Bộ Tư pháp
+Báo cáo chuyên đề về cơ chế, chính
+sách
+Tháng
+4/2026
+
+CÔNG BÁO/Số 238/Ngày 21-04-2026
+95
+
+TT
+Tên nhiệm vụ
+Cơ quan
+chủ trì
+Cơ quan
+phối hợp
+Kết quả
+Thời gian
+hoàn thành
+4
+Tổ chức tập huấn về xây dựng văn bản
+quy phạm pháp luật
+Bộ Văn hóa,
+Thể thao và Du lịch
+Các bộ, ngành
+Các lớp tập huấn
+Quý IV/2026
+"""
+
+
+def test_a_gazette_copy_its_furniture_its_signature_and_its_task_table(national):
+    # GIVEN a resolution as the Official Gazette's text layer gives it: a running header and
+    # page number on each page, the gazette's signature overlay, no "Nơi nhận", and an
+    # appendix table printed one cell per line, each cell wrapped in its column, its header
+    # printed again on the next page, where the numbers skip one
+    d = parse_directive(_GAZETTE, national)
+    # THEN the header and the signer are the resolution's, and each row's bodies are read
+    # in their columns, a body's name broken over lines read whole
+    assert (d.number, d.date.isoformat(), d.signer.name) == ("97/NQ-CP", "2026-04-06", "Phạm Minh Chính")
+    table = {(a.section, a.unit_text, a.role) for a in d.assignments if a.section in {"1", "2", "4"}}
+    assert table == {
+        ("1", "Các bộ, cơ quan ngang bộ", "lead"), ("1", "Bộ Nội vụ", "cooperate"),
+        ("2", "Bộ Y tế", "lead"), ("2", "Bộ Tư pháp", "cooperate"),
+        ("4", "Bộ Văn hóa, Thể thao và Du lịch", "lead"), ("4", "Các bộ, ngành", "cooperate"),
+    }
+    assert not any("CÔNG BÁO" in w or "VĂN PHÒNG CHÍNH PHỦ" in w for w in d.warnings)

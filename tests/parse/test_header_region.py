@@ -183,6 +183,35 @@ def test_a_web_pages_title_for_the_document_is_not_its_header():
         "Tổng cục Thuế", "Bộ Tài chính", "2728/TCT-DNL", dt.date(2014, 7, 18))
 
 
+def test_a_number_field_named_by_the_type_is_the_headers():
+    # GIVEN a Standing Committee's resolution numbered "Nghị quyết số: ..." under its issuer
+    text = (
+        "CÔNG BÁO/Số 755 + 756/Ngày 17-6-2025\n3\nỦY BAN THƯỜNG VỤ QUỐC HỘI\n\nNghị quyết số: 78/2025/UBTVQH15\n\n"
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\nNGHỊ QUYẾT\n"
+        "Về việc ghi nhận thời gian đóng bảo hiểm xã hội bắt buộc\n\nỦY BAN THƯỜNG VỤ QUỐC HỘI\n"
+        "Căn cứ Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam;\nQUYẾT NGHỊ:\nĐiều 1. Ghi nhận thời gian.\n"
+    )
+    d = parse_text(text).directive
+    assert (d.number, d.issuer.lower()) == ("78/2025/UBTVQH15", "ủy ban thường vụ quốc hội")
+
+
+def test_a_signature_after_the_closing_mark_with_an_appendix_after_it():
+    # GIVEN a published decision: no "Nơi nhận", the minister signing in his own name right
+    # after the body's "./.", then the list it publishes
+    text = (
+        "BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI\nSố: 169/QĐ-BLĐTBXH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "Độc lập - Tự do - Hạnh phúc\nHà Nội, ngày 24 tháng 01 năm 2025\nQUYẾT ĐỊNH\n"
+        "Về việc công bố Danh mục văn bản hết hiệu lực\nĐiều 1. Công bố Danh mục kèm theo Quyết định này.\n"
+        "Điều 2. Thủ trưởng các đơn vị thuộc Bộ chịu trách nhiệm thi hành Quyết định này./.\n"
+        "BỘ TRƯỞNG\n\nĐào Ngọc Dung\n"
+        "DANH MỤC VĂN BẢN HẾT HIỆU LỰC\nSTT\nVăn bản hết hiệu lực\nLý do hết hiệu lực\n"
+        "1\nThông tư số 03/2017/TT-BLĐTBXH ngày 01/3/2017\nĐược thay thế\n"
+        "2\nThông tư số 05/2018/TT-BLĐTBXH ngày 12/4/2018\nĐược thay thế\n"
+    )
+    d = parse_text(text).directive
+    assert (d.signer.title, d.signer.name) == ("BỘ TRƯỞNG", "Đào Ngọc Dung")
+
+
 def test_a_headerless_letter_is_named_by_its_appendix_caption():
     # GIVEN a letter whose text starts at "Kính gửi" and whose appendix names it
     text = (
