@@ -228,7 +228,8 @@ def _mid_phrase(prev: str, line: str, head: str) -> bool:
 # as a converter writes them, each cell's own lines run together.
 _TABLE_ROW = re.compile(r"^\s*\|.*\s\|\s.*\|\s*$")
 # "THỨ TRƯỞNG     Lê Công Thành"; a converter's "KT. BỘ TRƯỞNG <br> THỨ TRƯỞNG".
-_CELL_LINE_BREAK = re.compile(r"\s{3,}|\s*<br\s*/?>\s*", re.IGNORECASE)
+# The rule under the issuer ("THỦ TƯỚNG CHÍNH PHỦ -------") ends its line too.
+_CELL_LINE_BREAK = re.compile(r"\s{3,}|\s*<br\s*/?>\s*|\s*[-_]{3,}\s*", re.IGNORECASE)
 _FORM_CELL = re.compile(r"noi nhan|nhu tren;|\(da ky|cong hoa|dang cong san|doc lap|(?<![\w])so\s*:|ngay\s+\d{1,2}\s+thang|(?<![\w])(?:tm|kt|tl)\.")
 _CELL_ITEM = re.compile(r"(?<=[;:])\s+(?=[-–]\s)")  # "Nơi nhận: - Như trên; - Lưu: VT."
 

@@ -438,10 +438,9 @@ def test_a_date_closing_a_point_times_the_units_of_its_earlier_clauses(directory
     assert deadlines[("Sở Y tế", "assigned")] is None
 
 
-def test_a_converters_markdown_tables_are_the_forms_header_and_closing(national):
-    # GIVEN a Chỉ thị as a converter writes the form: its header and closing as two-column
-    # Markdown tables, each cell's lines run together
-    text = (
+_CONVERTED = [
+    # a Chỉ thị: header and closing as two-column Markdown tables, each cell's lines run together
+    ((
         "| THỦ TƯỚNG CHÍNH PHỦ ------- | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc  ------- |\n"
         "| --- | --- |\n"
         "| Số: 13/CT-TTg | *Hà Nội, ngày 02 tháng* *5 năm 2024* |\n"
@@ -450,12 +449,41 @@ def test_a_converters_markdown_tables_are_the_forms_header_and_closing(national)
         "| *Nơi nhận:* - Thủ tướng, các Phó Thủ tướng Chính phủ; - Các bộ, cơ quan ngang bộ; - Văn phòng "
         "Quốc hội; - Lưu: VT, NN (2). | THỦ TƯỚNG     Phạm Minh Chính |\n"
         "| --- | --- |\n"
-    )
+
+    ),
+     ("Thủ tướng Chính phủ", "13/CT-TTg", "2024-05-02", "Phạm Minh Chính"),
+     {("1", "Bộ Tài chính", "lead"), ("1", "Bộ Nông nghiệp và Môi trường", "cooperate")}),
+    # an OCR-to-Markdown letter: a title line of its own, the cells broken by "<br>"
+    ((
+        "# CÔNG VĂN SỐ 6240/BGDĐT-KHCNTT — HƯỚNG DẪN KẾT NỐI DỮ LIỆU\n\n"
+        "| **BỘ GIÁO DỤC VÀ ĐÀO TẠO** <br><br> Số: 6240 /BGDĐT-KHCNTT <br> V/v hướng dẫn kết nối dữ liệu "
+        "| **CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM** <br> **Độc lập - Tự do - Hạnh phúc** <br><br> "
+        "*Hà Nội, ngày 15 tháng 09 năm 2026* |\n| :--- | :--- |\n\n"
+        "**Kính gửi:**\n- Các cơ sở giáo dục đại học.\n\n"
+        "Bộ Giáo dục và Đào tạo hướng dẫn các cơ sở đào tạo triển khai kết nối dữ liệu như sau:\n\n"
+        "### 1. Tổ chức thực hiện\n\n"
+        "- Đề nghị các cơ quan quản lý trực tiếp cơ sở giáo dục đại học chỉ đạo, kiểm tra, đôn đốc việc "
+        "triển khai kết nối, đồng bộ dữ liệu.\n"
+        "- Các cơ sở giáo dục đại học khẩn trương thực hiện, báo cáo kết quả trước ngày 30/9/2026.\n\n"
+        "| **Nơi nhận:** | **KT. BỘ TRƯỞNG** <br> **THỨ TRƯỞNG** |\n| :--- | :--- |\n"
+        "| - Như trên;<br>- Bộ trưởng (để b/c);<br>- Lưu: VT, KHCNTT. | *(Đã ký, đóng dấu)* <br><br><br> "
+        "**Phạm Quang Hưng** |\n"
+
+    ),
+     ("Bộ Giáo dục và Đào tạo", "6240/BGDĐT-KHCNTT", "2026-09-15", "Phạm Quang Hưng"),
+     {(None, "các cơ sở đào tạo", "assigned"), ("1", "các cơ quan quản lý trực tiếp cơ sở giáo dục đại học", "assigned"),
+      ("1", "Các cơ sở giáo dục đại học", "assigned")}),
+]
+
+
+@pytest.mark.parametrize(("text", "header", "tasked"), _CONVERTED)
+def test_a_converters_markdown_tables_are_the_forms_header_and_closing(national, text, header, tasked):
+    # GIVEN a document as a converter writes the form WHEN parsed
     d = parse_directive(text, national)
-    # THEN the header and the signer are read, and the distribution list tasks no one
-    assert (d.number, d.doc_type, d.date.isoformat(), d.signer.name) == (
-        "13/CT-TTg", "Chỉ thị", "2024-05-02", "Phạm Minh Chính")
-    assert _triples(d) == {("1", "Bộ Tài chính", "lead"), ("1", "Bộ Nông nghiệp và Môi trường", "cooperate")}
+    # THEN the header and the signer are the form's, the distribution list tasks no one and
+    # the tasked bodies keep their names
+    assert (d.issuer, d.number, d.date.isoformat(), d.signer.name) == header
+    assert _triples(d) == tasked
 
 
 def test_a_heading_listing_members_over_items_that_lead(national):
@@ -670,31 +698,6 @@ def test_bodies_named_after_phoi_hop_giua_cooperate_each_in_full(directory):
     assert cooperating == {"Sở Nông nghiệp và Môi trường", "Sở Công Thương", "Công an tỉnh", "chính quyền địa phương"}
 
 
-def test_markdown_form_cells_broken_by_html_line_breaks(national):
-    # GIVEN a ministry's letter as an OCR-to-Markdown converter writes it: a title line of
-    # its own, the header and closing tables' cells broken by "<br>"
-    text = (
-        "# CÔNG VĂN SỐ 6240/BGDĐT-KHCNTT — HƯỚNG DẪN KẾT NỐI DỮ LIỆU\n\n"
-        "| **BỘ GIÁO DỤC VÀ ĐÀO TẠO** <br><br> Số: 6240 /BGDĐT-KHCNTT <br> V/v hướng dẫn kết nối dữ liệu "
-        "| **CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM** <br> **Độc lập - Tự do - Hạnh phúc** <br><br> "
-        "*Hà Nội, ngày 15 tháng 09 năm 2026* |\n| :--- | :--- |\n\n"
-        "**Kính gửi:**\n- Các cơ sở giáo dục đại học.\n\n"
-        "Bộ Giáo dục và Đào tạo hướng dẫn các cơ sở đào tạo triển khai kết nối dữ liệu như sau:\n\n"
-        "### 1. Tổ chức thực hiện\n\n"
-        "- Đề nghị các cơ quan quản lý trực tiếp cơ sở giáo dục đại học chỉ đạo, kiểm tra, đôn đốc việc "
-        "triển khai kết nối, đồng bộ dữ liệu.\n"
-        "- Các cơ sở giáo dục đại học khẩn trương thực hiện, báo cáo kết quả trước ngày 30/9/2026.\n\n"
-        "| **Nơi nhận:** | **KT. BỘ TRƯỞNG** <br> **THỨ TRƯỞNG** |\n| :--- | :--- |\n"
-        "| - Như trên;<br>- Bộ trưởng (để b/c);<br>- Lưu: VT, KHCNTT. | *(Đã ký, đóng dấu)* <br><br><br> "
-        "**Phạm Quang Hưng** |\n"
-    )
-    d = parse_directive(text, national)
-    # THEN the issuer, number, date and signer are the form's, and the tasked bodies keep their names
-    assert (d.issuer, d.number, d.date.isoformat(), d.signer.name) == (
-        "Bộ Giáo dục và Đào tạo", "6240/BGDĐT-KHCNTT", "2026-09-15", "Phạm Quang Hưng")
-    assert {u for _, u, _ in _triples(d)} == {
-        "các cơ sở đào tạo", "các cơ quan quản lý trực tiếp cơ sở giáo dục đại học", "Các cơ sở giáo dục đại học"}
-
 
 def test_the_task_after_a_proposal_that_announces_it_is_read(national):
     # GIVEN a VPCP letter whose only task follows "Xét đề nghị ..., Phó Thủ tướng ... có ý kiến như sau:"
@@ -726,7 +729,17 @@ def test_a_plan_is_not_a_ward(national):
     assert {u for _, u, _ in _triples(d)} == {"Ủy ban nhân dân các tỉnh, thành phố"}
 
 
-_GAZETTE = """CÔNG BÁO/Số 238/Ngày 21-04-2026
+_TABLE_HEADER = """TT
+Tên nhiệm vụ
+Cơ quan
+chủ trì
+Cơ quan
+phối hợp
+Kết quả
+Thời gian
+hoàn thành
+"""
+_GAZETTE = f"""CÔNG BÁO/Số 238/Ngày 21-04-2026
 93
 
 CHÍNH PHỦ
@@ -760,16 +773,7 @@ CÔNG BÁO/Số 238/Ngày 21-04-2026
 
 Phụ lục
 DANH MỤC CÁC NHIỆM VỤ BỔ SUNG
-TT
-Tên nhiệm vụ
-Cơ quan
-chủ trì
-Cơ quan
-phối hợp
-Kết quả
-Thời gian
-hoàn thành
-1
+{_TABLE_HEADER}1
 Thực hiện nghiêm quy định các bộ, cơ
 quan ngang bộ cơ cấu ít nhất một lãnh
 đạo có chuyên môn pháp luật
@@ -793,16 +797,7 @@ Tháng
 CÔNG BÁO/Số 238/Ngày 21-04-2026
 95
 
-TT
-Tên nhiệm vụ
-Cơ quan
-chủ trì
-Cơ quan
-phối hợp
-Kết quả
-Thời gian
-hoàn thành
-4
+{_TABLE_HEADER}4
 Tổ chức tập huấn về xây dựng văn bản
 quy phạm pháp luật
 Bộ Văn hóa,
