@@ -125,10 +125,10 @@ def _aligned(cells: list[str], first_unit: int, directory: NameSource | None) ->
               if looks_organisational(cells[k], directory) and not _HALF_DONE.search(cells[k - 1])), None)
     if k is None or k < first_unit:
         return None
-    out = [*cells[: first_unit - 1], " ".join(cells[first_unit - 1 : k]), *cells[k:]][: len(cells)]
-    merged: list[str] = out[:first_unit]
-    for cell in out[first_unit:]:
-        if len(merged) > first_unit - 1 and merged[-1].rstrip().endswith((",", " và", "-")):
+    out = [*cells[: first_unit - 1], " ".join(cells[first_unit - 1 : k]), *cells[k:]]
+    merged: list[str] = out[: first_unit + 1]
+    for cell in out[first_unit + 1 :]:
+        if merged[-1].rstrip().endswith((",", " và", "-")):
             merged[-1] = f"{merged[-1]} {cell}"
         else:
             merged.append(cell)
