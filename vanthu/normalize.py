@@ -321,7 +321,7 @@ def _page_furniture(lines: list[str]) -> set[int]:
     out: set[int] = set()
     overlay = False
     for k, line in enumerate(lines):
-        folded = fold(line)
+        folded = fold(line[:_KEYWORD_SPAN])  # all three are a line's head
         if _RUNNING_HEADER.match(folded):
             out.add(k)
             out.update(j for j in (k - 1, k + 1) if 0 <= j < len(lines) and lines[j].isdigit())
@@ -332,6 +332,7 @@ def _page_furniture(lines: list[str]) -> set[int]:
 
 
 _TABLE_NUMBER_HEAD = {"tt", "stt", "so tt"}
+_NUMBER_HEAD_CHARS = 5
 _FIRST_ROWS = 14  # lines: how far below "TT" the header cells end and row 1 begins
 # characters: a cell's lines are narrower than a paragraph's (on a page of short lines,
 # the 90th percentile is no paragraph's width).
@@ -348,7 +349,7 @@ def _flat_table_cells(lines: list[str], marked: list[str], full_width: int) -> I
     are two lines."""
     in_table = False
     for k, line in enumerate(lines):
-        if fold(line) in _TABLE_NUMBER_HEAD and any(
+        if len(line) <= _NUMBER_HEAD_CHARS and fold(line) in _TABLE_NUMBER_HEAD and any(
             re.fullmatch(r"\d{1,3}\.?", later) for later in lines[k + 1 : k + _FIRST_ROWS]
         ):
             in_table = True

@@ -156,8 +156,8 @@ def _flat_rows(lines: Sequence[str], start: int) -> list[tuple[int, list[str]]]:
     """Rows from ``start`` (a row's number) on, each opened by the next number in sequence
     (or the one after: a row whose number the page lost is read with the row before)."""
     rows: list[tuple[int, list[str]]] = []
-    number, k = _row_number(lines[start]) or 1, start
-    while k < len(lines) and _row_number(lines[k]) == number:
+    number, k = _row_number(lines[start]), start
+    while number is not None:
         cells: list[str] = []
         k += 1
         while k < len(lines) and _row_number(lines[k]) not in (number + 1, number + 2):
@@ -165,7 +165,7 @@ def _flat_rows(lines: Sequence[str], start: int) -> list[tuple[int, list[str]]]:
             k += 1
         if cells:
             rows.append((number, cells))
-        number = _row_number(lines[k]) or number + 1 if k < len(lines) else number + 1
+        number = _row_number(lines[k]) if k < len(lines) else None
     return rows
 
 
