@@ -52,6 +52,9 @@ class MemoryStorage:
     def put_bytes(self, ref: ObjectRef, data: bytes, content_type: str) -> None:
         self.objects[(ref.bucket, ref.key)] = data
 
+    def put_file(self, ref: ObjectRef, path: Path, content_type: str) -> None:
+        self.put_bytes(ref, path.read_bytes(), content_type)
+
     def remove(self, ref: ObjectRef) -> None:
         self.objects.pop((ref.bucket, ref.key), None)
 

@@ -148,6 +148,10 @@ class Storage:
     def put_bytes(self, ref: ObjectRef, data: bytes, content_type: str) -> None:
         self.client.put_object(ref.bucket, ref.key, io.BytesIO(data), len(data), content_type=content_type)
 
+    def put_file(self, ref: ObjectRef, path: Path, content_type: str) -> None:
+        """Upload the file ``path`` in parts, never whole in memory."""
+        self.client.fput_object(ref.bucket, ref.key, str(path), content_type=content_type)
+
     def remove(self, ref: ObjectRef) -> None:
         """Delete the object (nothing happens when it is already gone)."""
         self.client.remove_object(ref.bucket, ref.key)

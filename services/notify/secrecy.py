@@ -28,6 +28,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -261,18 +262,26 @@ def unseal(data: bytes, key: bytes) -> bytes:
                             "VANTHU_SECRECY__KEY (altered, or sealed under another key)") from None
 
 
-def store_artifact(storage: Storage, options: SecrecyOptions, ref: ObjectRef, artifact: TextArtifact) -> Secrecy:
+def store_artifact(storage: Storage, options: SecrecyOptions, ref: ObjectRef, artifact: TextArtifact,
+                   written: Path | None = None) -> Secrecy:
     """Write ``artifact`` to ``ref``, sealed when its header carries a secrecy mark and the
-    configuration says to encrypt; returns the secrecy found."""
+    configuration says to encrypt; returns the secrecy found. ``written``: the file that
+    already holds the artifact's JSON, when ``artifact``'s pages come without their layout
+    (a bulk document's, services/ocr/spool.py)."""
     secrecy = find_mark(artifact.text)
-    write_artifact(storage, options, ref, artifact, sealed=secrecy.secret and options.text == "encrypt")
+    write_artifact(storage, options, ref, artifact, sealed=secrecy.secret and options.text == "encrypt",
+                   written=written)
     return secrecy
 
 
 def write_artifact(storage: Storage, options: SecrecyOptions, ref: ObjectRef, artifact: TextArtifact, *,
-                   sealed: bool) -> None:
-    """Write ``artifact`` to ``ref``, sealed with ``options.key`` or as plain JSON."""
-    body = artifact.model_dump_json().encode()
+                   sealed: bool, written: Path | None = None) -> None:
+    """Write ``artifact`` (or the file ``written`` that holds its JSON) to ``ref``, sealed
+    with ``options.key`` or as plain JSON. A file is uploaded in parts unless it is sealed."""
+    if written is not None and not sealed:
+        storage.put_file(ref, written, "application/json")
+        return
+    body = written.read_bytes() if written is not None else artifact.model_dump_json().encode()
     if sealed:
         storage.put_bytes(ref, seal(body, options.key_bytes()), "application/octet-stream")
     else:

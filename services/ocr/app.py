@@ -177,19 +177,23 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None,
         artifact = stored[0] if stored else None
         if artifact is None or artifact.schema_version < ARTIFACT_SCHEMA_VERSION:  # an older artifact lacks the layout
             if bulk:
-                # Handed over as a file, and let go of here while it is read: a bulk document
-                # may have hundreds of pages, and is then held once, by the bulk process.
+                # Handed over as a file, and let go of here while it is read, its artifact
+                # handed back as a file: a bulk document may have hundreds of pages.
                 document = scratch_dir() / f"bulk-{uuid.uuid4().hex}"  # unique: a retry may read it too
+                written = document.with_suffix(".json")
                 await asyncio.to_thread(document.write_bytes, data)
                 del data
                 try:
-                    artifact = await lanes.extract_bulk(document, settings.ocr)
+                    artifact = await lanes.extract_bulk(document, written, settings.ocr)
+                    await asyncio.to_thread(secrecy.store_artifact, storage, settings.secrecy, artifact_ref, artifact,
+                                            written)
                 finally:
                     document.unlink(missing_ok=True)
+                    written.unlink(missing_ok=True)
             else:
                 artifact = await asyncio.get_running_loop().run_in_executor(
                     documents, lambda: extract(data, settings.ocr, slots=slots))
-            await asyncio.to_thread(secrecy.store_artifact, storage, settings.secrecy, artifact_ref, artifact)
+                await asyncio.to_thread(secrecy.store_artifact, storage, settings.secrecy, artifact_ref, artifact)
             for page in artifact.pages:
                 OCR_PAGES.labels(page.source).inc()
         event = summarise(record, artifact, settings, supersedes)

@@ -49,12 +49,13 @@ from vanthu.settings import LaneOptions, OcrOptions, Settings
 _LAG_POLL_S = 0.5
 
 
-def _extract_or_refuse(document: Path, options: OcrOptions) -> TextArtifact | tuple[FailureReason, str]:
-    """:func:`extract` of the file ``document`` in the bulk process. A refusal comes back as
-    ``(reason, message)``: DocumentError does not survive pickling (its constructor takes
-    two arguments)."""
+def _extract_or_refuse(document: Path, written: Path,
+                       options: OcrOptions) -> TextArtifact | tuple[FailureReason, str]:
+    """:func:`extract` of the file ``document`` in the bulk process, its artifact written to
+    ``written``. A refusal comes back as ``(reason, message)``: DocumentError does not
+    survive pickling (its constructor takes two arguments)."""
     try:
-        return extract(document.read_bytes(), options)
+        return extract(document.read_bytes(), options, artifact_file=written)
     except DocumentError as exc:
         return exc.reason, exc.message
 
@@ -129,12 +130,14 @@ class Lanes:
                 return
             await asyncio.sleep(_LAG_POLL_S)
 
-    async def extract_bulk(self, document: Path, options: OcrOptions) -> TextArtifact:
-        """:func:`extract` for a bulk document, the file ``document`` (in the scratch
-        directory: a document of hundreds of pages is neither pickled to the process nor
-        kept in the service's memory meanwhile), in the low-priority process (started at
-        the first bulk document and kept). A crashed process (killed, out of memory) raises
-        BrokenProcessPool, a transient failure: the next bulk document gets a new one."""
+    async def extract_bulk(self, document: Path, written: Path, options: OcrOptions) -> TextArtifact:
+        """:func:`extract` for a bulk document, the file ``document``, in the low-priority
+        process (started at the first bulk document and kept). The artifact's JSON is
+        written to the file ``written`` page by page, and the artifact returned has its
+        pages without their layout (services/ocr/spool.py): a document of hundreds of pages
+        is neither pickled either way nor held whole by either process. A crashed process
+        (killed, out of memory) raises BrokenProcessPool, a transient failure: the next bulk
+        document gets a new one."""
         if self._pool is None:
             # spawn, not fork: the service's threads (Kafka clients, the event loop) must not be copied.
             self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
@@ -142,7 +145,8 @@ class Lanes:
         options = options.model_copy(update={
             "page_timeout_s": max(options.page_timeout_s, self.options.bulk_page_timeout_s)})
         try:
-            outcome = await asyncio.get_running_loop().run_in_executor(self._pool, _extract_or_refuse, document, options)
+            outcome = await asyncio.get_running_loop().run_in_executor(self._pool, _extract_or_refuse, document, written,
+                                                                  options)
         except BrokenProcessPool:
             self.close()
             raise

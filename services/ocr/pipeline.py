@@ -8,10 +8,13 @@ Stages are plain functions of one :class:`Context`, run in order by :func:`extra
    (a photo's desk cropped off, light evened out, turned upright, deskewed, prepared
    by layout, recognised); either way its lines, with their boxes in page points, are
    arranged in the form's regions (regions.arrange) and the page's text read from them;
-4. ``read_overlays`` -- for a PDF's scanned pages, the portal's e-signature overlay that
-   the page's annotations draw (stamps.annotation_lines), set aside as evidence;
-5. ``assemble``  -- the artifact, its pages seen as one document (regions.document),
-   or OCR_FAILED when no page could be read.
+4. ``assemble``  -- the artifact, or OCR_FAILED when no page could be read: each page in
+   order with, on a PDF's scanned pages, the portal's e-signature overlay that its
+   annotations draw set aside as evidence (``read_overlay``), the pages seen as one
+   document (regions.document).
+
+A long document (the bulk lane's) may keep its pages on disk as they are read and have
+its artifact written to a file page by page (``artifact_file``, services/ocr/spool.py).
 
 Parallelism: ``options.workers`` threads each drive one Tesseract process at a time,
 so the recognition runs one process per core. A thread takes the next page only when
@@ -39,6 +42,7 @@ import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +62,7 @@ from services.ocr import (
     stamps,
     tesseract,
 )
+from services.ocr.spool import PageSpool
 from vanthu.errors import DocumentError, FailureReason
 from vanthu.events import BlankInk, Block, Line, PageText, TextArtifact
 from vanthu.settings import OcrOptions
@@ -107,18 +112,23 @@ class Context:
     media_type: str = ""
     images: raster.PageImages | None = None
     text_layer: pdf_text.TextLayer | None = None
-    pages: list[PageText] = field(default_factory=list)
+    spool: PageSpool | None = None  # where read pages are kept, when not in memory
+    pages: list[PageText] = field(default_factory=list)  # without their layout when spooled
     unreadable: set[int] = field(default_factory=set)  # pages whose bytes could not be decoded
 
 
 def extract(data: bytes, options: OcrOptions, *, progress: Progress | None = None,
-            slots: Slots | None = None) -> TextArtifact:
+            slots: Slots | None = None, artifact_file: Path | None = None) -> TextArtifact:
     """The text of a PDF, PNG, JPEG or TIFF document, page by page.
 
     ``document_id`` is the sha256 of ``data``; ``data`` itself is never modified.
     ``progress(done, total)`` is called in the caller's thread after each page.
     ``slots``, when given, are shared with the other documents being read (see the module
     docstring); by default the document has ``options.workers`` slots of its own.
+    ``artifact_file``, when given, is where the artifact's JSON is written, page by page,
+    and the artifact returned has its pages without their layout (blocks, asides,
+    blanks): the memory it takes is then that of the pages being read, not of the
+    document (services/ocr/spool.py).
 
     Raises DocumentError for input that cannot be processed (EMPTY_FILE, TOO_LARGE,
     UNSUPPORTED_FORMAT, CORRUPT_FILE, ENCRYPTED, NO_PAGES, TOO_MANY_PAGES,
@@ -129,16 +139,19 @@ def extract(data: bytes, options: OcrOptions, *, progress: Progress | None = Non
     """
     ctx = Context(data=data, options=options, progress=progress, slots=slots)
     identify(ctx)
-    try:
-        open_pages(ctx)
-        read_pages(ctx)
-        read_overlays(ctx)
-    finally:
-        if ctx.images is not None:
-            ctx.images.close()
-        if ctx.text_layer is not None:
-            ctx.text_layer.close()
-    return assemble(ctx)
+    with contextlib.ExitStack() as cleanup:
+        if artifact_file is not None:
+            ctx.spool = PageSpool(artifact_file)
+            cleanup.callback(ctx.spool.close)
+        try:
+            open_pages(ctx)
+            read_pages(ctx)
+        finally:
+            if ctx.images is not None:
+                ctx.images.close()
+            if ctx.text_layer is not None:
+                ctx.text_layer.close()
+        return assemble(ctx)
 
 
 def identify(ctx: Context) -> None:
@@ -289,7 +302,7 @@ def read_pages(ctx: Context) -> None:
                 if isinstance(item, BaseException):
                     failure = item
                 else:
-                    pages[item.number] = item
+                    pages[item.number] = ctx.spool.put(item) if ctx.spool is not None else item
                     if ctx.progress is not None:
                         ctx.progress(len(pages), total)
         finally:
@@ -303,25 +316,23 @@ def read_pages(ctx: Context) -> None:
     ctx.pages = [pages[n] for n in range(1, total + 1)]
 
 
-def read_overlays(ctx: Context) -> None:
-    """Set aside, on each page of a PDF read by OCR, the e-signature overlay ("Ký bởi: ...
-    Thời gian ký: ...") that its annotations draw: a portal signs a scan by annotating
-    it, and its small print at the page's edge is rarely legible to OCR. What the
-    annotations draw counts only when regions.arrange finds an e-signature in it; the
-    overlay is that with the lines it wraps onto (its box is narrow).
+def read_overlay(ctx: Context, page: PageText) -> PageText:
+    """``page`` with, when it is a page of a PDF read by OCR, the e-signature overlay ("Ký
+    bởi: ... Thời gian ký: ...") that its annotations draw set aside: a portal signs a
+    scan by annotating it, and its small print at the page's edge is rarely legible to
+    OCR. What the annotations draw counts only when regions.arrange finds an e-signature
+    in it; the overlay is that with the lines it wraps onto (its box is narrow).
     """
-    if ctx.media_type != sniff.PDF:
-        return
-    for i, page in enumerate(ctx.pages):
-        if page.source != "ocr" or page.error or not (page.width and page.height) \
-                or any(block.kind == "e-signature" for block in page.aside):
-            continue
-        if lines := stamps.annotation_lines(ctx.data, page.number, page.height):
-            found = regions.arrange(lines, [], width=page.width, height=page.height, first_page=False)
-            if seeds := [line for block in found.aside if block.kind == "e-signature" for line in block.lines]:
-                overlay = stamps.wrapped(seeds, lines)
-                block = Block(kind="e-signature", box=geometry.bounds(line.box for line in overlay), lines=overlay)
-                ctx.pages[i] = page.model_copy(update={"aside": [*page.aside, block]})
+    if ctx.media_type != sniff.PDF or page.source != "ocr" or page.error or not (page.width and page.height) \
+            or any(block.kind == "e-signature" for block in page.aside):
+        return page
+    if lines := stamps.annotation_lines(ctx.data, page.number, page.height):
+        found = regions.arrange(lines, [], width=page.width, height=page.height, first_page=False)
+        if seeds := [line for block in found.aside if block.kind == "e-signature" for line in block.lines]:
+            overlay = stamps.wrapped(seeds, lines)
+            block = Block(kind="e-signature", box=geometry.bounds(line.box for line in overlay), lines=overlay)
+            return page.model_copy(update={"aside": [*page.aside, block]})
+    return page
 
 
 def _open_page(ctx: Context, number: int, started: float) -> PageText | raster.PageImage:
@@ -529,12 +540,16 @@ def _orientation(page: raster.PageImage, options: OcrOptions, timeout: float) ->
 
 
 def assemble(ctx: Context) -> TextArtifact:
-    """The artifact, with a PDF's digital signatures (services/ocr/pdf_signatures.py); OCR_FAILED
+    """The artifact, with a PDF's digital signatures (services/ocr/pdf_signatures.py), its
+    pages taken one at a time (written to the spool's file, when spooled); OCR_FAILED
     (CORRUPT_FILE if no page could even be decoded) when every page failed."""
     failed = [p for p in ctx.pages if p.error]
     if len(failed) == len(ctx.pages):
         reason = FailureReason.CORRUPT_FILE if len(ctx.unreadable) == len(ctx.pages) else FailureReason.OCR_FAILED
         raise DocumentError(reason, f"no page could be read; page 1: {failed[0].error}")
     signatures = pdf_signatures.read(ctx.data) if ctx.media_type == sniff.PDF else []
-    return TextArtifact(document_id=ctx.document_id, media_type=ctx.media_type, pages=regions.document(ctx.pages),
-                        signatures=signatures)
+    shell = TextArtifact(document_id=ctx.document_id, media_type=ctx.media_type, pages=[], signatures=signatures)
+    pages = regions.document(read_overlay(ctx, page) for page in (ctx.spool.pages() if ctx.spool else ctx.pages))
+    if ctx.spool is not None:
+        return ctx.spool.write_artifact(shell, pages)
+    return shell.model_copy(update={"pages": list(pages)})

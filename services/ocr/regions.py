@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from services.ocr import geometry
@@ -128,12 +129,12 @@ def page_text(blocks: list[Block]) -> str:
     return "\n\n".join(t for block in blocks if (t := block.text))
 
 
-def document(pages: list[PageText]) -> list[PageText]:
-    """``pages`` seen as one document, in order: the body of a page after the signature
-    becomes an appendix, and a page that opens a new header with its motto after the
-    signature (an attached draft) is set aside with every page after it."""
+def document(pages: Iterable[PageText]) -> Iterator[PageText]:
+    """``pages`` seen as one document, in order, one at a time (a long document's pages
+    need not all be held): the body of a page after the signature becomes an appendix,
+    and a page that opens a new header with its motto after the signature (an attached
+    draft) is set aside with every page after it."""
     signed = draft = False
-    out = []
     for page in pages:
         kinds = {b.kind for b in page.blocks}
         if signed and not draft and "header-left" in kinds:
@@ -145,8 +146,7 @@ def document(pages: list[PageText]) -> list[PageText]:
             blocks = [b.model_copy(update={"kind": "appendix"}) if b.kind in ("body", "title") else b for b in page.blocks]
             page = page.model_copy(update={"blocks": blocks})
         signed = signed or "closing-right" in kinds
-        out.append(page)
-    return out
+        yield page
 
 
 # --- segments and rows ---------------------------------------------------------------------

@@ -13,6 +13,7 @@ from examples.render import images_pdf, page_images, reading_text
 from services.ocr import lighting
 from services.ocr.pipeline import extract
 from services.ocr.raster import PageImage, PdfPages
+from vanthu.events import TextArtifact
 
 MAX_OCR_CER = 0.01  # the samples read at ~0.1-0.3%; 1% leaves room for Tesseract versions
 
@@ -142,3 +143,22 @@ def test_mixed_pdf_is_decided_page_by_page(mixed_pdf_bytes, page_refs, options):
     assert artifact.text_source == "mixed"
     for page, ref in zip(artifact.pages, page_refs, strict=False):
         assert cer(page.text, ref) < MAX_OCR_CER
+
+
+def test_a_document_spooled_to_disk_gives_the_same_artifact(mixed_pdf_bytes, options, tmp_path):
+    # GIVEN a text-layer page and a scanned one, read in memory, and read again with the
+    # pages kept on disk and the artifact written to a file (the bulk lane's long documents)
+    whole = extract(mixed_pdf_bytes, options)
+    written = tmp_path / "artifact.json"
+    spooled = extract(mixed_pdf_bytes, options, artifact_file=written)
+    # THEN the file holds the same artifact, every page's layout included
+    stored = TextArtifact.model_validate_json(written.read_bytes())
+
+    def read(artifact: TextArtifact) -> list[tuple]:
+        return [(p.number, p.source, p.text, p.blocks, p.aside, p.blanks, p.warning) for p in artifact.pages]
+
+    assert read(stored) == read(whole) and len(stored.pages) == 2
+    assert (stored.document_id, stored.signatures) == (whole.document_id, whole.signatures)
+    # AND what comes back to the caller has the text and what is known of each page, not its words
+    assert spooled.text == whole.text and [p.source for p in spooled.pages] == ["text-layer", "ocr"]
+    assert all(not p.blocks and not p.aside for p in spooled.pages)

@@ -26,9 +26,10 @@ from examples.render import example_texts, scan_pdf
 from services.ocr import app as ocr_app
 from services.ocr.lanes import DownstreamLag
 from vanthu.provision import create_topics
+from vanthu.events import TextArtifact
 from vanthu.settings import Settings
 from vanthu.state import StateStore
-from vanthu.storage import Storage
+from vanthu.storage import Storage, text_artifact_ref
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 # A one-page letter marked HỎA TỐC, written for these tests in the form of Decree 30/2020/NĐ-CP.
@@ -103,6 +104,11 @@ async def test_urgent_letter_is_read_before_the_bulk_batch_it_arrives_in(run_set
     assert before_urgent <= started, "the letter waited for bulk documents not started yet"
     assert events[urgent_id]["urgency"] == "Hỏa tốc"
     assert events[urgent_id]["source"]["key"].startswith("2024/")
+    # AND a bulk document's artifact, written page by page, holds every page with its layout
+    for document_id in bulk_ids:
+        artifact = TextArtifact.model_validate_json(Storage(settings).read(text_artifact_ref(settings, document_id)))
+        assert len(artifact.pages) == events[document_id]["pages"] > 10
+        assert all(page.blocks and page.text for page in artifact.pages)
     print(f"urgent letter: upload to text {latency:.1f} s; order {[bulk_ids.get(d, 'URGENT') for d in order]}")
 
 

@@ -76,7 +76,7 @@ async def test_a_bulk_page_is_not_failed_by_the_page_timeout_it_waits_past(tmp_p
     lanes = Lanes(LaneOptions())
     try:
         # WHEN it is read in the bulk lane
-        artifact = await lanes.extract_bulk(scan, options)
+        artifact = await lanes.extract_bulk(scan, tmp_path / "artifact.json", options)
     finally:
         lanes.close()
     # THEN its pages are read, not failed (the page timeout is wall-clock time)
