@@ -138,8 +138,9 @@ _RUNNING_HEADER = re.compile(r"^cong bao\s*/\s*so\b.*\bngay\b")
 _ESIGN_START = re.compile(r"^(?:ky boi|nguoi ky\s*:|thoi gian ky\s*:)")
 ESIGN_LABEL = re.compile(r"^(ky boi|thoi gian ky|ngay ky|nguoi ky|co quan|to chuc|email|chuc vu)\s*:")
 # What starts a list item, a table row or a numbered part: "-", "+", "|", "a)", "1." or "1/" (OCR: "1,",
-# or "-5," with a speck of the scan before it), "II.", "Điều 2".
-_LIST_MARK = re.compile(r"^(?:[-+–•|]|[a-zđ]\)|[-–—.,'‘’\"*•]{0,2}\d+(?:\.\d+)*[.),;/]|[IVXLC]+\.|Điều\s+\d+\.?)(?:\s|$)")
+# or "-5," with a speck of the scan before it), "II.", "Điều 2". Not "Điều 1 chịu ...": a
+# sentence that cites an article ("các thành viên quy định tại" / "Điều 1 chịu trách nhiệm").
+_LIST_MARK = re.compile(r"^(?:[-+–•|]|[a-zđ]\)|[-–—.,'‘’\"*•]{0,2}\d+(?:\.\d+)*[.),;/]|[IVXLC]+\.|Điều\s+\d+[.:]?(?!\s+[a-zđàáảãạăâèéẻẽẹêìíỉĩịòóỏõọôơùúủũụưỳýỷỹỵắằẳẵặấầẩẫậếềểễệốồổỗộớờởỡợứừửữự]))(?:\s|$)")
 _BULLET = re.compile(r"^[-+–•]\s")
 # Lines that open a block of their own (on the diacritic-folded line): never a continuation.
 _BLOCK_START = re.compile(
@@ -295,10 +296,33 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip())
 
 
+def _bare_row(raw: str) -> str:
+    """A table row that a converter printed as its cells between " | ", with no bar at
+    one end or either ("10-11/2019 | Xây dựng ... | Vụ Pháp chế", " | Lấy ý kiến ... | ..."
+    with its first cell empty, "1 | Lập quy hoạch | |"), as a Markdown row; any other line
+    as it is. Three cells at least, or two of which the first numbers a group of rows ("I |
+    GIAI ĐOẠN 1: ..."): two are the form's header and closing ("Số: 836/QĐ-BXD | Hà Nội,
+    ngày ...", "| Nơi nhận: ... | KT.")."""
+    stripped = raw.strip()
+    opened, closed = stripped.startswith("|"), stripped.endswith("|")
+    if opened and closed:
+        return raw
+    cells = [cell.strip() for cell in stripped.removeprefix("|").removesuffix("|").split("|")]
+    if opened:
+        cells.insert(0, "")
+    if len(cells) >= 3 or (len(cells) == 2 and not opened and _GROUP_CELL.fullmatch(cells[0])):
+        return "| " + " | ".join(cells) + " |"
+    return raw
+
+
+_GROUP_CELL = re.compile(r"(?:[IVXLC]+|\d{1,2})\.?")
+
+
 def _table_cells(raw: str) -> list[str]:
     """A row of the form's two-column tables (header, closing) -> its cells, column by
     column, each cell's lines and list items on lines of their own; the rule under a
     table's first row -> nothing; any other line (a plan's task table) as it is."""
+    raw = _bare_row(raw)
     if not _TABLE_ROW.match(raw):
         return [raw]
     if set(raw) <= set("|-: \t"):

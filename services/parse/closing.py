@@ -352,3 +352,33 @@ def parse_signer(tail: list[str]) -> Signer:
             signer.name = name
             break
     return signer
+
+
+# A document issued with this one and printed after its signature: its type title in
+# capitals ("KẾ HOẠCH", "QUY CHẾ ...") and, within a few lines, its caption "(Ban hành kèm
+# theo Quyết định số ...)". An appendix (PHỤ LỤC, a form, a table) ends its body.
+_ATTACHED_TITLE = re.compile(
+    r"^[\W_]*(?:ke hoach|quy che|quy dinh|chuong trinh|phuong an|de an|huong dan|dieu le|noi quy)(?![\w])"
+)
+_ATTACHED_CAPTION = re.compile(r"^[\W_]*(?:ban hanh\s+)?kem theo(?![\w])")
+_APPENDIX_TITLE = re.compile(r"^[\W_]*(?:phu luc|bieu mau|mau so)(?![\w])")
+_CAPTION_SPAN = 5  # lines from the type title to its caption (the title's name may run on)
+
+
+def attached_document(tail: list[str]) -> tuple[int, int] | None:
+    """Where the body of a document issued with this one (a plan "ban hành kèm theo" a
+    Quyết định) runs in ``tail``, the lines from the closing on: ``(start, end)`` from the
+    line after its caption to its first appendix title, or to the end; None when the tail
+    carries none."""
+    for i, line in enumerate(tail):
+        if not (_ATTACHED_TITLE.match(fold(line[:40])) and is_upper(line)):
+            continue
+        for j in range(i + 1, min(i + 1 + _CAPTION_SPAN, len(tail))):
+            if _ATTACHED_CAPTION.match(fold(tail[j][:30])):
+                start = j + 1
+                if ")" not in tail[j] and start < len(tail) and tail[start].rstrip(" *_").endswith(")"):
+                    start += 1  # a caption broken over two lines
+                end = next((k for k in range(start, len(tail)) if _APPENDIX_TITLE.match(fold(tail[k][:20]))
+                            and is_upper(tail[k])), len(tail))
+                return start, end
+    return None

@@ -23,7 +23,7 @@ from vanthu.events import Directive, PartialDate
 from vanthu.settings import get_settings
 
 from services.parse.assignments import Resolver, extract_assignments
-from services.parse.closing import closing_start, parse_distribution, parse_signer
+from services.parse.closing import attached_document, closing_start, parse_distribution, parse_signer
 from services.parse.dates import make_date, parse_numeric_date, parse_worded_date
 from services.parse.header import Header, display_case, opens_body_name, parse_header, split_issuer
 from services.parse.header_evidence import header_evidence
@@ -164,7 +164,17 @@ def parse_text(text: str, directory: UnitDirectory | None = None, *, signed: Seq
 
     body_text = "\n".join([header.title or "", header.subject or "", *lines[header.end : tail_at]])
     d.references = find_references("\n".join([body_text, *tail]), exclude=d.number)  # footnotes, appendices
-    d.sections = body.sections
+    # A plan or regulation issued with the document, printed after its signature, is read as
+    # its body: its parts are sections, its opening and closing paragraphs are read as the
+    # body's closing ones; the rest of the tail (the closing, appendices) stays the appendix.
+    sections, closing, appendix = body.sections, body.closing, tail
+    if (attached := attached_document(tail)) is not None:
+        start, end = attached
+        issued_with = split_body(tail[start:end])
+        sections = [*body.sections, *issued_with.sections]
+        closing = [*body.closing, *issued_with.opening, *issued_with.closing]
+        appendix = [*tail[:start], *tail[end:]]
+    d.sections = sections
 
     jurisdiction = jurisdiction_of(d.issuer, d.parent_issuer, d.place)
     names: NameSource = directory
@@ -180,7 +190,7 @@ def parse_text(text: str, directory: UnitDirectory | None = None, *, signed: Seq
     resolver = Resolver(names, usable)
     year = d.date.year if d.date else (d.date_partial.year if d.date_partial else _latest_year(body_text))
     d.assignments = extract_assignments(
-        body.opening, body.sections, body.closing, names, resolver, year, tail, speaker, text, d.recipients
+        body.opening, sections, closing, names, resolver, year, appendix, speaker, text, d.recipients
     )
     if usable:
         d.warnings += [f"unit not in directory: {name}" for name in resolver.unknown]

@@ -22,7 +22,7 @@ from vanthu.normalize import fold
 from services.parse.numbers import DOC_TYPE_NAMES
 
 _ROMAN = re.compile(r"^(M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3}))\s*[.:]\s+(?=\S)")
-_ARTICLE = re.compile(r"^dieu\s+(\d{1,3})\s*[.:]?\s*")
+_ARTICLE = re.compile(r"^dieu\s+(\d{1,3})\s*([.:])?\s*")
 _ARABIC = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\s*(?:[.)]\s*|/\s+)(?=\S)(?!\d)")  # "1/ Các Cục Thuế ..." too
 # OCR often reads "5." as "5," or "5;": trusted only for the next number in sequence.
 _ARABIC_OCR = re.compile(r"^(\d{1,2})\s*[,;]\s+(?=[A-ZĐÀ-Ỹ])")
@@ -76,7 +76,9 @@ def _marker(line: str, next_number: int) -> tuple[str, str, int, str] | None:
     if m := _ROMAN.match(line):
         if m.group(1):
             return "roman", m.group(1), _LEVEL["roman"], line[m.end() :]
-    if m := _ARTICLE.match(fold(line)):
+    # "Điều 1 chịu trách nhiệm ..." with no stop after the number goes on a sentence that
+    # cites the article ("các thành viên quy định tại" / "Điều 1 chịu ..."): no heading.
+    if (m := _ARTICLE.match(fold(line))) and (m.group(2) or not line[m.end() : m.end() + 1].islower()):
         return "article", f"Điều {int(m.group(1))}", _LEVEL["article"], line[m.end() :]
     if m := _ARABIC.match(line):
         label = m.group(1)

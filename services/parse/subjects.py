@@ -59,7 +59,7 @@ _FIRM_HEADS = [
 _SOFT_HEADS = [
     "sở", "bộ", "ban", "hội", "đài", "báo", "viện", "trường", "phòng", "tổ", "đoàn", "huyện", "thành phố",
     "thị xã", "xã", "phường", "thị trấn", "quận", "ngành", "cấp", "cục", "quỹ", "học viện", "lãnh đạo",
-    "ủy viên", "cấp ủy viên", "trưởng", "vụ", "cá nhân",
+    "ủy viên", "cấp ủy viên", "thành viên", "trưởng", "vụ", "cá nhân",
 ]
 _QUANTIFIER = r"(?:(?:tất cả|toàn thể)\s+)?(?:các|những|mỗi|từng)\s+"
 
@@ -201,6 +201,8 @@ def predicate_start(clause: str, start: int = 0) -> int | None:
             continue
         if " " not in m.group(0) and _CAPITALISED_BEFORE.search(clause, start, m.start()) and _LISTED.match(clause, m.end()):
             continue  # a syllable of a capitalised name in a list: "Bộ Ngoại giao, ..."
+        if m.group(0) == "xây dựng" and _without_object(clause, m.end()):
+            continue  # "Vụ Vật liệu xây dựng, Vụ ..." / "Cục Kinh tế xây dựng phối hợp ..."
         return m.start()
     return colon if colon != -1 else None
 
@@ -221,6 +223,18 @@ _FIRM_ANYWHERE = re.compile(rf"(?<![\w])(?:{_alternation(_FIRM_HEADS)})(?![\w])"
 _LONGEST_HEAD = max(map(len, _FIRM_HEADS))
 # A capitalised word right before a one-syllable verb: the verb is that name's second syllable.
 _CAPITALISED_BEFORE = re.compile(r"(?<![\w])[A-ZĐÀ-Ỹ][\w]*\s$")
+# "xây dựng" (to build) ends many a body's name in lower case ("Vụ Vật liệu xây dựng", "Cục
+# Kinh tế xây dựng"): the verb takes an object, so with none after it (the list goes on with
+# a capitalised name, or the clause's own verb follows) it is the name's last word.
+_CLAUSE_VERB = re.compile(r"\s+(?:chủ trì|phối hợp|có trách nhiệm|chịu trách nhiệm|là|tham mưu)(?![\w])")
+_NEXT_NAME = re.compile(r"\s*[,;]\s*(?=\w)")
+
+
+def _without_object(clause: str, end: int) -> bool:
+    if _CLAUSE_VERB.match(clause, end):
+        return True
+    listed = _NEXT_NAME.match(clause, end)
+    return listed is not None and clause[listed.end()].isupper()
 _LISTED = re.compile(r"\s*[,;]")
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import zip_longest
 from typing import Protocol
 
 from vanthu.directory import NameSource
@@ -51,13 +52,16 @@ _COLUMNS = {
 
 
 _ROLES: tuple[Role, ...] = ("lead", "cooperate", "assigned")
+_CELL_BULLET = re.compile(r"(^|[;,]\s*)[-–•+]\s+")
 # A catalogue of administrative procedures says who handles a procedure, it tasks no one
 # (CONVENTIONS.md): its header names the procedure, its steps or where it is filed.
 _CATALOGUE = re.compile(r"thu tuc|trinh tu|cach thuc|dia diem|buoc|quy trinh")
 
 
 def cell_parties(reader: UnitReader, text: str, role: Role, rule: str) -> list[Party]:
-    """The units filling a table cell or a plan field."""
+    """The units filling a table cell or a plan field (listed with dashes or not: "- Vụ
+    Pháp chế; - Văn phòng Bộ.")."""
+    text = _CELL_BULLET.sub(r"\1", text)
     units = reader.units(text, 0, whole=True) if text else None
     return parties_of(units.names, role, rule) if units else []
 
@@ -180,38 +184,73 @@ def table_groups(
     Thời gian |", one "|" row per line) with their sections, and the paragraphs that are
     no table. A catalogue of procedures (its header names them) gives neither: it tasks no one.
 
-    A row's section is its STT under the enclosing section ("II.3" for row 3 under "II")."""
+    A row's section is its STT under the enclosing section ("II.3" for row 3 under "II"),
+    or, for a row with no number of its own, the group rows above it that number a phase
+    and a step ("I | GIAI ĐOẠN 1: ..." / "1 | Lập nhiệm vụ" / "| 10/2019 | task | ...":
+    "I.1"). A header in two rows (a merged "Thực hiện" over "Đơn vị chủ trì | Đơn vị phối
+    hợp") is read as one."""
     found: list[tuple[Group, str | None]] = []
     rest: list[str] = []
     columns: dict[str, int] | None = None
+    headers: list[str] = []  # the header row's cells, while the next row may complete it
+    groups: list[str] = []
     for paragraph in paragraphs:
         if not paragraph.startswith("|"):
             rest.append(paragraph)
-            columns = None
+            columns, groups = None, []
             continue
         cells = _cells(paragraph)
         if all(re.fullmatch(r":?-{2,}:?|", c) for c in cells):
             continue  # the separator row under a header
-        folded = [fold(c) for c in cells]
-        header = {name: i for name, words in _COLUMNS.items() for i, cell in enumerate(folded)
-                  if any(cell == w or cell.startswith(w + " ") or f" {w}" in cell for w in words)}
-        if columns is None and header.keys() & _ROLES:
+        if headers and _header(cells).keys() & _ROLES:
+            cells = [low or high for high, low in zip_longest(headers, cells, fillvalue="")]
+            columns = None
+        if columns is None and (header := _header(cells)).keys() & _ROLES:
             columns = header if _column_roles(cells) else {}  # {}: a catalogue's rows task no one
+            headers = cells
             continue
+        headers = []
         if columns is None:
             rest.append(paragraph)
             continue
         if not columns:
+            continue
+        if (group := _group_label(cells)) is not None:
+            groups = [group] if not group.isdigit() or not groups or groups[0].isdigit() else [groups[0], group]
             continue
         cell = {name: cells[i] if i < len(cells) else "" for name, i in columns.items()}
         parties = []
         for role in _ROLES:
             parties += cell_parties(reader, cell.get(role, ""), role, "plan-table")
         task = cell.get("task") or max(cells, key=len)
-        number = cell.get("number", "").rstrip(".")
+        number = cell.get("number", "").rstrip(".") or ".".join(groups)
         path = ".".join(p for p in (section, number) if p) or None
         found.append((Group(parties, [task], deadline_text=cell.get("when") or None, anchor=paragraph), path))
     return found, rest
+
+
+def _header(cells: list[str]) -> dict[str, int]:
+    """What each header cell names (a column of ``_COLUMNS``). A column of the body that
+    answers for a step ("Cơ quan chịu trách nhiệm quản lý nhà nước") beside the one that
+    leads it says who oversees, not who is tasked: only the lead's counts."""
+    folded = [fold(c) for c in cells]
+    header = {name: i for name, words in _COLUMNS.items() for i, cell in enumerate(folded)
+              if any(cell == w or cell.startswith(w + " ") or f" {w}" in cell for w in words)}
+    if "lead" in header:
+        header.pop("assigned", None)
+    return header
+
+
+_GROUP_NUMBER = re.compile(r"(?:[IVXLC]+|\d{1,2})\.?")
+
+
+def _group_label(cells: list[str]) -> str | None:
+    """A group row's number ("I", "2") when the row is one, else None: a row that numbers a
+    phase or a step and names it, with no other cell filled."""
+    filled = [c for c in cells if c]
+    if 1 <= len(filled) <= 2 and _GROUP_NUMBER.fullmatch(filled[0]) and cells[0] == filled[0]:
+        return filled[0].rstrip(".")
+    return None
 
 
 def field_group(reader: UnitReader, node: Section) -> tuple[Group, set[int]] | None:

@@ -824,3 +824,71 @@ def test_a_gazette_copy_its_furniture_its_signature_and_its_task_table(national)
         ("4", "Bộ Văn hóa, Thể thao và Du lịch", "lead"), ("4", "Các bộ, ngành", "cooperate"),
     }
     assert not any("CÔNG BÁO" in w or "VĂN PHÒNG CHÍNH PHỦ" in w for w in d.warnings)
+
+
+_DECISION_WITH_PLAN = """BỘ XÂY DỰNG
+-------
+Số: 836/QĐ-BXD | Hà Nội, ngày 14 tháng 10 năm 2019
+QUYẾT ĐỊNH
+Phê duyệt Kế hoạch lập quy hoạch khoáng sản làm vật liệu xây dựng
+BỘ TRƯỞNG BỘ XÂY DỰNG
+Căn cứ Luật Quy hoạch số 21/2017/QH14 ngày 24 tháng 11 năm 2017;
+QUYẾT ĐỊNH:
+Điều 1. Ban hành kèm theo Quyết định này Kế hoạch lập quy hoạch khoáng sản làm vật liệu
+xây dựng thời kỳ 2021-2030.
+Điều 2. Chánh Văn phòng Bộ, Thủ trưởng các cơ quan, đơn vị có liên quan và các thành viên quy định tại
+Điều 1 chịu trách nhiệm thi hành Quyết định này./.
+Nơi nhận:
+- Như Điều 2;
+- Lưu: VT, VLXD. | BỘ TRƯỞNG
+
+Phạm Hồng Hà
+
+KẾ HOẠCH
+LẬP QUY HOẠCH KHOÁNG SẢN LÀM VẬT LIỆU XÂY DỰNG THỜI KỲ 2021-2030
+(Ban hành kèm theo Quyết định số 836/QĐ-BXD ngày 14 tháng 10 năm 2019 của Bộ trưởng Bộ Xây
+dựng)
+I. MỤC ĐÍCH YÊU CẦU
+Cụ thể hóa tiến độ, các bước triển khai thực hiện công tác lập quy hoạch.
+II. TỔ CHỨC THỰC HIỆN
+1. Ban Quản lý quy hoạch có trách nhiệm tổ chức lập quy hoạch, bảo đảm chất lượng và tiến độ.
+2. Cục Kinh tế xây dựng phối hợp với Vụ Pháp chế thẩm định dự toán lập quy hoạch.
+NỘI DUNG CHI TIẾT
+Thời gian | Nội dung công việc | Cơ quan chịu trách nhiệm quản lý nhà nước | Thực hiện
+ |  |  | Đơn vị chủ trì | Đơn vị phối hợp
+I | GIAI ĐOẠN 1: LẬP NHIỆM VỤ
+1 | Lập nhiệm vụ quy hoạch
+10-11/2019 | Xây dựng khung định hướng quy hoạch | Cơ quan tổ chức lập quy hoạch | Ban Quản lý quy hoạch | - Vụ Pháp chế; - Văn phòng Bộ.
+ | Lấy ý kiến các Bộ, ngành về nhiệm vụ | Cơ quan tổ chức lập quy hoạch | Vụ Kế hoạch - Tài chính | - Văn phòng Bộ.
+2 | Thẩm định nhiệm vụ
+12/2019 | Trình Hội đồng thẩm định nhiệm vụ | Cơ quan lập quy hoạch | Ban Quản lý quy hoạch | - Vụ Pháp chế.
+II | GIAI ĐOẠN 2: LẬP QUY HOẠCH
+02-03/2020 | Lựa chọn tư vấn lập quy hoạch | Cơ quan lập quy hoạch | Vụ Kế hoạch - Tài chính | - Vụ Pháp chế.
+"""
+
+
+def test_a_plan_issued_with_a_decision_after_its_signature_is_read(national):
+    # GIVEN a decision that issues a plan printed after its signature, the decision's last
+    # article citing "Điều 1" at the start of a line, and the plan's task table as a
+    # converter prints it: cells between " | " with no outer bars, a header in two rows (a
+    # column of the body that oversees each step, then "Thực hiện" over the lead and the
+    # partners), and rows grouped by phase ("I") and step ("1")
+    d = parse_directive(_DECISION_WITH_PLAN, national)
+    found = _triples(d)
+    # THEN the decision's article tasks its three units, the line citing "Điều 1" is no article
+    assert {("Điều 2", "Chánh Văn phòng Bộ", "assigned"),
+            ("Điều 2", "các thành viên quy định tại Điều 1", "assigned")} <= found
+    assert [s.path for s in d.sections[:2]] == ["Điều 1", "Điều 2"]
+    # AND the plan's clauses task its units, in the plan's own sections
+    assert {("II.1", "Ban Quản lý quy hoạch", "assigned"), ("II.2", "Cục Kinh tế xây dựng", "assigned"),
+            ("II.2", "Vụ Pháp chế", "cooperate")} <= found
+    # AND each row of the table gives its lead and partners under its phase and step, not
+    # the body that oversees the step
+    table = {t for t in found if t[0] and t[0].count(".") >= 2}
+    assert table == {
+        ("II.2.I.1", "Ban Quản lý quy hoạch", "lead"), ("II.2.I.1", "Vụ Pháp chế", "cooperate"),
+        ("II.2.I.1", "Văn phòng Bộ", "cooperate"), ("II.2.I.1", "Vụ Kế hoạch - Tài chính", "lead"),
+        ("II.2.I.2", "Ban Quản lý quy hoạch", "lead"), ("II.2.I.2", "Vụ Pháp chế", "cooperate"),
+        ("II.2.II", "Vụ Kế hoạch - Tài chính", "lead"), ("II.2.II", "Vụ Pháp chế", "cooperate"),
+    }
+    assert not any("tổ chức lập quy hoạch" in unit or "lập quy hoạch" == unit for _, unit, _ in found)
