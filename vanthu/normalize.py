@@ -368,16 +368,19 @@ def _flat_table_cells(lines: list[str], marked: list[str], full_width: int) -> I
     """Each line and whether it lies in a table the page printed one cell per line, each
     cell's text wrapped in its narrow column (a PDF's text layer of a plan's task table):
     from a "TT" line with a row number a few lines below it, until a line as wide as a
-    paragraph's.
+    paragraph's (from a header row opening with "TT", until a blank line).
     Inside, two cells printed side by side on one line ("cơ quan ngang bộ  Bộ Tư pháp")
     are two lines."""
-    in_table = False
+    in_table = whole_cells = False
     for k, line in enumerate(lines):
-        if len(line) <= _NUMBER_HEAD_CHARS and fold(line) in _TABLE_NUMBER_HEAD and any(
+        head = line.removeprefix("|").split("|", 1)[0].strip() if line.startswith("|") else line
+        if len(head) <= _NUMBER_HEAD_CHARS and fold(head) in _TABLE_NUMBER_HEAD and any(
             re.fullmatch(r"\d{1,3}\.?", later) for later in lines[k + 1 : k + _FIRST_ROWS]
         ):
-            in_table = True
-        elif in_table and len(line) > max(_TABLE_LINE_MAX, 0.75 * full_width):
+            # A header row ("| TT | Nội dung | ... |") over one cell per line: a converter's,
+            # whose cells are not wrapped, so the table runs to the next blank line.
+            in_table, whole_cells = True, head != line
+        elif in_table and (not line if whole_cells else len(line) > max(_TABLE_LINE_MAX, 0.75 * full_width)):
             in_table = False
         if not in_table:
             yield line, False

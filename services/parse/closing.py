@@ -371,14 +371,17 @@ def attached_document(tail: list[str]) -> tuple[int, int] | None:
     line after its caption to its first appendix title, or to the end; None when the tail
     carries none."""
     for i, line in enumerate(tail):
-        if not (_ATTACHED_TITLE.match(fold(line[:40])) and is_upper(line)):
-            continue
+        if not (_ATTACHED_TITLE.match(fold(line[:40])) and is_upper(line)) or _appendix_title(tail, i - 1):
+            continue  # "PHỤ LỤC" / "KẾ HOẠCH TRIỂN KHAI ...": the appendix's name, over its table
         for j in range(i + 1, min(i + 1 + _CAPTION_SPAN, len(tail))):
             if _ATTACHED_CAPTION.match(fold(tail[j][:30])):
                 start = j + 1
                 if ")" not in tail[j] and start < len(tail) and tail[start].rstrip(" *_").endswith(")"):
                     start += 1  # a caption broken over two lines
-                end = next((k for k in range(start, len(tail)) if _APPENDIX_TITLE.match(fold(tail[k][:20]))
-                            and is_upper(tail[k])), len(tail))
+                end = next((k for k in range(start, len(tail)) if _appendix_title(tail, k)), len(tail))
                 return start, end
     return None
+
+
+def _appendix_title(lines: list[str], k: int) -> bool:
+    return k >= 0 and _APPENDIX_TITLE.match(fold(lines[k][:20])) is not None and is_upper(lines[k])

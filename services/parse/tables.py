@@ -77,39 +77,82 @@ def _column_roles(headers: list[str]) -> dict[int, Role]:
 
 def appendix_groups(reader: UnitReader, lines: Sequence[str]) -> list[tuple[Group, str]]:
     """The tasks of an appendix table, with their sections, whose cells the page flattened
-    into one line each: "TT", the header cells, then each row as its number ("1") and its
-    cells; the header printed again on each page, the numbers going on. A row's section is
-    its number. The unit column must be the last one, or the row must have a line for each
-    header cell (more when a cell right of the unit columns wrapped: "Nghị quyết số 66-" /
-    "NQ/TW"), so a wrapped cell cannot shift a unit column."""
+    into one line each: "TT" and the header cells (or a header row "| TT | Nội dung | ... |"
+    with the cells it lost on lines of their own), then each row as its number ("1") and
+    its cells; the header printed again on each page, the numbers going on. A row's section
+    is its number; a row's lettered sub-rows ("a)" on a line of its own, then its cells)
+    are its points. The unit column must be the last one, or the row must have a line for
+    each header cell (more when a cell right of the unit columns wrapped: "Nghị quyết số
+    66-" / "NQ/TW"), so a wrapped cell cannot shift a unit column."""
     found: list[tuple[Group, str]] = []
     i = 0
     while i < len(lines):
-        if fold(lines[i]) not in ("tt", "stt", "so tt"):
+        if (header := _flat_header(lines, i)) is None:
             i += 1
             continue
-        start = i + 1
-        end = next((k for k in range(start, min(len(lines), start + 12)) if _row_number(lines[k]) is not None), None)
-        roles = _column_roles(lines[start:end]) if end else {}
+        headers, end = header
+        roles = _column_roles(headers)
         if not roles:
             i += 1
             continue
-        width = end - start
         rows = _flat_rows(lines, end)
         for number, cells in rows:
-            aligned = cells if len(cells) == width else _aligned(cells, min(roles), reader.directory)
-            for column, role in roles.items():
-                if column == width - 1:
-                    cell = _last_cell(cells, reader.directory)
-                elif aligned is not None and column < len(aligned):
-                    cell = aligned[column]
-                else:
-                    continue
-                parties = cell_parties(reader, cell, role, "appendix-table")
-                task = max(cells, key=len)
-                found.append((Group(parties, [task], anchor=task), str(number)))
+            for point, row in _sub_rows(cells):
+                path = f"{number}.{point}" if point else str(number)
+                found += [(group, path) for group in _flat_row_groups(reader, row, roles, len(headers))]
         i = end + sum(len(cells) + 1 for _, cells in rows)
     return found
+
+
+def _flat_header(lines: Sequence[str], i: int) -> tuple[list[str], int] | None:
+    """The header cells of a flattened table opening at line ``i`` and the index of its
+    first row's number: "TT" on its own line and the cells after it, or a header row whose
+    first cell is "TT" and any cells it lost printed on the lines after it."""
+    first = fold(lines[i])
+    if first.startswith("|") and fold(_cells(lines[i])[0]) in _NUMBER_HEADERS:
+        cells = _cells(lines[i])[1:]
+    elif first in _NUMBER_HEADERS:
+        cells = []
+    else:
+        return None
+    end = next((k for k in range(i + 1, min(len(lines), i + 13)) if _row_number(lines[k]) is not None), None)
+    if end is None:
+        return None
+    return [*cells, *lines[i + 1 : end]], end
+
+
+_NUMBER_HEADERS = ("tt", "stt", "so tt")
+_LETTER = re.compile(r"([a-zđ])\)\s*(.*)")
+
+
+def _sub_rows(cells: list[str]) -> list[tuple[str | None, list[str]]]:
+    """A flattened row's cells, or, when lettered sub-rows ("a)", its cells, "b)", ...)
+    follow the row's own heading, each sub-row's letter and cells."""
+    starts = [k for k, cell in enumerate(cells) if (m := _LETTER.fullmatch(cell)) and m.group(1) in "abcdđeg"]
+    if not starts or cells[starts[0]][0] != "a":
+        return [(None, cells)]
+    bounds = [*starts, len(cells)]
+    out = []
+    for k, start in enumerate(starts):
+        m = _LETTER.fullmatch(cells[start])
+        out.append((m.group(1), ([m.group(2)] if m.group(2) else []) + cells[start + 1 : bounds[k + 1]]))
+    return out
+
+
+def _flat_row_groups(reader: UnitReader, cells: list[str], roles: dict[int, Role], width: int) -> list[Group]:
+    """The groups of one flattened row: each unit column's bodies with the row's task."""
+    groups = []
+    aligned = cells if len(cells) == width else _aligned(cells, min(roles), reader.directory)
+    for column, role in roles.items():
+        if column == width - 1:
+            cell = _last_cell(cells, reader.directory)
+        elif aligned is not None and column < len(aligned):
+            cell = aligned[column]
+        else:
+            continue
+        task = max(cells, key=len)
+        groups.append(Group(cell_parties(reader, cell, role, "appendix-table"), [task], anchor=task))
+    return groups
 
 
 # A line that stops half-way through a phrase: the next line goes on with it, even with a

@@ -892,3 +892,59 @@ def test_a_plan_issued_with_a_decision_after_its_signature_is_read(national):
         ("II.2.II", "Vụ Kế hoạch - Tài chính", "lead"), ("II.2.II", "Vụ Pháp chế", "cooperate"),
     }
     assert not any("tổ chức lập quy hoạch" in unit or "lập quy hoạch" == unit for _, unit, _ in found)
+
+
+_ANNEX_CELL_PER_LINE = """BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG
+Số: 2200/QĐ-BNNMT
+Hà Nội, ngày 10 tháng 6 năm 2026
+QUYẾT ĐỊNH
+Ban hành Kế hoạch triển khai thực hiện Nghị định số 180/2026/NĐ-CP
+Điều 1. Ban hành kèm theo Quyết định này Kế hoạch triển khai thực hiện Nghị định số 180/2026/NĐ-CP.
+Điều 2. Quyết định này có hiệu lực thi hành kể từ ngày ký.
+Nơi nhận:
+- Lưu: VT, LNKL.
+KT. BỘ TRƯỞNG
+THỨ TRƯỞNG
+Nguyễn Quốc Trị
+PHỤ LỤC
+KẾ HOẠCH TRIỂN KHAI NGHỊ ĐỊNH SỐ 180/2026/NĐ-CP
+(Kèm theo Quyết định số: 2200/QĐ-BNNMT ngày 10 tháng 6 năm 2026 của Bộ Nông nghiệp và Môi trường)
+| TT | Nội dung hoạt động | Cơ quan chủ trì | Cơ quan phối hợp |
+| --- | --- | --- | --- |
+Thời gian thực hiện
+1
+Tổ chức tuyên truyền, phổ biến, hướng dẫn triển khai thực hiện Nghị định
+a)
+Tổ chức Hội nghị phổ biến, triển khai nội dung của Nghị định đến các cơ quan, tổ chức về lâm nghiệp ở trung ương, địa phương.
+Cục Lâm nghiệp và Kiểm lâm
+Vụ Pháp chế; các cơ quan, đơn vị có liên quan
+Quý III, IV/2026
+b)
+Xây dựng kế hoạch thực hiện đóng góp do quốc gia tự quyết định lĩnh vực lâm nghiệp cho các địa phương
+Viện Khoa học lâm nghiệp Việt Nam
+Cục Biến đổi khí hậu; UBND cấp tỉnh
+Quý IV/2026, 2027
+2
+Huy động nguồn lực, thúc đẩy hợp tác quốc tế về dịch vụ hấp thụ và lưu giữ các-bon của rừng.
+Sở Nông nghiệp và Môi trường các tỉnh
+Vụ Hợp tác quốc tế
+Thường xuyên
+"""
+
+
+def test_an_annex_table_under_a_header_row_with_one_cell_per_line_and_lettered_rows(national):
+    # GIVEN an annex whose header a converter kept as a row ("| TT | Nội dung | Cơ quan chủ
+    # trì | Cơ quan phối hợp |", the last header cell on a line of its own) and whose rows it
+    # printed one cell per line, a row's tasks lettered "a)", "b)" under its heading
+    d = parse_directive(_ANNEX_CELL_PER_LINE, national)
+    # THEN each lettered task gives its lead and partners, under its row, as its point
+    table = {(a.section, a.unit_text, a.role) for a in d.assignments}
+    assert table == {
+        ("1", "Cục Lâm nghiệp và Kiểm lâm", "lead"), ("1", "Vụ Pháp chế", "cooperate"),
+        ("1", "các cơ quan, đơn vị có liên quan", "cooperate"),
+        ("1", "Viện Khoa học lâm nghiệp Việt Nam", "lead"), ("1", "Cục Biến đổi khí hậu", "cooperate"),
+        ("1", "UBND cấp tỉnh", "cooperate"),
+        ("2", "Sở Nông nghiệp và Môi trường các tỉnh", "lead"), ("2", "Vụ Hợp tác quốc tế", "cooperate"),
+    }
+    points = {a.unit_text: sorted({e.point for e in a.evidence}) for a in d.assignments if a.section == "1"}
+    assert points["Viện Khoa học lâm nghiệp Việt Nam"] == ["b"] and points["Vụ Pháp chế"] == ["a"]
