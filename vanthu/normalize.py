@@ -137,6 +137,10 @@ _KEYWORD_SPAN = 60
 _RUNNING_HEADER = re.compile(r"^cong bao\s*/\s*so\b.*\bngay\b")
 _ESIGN_START = re.compile(r"^(?:ky boi|nguoi ky\s*:|thoi gian ky\s*:)")
 ESIGN_LABEL = re.compile(r"^(ky boi|thoi gian ky|ngay ky|nguoi ky|co quan|to chuc|email|chuc vu)\s*:")
+# A table's group of rows: its number in a cell of its own ("I", "2."), or a heading line
+# across the table's width ("V. Đa dạng hoá nguồn lực ..."), which is still the table.
+GROUP_NUMBER = re.compile(r"(?:[IVXLC]+|\d{1,2})\.?")
+GROUP_HEADING = re.compile(r"[IVXLC]+\.\s+\S")
 # What starts a list item, a table row or a numbered part: "-", "+", "|", "a)", "1." or "1/" (OCR: "1,",
 # or "-5," with a speck of the scan before it), "II.", "Điều 2". Not "Điều 1 chịu ...": a
 # sentence that cites an article ("các thành viên quy định tại" / "Điều 1 chịu trách nhiệm").
@@ -310,12 +314,9 @@ def _bare_row(raw: str) -> str:
     cells = [cell.strip() for cell in stripped.removeprefix("|").removesuffix("|").split("|")]
     if opened:
         cells.insert(0, "")
-    if len(cells) >= 3 or (len(cells) == 2 and not opened and _GROUP_CELL.fullmatch(cells[0])):
+    if len(cells) >= 3 or (len(cells) == 2 and not opened and GROUP_NUMBER.fullmatch(cells[0])):
         return "| " + " | ".join(cells) + " |"
     return raw
-
-
-_GROUP_CELL = re.compile(r"(?:[IVXLC]+|\d{1,2})\.?")
 
 
 def _table_cells(raw: str) -> list[str]:
@@ -368,7 +369,8 @@ def _flat_table_cells(lines: list[str], marked: list[str], full_width: int) -> I
     """Each line and whether it lies in a table the page printed one cell per line, each
     cell's text wrapped in its narrow column (a PDF's text layer of a plan's task table):
     from a "TT" line with a row number a few lines below it, until a line as wide as a
-    paragraph's (from a header row opening with "TT", until a blank line).
+    paragraph's that does not head a group of rows ("V. Đa dạng hoá ..."); from a header
+    row opening with "TT", until a blank line.
     Inside, two cells printed side by side on one line ("cơ quan ngang bộ  Bộ Tư pháp")
     are two lines."""
     in_table = whole_cells = False
@@ -380,13 +382,22 @@ def _flat_table_cells(lines: list[str], marked: list[str], full_width: int) -> I
             # A header row ("| TT | Nội dung | ... |") over one cell per line: a converter's,
             # whose cells are not wrapped, so the table runs to the next blank line.
             in_table, whole_cells = True, head != line
-        elif in_table and (not line if whole_cells else len(line) > max(_TABLE_LINE_MAX, 0.75 * full_width)):
+        elif in_table and (not line if whole_cells else len(line) > max(_TABLE_LINE_MAX, 0.75 * full_width)
+                           and not _heads_group(lines, k)):
             in_table = False
         if not in_table:
             yield line, False
             continue
         for cell in _CELL_GAP.split(marked[k]) if line else [line]:
             yield " ".join(cell.split()), True
+
+
+def _heads_group(lines: list[str], k: int) -> bool:
+    """Whether line ``k`` heads a group of a table's rows, or goes on with the heading above
+    it in lower case: a heading runs across the table's width."""
+    while k > 0 and lines[k][:1].islower():
+        k -= 1
+    return GROUP_HEADING.match(lines[k]) is not None
 
 
 def clean_document(text: str) -> list[str]:

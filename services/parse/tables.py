@@ -19,7 +19,7 @@ from typing import Protocol
 
 from vanthu.directory import NameSource
 from vanthu.events import Role, Section
-from vanthu.normalize import fold
+from vanthu.normalize import GROUP_HEADING, GROUP_NUMBER, fold
 
 from services.parse.readings import Group, Party, parties_of
 from services.parse.subjects import UnitList, looks_organisational, lower_form
@@ -95,6 +95,7 @@ def appendix_groups(reader: UnitReader, lines: Sequence[str]) -> list[tuple[Grou
         if not roles:
             i += 1
             continue
+        lines = [*lines[:end], *_without_headers(lines[end:], headers)]
         rows = _flat_rows(lines, end)
         for number, cells in rows:
             for point, row in _sub_rows(cells):
@@ -118,7 +119,26 @@ def _flat_header(lines: Sequence[str], i: int) -> tuple[list[str], int] | None:
     end = next((k for k in range(i + 1, min(len(lines), i + 13)) if _row_number(lines[k]) is not None), None)
     if end is None:
         return None
-    return [*cells, *lines[i + 1 : end]], end
+    return [*cells, *(line for line in lines[i + 1 : end] if not GROUP_HEADING.match(line))], end
+
+
+def _without_headers(lines: Sequence[str], headers: list[str]) -> list[str]:
+    """``lines`` without the header printed again where a page breaks the table ("STT",
+    its cells), even inside a row: what the page went on with after it, which the header's
+    last cell took in as its own words ("Thời gian hoàn thành mãn tính, ..."), stays."""
+    out: list[str] = []
+    k = 0
+    while k < len(lines):
+        again = lines[k + 1 : k + 1 + len(headers)]
+        if fold(lines[k]) in _NUMBER_HEADERS and len(again) == len(headers) \
+                and again[:-1] == headers[:-1] and again[-1].startswith(headers[-1]):
+            if rest := again[-1][len(headers[-1]) :].strip():
+                out.append(rest)
+            k += 1 + len(headers)
+            continue
+        out.append(lines[k])
+        k += 1
+    return out
 
 
 _NUMBER_HEADERS = ("tt", "stt", "so tt")
@@ -201,14 +221,16 @@ def _row_number(line: str) -> int | None:
 
 def _flat_rows(lines: Sequence[str], start: int) -> list[tuple[int, list[str]]]:
     """Rows from ``start`` (a row's number) on, each opened by the next number in sequence
-    (or the one after: a row whose number the page lost is read with the row before)."""
+    (or the one after: a row whose number the page lost is read with the row before); a
+    line that heads a group of rows ("V. Đa dạng hoá ...") is no row's cell."""
     rows: list[tuple[int, list[str]]] = []
     number, k = _row_number(lines[start]), start
     while number is not None:
         cells: list[str] = []
         k += 1
         while k < len(lines) and _row_number(lines[k]) not in (number + 1, number + 2):
-            cells.append(lines[k])
+            if not GROUP_HEADING.match(lines[k]):  # "V. Đa dạng hoá ...": the next rows' group
+                cells.append(lines[k])
             k += 1
         if cells:
             rows.append((number, cells))
@@ -284,14 +306,11 @@ def _header(cells: list[str]) -> dict[str, int]:
     return header
 
 
-_GROUP_NUMBER = re.compile(r"(?:[IVXLC]+|\d{1,2})\.?")
-
-
 def _group_label(cells: list[str]) -> str | None:
     """A group row's number ("I", "2") when the row is one, else None: a row that numbers a
     phase or a step and names it, with no other cell filled."""
     filled = [c for c in cells if c]
-    if 1 <= len(filled) <= 2 and _GROUP_NUMBER.fullmatch(filled[0]) and cells[0] == filled[0]:
+    if 1 <= len(filled) <= 2 and GROUP_NUMBER.fullmatch(filled[0]) and cells[0] == filled[0]:
         return filled[0].rstrip(".")
     return None
 

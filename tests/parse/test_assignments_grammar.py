@@ -948,3 +948,70 @@ def test_an_annex_table_under_a_header_row_with_one_cell_per_line_and_lettered_r
     }
     points = {a.unit_text: sorted({e.point for e in a.evidence}) for a in d.assignments if a.section == "1"}
     assert points["Viện Khoa học lâm nghiệp Việt Nam"] == ["b"] and points["Vụ Pháp chế"] == ["a"]
+
+
+_PLAN_TABLE_HEADER = """STT
+Tên nhiệm vụ cụ thể
+Cơ quan
+chủ trì
+Cơ quan
+phối hợp
+Thời gian hoàn
+thành
+"""
+_GROUPED_PLAN = f"""THỦ TƯỚNG CHÍNH PHỦ
+Số: 844/QĐ-TTg
+Hà Nội, ngày 12 tháng 5 năm 2026
+QUYẾT ĐỊNH
+Ban hành Kế hoạch hành động thực hiện Nghị quyết về bảo hiểm y tế
+THỦ TƯỚNG CHÍNH PHỦ
+QUYẾT ĐỊNH:
+Điều 1. Ban hành kèm theo Quyết định này Kế hoạch hành động thực hiện Nghị quyết về bảo hiểm y tế.
+Điều 2. Các Bộ trưởng, Thủ trưởng cơ quan ngang bộ chịu trách nhiệm thi hành Quyết định này./.
+THỦ TƯỚNG
+Phạm Minh Chính
+Phụ lục
+NHIỆM VỤ CỤ THỂ
+{_PLAN_TABLE_HEADER}V. Đa dạng hoá nguồn lực và phát triển bền vững quỹ bảo hiểm y tế để từng bước mở rộng phạm vi
+quyền lợi, giảm gánh nặng tài chính cho người tham gia bảo hiểm y tế
+21.
+Giao chỉ tiêu phát triển đối tượng tham gia
+bảo hiểm y tế đến năm 2030.
+Bộ Y tế
+Bộ Tài chính
+Quý II/2026
+22.
+Từ năm 2026, từng bước thực hiện tăng tỉ lệ,
+mức thanh toán, chi cho phòng bệnh, chẩn
+Bộ Nội vụ
+Bộ Tư pháp
+Quý III/2026
+
+CÔNG BÁO/Số 286/Ngày 27-05-2026
+101
+
+{_PLAN_TABLE_HEADER}đoán, điều trị sớm một số bệnh và đối tượng
+ưu tiên.
+VI. Đẩy mạnh ứng dụng công nghệ thông tin, chuyển đổi số, cải cách hành chính trong lĩnh vực bảo hiểm y tế
+23.
+Hoàn thiện cơ sở hạ tầng, đẩy mạnh cải cách
+hành chính.
+Bộ Công an
+Văn phòng Chính phủ
+Thường xuyên
+"""
+
+
+def test_a_gazette_table_with_groups_of_rows_and_a_page_break_inside_a_row(national):
+    # GIVEN an annex table printed one cell per line, its rows in groups headed across the
+    # table's width ("V. Đa dạng hoá ..."), and a page break inside a row: the running
+    # header and the table's header printed again before the rest of the row's task
+    d = parse_directive(_GROUPED_PLAN, national)
+    # THEN every row gives its lead and partner, the group headings and the repeated
+    # header are no row's cells
+    table = {(a.section, a.unit_text, a.role) for a in d.assignments if a.section in {"21", "22", "23"}}
+    assert table == {
+        ("21", "Bộ Y tế", "lead"), ("21", "Bộ Tài chính", "cooperate"),
+        ("22", "Bộ Nội vụ", "lead"), ("22", "Bộ Tư pháp", "cooperate"),
+        ("23", "Bộ Công an", "lead"), ("23", "Văn phòng Chính phủ", "cooperate"),
+    }
