@@ -59,6 +59,7 @@ from services.parse.subjects import (
     lower_form,
     names_the_addressees,
     office_free,
+    predicate_start,
     read_units,
     starts_with_verb,
 )
@@ -530,6 +531,8 @@ def _share_final_deadline(groups: list[Group], paragraph: str, year: int | None)
 
 
 def _walk(ctx: _Context, node: Section, inherited: list[Party] | None) -> None:
+    if node.heading and roles.POWERS_OF.match(lower_form(node.heading)):
+        return
     fields = field_group(ctx.reader, node)
     if fields:
         group, used = fields
@@ -549,7 +552,11 @@ def _walk(ctx: _Context, node: Section, inherited: list[Party] | None) -> None:
         heading = groups.pop()
         handed = [p if p.at else replace(p, at=node.path) for p in heading.parties]
         listed, count = _listed_bodies(ctx.reader, node)
-        if listed:
+        if count and not _tasks_after(node, count):
+            # a board's members ("3. Các ủy viên:" / "- Bộ trưởng Bộ Quốc phòng;" / "- 01
+            # Thứ trưởng Bộ Nội vụ;"): its composition, no one's tasks
+            heading, children = None, []
+        elif listed:
             heading = Group(listed, heading.task, anchor=heading.anchor)
             handed = [replace(p, at=node.path) for p in listed]
             children = node.children[count:]
@@ -577,6 +584,13 @@ def _listed_bodies(reader: _Reader, node: Section) -> tuple[list[Party], int]:
         parties += parties_of(units.names, "assigned", "heading")
         count += 1
     return (parties, count) if count >= 2 else ([], 0)
+
+
+def _tasks_after(node: Section, count: int) -> bool:
+    """Whether an item after the node's first ``count`` says what to do (opens with a verb
+    or has a predicate), or there is no item after them."""
+    rest = node.children[count:]
+    return not rest or any(starts_with_verb(c.text) or predicate_start(c.text) is not None for c in rest)
 
 
 def _heading_tasks(ctx: _Context, heading: Group, path: str | None) -> None:

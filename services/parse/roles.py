@@ -31,6 +31,9 @@ DIRECT = re.compile(r"chỉ đạo\s+")
 DUTIES_OF = re.compile(
     r"(?:trách nhiệm|nhiệm vụ)(?:\s*(?:,|và)\s*(?:quyền hạn|nhiệm vụ|trách nhiệm))?(?:\s+(?:chung|thực hiện|cụ thể))?\s+của\s+"
 )
+# A heading naming a body's powers alone ("Điều 3. Quyền hạn của Ban Chỉ đạo"): what its
+# items let the body do ("Yêu cầu các Bộ ... cung cấp thông tin") tasks no one.
+POWERS_OF = re.compile(r"(?:các\s+)?quyền hạn(?:\s+của\s+|\s*$)")
 # "là cơ quan chủ trì", "là cơ quan đầu mối, chủ trì": the focal point named leads.
 LEAD = re.compile(r"(?:là\s+(?:cơ quan|đơn vị)\s+(?:đầu mối\s*,?\s*)?)?chủ trì\s*[,;]?\s*")
 # "phối hợp với Y", "phối hợp Y" (its object printed straight after), and after "chủ trì"

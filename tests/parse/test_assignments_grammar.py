@@ -508,6 +508,18 @@ def test_a_heading_listing_members_over_items_that_lead(national):
     ("1. Tham dự có các đồng chí: Giám đốc Sở Tài chính, Giám đốc Sở Xây dựng và đại diện lãnh đạo "
      "Sở Y tế.\n2. Sở Y tế rà soát các cơ sở khám bệnh.\n",
      {("2", "Sở Y tế", "assigned")}),
+    # a board's members are its composition, however many are listed under "Các ủy viên"
+    ("Điều 1. Kiện toàn Ban Chỉ đạo phòng, chống dịch bệnh của tỉnh, gồm các thành viên sau đây:\n"
+     "1. Trưởng ban: Chủ tịch Ủy ban nhân dân tỉnh.\n2. Các ủy viên:\n- Giám đốc Sở Y tế;\n"
+     "- Giám đốc Sở Tài chính;\n- Giám đốc Sở Giáo dục và Đào tạo;\n- 01 Phó Chánh Văn phòng Ủy ban nhân dân tỉnh;\n"
+     "- 01 Phó Trưởng ban Ban Tuyên giáo Tỉnh ủy.\n"
+     "Điều 2. Giám đốc Sở Y tế chịu trách nhiệm thi hành Quyết định này.\n",
+     {("Điều 2", "Giám đốc Sở Y tế", "assigned")}),
+    # what a board's powers let it ask of others is no task the document sets them
+    ("Điều 3. Quyền hạn của Ban Chỉ đạo\n1. Yêu cầu các sở, ngành, địa phương cung cấp thông tin, tài liệu "
+     "phục vụ nhiệm vụ của Ban Chỉ đạo.\n2. Mời lãnh đạo các cơ quan tham dự các cuộc họp.\n"
+     "Điều 4. Sở Y tế tổng hợp, báo cáo kết quả thực hiện hằng quý.\n",
+     {("Điều 4", "Sở Y tế", "assigned")}),
 ])
 def test_who_is_not_tasked(directory, body, units):
     assert _triples(_parse(body, directory)) == units
