@@ -122,6 +122,8 @@ _EMPHASIS = re.compile(r"\*\*|__|\*")
 # HTML a Markdown converter leaves in a line: a line break inside a table's cell, a space.
 _HTML_SPACE = re.compile(r"<br\s*/?>|&nbsp;", re.IGNORECASE)
 _CELL_END = re.compile(r"(?<=\S)\s+\|\s*$")
+# A label's cell beside its content's ("Kính gửi: | - Các sở, ban, ngành; - Công an tỉnh.").
+_LABEL_CELL = re.compile(r"(?<=:)\s+\|\s+(?=\S)")
 # Web furniture: the related-links list of a news page begins with one of these lines.
 _FURNITURE_START = re.compile(
     r"^(tin cung chuyen muc|tin lien quan|bai viet lien quan|cac tin khac|tin khac|tin moi hon|"
@@ -157,6 +159,7 @@ def _strip_marks(line: str) -> str:
     line = _HEADING_HASHES.sub("", _HTML_SPACE.sub(" ", line))
     if not line.lstrip().startswith("|"):
         line = _CELL_END.sub("", line)  # a flattened table's cell end: "ỦY BAN NHÂN DÂN |"
+        line = _LABEL_CELL.sub(" ", line, count=1)
     return _EMPHASIS.sub("", line).strip()
 
 
@@ -235,7 +238,7 @@ _TABLE_ROW = re.compile(r"^\s*\|.*\s\|\s.*\|\s*$")
 # "THỨ TRƯỞNG     Lê Công Thành"; a converter's "KT. BỘ TRƯỞNG <br> THỨ TRƯỞNG".
 # The rule under the issuer ("THỦ TƯỚNG CHÍNH PHỦ -------") ends its line too.
 _CELL_LINE_BREAK = re.compile(r"\s{3,}|\s*<br\s*/?>\s*|\s*[-_]{3,}\s*", re.IGNORECASE)
-_FORM_CELL = re.compile(r"noi nhan|nhu tren;|\(da ky|cong hoa|dang cong san|doc lap|(?<![\w])so\s*:|ngay\s+\d{1,2}\s+thang|(?<![\w])(?:tm|kt|tl)\.")
+_FORM_CELL = re.compile(r"noi nhan|kinh gui|nhu tren;|\(da ky|cong hoa|dang cong san|doc lap|(?<![\w])so\s*:|ngay\s+\d{1,2}\s+thang|(?<![\w])(?:tm|kt|tl)\.")
 _CELL_ITEM = re.compile(r"(?<=[;:])\s+(?=[-–]\s)")  # "Nơi nhận: - Như trên; - Lưu: VT."
 
 

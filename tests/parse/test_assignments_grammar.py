@@ -1027,3 +1027,20 @@ def test_a_gazette_table_with_groups_of_rows_and_a_page_break_inside_a_row(natio
         ("22", "Bộ Nội vụ", "lead"), ("22", "Bộ Tư pháp", "cooperate"),
         ("23", "Bộ Công an", "lead"), ("23", "Văn phòng Chính phủ", "cooperate"),
     }
+
+
+@pytest.mark.parametrize("entry", [
+    "| Kính gửi: | - Bộ Nông nghiệp và Môi trường; - Ủy ban nhân dân tỉnh Quảng Ngãi. |\n| --- | --- |\n",
+    "Kính gửi: | - Bộ Nông nghiệp và Môi trường; - Ủy ban nhân dân tỉnh Quảng Ngãi.\n",
+])
+def test_the_addressees_in_a_converters_cell_beside_their_label(national, entry):
+    # GIVEN a letter whose "Kính gửi" a converter printed as a label's cell beside the
+    # addressees' (a Markdown row, or cells between " | ")
+    text = ("| VĂN PHÒNG CHÍNH PHỦ ------- | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc |\n"
+            "| --- | --- |\n| Số: 3479/VPCP-NN | *Hà Nội, ngày 26 tháng 5 năm 2021* |\n" + entry +
+            "Văn phòng Chính phủ đề nghị các cơ quan, đơn vị nghiên cứu, báo cáo Thủ tướng Chính phủ trước ngày "
+            "30 tháng 6 năm 2021.\n")
+    d = parse_directive(text, national)
+    # THEN the addressees are the letter's recipients, each asked to act
+    assert d.recipients == ["Bộ Nông nghiệp và Môi trường", "Ủy ban nhân dân tỉnh Quảng Ngãi"]
+    assert {a.unit_text for a in d.assignments} == {"Bộ Nông nghiệp và Môi trường", "Ủy ban nhân dân tỉnh Quảng Ngãi"}
