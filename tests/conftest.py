@@ -14,6 +14,7 @@ import pytest
 from pydantic import BaseModel
 
 from examples.render import example_texts
+from vanthu.directory import UnitDirectory
 from vanthu.errors import DocumentError, FailureReason
 from vanthu.events import ObjectRef
 from vanthu.provision import create_buckets, create_topics, private_copy, remove_private
@@ -21,6 +22,12 @@ from vanthu.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 STACK = [sys.executable, str(ROOT / "deploy" / "local" / "stack.py")]
+
+
+@pytest.fixture(scope="session")
+def national() -> UnitDirectory:
+    """The national unit directory (every province, the central bodies): built once."""
+    return UnitDirectory.national()
 
 
 @pytest.fixture(scope="session")

@@ -17,11 +17,6 @@ from vanthu.normalize import fold
 NINH_BINH, HA_NOI, HA_TINH = "37", "01", "42"
 
 
-@pytest.fixture(scope="module")
-def national() -> UnitDirectory:
-    return UnitDirectory.national()
-
-
 def test_generated_from_the_packages(national):
     # GIVEN the packaged data WHEN the national directory is generated THEN every province
     # and commune of the 2025 map, and the 14 ministries and 3 ministerial-level agencies

@@ -18,7 +18,7 @@ from functools import lru_cache
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from vanthu.directory import NameSource, UnitDirectory
+from vanthu.directory import CENTRAL, NameSource, UnitDirectory
 from vanthu.events import Directive, PartialDate
 from vanthu.settings import get_settings
 
@@ -150,6 +150,10 @@ def parse_text(text: str, directory: UnitDirectory | None = None, *, signed: Seq
     provinces = _provinces(text)
     province = provinces[0] if provinces else None
     d.issuer, d.parent_issuer = split_issuer(header.issuer_lines)
+    if d.parent_issuer is None and (placed := _placed_issuer(d.issuer, d.place, directory)):
+        d.inferred["issuer"] = (f"the header prints \"{d.issuer}\" with no province; the province was taken from "
+                                f"the place line (\"{d.place}, ngày ...\")")
+        d.issuer = placed
     # The body's speaker ("Chủ tịch UBND tỉnh yêu cầu ...") keeps the issuer's own acts out of
     # the assignments; it is the document's issuer only on a page with a directive's form (a
     # header field, a signature or a distribution): a citizen's letter or a news clipping
@@ -201,6 +205,25 @@ def parse_text(text: str, directory: UnitDirectory | None = None, *, signed: Seq
         d.warnings.append("signature not found")
     d.evidence = header_evidence(text, lines, header, d)
     return ParseResult(d, header, jurisdiction)
+
+
+# A people's council or committee named without its place (a copy lost the header's
+# second line, "TỈNH SƠN LA"): the place line names the province it serves.
+_BARE_LEVEL = re.compile(r"(?:uy ban nhan dan|hoi dong nhan dan)")
+
+
+def _placed_issuer(issuer: str | None, place: str | None, directory: UnitDirectory) -> str | None:
+    """"Ủy ban nhân dân" with the place line "Sơn La, ngày ..." -> "Ủy ban nhân dân tỉnh Sơn
+    La", when the place is a province or centrally-run city the directory knows (then or
+    now: "Bắc Giang" keeps its name); None otherwise (a district's or commune's place)."""
+    if not issuer or not place or not _BARE_LEVEL.fullmatch(fold(issuer)):
+        return None
+    found = directory.match(f"Ủy ban nhân dân tỉnh {place}", CENTRAL)
+    if found is None or not found.unit.id.endswith(":ubnd") or fold(place) not in fold(found.unit.name) \
+            and not found.succession:
+        return None
+    level = "thành phố" if "thanh pho" in fold(found.unit.name) else "tỉnh"
+    return f"{issuer} {level} {place}"
 
 
 def _directory_applies(directory: UnitDirectory, jurisdiction: Jurisdiction | None, provinces: list[str]) -> bool:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from services.notify.notices import build_notices
 from services.parse.parser import parse_directive
-from vanthu.directory import UnitDirectory
 
 PLAN = """ỦY BAN NHÂN DÂN
 TỈNH HÀ TĨNH
@@ -21,11 +18,6 @@ TM. ỦY BAN NHÂN DÂN
 CHỦ TỊCH
 Nguyễn Văn A
 """
-
-
-@pytest.fixture(scope="module")
-def national() -> UnitDirectory:
-    return UnitDirectory.national()
 
 
 def test_each_member_under_a_shared_head_is_notified(national):

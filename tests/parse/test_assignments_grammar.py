@@ -13,7 +13,6 @@ import unicodedata
 import pytest
 
 from services.parse.parser import parse_directive
-from vanthu.directory import UnitDirectory
 
 HEADER = """ỦY BAN NHÂN DÂN
 TỈNH NAM ĐỊNH
@@ -293,11 +292,6 @@ def test_cong_lap_is_part_of_the_name_not_a_verb(directory):
                directory)
     # THEN both are assigned: the list does not end at "lập"
     assert {u for _, u, _ in _triples(d)} == {"Các đơn vị sự nghiệp công lập", "UBND cấp xã"}
-
-
-@pytest.fixture(scope="module")
-def national() -> UnitDirectory:
-    return UnitDirectory.national()
 
 
 _PRIME_MINISTER = """THỦ TƯỚNG CHÍNH PHỦ

@@ -333,3 +333,22 @@ def test_numbers_and_places_as_other_issuers_print_them(issuer, number_line, pla
     assert h.number.number == number and (h.date.day, h.date.month, h.date.year) == date
     if place:
         assert h.place == place
+
+
+@pytest.mark.parametrize(("place", "issuer"), [
+    ("Sơn La", "Ủy ban nhân dân tỉnh Sơn La"),
+    ("Hà Nội", "Ủy ban nhân dân thành phố Hà Nội"),
+    ("Bắc Giang", "Ủy ban nhân dân tỉnh Bắc Giang"),  # merged into Bắc Ninh since, named as it was
+    ("Đông Anh", "Ủy ban nhân dân"),  # a district's place: which one is not said
+])
+def test_a_peoples_committee_printed_without_its_province_is_placed_by_the_place_line(national, place, issuer):
+    # GIVEN a copy whose header lost the line under "ỦY BAN NHÂN DÂN" ("TỈNH SƠN LA")
+    text = ("ỦY BAN NHÂN DÂN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n"
+            f"Số: 24/CT-UBND | {place}, ngày 24 tháng 7 năm 2021 |\n"
+            "CHỈ THỊ\nVề việc triển khai các biện pháp cấp bách phòng, chống dịch COVID-19\n"
+            "1. Sở Y tế chủ trì tổ chức xét nghiệm trên địa bàn.\n"
+            "CHỦ TỊCH\nHoàng Quốc Khánh\n")
+    d = parse_text(text, national).directive
+    # THEN the province the place line names completes the issuer, and the reader is told so
+    assert d.issuer == issuer
+    assert ("issuer" in d.inferred) == (issuer != "Ủy ban nhân dân")
