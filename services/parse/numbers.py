@@ -33,7 +33,7 @@ _COMMON_TYPES = {
 _SYSTEM_TYPES = {"state": {"TT": "Thông tư"}, "party": {"TT": "Thông tri"}}
 
 DOC_TYPE_NAMES = sorted(
-    {*_COMMON_TYPES.values(), "Thông tư", "Thông tri", "Văn bản", "Luật", "Pháp lệnh", "Quy định"},
+    {*_COMMON_TYPES.values(), "Thông tư", "Thông tri", "Văn bản", "Luật", "Bộ luật", "Pháp lệnh", "Quy định"},
     key=len,
     reverse=True,
 )

@@ -264,6 +264,12 @@ def _set_date(d: Directive, header: Header, lines: list[str], signed: Sequence[d
         return  # a headerless page's date, from the lead or caption that identified the document
     slot, illegible = _date_line(lines[: header.end])
     date = header.date or illegible
+    if date is None and (adopted := _adopted(lines)) is not None:
+        # A law or an Assembly's resolution prints no date line: its date is the day it
+        # was adopted ("Nghị quyết này được Ủy ban Thường vụ Quốc hội ... thông qua ngày ...").
+        d.date, d.date_partial = adopted, PartialDate(day=adopted.day, month=adopted.month, year=adopted.year)
+        d.warnings.append("date taken from the adoption clause")
+        return
     if date is None:
         d.warnings.append("date not found")
         return
@@ -285,6 +291,20 @@ def _set_date(d: Directive, header: Header, lines: list[str], signed: Sequence[d
     if d.date is None:
         missing = [part for part in ("day", "month", "year") if getattr(date, part) is None]
         d.warnings.append(f"date left blank: no {' or '.join(missing)}" if missing else "date invalid")
+
+
+# The adoption clause closing a law or an Assembly's resolution: "Luật này đã được Quốc hội
+# ... kỳ họp thứ 8 thông qua ngày 29 tháng 11 năm 2024." (on the folded text).
+_ADOPTED = re.compile(r"\bnay\b[^.]{0,240}?\bthong qua ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
+_ADOPTION_LINES = 40  # the clause stands right before the signature, near the end
+
+
+def _adopted(lines: list[str]) -> dt.date | None:
+    """The day the document says it was adopted, in its last lines; None when it does not."""
+    found = None
+    for m in _ADOPTED.finditer(fold(" ".join(lines[-_ADOPTION_LINES:]))):
+        found = make_date(int(m[3]), int(m[2]), int(m[1])) or found
+    return found
 
 
 def _date_line(header: list[str]) -> tuple[str, PartialDate | None]:

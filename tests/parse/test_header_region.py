@@ -352,3 +352,20 @@ def test_a_peoples_committee_printed_without_its_province_is_placed_by_the_place
     # THEN the province the place line names completes the issuer, and the reader is told so
     assert d.issuer == issuer
     assert ("issuer" in d.inferred) == (issuer != "Ủy ban nhân dân")
+
+
+def test_a_code_of_law_is_typed_and_dated_by_its_adoption_clause(national):
+    # GIVEN a code as the Official Gazette prints it: no date line under the motto, its
+    # number field "Bộ luật số:", and its adoption clause closing its last article
+    text = ("QUỐC HỘI\nBộ luật số: 45/2019/QH14\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "BỘ LUẬT\nLAO ĐỘNG\nCăn cứ Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam;\n"
+            "Quốc hội ban hành Bộ luật Lao động.\n"
+            "Điều 1. Phạm vi điều chỉnh\nBộ luật Lao động quy định tiêu chuẩn lao động, quyền và nghĩa vụ của "
+            "người lao động, người sử dụng lao động.\n"
+            "Điều 2. Hiệu lực thi hành\nBộ luật này có hiệu lực thi hành từ ngày 01 tháng 01 năm 2021.\n"
+            "Bộ luật này đã được Quốc hội nước Cộng hòa xã hội chủ nghĩa Việt Nam khóa XIV, kỳ họp thứ 8 thông "
+            "qua ngày 20 tháng 11 năm 2019.\nCHỦ TỊCH QUỐC HỘI\nNguyễn Thị Kim Ngân\n")
+    d = parse_text(text, national).directive
+    # THEN it is a Bộ luật, dated the day the Assembly adopted it, not the day it takes effect
+    assert (d.doc_type, d.number, d.date) == ("Bộ luật", "45/2019/QH14", dt.date(2019, 11, 20))
+    assert d.signer.name == "Nguyễn Thị Kim Ngân"
