@@ -527,12 +527,28 @@ def _body_names(lines: list[str]) -> list[str]:
     return names
 
 
+def _joint_lead(lines: list[str]) -> str | None:
+    """The first of a joint document's issuers, or None when the header names no joint."""
+    # "BỘ LAO ĐỘNG -" / "THƯƠNG BINH VÀ XÃ HỘI" is one name broken at its own hyphen
+    joint = next((k for k, line in enumerate(lines[:-1])
+                  if line.rstrip().endswith(" -") and opens_body_name(fold(lines[k + 1].strip()))), None)
+    if joint is None:
+        return None
+    first = lines[joint].rstrip(" -")
+    # "BỘ CÔNG AN - BỘ QUỐC PHÒNG -": several on a line; "LAO ĐỘNG - THƯƠNG BINH" is one name
+    return next((part for part in first.split(" - ") if opens_body_name(fold(part))), first).strip()
+
+
 def split_issuer(lines: list[str]) -> tuple[str | None, str | None]:
     """(issuer, parent issuer) from the upper-case header lines, in display case.
 
     The lowest body is the issuer, the one above it the parent ("BỘ TÀI CHÍNH" / "CỤC
-    THUẾ"); a name broken over lines is one body.
+    THUẾ"); a name broken over lines is one body. A joint document's issuers, each line
+    but the last ending in " -" ("VIỆN KIỂM SÁT NHÂN DÂN TỐI CAO -" / "BỘ CÔNG AN - BỘ
+    QUỐC PHÒNG -" / ...), are co-issuers, the first of them the lead: it is the issuer.
     """
+    if (lead := _joint_lead(lines)) is not None:
+        return display_case(lead), None
     names = _body_names(lines)
     if not names:
         return None, None

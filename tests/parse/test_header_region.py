@@ -369,3 +369,16 @@ def test_a_code_of_law_is_typed_and_dated_by_its_adoption_clause(national):
     # THEN it is a Bộ luật, dated the day the Assembly adopted it, not the day it takes effect
     assert (d.doc_type, d.number, d.date) == ("Bộ luật", "45/2019/QH14", dt.date(2019, 11, 20))
     assert d.signer.name == "Nguyễn Thị Kim Ngân"
+
+
+@pytest.mark.parametrize(("lines", "issuer", "parent"), [
+    (["VIỆN KIỂM SÁT NHÂN DÂN TỐI CAO -", "TÒA ÁN NHÂN DÂN TỐI CAO -", "BỘ CÔNG AN - BỘ QUỐC PHÒNG -",
+      "BỘ LAO ĐỘNG - THƯƠNG BINH", "VÀ XÃ HỘI"], "Viện Kiểm sát nhân dân tối cao", None),
+    (["BỘ LAO ĐỘNG -", "THƯƠNG BINH VÀ XÃ HỘI", "CỤC VIỆC LÀM"], "Cục Việc làm", "Bộ Lao động - Thương binh và Xã hội"),
+])
+def test_a_joint_documents_lead_issuer(lines, issuer, parent):
+    # GIVEN a joint circular's co-issuers, each line but the last ending in " -", and a
+    # ministry's name broken at its own hyphen above its department
+    # THEN the first co-issuer is the issuer; the broken name stays one parent body
+    found = split_issuer(lines)
+    assert (found[0], found[1] and found[1].lower()) == (issuer, parent and parent.lower())
