@@ -138,6 +138,7 @@ _KEYWORD_SPAN = 60
 # ("Ký bởi: CÔNG BÁO ... / Cơ quan: ... / Ngày ký: 2026-05-21 08:05:48 +07:00").
 _RUNNING_HEADER = re.compile(r"^cong bao\s*/\s*so\b.*\bngay\b")
 _ESIGN_START = re.compile(r"^(?:ky boi|nguoi ky\s*:|thoi gian ky\s*:)")
+_PAGE_BREAK = re.compile(r"^[-=*\s]*page\s*break[-=*\s]*$")
 ESIGN_LABEL = re.compile(r"^(ky boi|thoi gian ky|ngay ky|nguoi ky|co quan|to chuc|email|chuc vu)\s*:")
 # A table's group of rows: its number in a cell of its own ("I", "2."), or a heading line
 # across the table's width ("V. Đa dạng hoá nguồn lực ..."), which is still the table.
@@ -343,19 +344,25 @@ def _table_cells(raw: str) -> list[str]:
 
 
 def _page_furniture(lines: list[str]) -> set[int]:
-    """Indices of a published copy's page furniture among ``lines``: running headers with
-    the page numbers printed beside them, and digital-signature overlays (a "Ký bởi:" or
-    "Người ký:" line and the labelled lines that follow it)."""
+    """Indices of a published copy's page furniture among ``lines``: running headers,
+    digital-signature overlays (a "Ký bởi:" or "Người ký:" line and the labelled lines that
+    follow it) and a converter's page-break marks ("--- PAGE BREAK ---"), with the page
+    numbers and blank lines around them: a page break is no paragraph break."""
     out: set[int] = set()
     overlay = False
     for k, line in enumerate(lines):
         folded = fold(line[:_KEYWORD_SPAN])  # all three are a line's head
-        if _RUNNING_HEADER.match(folded):
+        if _RUNNING_HEADER.match(folded) or _PAGE_BREAK.match(folded):
             out.add(k)
-            out.update(j for j in (k - 1, k + 1) if 0 <= j < len(lines) and lines[j].isdigit())
         overlay = (overlay and bool(ESIGN_LABEL.match(folded))) or _ESIGN_START.match(folded) is not None
         if overlay:
             out.add(k)
+    for k in sorted(out):
+        for step in (-1, 1):
+            j = k + step
+            while 0 <= j < len(lines) and j not in out and (not lines[j] or lines[j].isdigit()):
+                out.add(j)
+                j += step
     return out
 
 
@@ -420,7 +427,8 @@ def clean_document(text: str) -> list[str]:
     marked = [_strip_marks(part) for raw in _columns_in_order(text.split("\n")) for part in _table_cells(raw)]
     raw_lines = [" ".join(line.split()) for line in marked]
     furniture = _page_furniture(raw_lines)
-    raw_lines = ["" if k in furniture else line for k, line in enumerate(raw_lines)]
+    marked = [line for k, line in enumerate(marked) if k not in furniture]
+    raw_lines = [line for k, line in enumerate(raw_lines) if k not in furniture]
     lengths = sorted(len(line) for line in raw_lines if line)
     full_width = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
     lines: list[str] = []

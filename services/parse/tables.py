@@ -34,7 +34,7 @@ class UnitReader(Protocol):
 
 
 _FIELD = re.compile(
-    r"(?:^|(?<=[;.])\s*)(?:[-+]\s*)?((?:cơ quan|đơn vị)\s+(?:chủ trì|thực hiện|phối hợp)|"
+    r"(?:^|(?<=[;.])\s*)(?:[-+]\s*|[a-zđ]\)\s*)?((?:cơ quan|đơn vị)\s+(?:chủ trì|thực hiện|phối hợp)|"
     r"(?:thời gian|thời hạn|tiến độ)(?:\s+(?:thực hiện|hoàn thành))?|nội dung(?:\s+công việc)?)\s*:\s*"
 )
 
@@ -316,8 +316,10 @@ def _group_label(cells: list[str]) -> str | None:
 
 
 def field_group(reader: UnitReader, node: Section) -> tuple[Group, set[int]] | None:
-    """A plan task given as fields ("Cơ quan chủ trì: ...") in the node or its "-"/"+" items."""
-    texts = [node.text, *(c.text if c.path.rsplit(".", 1)[-1][:1] in "-+" else "" for c in node.children)]
+    """A plan task given as fields ("Cơ quan chủ trì: ...") in the node, its "-"/"+" items
+    or its lettered items that are fields ("a) Cơ quan chủ trì: ...; b) Cơ quan phối hợp: ...")."""
+    texts = [node.text, *(c.text if c.path.rsplit(".", 1)[-1][:1] in "-+" or _FIELD.match(lower_form(c.text)) else ""
+                          for c in node.children)]
     values: dict[str, str] = {}
     used: set[int] = set()
     for index, text in enumerate(texts):

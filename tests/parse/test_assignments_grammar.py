@@ -1038,3 +1038,21 @@ def test_the_addressees_in_a_converters_cell_beside_their_label(national, entry)
     # THEN the addressees are the letter's recipients, each asked to act
     assert d.recipients == ["Bộ Nông nghiệp và Môi trường", "Ủy ban nhân dân tỉnh Quảng Ngãi"]
     assert {a.unit_text for a in d.assignments} == {"Bộ Nông nghiệp và Môi trường", "Ủy ban nhân dân tỉnh Quảng Ngãi"}
+
+
+def test_plan_fields_as_lettered_items(directory):
+    # GIVEN a plan's tasks whose fields are lettered items, two of them run together on a
+    # line as a scan's OCR gives them
+    body = (
+        "3. Rà soát lại các văn bản của tỉnh để điều chỉnh, thay thế cho phù hợp.\n"
+        "a) Cơ quan chủ trì: Sở Nội vụ; b) Cơ quan phối hợp: Sở Tư pháp, Sở Tài chính.\n"
+        "c) Thời gian thực hiện: Hoàn thành trong quý IV năm 2025.\n"
+        "4. Kiểm tra việc thực hiện quy chế dân chủ ở cơ sở.\n"
+        "a) Cơ quan chủ trì: Thanh tra tỉnh;\n"
+        "b) Cơ quan phối hợp: Sở Nội vụ.\n"
+    )
+    # THEN each field gives its units their role, the field's name none
+    assert _triples(_parse(body, directory)) == {
+        ("3", "Sở Nội vụ", "lead"), ("3", "Sở Tư pháp", "cooperate"), ("3", "Sở Tài chính", "cooperate"),
+        ("4", "Thanh tra tỉnh", "lead"), ("4", "Sở Nội vụ", "cooperate"),
+    }

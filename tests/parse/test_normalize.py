@@ -1,5 +1,6 @@
 """Normalisation: tone placement, folding, cleaning."""
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -84,6 +85,26 @@ def test_lines_the_page_width_broke_are_joined_whatever_their_first_letter():
     assert lines[0].startswith("Thực hiện") and lines[0].endswith("những nội dung sau:")
     assert lines[1].startswith("- Tập trung") and lines[1].endswith("trong phòng, chống dịch.")
     assert lines[2:] == ["- Thực hiện kịp thời các chính sách an sinh.", "Nơi nhận:"]
+
+
+@pytest.mark.parametrize("page_break", [
+    "\n2\n\n\n--- PAGE BREAK ---\n\n",  # a converter's mark, the page number above it
+    "\n\nCÔNG BÁO/Số 286/Ngày 27-05-2026\n101\n\n\n",  # the Official Gazette's running header
+])
+def test_a_sentence_a_page_break_cuts_before_a_capitalised_name_goes_on(page_break):
+    # GIVEN an item whose last line the page ends inside a name ("Thủ tướng / Chính phủ")
+    text = (
+        "a) Ngân hàng Nhà nước Việt Nam:\n"
+        "- Chủ trì, phối hợp với Bộ Kế hoạch và Đầu tư, Bộ Tài chính và các cơ quan liên quan\n"
+        "khẩn trương đề xuất chính sách tín dụng phù hợp để tháo gỡ khó khăn, báo cáo Thủ tướng"
+        + page_break +
+        "Chính phủ trong tháng 3 năm 2019.\n"
+        "- Tiếp tục triển khai các giải pháp đẩy mạnh thanh toán không dùng tiền mặt.\n"
+    )
+    # THEN the page's furniture goes and the item is one line, as printed before the break
+    lines = clean_document(text)
+    assert lines[1].startswith("- Chủ trì") and lines[1].endswith("báo cáo Thủ tướng Chính phủ trong tháng 3 năm 2019.")
+    assert len(lines) == 3
 
 
 def test_an_addressee_its_full_stop_closes_is_not_joined_to_the_paragraph_below():
