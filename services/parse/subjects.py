@@ -52,7 +52,7 @@ _FIRM_HEADS = [
     "đài truyền hình", "đài tiếng nói", "thông tấn xã", "vườn quốc gia", "bưu điện", "điện lực", "viễn thông",
     "cảng vụ", "hải quan", "chi nhánh", "cảnh sát", "tòa án", "viện kiểm sát", "trưởng phòng", "phó trưởng phòng",
     "chi bộ", "đảng bộ", "tạp chí", "cổng thông tin", "cơ sở giáo dục", "cơ sở đào tạo", "cơ sở y tế",
-    "cơ sở khám bệnh",
+    "cơ sở khám bệnh", "chuyên viên",
 ]
 # Short heads that are also ordinary words ("báo cáo", "xã hội", "phòng, chống"): they
 # count only after a quantifier ("các sở") or before a capitalised name ("Sở Y tế").
@@ -369,7 +369,7 @@ _SOFT_WORD = re.compile(rf"(?:{_alternation(_SOFT_HEADS)})")
 _COMMITTEES = [
     "tỉnh ủy", "thành ủy", "huyện ủy", "thị ủy", "quận ủy", "đảng ủy", "đảng ủy xã", "đảng ủy phường",
     "chi bộ", "đảng bộ", "tạp chí", "cổng thông tin", "cơ sở giáo dục", "cơ sở đào tạo", "cơ sở y tế",
-    "cơ sở khám bệnh",
+    "cơ sở khám bệnh", "chuyên viên",
 ]
 # Kinds of body a catch-all lists ("các sở, ban, ngành", "các cơ quan, đơn vị, doanh nghiệp").
 _KINDS = [*_SOFT_HEADS, *_COMMITTEES, "cơ quan", "đơn vị", "tổ chức", "địa phương", "đoàn thể", "doanh nghiệp"]

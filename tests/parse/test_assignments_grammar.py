@@ -368,6 +368,10 @@ def test_members_under_a_shared_head_keep_names_that_read_like_verbs(directory):
     # one standing committee over the Party committees of each level: one addressee
     ("1. Đề nghị Ban Thường vụ các huyện ủy, thành ủy lãnh đạo, chỉ đạo xây dựng Đề án.\n",
      {"Ban Thường vụ các huyện ủy, thành ủy"}),
+    # officers named by their post, one after another, in the heading over their duties
+    ("1. Trách nhiệm của Phó Trưởng phòng được phân công phụ trách lĩnh vực khoáng sản và Chuyên viên được "
+     "giao nhiệm vụ\na) Lập biên bản vi phạm hành chính đúng trình tự, thủ tục.\n",
+     {"Phó Trưởng phòng được phân công phụ trách lĩnh vực khoáng sản", "Chuyên viên được giao nhiệm vụ"}),
 ])
 def test_unit_names_by_their_grammar(directory, body, units):
     d = _parse(body, directory)
@@ -1050,9 +1054,12 @@ def test_plan_fields_as_lettered_items(directory):
         "4. Kiểm tra việc thực hiện quy chế dân chủ ở cơ sở.\n"
         "a) Cơ quan chủ trì: Thanh tra tỉnh;\n"
         "b) Cơ quan phối hợp: Sở Nội vụ.\n"
+        "5. Tổ chức hội nghị đối thoại với Nhân dân.\n"
+        "a) Cơ quan chủ trì: Sở Y tế b) Cơ quan phối hợp: Sở Tài chính c) Thời gian thực hiện: Năm 2025\n"
     )
     # THEN each field gives its units their role, the field's name none
     assert _triples(_parse(body, directory)) == {
         ("3", "Sở Nội vụ", "lead"), ("3", "Sở Tư pháp", "cooperate"), ("3", "Sở Tài chính", "cooperate"),
         ("4", "Thanh tra tỉnh", "lead"), ("4", "Sở Nội vụ", "cooperate"),
+        ("5", "Sở Y tế", "lead"), ("5", "Sở Tài chính", "cooperate"),
     }
