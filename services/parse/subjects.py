@@ -99,13 +99,14 @@ _VERBS = [
     "trong thời gian", "trong công tác",
 ]
 # "tổ chức" is a verb unless it names Party or political organisations ("tổ chức đảng") or
-# follows a quantifier ("các tổ chức thành viên");
+# follows a quantifier ("các tổ chức thành viên") or names the organisations concerned
+# ("cơ quan, tổ chức có liên quan");
 # "giao" (assign) is not the first syllable of a noun ("Cảnh sát giao thông", "giao dịch");
 # "lãnh đạo" is the leaders ("đại diện lãnh đạo Bộ ...") but in "lãnh đạo, chỉ đạo" (to lead);
 # "lập" after "công" is the adjective "công lập" (public: "đơn vị sự nghiệp công lập");
 # "quản lý" is the management body in "cơ quan quản lý nhà nước / trực tiếp / chuyên ngành".
 _VERB = re.compile(
-    rf"(?<![\w])(?<!công )(?:{_alternation(_VERBS)}|(?<!các )(?<!những )tổ chức(?!\s*(?:đảng|cơ sở|chính trị|hội|đoàn|xã hội|,))"
+    rf"(?<![\w])(?<!công )(?:{_alternation(_VERBS)}|(?<!các )(?<!những )tổ chức(?!\s*(?:đảng|cơ sở|chính trị|hội|đoàn|xã hội|,|(?:có\s+)?liên quan(?!\s+đến)))"
     r"|giao(?!\s+(?:thông|dịch|lưu|thương|nhận|tiếp|ban|khoán)(?![\w]))"
     r"|lãnh đạo(?=\s*(?:,|và)\s*chỉ đạo)"
     r"|(?<!cơ quan )(?<!đơn vị )quản lý|quản lý(?!\s+(?:nhà nước|trực tiếp|chuyên ngành))|(?<!quản lý )trực tiếp)(?![\w])"
@@ -392,10 +393,18 @@ def names_the_addressees(text: str) -> bool:
 
 
 def _vague(text: str, directory: NameSource | None) -> bool:
-    """A name the directory does not know and that holds no proper name ("các cơ quan")."""
+    """A name the directory does not know and that holds no proper name ("các cơ quan"):
+    a collective ("thủ trưởng các cơ quan") or a bare kind ("Cơ quan liên quan"), not a
+    body's kind at a level ("Ủy ban nhân dân cấp tỉnh": one body in each province)."""
     if directory is not None and directory.match(office_free(text)) is not None:
         return False
-    return not any(word[:1].isupper() for word in text.split()[1:])
+    if any(word[:1].isupper() for word in text.split()[1:]):
+        return False
+    low = lower_form(text)
+    return not text[:1].isupper() or _QUANTIFIED_ANYWHERE.search(low) is not None or _BARE.match(low) is not None
+
+
+_QUANTIFIED_ANYWHERE = re.compile(rf"(?<![\w]){_QUANTIFIER}")
 
 
 def read_units(clause: str, start: int, directory: NameSource | None, *, whole: bool = False) -> UnitList | None:

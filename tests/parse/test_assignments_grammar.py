@@ -368,6 +368,11 @@ def test_members_under_a_shared_head_keep_names_that_read_like_verbs(directory):
     # one standing committee over the Party committees of each level: one addressee
     ("1. Đề nghị Ban Thường vụ các huyện ủy, thành ủy lãnh đạo, chỉ đạo xây dựng Đề án.\n",
      {"Ban Thường vụ các huyện ủy, thành ủy"}),
+    # a body's kind at a level is no catch-all: the catch-all after it is a name of its own,
+    # and "tổ chức" in it a noun
+    ("1. Bộ Y tế chủ trì, phối hợp với Ủy ban nhân dân cấp tỉnh, cơ quan, tổ chức có liên quan triển khai "
+     "các hoạt động truyền thông.\n",
+     {"Bộ Y tế", "Ủy ban nhân dân cấp tỉnh", "cơ quan, tổ chức có liên quan"}),
     # officers named by their post, one after another, in the heading over their duties
     ("1. Trách nhiệm của Phó Trưởng phòng được phân công phụ trách lĩnh vực khoáng sản và Chuyên viên được "
      "giao nhiệm vụ\na) Lập biên bản vi phạm hành chính đúng trình tự, thủ tục.\n",
