@@ -158,7 +158,7 @@ _BLOCK_START = re.compile(
 
 def _strip_marks(line: str) -> str:
     line = _HEADING_HASHES.sub("", _HTML_SPACE.sub(" ", line))
-    if not line.lstrip().startswith("|"):
+    if "|" in line and not line.lstrip().startswith("|"):
         line = _CELL_END.sub("", line)  # a flattened table's cell end: "ỦY BAN NHÂN DÂN |"
         line = _LABEL_CELL.sub(" ", line, count=1)
     return _EMPHASIS.sub("", line).strip()
@@ -311,6 +311,8 @@ def _bare_row(raw: str) -> str:
     as it is. Three cells at least, or two of which the first numbers a group of rows ("I |
     GIAI ĐOẠN 1: ..."): two are the form's header and closing ("Số: 836/QĐ-BXD | Hà Nội,
     ngày ...", "| Nơi nhận: ... | KT.")."""
+    if "|" not in raw:
+        return raw
     stripped = raw.strip()
     opened, closed = stripped.startswith("|"), stripped.endswith("|")
     if opened and closed:
