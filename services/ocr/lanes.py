@@ -145,8 +145,8 @@ class Lanes:
         options = options.model_copy(update={
             "page_timeout_s": max(options.page_timeout_s, self.options.bulk_page_timeout_s)})
         try:
-            outcome = await asyncio.get_running_loop().run_in_executor(self._pool, _extract_or_refuse, document, written,
-                                                                  options)
+            outcome = await asyncio.get_running_loop().run_in_executor(
+                self._pool, _extract_or_refuse, document, written, options)
         except BrokenProcessPool:
             self.close()
             raise

@@ -42,8 +42,8 @@ import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from services.ocr import (

@@ -219,11 +219,16 @@ def _placed_issuer(issuer: str | None, place: str | None, directory: UnitDirecto
     if not issuer or not place or not _BARE_LEVEL.fullmatch(fold(issuer)):
         return None
     found = directory.match(f"Ủy ban nhân dân tỉnh {place}", CENTRAL)
-    if found is None or not found.unit.id.endswith(":ubnd") or fold(place) not in fold(found.unit.name) \
-            and not found.succession:
+    named = fold(found.unit.name) if found is not None else ""
+    if not _PROVINCIAL_COMMITTEE.match(named):
         return None
-    level = "thành phố" if "thanh pho" in fold(found.unit.name) else "tỉnh"
+    if fold(place) not in named and fold(place) != fold(directory.province or "") and not found.succession:
+        return None  # a name the directory read another way ("tỉnh Hải Hậu": a district's place)
+    level = "thành phố" if named.startswith("uy ban nhan dan thanh pho") else "tỉnh"
     return f"{issuer} {level} {place}"
+
+
+_PROVINCIAL_COMMITTEE = re.compile(r"uy ban nhan dan (?:tinh|thanh pho)(?![\w])")
 
 
 def _directory_applies(directory: UnitDirectory, jurisdiction: Jurisdiction | None, provinces: list[str]) -> bool:

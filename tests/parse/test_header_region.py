@@ -343,12 +343,7 @@ def test_numbers_and_places_as_other_issuers_print_them(issuer, number_line, pla
 ])
 def test_a_peoples_committee_printed_without_its_province_is_placed_by_the_place_line(national, place, issuer):
     # GIVEN a copy whose header lost the line under "ỦY BAN NHÂN DÂN" ("TỈNH SƠN LA")
-    text = ("ỦY BAN NHÂN DÂN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n"
-            f"Số: 24/CT-UBND | {place}, ngày 24 tháng 7 năm 2021 |\n"
-            "CHỈ THỊ\nVề việc triển khai các biện pháp cấp bách phòng, chống dịch COVID-19\n"
-            "1. Sở Y tế chủ trì tổ chức xét nghiệm trên địa bàn.\n"
-            "CHỦ TỊCH\nHoàng Quốc Khánh\n")
-    d = parse_text(text, national).directive
+    d = parse_text(_committee_without_province(place), national).directive
     # THEN the province the place line names completes the issuer, and the reader is told so
     assert d.issuer == issuer
     assert ("issuer" in d.inferred) == (issuer != "Ủy ban nhân dân")
@@ -382,3 +377,19 @@ def test_a_joint_documents_lead_issuer(lines, issuer, parent):
     # THEN the first co-issuer is the issuer; the broken name stays one parent body
     found = split_issuer(lines)
     assert (found[0], found[1] and found[1].lower()) == (issuer, parent and parent.lower())
+
+
+@pytest.mark.parametrize(("place", "issuer"), [
+    ("Nam Định", "Ủy ban nhân dân tỉnh Nam Định"),  # the province the directory serves
+    ("Hải Hậu", "Ủy ban nhân dân"),  # one of its districts
+])
+def test_a_province_directory_places_its_own_peoples_committee(directory, place, issuer):
+    assert parse_text(_committee_without_province(place), directory).directive.issuer == issuer
+
+
+def _committee_without_province(place: str) -> str:
+    return ("ỦY BAN NHÂN DÂN | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n"
+            f"Số: 24/CT-UBND | {place}, ngày 24 tháng 7 năm 2021 |\n"
+            "CHỈ THỊ\nVề việc triển khai các biện pháp cấp bách phòng, chống dịch COVID-19\n"
+            "1. Sở Y tế chủ trì tổ chức xét nghiệm trên địa bàn.\n"
+            "CHỦ TỊCH\nHoàng Quốc Khánh\n")
