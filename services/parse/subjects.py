@@ -437,9 +437,16 @@ def read_units(clause: str, start: int, directory: NameSource | None, *, whole: 
     if not whole and (cut := _grammar_cut(names[-1], blank, directory)) is not None:
         undelimited = names[-1]
         names[-1], end = cut, cut.end
-    return UnitList(
-        [UnitName(n.text.strip(), n.start, n.end, n.members, _role_cue(clause, n.end)) for n in names], end, undelimited
-    )
+    return UnitList([_tidy(n, clause) for n in names], end, undelimited)
+
+
+def _tidy(name: UnitName, clause: str) -> UnitName:
+    """``name`` without the spaces around it and a separator a cut left at its end ("các
+    Sở, ban ngành," before a party that is no body: "chủ đầu tư kinh doanh hạ tầng")."""
+    text = name.text.strip()
+    kept = text.rstrip(" ,;")
+    end = name.end - (len(text) - len(kept))
+    return UnitName(kept, name.start, end, name.members, _role_cue(clause, end))
 
 
 _ROLE_IN_PARENTHESIS = re.compile(r"\s*\(([^()]*)\)")
