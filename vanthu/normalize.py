@@ -368,7 +368,8 @@ def _page_furniture(lines: list[str]) -> set[int]:
     return out
 
 
-_TABLE_NUMBER_HEAD = {"tt", "stt", "so tt"}
+# A table's number column, folded: "TT", "STT", "Số TT".
+TABLE_NUMBER_HEAD = frozenset({"tt", "stt", "so tt"})
 _NUMBER_HEAD_CHARS = 5
 _FIRST_ROWS = 14  # lines: how far below "TT" the header cells end and row 1 begins
 # characters: a cell's lines are narrower than a paragraph's (on a page of short lines,
@@ -388,7 +389,7 @@ def _flat_table_cells(lines: list[str], marked: list[str], full_width: int) -> I
     in_table = whole_cells = False
     for k, line in enumerate(lines):
         head = line.removeprefix("|").split("|", 1)[0].strip() if line.startswith("|") else line
-        if len(head) <= _NUMBER_HEAD_CHARS and fold(head) in _TABLE_NUMBER_HEAD and any(
+        if len(head) <= _NUMBER_HEAD_CHARS and fold(head) in TABLE_NUMBER_HEAD and any(
             re.fullmatch(r"\d{1,3}\.?", later) for later in lines[k + 1 : k + _FIRST_ROWS]
         ):
             # A header row ("| TT | Nội dung | ... |") over one cell per line: a converter's,

@@ -19,7 +19,7 @@ from typing import Protocol
 
 from vanthu.directory import NameSource
 from vanthu.events import Role, Section
-from vanthu.normalize import GROUP_HEADING, GROUP_NUMBER, fold
+from vanthu.normalize import GROUP_HEADING, GROUP_NUMBER, TABLE_NUMBER_HEAD, fold
 
 from services.parse.readings import Group, Party, parties_of
 from services.parse.subjects import UnitList, looks_organisational, lower_form
@@ -110,9 +110,9 @@ def _flat_header(lines: Sequence[str], i: int) -> tuple[list[str], int] | None:
     first row's number: "TT" on its own line and the cells after it, or a header row whose
     first cell is "TT" and any cells it lost printed on the lines after it."""
     first = fold(lines[i])
-    if first.startswith("|") and fold(_cells(lines[i])[0]) in _NUMBER_HEADERS:
+    if first.startswith("|") and fold(_cells(lines[i])[0]) in TABLE_NUMBER_HEAD:
         cells = _cells(lines[i])[1:]
-    elif first in _NUMBER_HEADERS:
+    elif first in TABLE_NUMBER_HEAD:
         cells = []
     else:
         return None
@@ -130,7 +130,7 @@ def _without_headers(lines: Sequence[str], headers: list[str]) -> list[str]:
     k = 0
     while k < len(lines):
         again = lines[k + 1 : k + 1 + len(headers)]
-        if fold(lines[k]) in _NUMBER_HEADERS and len(again) == len(headers) \
+        if fold(lines[k]) in TABLE_NUMBER_HEAD and len(again) == len(headers) \
                 and again[:-1] == headers[:-1] and again[-1].startswith(headers[-1]):
             if rest := again[-1][len(headers[-1]) :].strip():
                 out.append(rest)
@@ -141,7 +141,6 @@ def _without_headers(lines: Sequence[str], headers: list[str]) -> list[str]:
     return out
 
 
-_NUMBER_HEADERS = ("tt", "stt", "so tt")
 _LETTER = re.compile(r"([a-zđ])\)\s*(.*)")
 
 
