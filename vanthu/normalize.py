@@ -180,16 +180,20 @@ def _wrapped(prev_raw: str, line: str, full_width: int, entry: str = "") -> bool
     the ``entry`` it belongs to is the line "Kính gửi: ..." itself);
     the next is no list item and no upper-case heading. A full line may end a sentence
     and the paragraph go on: the OCR stage marks paragraph ends with blank lines, so
-    within a block it goes on. A shorter line (a paragraph's indented first line) was
+    within a block it goes on; but the addressees of a "Kính gửi" line go on only after a
+    comma or mid-phrase, the letter's first paragraph may follow them at once. A shorter line (a paragraph's indented first line) was
     broken too when it stops mid-phrase: on a word that needs what follows ("của", "và")
     or inside a capitalised name, its last two words, the next line goes on with ("Thủ tướng / Chính phủ",
     "tỉnh Điện / Biên"), unless the next line opens a sentence of its own."""
     if prev_raw[-1] == ":" or prev_raw.isupper() or line.isupper() or _LIST_MARK.match(line):
         return False
     head = fold(line[:_KEYWORD_SPAN])  # folded once: the checks below read the line's head
+    addressed = _ADDRESSEE_LINE.match(fold(entry[:_KEYWORD_SPAN])) is not None
+    if addressed and not (prev_raw[-1] == "," or _mid_phrase(prev_raw, line, head)):
+        return False
     return (
         (len(prev_raw) >= 0.75 * full_width or len(prev_raw) >= 0.5 * full_width and _mid_phrase(prev_raw, line, head))
-        and not (prev_raw[-1] in ";." and (_BULLET.match(prev_raw) or _ADDRESSEE_LINE.match(fold(entry[:_KEYWORD_SPAN]))))
+        and not (prev_raw[-1] in ";." and (_BULLET.match(prev_raw) or addressed))
         and not _BLOCK_START.match(head)
         and not _NUMBER_FIELD.match(head)
         and not _task_under_heading(prev_raw, line, head)

@@ -107,6 +107,25 @@ def test_a_sentence_a_page_break_cuts_before_a_capitalised_name_goes_on(page_bre
     assert len(lines) == 3
 
 
+def test_a_full_width_kinh_gui_line_is_not_joined_to_the_letters_first_paragraph():
+    # GIVEN a letter's single addressee as wide as the page, its first paragraph at once below
+    # (an indented first line, a text layer keeping the layout), and a list broken after a comma
+    text = (
+        "                 Kính gửi: Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương\n"
+        "               Ngày 09 tháng 6 năm 2025, Chính phủ ban hành Nghị định số 119/2025/NĐ-CP\n"
+        "        sửa đổi, bổ sung một số điều của Nghị định số 06/2022/NĐ-CP ngày 07 tháng 01\n"
+        "        năm 2022 của Chính phủ quy định về giảm nhẹ phát thải khí nhà kính.\n"
+        "\n"
+        "Kính gửi: Sở Y tế, Sở Tài chính, Sở Giáo dục và Đào tạo, Sở Văn hóa, Thể thao và Du lịch,\n"
+        "Sở Xây dựng tỉnh Nam Định.\n"
+    )
+    # THEN the addressee stands alone, and a list the width broke after its comma goes on
+    lines = clean_document(text)
+    assert lines[0] == "Kính gửi: Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"
+    assert lines[1].startswith("Ngày 09 tháng 6") and lines[1].endswith("phát thải khí nhà kính.")
+    assert lines[2].endswith("Sở Văn hóa, Thể thao và Du lịch, Sở Xây dựng tỉnh Nam Định.")
+
+
 def test_an_addressee_its_full_stop_closes_is_not_joined_to_the_paragraph_below():
     # GIVEN a Công điện's addressees as a text layer gives them, the last one as long as
     # the page's lines, then the opening paragraph
