@@ -107,10 +107,24 @@ def test_a_sentence_a_page_break_cuts_before_a_capitalised_name_goes_on(page_bre
     assert len(lines) == 3
 
 
-def test_a_full_width_kinh_gui_line_is_not_joined_to_the_letters_first_paragraph():
-    # GIVEN a letter's single addressee as wide as the page, its first paragraph at once below
-    # (an indented first line, a text layer keeping the layout), and a list broken after a comma
-    text = (
+@pytest.mark.parametrize(("text", "expected"), [
+    # a Công điện's addressees as a text layer gives them, the last one as long as the
+    # page's lines, then the opening paragraph
+    ((
+        "BỘ XÂY DỰNG điện:\n"
+        "- Tổng Công ty Đường sắt Việt Nam;\n"
+        "- Sở Xây dựng các tỉnh, thành phố: Gia Lai, Đắk Lắk, Khánh Hòa, Lâm Đồng.\n"
+        "Triển khai chỉ đạo của Thủ tướng Chính phủ tại Công điện số 225/CĐ-TTg ngày\n"
+        "20/11/2025, Bộ Xây dựng yêu cầu các cơ quan, đơn vị:\n"
+    ), [
+        "BỘ XÂY DỰNG điện:", "- Tổng Công ty Đường sắt Việt Nam;",
+        "- Sở Xây dựng các tỉnh, thành phố: Gia Lai, Đắk Lắk, Khánh Hòa, Lâm Đồng.",
+        "Triển khai chỉ đạo của Thủ tướng Chính phủ tại Công điện số 225/CĐ-TTg ngày 20/11/2025, Bộ Xây dựng "
+        "yêu cầu các cơ quan, đơn vị:",
+    ]),
+    # a letter's single addressee as wide as the page, its first paragraph at once below (an
+    # indented first line, a text layer keeping the layout), and a list broken after a comma
+    ((
         "                 Kính gửi: Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương\n"
         "               Ngày 09 tháng 6 năm 2025, Chính phủ ban hành Nghị định số 119/2025/NĐ-CP\n"
         "        sửa đổi, bổ sung một số điều của Nghị định số 06/2022/NĐ-CP ngày 07 tháng 01\n"
@@ -118,29 +132,19 @@ def test_a_full_width_kinh_gui_line_is_not_joined_to_the_letters_first_paragraph
         "\n"
         "Kính gửi: Sở Y tế, Sở Tài chính, Sở Giáo dục và Đào tạo, Sở Văn hóa, Thể thao và Du lịch,\n"
         "Sở Xây dựng tỉnh Nam Định.\n"
-    )
-    # THEN the addressee stands alone, and a list the width broke after its comma goes on
-    lines = clean_document(text)
-    assert lines[0] == "Kính gửi: Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương"
-    assert lines[1].startswith("Ngày 09 tháng 6") and lines[1].endswith("phát thải khí nhà kính.")
-    assert lines[2].endswith("Sở Văn hóa, Thể thao và Du lịch, Sở Xây dựng tỉnh Nam Định.")
-
-
-def test_an_addressee_its_full_stop_closes_is_not_joined_to_the_paragraph_below():
-    # GIVEN a Công điện's addressees as a text layer gives them, the last one as long as
-    # the page's lines, then the opening paragraph
-    text = (
-        "BỘ XÂY DỰNG điện:\n"
-        "- Tổng Công ty Đường sắt Việt Nam;\n"
-        "- Sở Xây dựng các tỉnh, thành phố: Gia Lai, Đắk Lắk, Khánh Hòa, Lâm Đồng.\n"
-        "Triển khai chỉ đạo của Thủ tướng Chính phủ tại Công điện số 225/CĐ-TTg ngày\n"
-        "20/11/2025, Bộ Xây dựng yêu cầu các cơ quan, đơn vị:\n"
-    )
-    # WHEN it is cleaned
-    lines = clean_document(text)
-    # THEN the paragraph is a line of its own, not part of the addressee
-    assert lines[2] == "- Sở Xây dựng các tỉnh, thành phố: Gia Lai, Đắk Lắk, Khánh Hòa, Lâm Đồng."
-    assert lines[3].startswith("Triển khai") and lines[3].endswith("các cơ quan, đơn vị:")
+    ), [
+        "Kính gửi: Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương",
+        "Ngày 09 tháng 6 năm 2025, Chính phủ ban hành Nghị định số 119/2025/NĐ-CP sửa đổi, bổ sung một số điều "
+        "của Nghị định số 06/2022/NĐ-CP ngày 07 tháng 01 năm 2022 của Chính phủ quy định về giảm nhẹ phát thải khí "
+        "nhà kính.",
+        "Kính gửi: Sở Y tế, Sở Tài chính, Sở Giáo dục và Đào tạo, Sở Văn hóa, Thể thao và Du lịch, Sở Xây dựng "
+        "tỉnh Nam Định.",
+    ]),
+])
+def test_addressees_are_not_joined_to_the_paragraph_below(text, expected):
+    # WHEN the text is cleaned THEN the paragraph is a line of its own, not part of the
+    # addressees, and an addressee list the width broke after its comma goes on
+    assert clean_document(text) == expected
 
 
 def test_a_paragraphs_short_first_line_broken_mid_phrase_is_joined():
