@@ -39,10 +39,10 @@ def read(data: bytes) -> list[DigitalSignature]:
         found = []
         for index in range(pdfium_c.FPDF_GetSignatureCount(pdf.raw)):
             signature = pdfium_c.FPDF_GetSignatureObject(pdf.raw, index)
-            when = _time(_bytes(pdfium_c.FPDFSignatureObj_GetTime, signature).decode("latin-1"))
+            when = _time(_bytes(pdfium_c.FPDFSignatureObj_GetTime, signature).rstrip(b"\0").decode("latin-1"))
             if when is not None:
-                found.append(DigitalSignature(signer=_signer(_bytes(pdfium_c.FPDFSignatureObj_GetContents, signature)),
-                                              signed_at=when))
+                contents = _der(_bytes(pdfium_c.FPDFSignatureObj_GetContents, signature))
+                found.append(DigitalSignature(signer=_signer(contents), signed_at=when))
         return found
     finally:
         pdf.close()
@@ -55,7 +55,18 @@ def _bytes(getter, signature) -> bytes:
         return b""
     buffer = ctypes.create_string_buffer(size)
     getter(signature, buffer, size)
-    return buffer.raw[:size].rstrip(b"\0")
+    return buffer.raw[:size]
+
+
+def _der(contents: bytes) -> bytes:
+    """The CMS envelope in a signature's ``/Contents``, without the zeros that pad the field:
+    its length is the DER's own (its last bytes may be zeros too, so no stripping)."""
+    if len(contents) < 2 or contents[0] != 0x30:
+        return contents
+    if contents[1] < 0x80:
+        return contents[: 2 + contents[1]]
+    count = contents[1] & 0x7F
+    return contents[: 2 + count + int.from_bytes(contents[2 : 2 + count], "big")]
 
 
 def _time(text: str) -> dt.datetime | None:

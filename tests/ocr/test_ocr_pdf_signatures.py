@@ -32,6 +32,11 @@ def _cms(common_name: str) -> bytes:
 
 def signed_pdf(signatures: list[tuple[str, str]]) -> bytes:
     """A one-page PDF with a signature field for each (signer's common name, PDF date string)."""
+    return _pdf_with([(_cms(signer), when) for signer, when in signatures])
+
+
+def _pdf_with(signatures: list[tuple[bytes, str]]) -> bytes:
+    """A one-page PDF with a signature field for each (its /Contents, PDF date string)."""
     fields = len(signatures)
     objects = [
         "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [{}] /SigFlags 3 >> >>".format(
@@ -40,11 +45,11 @@ def signed_pdf(signatures: list[tuple[str, str]]) -> bytes:
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Annots [{}] >>".format(
             " ".join(f"{4 + 2 * i} 0 R" for i in range(fields))),
     ]
-    for i, (signer, when) in enumerate(signatures):
+    for i, (contents, when) in enumerate(signatures):
         objects.append(f"<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature{i + 1}) /Rect [0 0 0 0] "
                        f"/P 3 0 R /V {5 + 2 * i} 0 R >>")
         objects.append(f"<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached /M ({when}) "
-                       f"/ByteRange [0 0 0 0] /Contents <{_cms(signer).hex()}> >>")
+                       f"/ByteRange [0 0 0 0] /Contents <{contents.hex()}> >>")
     out, offsets = bytearray(b"%PDF-1.7\n"), []
     for number, body in enumerate(objects, 1):
         offsets.append(len(out))
@@ -54,6 +59,15 @@ def signed_pdf(signatures: list[tuple[str, str]]) -> bytes:
     out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode()
     out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     return bytes(out)
+
+
+def test_a_signature_whose_envelope_ends_in_zero_bytes_keeps_its_signer():
+    # GIVEN a signature whose CMS envelope's last byte is 0 (one in 256 signatures), padded
+    # with zeros in its field as signing systems pad it
+    contents = next(c for c in (_cms("Ủy ban nhân dân tỉnh Quảng Ngãi") for _ in range(5000)) if c.endswith(b"\0"))
+    found = read(_pdf_with([(contents + bytes(64), "D:20211227172211+07'00'")]))
+    # THEN its signer is read, the envelope not cut at its own zero bytes
+    assert [s.signer for s in found] == ["Ủy ban nhân dân tỉnh Quảng Ngãi"]
 
 
 def test_each_signature_gives_its_signer_and_signing_time():
