@@ -269,11 +269,11 @@ def _place_token(word: str, *, lower_ok: bool = True) -> bool:
     if word in ("-", "–"):  # "Bà Rịa - Vũng Tàu"
         return lower_ok
     core = word.rstrip(".,")
-    if not core.isalpha():
-        return False
     if core in _PLACE_LOWER:
         return lower_ok
-    return core[0].isupper() and (core[1:].islower() or core.isupper() or len(core) == 1)
+    # Each part of a hyphenated name is a name ("Phan Rang-Tháp Chàm").
+    return all(part.isalpha() and part[0].isupper() and (part[1:].islower() or part.isupper() or len(part) == 1)
+               for part in core.split("-"))
 
 
 def _numbered_district(words: list[re.Match[str]], k: int) -> bool:
@@ -334,7 +334,11 @@ def _classify_lines(h: Header, region: _Region) -> None:
             # The motto and slogan may share lines with the issuer (columns read across: "ỦY BAN
             # NHÂN DÂN CỘNG HÒA ..." / "TỈNH LÀO CAI Độc lập - ...") or come before it (right
             # column read first): they close the issuer block only after its lines.
-            issuer_open = issuer_open and fields_at[i] <= {"motto", "slogan"} and (kind == "issuer" or not h.issuer_lines)
+            # A line of the motto alone lies between the left column's rows when the table is read
+            # row by row, cell by cell ("UBND TỈNH X" / "CỘNG HÒA ..." / "SỞ Y TẾ" / "Độc lập ...").
+            motto_row = kind is None and fields_at[i] == {"motto"}
+            issuer_open = issuer_open and fields_at[i] <= {"motto", "slogan"} and (
+                kind == "issuer" or motto_row or not h.issuer_lines)
     h.end = consumed + 1
     _drop_enacting_authority(h, summary)
 

@@ -301,6 +301,20 @@ def test_columns_read_across_and_a_handwritten_number():
     assert d.doc_type == "Công văn" and any("number" in w for w in d.warnings)
 
 
+def test_header_table_read_row_by_row_cell_by_cell():
+    # GIVEN a header table extracted one cell per line, row by row: the motto's cell lies
+    # between the parent body's and the issuer's
+    text = (
+        "UBND TỈNH NINH THUẬN\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\n"
+        "Độc lập - Tự do - Hạnh phúc\nSố: 2917/SGDĐT-VP\nPhan Rang-Tháp Chàm, ngày 05 tháng 11 năm 2010\n"
+        "V/v báo cáo thiệt hại do lũ lụt\nKính gửi: Ủy ban nhân dân tỉnh Ninh Thuận\n"
+        "Sở Giáo dục và Đào tạo báo cáo thiệt hại do lũ lụt gây ra cho các trường học như sau.\n"
+    )
+    d = parse_text(text).directive
+    # THEN the issuer is the left column's second cell, under its parent
+    assert (d.issuer, d.parent_issuer) == ("Sở Giáo dục và Đào tạo", "UBND tỉnh Ninh Thuận")
+
+
 def test_a_hyphenated_place_and_a_ranked_signer():
     # GIVEN a province whose name has a dash and a signer printed with a rank
     text = (
@@ -325,6 +339,9 @@ def test_a_hyphenated_place_and_a_ranked_signer():
     # an en dash, spaced, between the symbol's codes, and "&" in a code
     ("SỞ GIÁO DỤC VÀ ĐÀO TẠO", "Số: 2865/GDĐT –KT&KĐCL", "Tp. Hồ Chí Minh, ngày 07 tháng 12 năm 2007",
      "2865/GDĐT-KT&KĐCL", None, (7, 12, 2007)),
+    # a city whose name joins two with a hyphen
+    ("SỞ GIÁO DỤC VÀ ĐÀO TẠO", "Số: 2917/SGDĐT-VP", "Phan Rang-Tháp Chàm, ngày 05 tháng 11 năm 2010",
+     "2917/SGDĐT-VP", "Phan Rang-Tháp Chàm", (5, 11, 2010)),
 ])
 def test_numbers_and_places_as_other_issuers_print_them(issuer, number_line, place_date, number, place, date):
     lines = clean_document(f"{issuer}\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
