@@ -208,18 +208,31 @@ class _Reader:
     def _after_intro(self, clause: str, low: str) -> _Clause | None:
         """"Đối với 355 nhiệm vụ ... (danh mục ...), các Bộ, cơ quan ngang Bộ khẩn trương rà
         soát ...": the subject after an introductory phrase, at its first comma outside
-        parentheses, when a predicate verb follows it."""
+        parentheses, when a predicate verb follows it. A topic ("Đối với ...") may hold
+        commas of its own ("Đối với các chi phí khám bệnh, chữa bệnh ..., Bảo hiểm xã hội
+        Việt Nam khẩn trương ..."): its subject is at the first comma that units follow.
+        Other lead-ins are read at their first comma only. A comma after a unit's name parts
+        a list of the lead-in's own ("Thực hiện Kết luận của Bộ Chính trị, Ban Bí thư, Ban
+        Chỉ đạo ..."): no subject starts there."""
+        topic = low.startswith("đối với")
         depth = 0
         for k, ch in enumerate(clause):
             depth += (ch == "(") - (ch == ")")
-            if ch != "," or depth:
+            if ch != "," or depth or self._ends_in_unit(clause, k):
                 continue
             units = self.units(clause, k + 1)
+            if units is None and topic:
+                continue
             pos = _skip(clause, units.end) if units else -1
             if units and pos < len(clause) and starts_with_verb(clause[pos:]):
                 return self._predicate(clause, low, units)
             return None
         return None
+
+    def _ends_in_unit(self, clause: str, pos: int) -> bool:
+        """Whether a unit's name ends at ``pos``, its head among the last few words."""
+        starts = [m.start() for m in re.finditer(r"\S+", clause[:pos])][-_NAME_WORDS:]
+        return any(self.units(clause[:pos], at, whole=True) for at in starts if clause[at].isupper())
 
     def _predicate(self, clause: str, low: str, units: UnitList, rule: str = "subject") -> _Clause | None:
         pos = _skip(clause, units.end)
@@ -291,6 +304,7 @@ def _opening_cue(cue: re.Pattern[str], low: str) -> re.Match[str] | None:
 
 
 _LEAD_IN_WORDS = 12
+_NAME_WORDS = 8  # words: how far back a name ending at a comma may begin
 
 
 def _skip(text: str, pos: int) -> int:
