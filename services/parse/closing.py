@@ -340,6 +340,8 @@ def parse_signer(tail: list[str]) -> Signer:
                 signer.name = name
                 break
             continue
+        if title_at == k - 1 and is_upper(line) and not any(_syllables([w]) for w in line.split()):
+            continue  # a seal's or signature's debris read in capitals under the title ("HC NN")
         if (signer.title is None or title_at == k - 1) and is_upper(line):
             # Seal debris may open the title's line ("= CHỦ TỊCH").
             signer.title, title_at = _LEADING_DEBRIS.sub("", line).strip(), k

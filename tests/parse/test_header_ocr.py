@@ -131,6 +131,13 @@ def test_the_signer_is_read_through_seal_and_signature_noise(signature, name):
     assert _signer(signature).name == name
 
 
+def test_debris_in_capitals_under_the_title_is_no_title():
+    # GIVEN a seal's ink read as capitals between the title and the name
+    signer = _signer("KT. CỤC TRƯỞNG\nPHÓ CỤC TRƯỞNG\nHC NN\nPhạm Huy Nam Sơn")
+    # THEN the title is the printed one
+    assert (signer.title, signer.name) == ("PHÓ CỤC TRƯỞNG", "Phạm Huy Nam Sơn")
+
+
 def test_an_authority_whose_dot_was_read_as_a_comma():
     signer = _signer("KT, CHỦ TỊCH\nPHÓ CHỦ TỊCH\nLê Văn Hùng")
     assert (signer.authority, signer.on_behalf_of, signer.title, signer.name) == (
