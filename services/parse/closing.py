@@ -211,13 +211,20 @@ _LEADING_DEBRIS = re.compile(r"^[\W_]+")
 
 
 def _family_from_fragment(token: str) -> str | None:
-    """The family name a damaged first word is the end of ("rần" -> "Trần", "Høơäng" ->
-    "Hoàng"), when exactly one ends that way; None otherwise."""
-    tail = _FOLDED_TAIL.search(fold(token))
-    if tail is None or len(tail.group()) < _FRAGMENT or (_WORD.fullmatch(token) and _syllables([token])):
+    """The family name a damaged first word is the end of ("rần" -> "Trần", "Høơäng",
+    "Høäng" -> "Hoàng"), when exactly one ends that way; None otherwise."""
+    if _WORD.fullmatch(token) and _syllables([token]):
         return None
-    found = {name for key, name in _FAMILY_NAMES.items() if key.endswith(tail.group()) and key != fold(token)}
-    return found.pop() if len(found) == 1 else None
+    # The letters after the damage; or with the "ø" read as the "o" it was ("Høäng": "ang" ends
+    # too many names, "hoang" one).
+    for folded in dict.fromkeys((fold(token), _folded(token))):
+        tail = _FOLDED_TAIL.search(folded)
+        if tail is None or len(tail.group()) < _FRAGMENT:
+            continue
+        found = {name for key, name in _FAMILY_NAMES.items() if key.endswith(tail.group()) and key != fold(token)}
+        if len(found) == 1:
+            return found.pop()
+    return None
 
 
 def _noisy_name(line: str) -> str | None:

@@ -46,8 +46,9 @@ _MOTTO = re.compile(
 )
 _SLOGAN = re.compile(r"doc\s+lap\s*[-–]?\s*tu\s+do\s*[-–]?\s*hanh\s+phuc")
 # "Số:" anywhere, or "Số" opening a line before the digits or before OCR debris where the
-# colon was ("Sô⁄1† /CT-UBND"); the number may be on the next line.
-_NUMBER_KEY = re.compile(r"(?m)(?:(?<![\w/])so\s*:|^so(?=[ \t]+[\d/]|[^\w\s]))\s*")
+# colon was ("Sô⁄1† /CT-UBND"); the number may be on the next line. Or nothing at all
+# before a blank number's symbol alone on its line ("/BCA-C04": "Số:" lost under the pen).
+_NUMBER_KEY = re.compile(r"(?m)(?:(?<![\w/])so\s*:|^so(?=[ \t]+[\d/]|[^\w\s])|^(?=/[ \t]*[a-z]{1,8}(?:-[a-z0-9&]+)*[ \t]*$))\s*")
 # A sequence the OCR could not read (handwritten in the blank: "Số: đi /CT-UBND", "Số: 5# /KH-BCA",
 # a stroke read as a slash "Số: /Ø£ /TTr-CAT"): the typed symbol after it still names the document.
 _UNREAD_SEQ = re.compile(r"/?[^\s/]{1,4}(?:[ \t]+[^\s/]{1,3})?[ \t]*(?=/[ \t]*[A-ZĐ])")

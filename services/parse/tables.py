@@ -248,8 +248,9 @@ def table_groups(
     Thời gian |", one "|" row per line) with their sections, and the paragraphs that are
     no table. A catalogue of procedures (its header names them) gives neither: it tasks no one.
 
-    A row's section is its STT under the enclosing section ("II.3" for row 3 under "II"),
-    or, for a row with no number of its own, the group rows above it that number a phase
+    A row's section is its STT under the enclosing section ("II.3" for row 3 under "II")
+    and under the phase of a group row above it ("II | Nhóm nhiệm vụ ..." / "3 | ...":
+    "II.3"); for a row with no number of its own, the group rows above it that number a phase
     and a step ("I | GIAI ĐOẠN 1: ..." / "1 | Lập nhiệm vụ" / "| 10/2019 | task | ...":
     "I.1"). A header in two rows (a merged "Thực hiện" over "Đơn vị chủ trì | Đơn vị phối
     hợp") is read as one."""
@@ -287,7 +288,9 @@ def table_groups(
         for role in _ROLES:
             parties += cell_parties(reader, cell.get(role, ""), role, "plan-table")
         task = cell.get("task") or max(cells, key=len)
-        number = cell.get("number", "").rstrip(".") or ".".join(groups)
+        own = cell.get("number", "").rstrip(".")
+        # A numbered row under a phase's group row ("II | Nhóm nhiệm vụ ..." / "3 | ..."): "II.3".
+        number = ".".join([groups[0], own]) if own and groups and not groups[0].isdigit() else own or ".".join(groups)
         path = ".".join(p for p in (section, number) if p) or None
         found.append((Group(parties, [task], deadline_text=cell.get("when") or None, anchor=paragraph), path))
     return found, rest

@@ -1076,3 +1076,19 @@ def test_plan_fields_as_lettered_items(directory):
         ("4", "Thanh tra tỉnh", "lead"), ("4", "Sở Nội vụ", "cooperate"),
         ("5", "Sở Y tế", "lead"), ("5", "Sở Tài chính", "cooperate"),
     }
+
+
+def test_numbered_rows_under_a_tables_group_rows_take_the_group(national):
+    # GIVEN a task table whose rows are numbered anew under each group row ("| II | Nhóm ... |")
+    body = (
+        "| TT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian |\n| --- | --- | --- | --- | --- |\n"
+        "| I | Nhóm nhiệm vụ về thể chế |  |  |  |\n"
+        "| 1 | Xây dựng Nghị định về sàn giao dịch | Bộ Tài chính | Bộ Công Thương | 2025 |\n"
+        "| II | Nhóm nhiệm vụ về tổ chức thực hiện |  |  |  |\n"
+        "| 1 | Tổ chức tập huấn cho doanh nghiệp | Bộ Tài chính | Bộ Y tế | 2026 |\n"
+    )
+    d = parse_directive(HEADER + "1. Thực hiện các nhiệm vụ tại Phụ lục.\n" + SIGNATURE
+                        + "PHỤ LỤC\nDANH MỤC NHIỆM VỤ\n" + body, national)
+    # THEN each row is its group's ("I.1", "II.1"), so the lead of both is told twice
+    assert _triples(d) == {("I.1", "Bộ Tài chính", "lead"), ("I.1", "Bộ Công Thương", "cooperate"),
+                           ("II.1", "Bộ Tài chính", "lead"), ("II.1", "Bộ Y tế", "cooperate")}
