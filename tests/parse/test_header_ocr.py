@@ -26,6 +26,7 @@ def _doc(number_line: str, title: str = "CHỈ THỊ\nVề tăng cường công 
         ("Số: /Ø£ /TTr-UBND", "TTr-UBND"),  # a handwritten sequence read as a stroke and debris
         ("Sô⁄1† /CT-UBND", "CT-UBND"),  # "Số:" damaged, the colon read as debris
         ("số: ÉŠ/KH-UBND", "KH-UBND"),  # debris touching the typed symbol
+        ("/CT-UBND", "CT-UBND"),  # "Số:" and the handwritten sequence lost altogether
     ],
 )
 def test_the_typed_symbol_is_read_through_ocr_damage(number_line, symbol):
@@ -115,6 +116,7 @@ def _signer(signature: str):
         ("KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\ntá Đậu Xuân Khoa", "Đậu Xuân Khoa"),  # "Đại tá" half read
         ("CHỦ TỊCH\n_\nÑØ@uyễn Thị Lan", "Nguyễn Thị Lan"),  # the family name's first letters lost
         ("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nHøơäng Văn Thuận", "Hoàng Văn Thuận"),  # letters garbled
+        ("KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\nHøäng Văn Thuận", "Hoàng Văn Thuận"),  # "ang" ends many names, "høang" one
         ("KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nLê N gọc Hà", "Lê Ngọc Hà"),  # a word split after its capital
         ("rần Hoàng Tú", "Trần Hoàng Tú"),  # the title under the seal, the name's capital lost
         ("KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\nao : 1. nề\n` 4\nVũ Đức Long ` -", "Vũ Đức Long"),  # specks after it
