@@ -86,7 +86,7 @@ _VERBS = [
     "phải", "cần", "rà soát", "xây dựng", "hướng dẫn", "nghiên cứu", "đẩy mạnh", "thường xuyên",
     "chủ động", "kiểm tra", "đôn đốc", "báo cáo", "nắm", "theo dõi", "bố trí", "hỗ trợ", "quán triệt",
     "ban hành", "đề xuất", "tuyên truyền", "giám sát", "bảo đảm", "đảm bảo", "phát huy", "xử lý",
-    "kịp thời", "nghiêm túc", "sớm", "cung cấp", "phân bổ", "đã", "đang", "sẽ", "được", "gương mẫu",
+    "kịp thời", "nghiêm túc", "sớm", "cung cấp", "cung ứng", "phân bổ", "đã", "đang", "sẽ", "được", "gương mẫu",
     "quyết liệt", "vận động", "hoàn thành", "tổng hợp", "tích cực", "chuẩn bị", "ưu tiên", "giải quyết",
     "lập", "thẩm định", "duy trì", "nâng cao", "huy động", "tiến hành", "khắc phục", "thành lập",
     "bổ sung", "cập nhật", "công bố", "thông báo", "chấp hành", "kiểm soát", "củng cố",
@@ -104,9 +104,11 @@ _VERBS = [
 # "giao" (assign) is not the first syllable of a noun ("Cảnh sát giao thông", "giao dịch");
 # "lãnh đạo" is the leaders ("đại diện lãnh đạo Bộ ...") but in "lãnh đạo, chỉ đạo" (to lead);
 # "lập" after "công" is the adjective "công lập" (public: "đơn vị sự nghiệp công lập");
+# "ký" after "đăng", "lưu", "thư" is a noun's ("Văn phòng Đăng ký đất đai", "Tổng công ty Lưu
+# ký ...", "Thư ký Hội đồng");
 # "quản lý" is the management body in "cơ quan quản lý nhà nước / trực tiếp / chuyên ngành".
 _VERB = re.compile(
-    rf"(?<![\w])(?<!công )(?:{_alternation(_VERBS)}|(?<!các )(?<!những )tổ chức(?!\s*(?:đảng|cơ sở|chính trị|hội|đoàn|xã hội|,|(?:có\s+)?liên quan(?!\s+đến)))"
+    rf"(?<![\w])(?<!công )(?<!Đăng )(?<!đăng )(?<!Lưu )(?<!lưu )(?<!Thư )(?<!thư )(?:{_alternation(_VERBS)}|(?<!các )(?<!những )tổ chức(?!\s*(?:đảng|cơ sở|chính trị|hội|đoàn|xã hội|,|(?:có\s+)?liên quan(?!\s+đến)))"
     r"|giao(?!\s+(?:thông|dịch|lưu|thương|nhận|tiếp|ban|khoán)(?![\w]))"
     r"|lãnh đạo(?=\s*(?:,|và)\s*chỉ đạo)"
     r"|(?<!cơ quan )(?<!đơn vị )quản lý|quản lý(?!\s+(?:nhà nước|trực tiếp|chuyên ngành))|(?<!quản lý )trực tiếp)(?![\w])"

@@ -385,6 +385,10 @@ def test_members_under_a_shared_head_keep_names_that_read_like_verbs(directory):
     ("1. Trách nhiệm của Phó Trưởng phòng được phân công phụ trách lĩnh vực khoáng sản và Chuyên viên được "
      "giao nhiệm vụ\na) Lập biên bản vi phạm hành chính đúng trình tự, thủ tục.\n",
      {"Phó Trưởng phòng được phân công phụ trách lĩnh vực khoáng sản", "Chuyên viên được giao nhiệm vụ"}),
+    # "ký" in a noun ("đăng ký", "lưu ký") is no verb ending the name
+    ("1. Văn phòng Đăng ký đất đai chủ trì, phối hợp với Tổng công ty Lưu ký và Bù trừ chứng khoán Việt Nam "
+     "cập nhật dữ liệu.\n",
+     {"Văn phòng Đăng ký đất đai", "Tổng công ty Lưu ký và Bù trừ chứng khoán Việt Nam"}),
 ])
 def test_unit_names_by_their_grammar(directory, body, units):
     d = _parse(body, directory)
