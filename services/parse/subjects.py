@@ -52,7 +52,7 @@ _FIRM_HEADS = [
     "đài truyền hình", "đài tiếng nói", "thông tấn xã", "vườn quốc gia", "bưu điện", "điện lực", "viễn thông",
     "cảng vụ", "hải quan", "chi nhánh", "cảnh sát", "tòa án", "viện kiểm sát", "trưởng phòng", "phó trưởng phòng",
     "chi bộ", "đảng bộ", "tạp chí", "cổng thông tin", "cơ sở giáo dục", "cơ sở đào tạo", "cơ sở y tế",
-    "cơ sở khám bệnh", "chuyên viên",
+    "cơ sở khám bệnh", "chuyên viên", "giám thị", "trại giam", "trại tạm giam",
 ]
 # Short heads that are also ordinary words ("báo cáo", "xã hội", "phòng, chống"): they
 # count only after a quantifier ("các sở") or before a capitalised name ("Sở Y tế").
@@ -74,7 +74,7 @@ _SOFT = re.compile(rf"(?:{_alternation(_SOFT_HEADS)})\s+(?=\S)")
 # Office holders: the unit they head is what the directory knows.
 _OFFICE = re.compile(
     r"^(?:phó\s+)?(?:giám đốc|tổng giám đốc|chủ tịch|chánh|trưởng ban|trưởng|thủ trưởng|bí thư|"
-    r"chỉ huy trưởng|người đứng đầu|lãnh đạo|bộ trưởng|thứ trưởng|cục trưởng|vụ trưởng|chi cục trưởng|"
+    r"chỉ huy trưởng|người đứng đầu|lãnh đạo|bộ trưởng|thứ trưởng|cục trưởng|vụ trưởng|chi cục trưởng|giám thị|"
     r"tổng biên tập)\s+"
 )
 
