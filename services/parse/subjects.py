@@ -59,7 +59,7 @@ _FIRM_HEADS = [
 _SOFT_HEADS = [
     "sở", "bộ", "ban", "hội", "đài", "báo", "viện", "trường", "phòng", "tổ", "đoàn", "huyện", "thành phố",
     "thị xã", "xã", "phường", "thị trấn", "quận", "ngành", "cấp", "cục", "quỹ", "học viện", "lãnh đạo",
-    "ủy viên", "cấp ủy viên", "thành viên", "trưởng", "vụ", "cá nhân",
+    "ủy viên", "cấp ủy viên", "thành viên", "trưởng", "vụ", "cá nhân", "đại học",
 ]
 _QUANTIFIER = r"(?:(?:tất cả|toàn thể)\s+)?(?:các|những|mỗi|từng)\s+"
 
@@ -465,6 +465,8 @@ def _role_cue(clause: str, end: int) -> str | None:
 # A head that only names a kind of body ("Thủ trưởng các cơ quan: Sở A, Sở B"): the
 # members written out in full are the units.
 _GENERIC_HEAD = re.compile(rf"(?:.*\s)?(?:{_QUANTIFIER})?(?:cơ quan|đơn vị|sở, ban, ngành|sở, ngành|cơ quan, đơn vị)$")
+# A head that says its members are listed ("các cơ sở đào tạo trọng điểm gồm: Trường A, Viện B").
+_LISTING = re.compile(r"\s(?:bao\s+)?gồm$")
 _KIND_ONLY = re.compile(rf"(?:{_QUANTIFIER})?(?:bộ|sở|ban|ngành|cơ quan|đơn vị|cục|vụ|địa phương|tập đoàn)")
 _QUANTIFIER_WORD = re.compile(rf"(?<![\w]){_QUANTIFIER}", re.IGNORECASE)
 
@@ -498,7 +500,8 @@ def _colon_members(
         k -= 1
     head = names[-1]
     full = _merge([_trimmed(p) for p in pieces], clause, directory)
-    if full and _GENERIC_HEAD.match(lower_form(head.text)) and all(looks_organisational(n.text, directory) for n in full):
+    generic = _GENERIC_HEAD.match(lower_form(head.text)) or _LISTING.search(lower_form(head.text))
+    if full and generic and all(looks_organisational(n.text, directory) for n in full):
         return names[:-1] + full, end
     stem = _QUANTIFIER_WORD.sub("", names[k].text).strip()
     # The members are capitalised; a catch-all after them ("và các cơ quan liên quan") is a name of its own.

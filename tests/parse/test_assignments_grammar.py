@@ -389,6 +389,10 @@ def test_members_under_a_shared_head_keep_names_that_read_like_verbs(directory):
     ("1. Văn phòng Đăng ký đất đai chủ trì, phối hợp với Tổng công ty Lưu ký và Bù trừ chứng khoán Việt Nam "
      "cập nhật dữ liệu.\n",
      {"Văn phòng Đăng ký đất đai", "Tổng công ty Lưu ký và Bù trừ chứng khoán Việt Nam"}),
+    # members listed after "gồm:" each written in full are units, a university among them
+    ("1. Giao các cơ sở đào tạo trọng điểm gồm: Đại học Bách Khoa Hà Nội, Trường Đại học Đà Lạt, Viện Năng lượng "
+     "nguyên tử Việt Nam thực hiện đào tạo.\n",
+     {"Đại học Bách Khoa Hà Nội", "Trường Đại học Đà Lạt", "Viện Năng lượng nguyên tử Việt Nam"}),
     # a prison's warden is an office: a name of its own after a catch-all
     ("1. Công an các địa phương, Giám thị trại giam, Giám thị trại tạm giam chịu trách nhiệm thi hành.\n",
      {"Công an các địa phương", "Giám thị trại giam", "Giám thị trại tạm giam"}),
