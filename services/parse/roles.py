@@ -20,9 +20,9 @@ TRIGGER = re.compile(
 # phường, xã đánh giá ..."): they act. Said by another unit, "hướng dẫn" is its own task.
 GUIDES = re.compile(r"hướng dẫn\s+")
 # Adverbials between the units and their role cue: "X tiếp tục phối hợp với Y", "X, Y theo
-# chức năng, nhiệm vụ, thẩm quyền chủ trì, phối hợp với Z".
+# chức năng, nhiệm vụ, thẩm quyền chủ trì, phối hợp với Z", "X có trách nhiệm chủ trì, ...".
 ADVERBIAL = re.compile(
-    r"(?:(?:tiếp tục|khẩn trương|chủ động|tích cực|kịp thời|chỉ đạo|theo chức năng(?:\s*,\s*|\s+và\s+)?(?:nhiệm vụ)?"
+    r"(?:(?:(?:có|chịu) trách nhiệm|có nhiệm vụ|tiếp tục|khẩn trương|chủ động|tích cực|kịp thời|chỉ đạo|theo chức năng(?:\s*,\s*|\s+và\s+)?(?:nhiệm vụ)?"
     r"(?:(?:\s*,\s*|\s+và\s+)(?:quyền hạn|thẩm quyền))?(?:\s+(?:được giao|của mình))?)\s*,?\s*)+"
 )
 DIRECT = re.compile(r"chỉ đạo\s+")

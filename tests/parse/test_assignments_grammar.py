@@ -143,6 +143,16 @@ def test_x_chu_tri_cung_y_gives_y_cooperate(directory):
     assert _triples(d) == {("3", "Sở Tài chính", "lead"), ("3", "Sở Xây dựng", "cooperate")}
 
 
+@pytest.mark.parametrize(("clause", "expected"), [
+    ("Sở Tài chính có trách nhiệm chủ trì, phối hợp với Sở Xây dựng kiểm tra.",
+     {("3", "Sở Tài chính", "lead"), ("3", "Sở Xây dựng", "cooperate")}),
+    ("Công an tỉnh có trách nhiệm phối hợp với Sở Công Thương kiểm tra.",
+     {("3", "Công an tỉnh", "assigned"), ("3", "Sở Công Thương", "cooperate")}),
+])
+def test_a_duty_phrase_before_the_role_cue_keeps_the_roles(directory, clause, expected):
+    assert _triples(_parse(f"3. {clause}\n", directory)) == expected
+
+
 def test_list_cut_by_semicolons_shares_the_execution_clause(directory):
     body = (
         "Điều 3. Chánh Văn phòng Ủy ban nhân dân tỉnh; Giám đốc Sở Y tế; Chủ tịch UBND các xã, phường "
