@@ -52,7 +52,7 @@ _FIRM_HEADS = [
     "đài truyền hình", "đài tiếng nói", "thông tấn xã", "vườn quốc gia", "bưu điện", "điện lực", "viễn thông",
     "cảng vụ", "hải quan", "chi nhánh", "cảnh sát", "tòa án", "viện kiểm sát", "trưởng phòng", "phó trưởng phòng",
     "chi bộ", "đảng bộ", "tạp chí", "cổng thông tin", "cơ sở giáo dục", "cơ sở đào tạo", "cơ sở y tế",
-    "cơ sở khám bệnh", "chuyên viên", "giám thị", "trại giam", "trại tạm giam",
+    "cơ sở khám bệnh", "chuyên viên", "giám thị", "trại giam", "trại tạm giam", "thống đốc",
 ]
 # Short heads that are also ordinary words ("báo cáo", "xã hội", "phòng, chống"): they
 # count only after a quantifier ("các sở") or before a capitalised name ("Sở Y tế").
@@ -75,7 +75,7 @@ _SOFT = re.compile(rf"(?:{_alternation(_SOFT_HEADS)})\s+(?=\S)")
 _OFFICE = re.compile(
     r"^(?:phó\s+)?(?:giám đốc|tổng giám đốc|chủ tịch|chánh|trưởng ban|trưởng|thủ trưởng|bí thư|"
     r"chỉ huy trưởng|người đứng đầu|lãnh đạo|bộ trưởng|thứ trưởng|cục trưởng|vụ trưởng|chi cục trưởng|giám thị|"
-    r"tổng biên tập)\s+"
+    r"tổng biên tập|thống đốc)\s+"
 )
 
 # Predicate openers: the verbs and modals that end a subject list. Matched only where the
@@ -505,7 +505,9 @@ def _colon_members(
         return names[:-1] + full, end
     stem = _QUANTIFIER_WORD.sub("", names[k].text).strip()
     # The members are capitalised; a catch-all after them ("và các cơ quan liên quan") is a name of its own.
-    tail = next((i for i, p in enumerate(pieces) if not p.text.strip()[:1].isupper()), len(pieces))
+    # So is an office holder after them ("Bộ trưởng các Bộ: Tài chính, Xây dựng, Thống đốc Ngân hàng ...").
+    tail = next((i for i, p in enumerate(pieces)
+                 if not p.text.strip()[:1].isupper() or _OFFICE.match(lower_form(p.text.strip()))), len(pieces))
     pieces, rest = pieces[:tail], _merge(pieces[tail:], clause, directory) or [] if tail < len(pieces) else []
     pieces = _whole_members(stem, pieces, clause, directory)
     members = tuple(_member_name(stem, p.text.strip(), directory) for p in pieces)

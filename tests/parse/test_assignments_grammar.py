@@ -403,6 +403,9 @@ def test_members_under_a_shared_head_keep_names_that_read_like_verbs(directory):
     ("1. Giao các cơ sở đào tạo trọng điểm gồm: Đại học Bách Khoa Hà Nội, Trường Đại học Đà Lạt, Viện Năng lượng "
      "nguyên tử Việt Nam thực hiện đào tạo.\n",
      {"Đại học Bách Khoa Hà Nội", "Trường Đại học Đà Lạt", "Viện Năng lượng nguyên tử Việt Nam"}),
+    # an office holder after a shared head's members is no member
+    ("1. Bộ trưởng các Bộ: Tài chính, Công Thương, Thống đốc Ngân hàng Nhà nước Việt Nam chịu trách nhiệm thi "
+     "hành.\n", {"Bộ trưởng các Bộ: Tài chính, Công Thương", "Thống đốc Ngân hàng Nhà nước Việt Nam"}),
     # a prison's warden is an office: a name of its own after a catch-all
     ("1. Công an các địa phương, Giám thị trại giam, Giám thị trại tạm giam chịu trách nhiệm thi hành.\n",
      {"Công an các địa phương", "Giám thị trại giam", "Giám thị trại tạm giam"}),
