@@ -238,9 +238,10 @@ class _Reader:
         pos = _skip(clause, units.end)
         if (
             roles.PAST.match(low, pos) or roles.NEGATED.match(low, pos) or roles.PASSIVE.match(low, pos)
+            or roles.PERMITTED.match(low, pos)
             or any(roles.WHICHEVER.search(n.text) for n in units.names)
         ):
-            return None  # a report, a shortcoming, what they receive, or a condition ("đơn vị nào ... thì ...")
+            return None  # a report, a shortcoming, what they receive or may do, or a condition ("đơn vị nào ... thì ...")
         if ":" in clause[units.end : pos] and pos < len(clause) and not starts_with_verb(clause[pos:]):
             return None  # "lãnh đạo các Tập đoàn: Điện lực Việt Nam, ...": a listing, not "X: task"
         if roles.TO_KNOW.match(low, pos):

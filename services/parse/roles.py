@@ -45,6 +45,8 @@ COOPERATE_ALONE = re.compile(
     r"(?:(?<!sự )(?<!công tác )phối hợp(?:\s+chặt chẽ)?\s+giữa|phối hợp(?:\s+chặt chẽ)?(?!\s+giữa)(?:\s+(?:với|cùng))?)\s+"
 )
 PAST = re.compile(r"(?:đã|đang|vừa|từng|đều đã)(?![\w])")
+# "X có thể gửi hồ sơ ...": what X may do, a permission, no task.
+PERMITTED = re.compile(r"(?:có thể|được phép|được quyền)(?![\w])")
 # "X được hưởng ưu đãi": what X receives; "X được giao ..." is still a task.
 PASSIVE = re.compile(r"được(?!\s+(?:giao|phân công|yêu cầu|đề nghị))(?![\w])")
 # "không làm việc", "thực hiện không đầy đủ": a shortcoming; "không để", "không được" forbid.

@@ -95,7 +95,7 @@ _VERBS = [
     "tham gia", "đề nghị", "yêu cầu", "có kế hoạch", "có văn bản", "có ý kiến", "có báo cáo",
     "có giải pháp", "có phương án", "trình", "cử", "ký", "làm", "nhanh chóng", "thông tin", "liên hệ",
     "cụ thể hóa", "hằng", "hàng", "định kỳ", "lựa chọn", "rà", "ứng phó", "biết", "để", "nhằm", "niêm yết", "đẩy nhanh", "thừa", "đưa", "phân cấp", "trân trọng", "thiết lập", "gửi", "khi", "nơi có", "trong việc",
-    "tạo điều kiện", "tạo thuận lợi", "tạo mọi điều kiện", "mở rộng", "hoàn thiện", "trong quá trình",
+    "có thể", "tạo điều kiện", "tạo thuận lợi", "tạo mọi điều kiện", "mở rộng", "hoàn thiện", "trong quá trình",
     "trong thời gian", "trong công tác",
 ]
 # "tổ chức" is a verb unless it names Party or political organisations ("tổ chức đảng") or

@@ -132,6 +132,12 @@ def test_the_issuers_own_act_and_its_legal_bases_task_no_one(directory):
     assert d.assignments == []
 
 
+def test_what_a_unit_may_do_tasks_it_with_nothing(directory):
+    d = _parse("4. Doanh nghiệp có thể gửi hồ sơ đề nghị hỗ trợ gộp hai tháng.\n"
+               "5. Sở Y tế có thể phối hợp với Sở Tài chính khi cần.\n", directory)
+    assert d.assignments == []
+
+
 def test_object_of_chi_dao_is_not_assigned_and_the_directing_unit_is(directory):
     body = "1. Giao Sở Giáo dục và Đào tạo chỉ đạo các trường học tổ chức tiêm cho học sinh.\n"
     d = _parse(body, directory)
