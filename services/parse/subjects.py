@@ -507,7 +507,7 @@ def _colon_members(
     # The members are capitalised; a catch-all after them ("và các cơ quan liên quan") is a name of its own.
     # So is an office holder after them ("Bộ trưởng các Bộ: Tài chính, Xây dựng, Thống đốc Ngân hàng ...").
     tail = next((i for i, p in enumerate(pieces)
-                 if not p.text.strip()[:1].isupper() or _OFFICE.match(lower_form(p.text.strip()))), len(pieces))
+                 if not p.text.strip()[:1].isupper() or i and _OFFICE.match(lower_form(p.text.strip()))), len(pieces))
     pieces, rest = pieces[:tail], _merge(pieces[tail:], clause, directory) or [] if tail < len(pieces) else []
     pieces = _whole_members(stem, pieces, clause, directory)
     members = tuple(_member_name(stem, p.text.strip(), directory) for p in pieces)
