@@ -1,26 +1,40 @@
 """The Tesseract wrapper: every call to the ``tesseract`` program goes through here.
 
-Each call is one ``tesseract`` process reading the page from a temporary uncompressed
-PNM file (PNG would cost a deflate here and an inflate there; Tesseract reads stdin
-slowly, ~10% more CPU a page) and writing to stdout. The process runs with
-``OMP_THREAD_LIMIT=1``: parallelism comes from running one process per core, and
-Tesseract's own OpenMP threads on top of that make a page several times slower.
-pytesseract is not used for the call itself because it offers neither an environment
-for the child nor a way to kill a hung child's process group.
+Each call reads the page from a temporary uncompressed PNM file (PNG would cost a deflate
+here and an inflate there; Tesseract reads stdin slowly, ~10% more CPU a page). Debian's
+``tesseract`` is read by long-lived hosts (services/ocr/tesseract_host.py: the same
+library, loaded once, where a process per page paid ~0.1 s to start), one per call in
+flight, kept between calls; any other program (the tests' failing fakes) is run as one
+process per call, writing to stdout. Either runs with ``OMP_THREAD_LIMIT=1``:
+parallelism comes from one process per core, and Tesseract's own OpenMP threads on top
+of that make a page several times slower. A call past its deadline kills its process's
+group (a host too: the next call starts another). pytesseract is not used because it
+offers neither an environment for the child nor a way to kill a hung child's group.
 """
 
 from __future__ import annotations
 
+import atexit
+import ctypes.util
+import json
 import os
 import re
+import select
 import signal
 import subprocess
+import sys
 import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from functools import cache
 
 from PIL import Image
 
 from services.ocr import geometry
+from services.ocr.tesseract_host import LIBRARIES
 from vanthu.events import Line, Word, lines_text
 from vanthu.storage import scratch_dir
 
@@ -57,21 +71,36 @@ class Orientation:
     confidence: float
 
 
+PROGRAM = "tesseract"  # Debian's program: read by hosts when its library is there
+_ENV = {"OMP_THREAD_LIMIT": "1"}
+
+
+@contextmanager
+def _page_file(image: Image.Image) -> Iterator[str]:
+    with tempfile.NamedTemporaryFile(prefix="vanthu-page-", suffix=".pnm", dir=scratch_dir()) as page:
+        image.save(page, format="PPM")  # PGM/PBM/PPM by mode
+        page.flush()
+        yield page.name
+
+
+def _failed(returncode: int, detail: str = "") -> TesseractError:
+    how = f"killed by signal {-returncode}" if returncode < 0 else f"exit status {returncode}"
+    return TesseractError(f"tesseract failed ({how})" + (f": {detail}" if detail else ""))
+
+
 def _run(cmd: str, args: list[str], image: Image.Image, timeout: float) -> str:
     """Run ``cmd <page file> stdout *args`` on ``image``; its stdout, or TesseractError.
 
     The child gets its own session so that a wrapper script and everything it started
     die together on timeout.
     """
-    with tempfile.NamedTemporaryFile(prefix="vanthu-page-", suffix=".pnm", dir=scratch_dir()) as page:
-        image.save(page, format="PPM")  # PGM/PBM/PPM by mode
-        page.flush()
+    with _page_file(image) as page:
         proc = subprocess.Popen(
-            [cmd, page.name, "stdout", *args],
+            [cmd, page, "stdout", *args],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+            env={**os.environ, **_ENV},
             start_new_session=True,
         )
         try:
@@ -81,10 +110,104 @@ def _run(cmd: str, args: list[str], image: Image.Image, timeout: float) -> str:
             proc.communicate()
             raise TesseractTimeout(f"tesseract timed out after {timeout:.0f}s") from None
     if proc.returncode != 0:
-        how = f"killed by signal {-proc.returncode}" if proc.returncode < 0 else f"exit status {proc.returncode}"
         detail = err.decode("utf-8", "replace").strip().splitlines()
-        raise TesseractError(f"tesseract failed ({how})" + (f": {detail[-1]}" if detail else ""))
+        raise _failed(proc.returncode, detail[-1] if detail else "")
     return out.decode("utf-8", "replace")
+
+
+class _Host:
+    """One host process (services/ocr/tesseract_host.py), asked one page at a time."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "services.ocr.tesseract_host"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,  # the library's own chatter ("Detected 830 diacritics")
+            env={**os.environ, **_ENV},
+            start_new_session=True,
+            bufsize=0,
+        )
+        self.alive = True
+
+    def ask(self, request: dict, timeout: float) -> str:
+        """The TSV the host answers; TesseractError when it refuses (it goes on) or dies,
+        TesseractTimeout past ``timeout`` (it is killed)."""
+        deadline = time.monotonic() + timeout
+        try:
+            self.proc.stdin.write(json.dumps(request).encode() + b"\n")
+        except OSError:
+            raise self._dead() from None
+        fd, answer, size = self.proc.stdout.fileno(), b"", None
+        while size is None or len(answer) < size:
+            if size is None and b"\n" in answer:
+                head, answer = answer.split(b"\n", 1)
+                if not head.startswith(b"OK "):
+                    raise TesseractError(f"tesseract failed: {head.decode('utf-8', 'replace').removeprefix('ERR ')}")
+                size = int(head[3:])
+                continue
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                self.kill()
+                raise TesseractTimeout(f"tesseract timed out after {timeout:.0f}s")
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                raise self._dead()
+            answer += chunk
+        return answer.decode("utf-8", "replace")
+
+    def _dead(self) -> TesseractError:
+        self.alive = False
+        return _failed(self.proc.wait())
+
+    def kill(self) -> None:
+        self.alive = False
+        with suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+
+    def close(self) -> None:
+        """End of stdin: the host finishes and exits."""
+        with suppress(OSError):
+            self.proc.stdin.close()
+
+
+class _Hosts:
+    """The idle hosts of this process: a call takes one (or starts one) and gives it back."""
+
+    def __init__(self) -> None:
+        self._idle: list[_Host] = []
+        self._lock = threading.Lock()
+        self._pid = os.getpid()
+        atexit.register(self.close)
+
+    @staticmethod
+    @cache
+    def available() -> bool:
+        """Whether Debian's libtesseract and Leptonica are installed to be loaded."""
+        return all(ctypes.util.find_library(name.removeprefix("lib").split(".so")[0]) for name in LIBRARIES)
+
+    def ask(self, request: dict, timeout: float) -> str:
+        with self._lock:
+            if os.getpid() != self._pid:  # a forked child: its parent's hosts are not its own
+                self._idle, self._pid = [], os.getpid()
+            host = self._idle.pop() if self._idle else None
+        host = host if host is not None and host.proc.poll() is None else _Host()
+        try:
+            return host.ask(request, timeout)
+        finally:
+            if host.alive:
+                with self._lock:
+                    self._idle.append(host)
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for host in idle:
+            host.close()
+
+
+_HOSTS = _Hosts()
 
 
 def _dpi(dpi: int | None) -> list[str]:
@@ -102,7 +225,11 @@ def recognise(
     returns no TSV at all (a real Tesseract always prints the header, even for a blank
     page).
     """
-    tsv = _run(cmd, ["-l", language, *_dpi(dpi), "--psm", str(psm), "tsv"], image, timeout)
+    if cmd == PROGRAM and _HOSTS.available():
+        with _page_file(image) as page:
+            tsv = _HOSTS.ask({"image": page, "language": language, "dpi": dpi, "psm": psm}, timeout)
+    else:
+        tsv = _run(cmd, ["-l", language, *_dpi(dpi), "--psm", str(psm), "tsv"], image, timeout)
     rows = tsv.splitlines()
     if not rows or not rows[0].startswith("level\t"):
         raise TesseractError("tesseract returned no output")
