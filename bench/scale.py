@@ -148,10 +148,16 @@ def _children_cpu() -> float:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User and system CPU seconds of process ``pid`` and of its children it has reaped (an
-    OCR worker's Tesseract runs)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    """User and system CPU seconds of process ``pid``, of its children it has reaped and of
+    those still running (an OCR worker's Tesseract hosts and runs)."""
+    total = 0.0
+    for each in (pid, *_descendants(pid)):
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile: its time is its parent's now
+        total += sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 class Watcher:
@@ -359,6 +365,11 @@ def _descendants(pid: int) -> list[int]:
     return children + [d for c in children for d in _descendants(c)]
 
 
+def _is_host(pid: int) -> bool:
+    """Whether ``pid`` is a Tesseract host (services/ocr/tesseract_host.py)."""
+    return b"services.ocr.tesseract_host" in Path(f"/proc/{pid}/cmdline").read_bytes()
+
+
 def _peak_kb(pid: int) -> tuple[str, int]:
     """A process's name and its peak resident memory (VmHWM) so far, in KiB."""
     status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
@@ -394,9 +405,9 @@ def bulk_memory(pages: int) -> None:
             for pid in _descendants(os.getpid()):
                 try:
                     name, kb = _peak_kb(pid)
+                    kind = "tesseract" if name.startswith("tesseract") or _is_host(pid) else "bulk process"
                 except (OSError, KeyError):
                     continue
-                kind = "tesseract" if name.startswith("tesseract") else "bulk process"
                 peaks[kind] = max(peaks.get(kind, 0), kb)
 
     with tempfile.TemporaryDirectory() as tmp:
