@@ -218,19 +218,21 @@ class Fleet:
         return "\n".join(out)
 
 
-def children_named(pid: int, comm: str) -> list[int]:
-    """Processes whose parent is ``pid`` and whose command name is ``comm``."""
+def tesseracts_at_work(pid: int) -> list[int]:
+    """The Tesseract processes of OCR worker ``pid`` reading a page: a ``tesseract`` run, or
+    a host (services/ocr/tesseract_host.py) running rather than waiting for its next page."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             stat = (entry / "stat").read_text()
+            name = stat[stat.index("(") + 1:stat.rindex(")")]
+            state, ppid = stat[stat.rindex(")") + 2:].split()[:2]
+            host = state == "R" and b"services.ocr.tesseract_host" in (entry / "cmdline").read_bytes()
         except OSError:
             continue
-        name = stat[stat.index("(") + 1:stat.rindex(")")]
-        ppid = int(stat[stat.rindex(")") + 2:].split()[1])
-        if ppid == pid and name == comm:
+        if int(ppid) == pid and (name == "tesseract" or host):
             found.append(int(entry.name))
     return found
 

@@ -39,7 +39,6 @@ from tests.faults.harness import (
     Fleet,
     Subscriber,
     batch,
-    children_named,
     duplicate_doc,
     ensure_stack_up,
     expected_notices,
@@ -50,6 +49,7 @@ from tests.faults.harness import (
     publish_raw,
     put,
     stack,
+    tesseracts_at_work,
     wait_for,
     wait_groups,
 )
@@ -292,7 +292,7 @@ def test_kill_ocr_and_notify_workers_mid_batch(run_settings, tmp_path, request):
 
             def ocr_busy() -> bool:
                 for name in run.ocr_names():
-                    if pids := children_named(run.fleet.procs[name].pid, "tesseract"):
+                    if pids := tesseracts_at_work(run.fleet.procs[name].pid):
                         busy[name] = pids
                         return True
                 return False
@@ -300,7 +300,7 @@ def test_kill_ocr_and_notify_workers_mid_batch(run_settings, tmp_path, request):
             wait_for("an OCR worker running Tesseract", ocr_busy, 60, every=0.1)
             [(victim, tesseracts)] = busy.items()
             run.fleet.kill9(victim)
-            for pid in tesseracts:  # its Tesseract children run in sessions of their own
+            for pid in tesseracts:  # they run in sessions of their own (idle hosts end with their stdin)
                 try:
                     os.kill(pid, signal.SIGKILL)
                 except ProcessLookupError:
