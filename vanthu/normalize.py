@@ -6,8 +6,9 @@ Contracts:
   character at index ``i`` of the result stems from index ``i`` of the input. Modules
   therefore search the normalised or folded form and slice the printed text with the
   same offsets, so every value they return is "as printed".
-* :func:`clean_document` turns raw extracted text into logical lines: NFC, markdown
-  marks and web-page furniture removed, lines broken inside a sentence re-joined.
+* :func:`clean_document` turns raw extracted text into logical lines: NFC, a flattened
+  document broken at its form's anchors, markdown marks and web-page furniture removed,
+  lines broken inside a sentence re-joined.
 * :func:`match_key` is the comparison form of a unit name: folded, abbreviations
   expanded, punctuation removed, spaces collapsed.
 """
@@ -18,6 +19,8 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
+
+from vanthu.reflow import reflow
 
 _TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
 
@@ -420,6 +423,8 @@ def _heads_group(lines: list[str], k: int) -> bool:
 def clean_document(text: str) -> list[str]:
     """Raw extracted text -> logical lines (non-empty, stripped, NFC).
 
+    A document flattened to one line is first broken at its form's anchors
+    (:func:`vanthu.reflow.reflow`).
     Removes markdown marks (a Markdown table's rows become their cells' lines, column
     by column, as do the form's two columns printed side by side), a web page's banner
     line and everything from its
@@ -430,7 +435,7 @@ def clean_document(text: str) -> list[str]:
     guesses); and within a block of lines, a line the page width broke mid-sentence
     continues too, whatever its first letter ("... của đồng chí Tổng / Bí thư ...").
     """
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    text = reflow(unicodedata.normalize("NFC", text).translate(_INVISIBLE))
     marked = [_strip_marks(part) for raw in _columns_in_order(text.split("\n")) for part in _table_cells(raw)]
     raw_lines = [" ".join(line.split()) for line in marked]
     furniture = _page_furniture(raw_lines)

@@ -213,12 +213,13 @@ class _Reader:
         Việt Nam khẩn trương ..."): its subject is at the first comma that units follow.
         Other lead-ins are read at their first comma only. A comma after a unit's name parts
         a list of the lead-in's own ("Thực hiện Kết luận của Bộ Chính trị, Ban Bí thư, Ban
-        Chỉ đạo ..."): no subject starts there."""
+        Chỉ đạo ..."): no subject starts there, unless a collective name opens the subject
+        ("... Chương trình hành động của Chính phủ, các bộ, cơ quan ngang bộ ... xây dựng")."""
         topic = low.startswith("đối với")
         depth = 0
         for k, ch in enumerate(clause):
             depth += (ch == "(") - (ch == ")")
-            if ch != "," or depth or self._ends_in_unit(clause, k):
+            if ch != "," or depth or (self._ends_in_unit(clause, k) and not _COLLECTIVE.match(clause, k + 1)):
                 continue
             units = self.units(clause, k + 1)
             if units is None and topic:
@@ -306,6 +307,7 @@ def _opening_cue(cue: re.Pattern[str], low: str) -> re.Match[str] | None:
 
 _LEAD_IN_WORDS = 12
 _NAME_WORDS = 8  # words: how far back a name ending at a comma may begin
+_COLLECTIVE = re.compile(r"\s*(?:các|Các)\s")
 
 
 def _skip(text: str, pos: int) -> int:

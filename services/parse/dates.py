@@ -18,7 +18,7 @@ from vanthu.normalize import fold
 
 # "ngày 14 tháng 6 năm 2021"; any part may be left blank on an unsigned copy
 # ("ngày   tháng 9 năm 2021"). Searched on folded text.
-_WORDED = re.compile(r"(?<![^\W\d_])ngay\s*(\d{1,2})?\s*thang\s*(\d{1,2})?\s*nam\s*(\d{4})?")
+_WORDED = re.compile(r"(?<![^\W\d_])nga[yi]\s*:?\s*(\d{1,2})?\s*thang\s*(\d{1,2})?\s*nam\s*(\d{4})?")
 # "14/6/2021", "14-6-2021", "14.6.2021"; the year may be missing ("30/9").
 _NUMERIC = re.compile(r"(?<![\d/.-])(\d{1,2})\s*([/.-])\s*(\d{1,2})(?:\s*\2\s*(\d{4}|\d{2}))?(?![\d/])")
 

@@ -63,6 +63,7 @@ _SECRECY = {"mat": "Mật", "toi mat": "Tối mật", "tuyet mat": "Tuyệt mậ
 # "V/v", also as OCR may leave it ("V/ trao đổi ..."), "Về việc", "Về".
 _SUBJECT = re.compile(r"^(?:v\s*/\s*v?\s*:?|v\.v|ve viec|ve)(?:\s|$)")
 # "Kính gửi:", and a Công điện's "THỦ TƯỚNG CHÍNH PHỦ điện:" over its addressees.
+_LETTER_SUBJECT = re.compile(r"^(?:v\s*/\s*v|v\.v)")
 _RECIPIENTS = re.compile(r"^[-\s]*(?:kinh gui\s*:?|(?:\w+\s+){1,6}dien\s*:)\s*")
 _BODY_START = re.compile(r"^(?:can cu|xet de nghi|theo de nghi|thuc hien|\d{1,2}\s*(?:[.)]|/(?=\s))\s|[ivx]+\.\s|dieu\s+\d)")
 _ITEM = re.compile(r"^[-–•+]\s*")
@@ -425,11 +426,13 @@ def _classify(h: Header, line: str, f: str, previous: str, issuer_open: bool) ->
     if _SUBJECT.match(f) and h.subject is None:
         h.subject = line
         return "subject"
-    if h.doc_type is None and _is_title(line):
+    # A letter's "V/v" subject says it has no title: a type's name under it heads an appendix.
+    titled_yet = h.doc_type is not None or bool(h.subject and _LETTER_SUBJECT.match(fold(h.subject)))
+    if not titled_yet and _is_title(line):
         h.doc_type = canonical_doc_type(line.rstrip(" :"))
         return "title"
     # Some bodies print the type and its summary on one line ("GIẤY PHÉP SỬ DỤNG ...").
-    if h.doc_type is None and not issuer_open and is_upper(line) and (titled := leading_doc_type(line)):
+    if not titled_yet and not issuer_open and is_upper(line) and (titled := leading_doc_type(line)):
         h.doc_type, h.title = titled
         return "title"
     if _ITEM.match(line):

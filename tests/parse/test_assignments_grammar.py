@@ -269,12 +269,16 @@ def test_subject_after_an_introductory_phrase_and_a_unit_heading_inline(director
         "3. Tham dự có đại diện Sở Y tế; lãnh đạo các Tập đoàn: Điện lực Việt Nam, Dầu khí Việt Nam.\n"
         "4. Đối với các chi phí khám bệnh, chữa bệnh vượt tổng mức năm 2019-2022, Sở Tài chính khẩn trương thanh toán.\n"
         "5. Thực hiện Kết luận của Bộ Chính trị, Ban Bí thư, Ban Chỉ đạo thực hiện sắp xếp bộ máy, Sở Nội vụ chủ động rà soát.\n"
+        "6. Trên cơ sở Nghị quyết của Tỉnh ủy, Chương trình hành động của Ủy ban nhân dân tỉnh, các sở, ban, ngành "
+        "theo chức năng, nhiệm vụ xây dựng kế hoạch thực hiện.\n"
     )
     d = _parse(body, directory)
     # THEN the subject after "Đối với ...," (commas in the topic too) and the inline heading are
-    # assigned; a listing is not, nor the bodies whose conclusions a lead-in cites
+    # assigned; a listing is not, nor the bodies whose conclusions a lead-in cites, while a
+    # collective name after them ("..., các sở, ban, ngành") opens the subject
     assert _triples(d) == {("1", "các Sở, ban, ngành tỉnh", "assigned"), ("2", "Sở Xây dựng", "assigned"),
-                           ("4", "Sở Tài chính", "assigned"), ("5", "Sở Nội vụ", "assigned")}
+                           ("4", "Sở Tài chính", "assigned"), ("5", "Sở Nội vụ", "assigned"),
+                           ("6", "các sở, ban, ngành", "assigned")}
 
 
 _TELEGRAM = """BỘ XÂY DỰNG

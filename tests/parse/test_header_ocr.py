@@ -166,3 +166,21 @@ def test_an_authority_whose_dot_was_read_as_a_comma():
 def test_an_unreadable_name_stays_empty(signature):
     signer = _signer(signature)
     assert signer.authority == "KT." and signer.name is None
+
+
+def test_a_date_line_whose_ngay_the_ocr_misread_keeps_its_day():
+    # GIVEN a scan whose date line reads "ngài:" for "ngày"
+    text = _doc("Số: 6770/UBND-KT", title="V/v nộp hồ sơ khai thuế").replace("ngày 3 tháng", "ngài: 19 tháng")
+    # WHEN parsed THEN the day is read, not left blank
+    assert str(parse_text(text).directive.date) == "2025-05-19"
+
+
+def test_a_letters_appendix_title_does_not_retype_the_letter():
+    # GIVEN a letter ("V/v ...", no title) whose "Kính gửi:" the OCR damaged, and an appendix
+    # headed by a type's name in capitals further down
+    letter = _doc("Số: 2000/UBND-QLRR", title="V/v giới thiệu các nội dung mới của Thông tư số 31/2021/TT-BTC").replace(
+        BODY, "nh gửi: Các sở, ngành.\nNgày 17/5/2021, Bộ Tài chính ban hành Thông tư.\n" + BODY + "GIỚI THIỆU MỘT SỐ NỘI DUNG MỚI\nQUY ĐỊNH VỀ ÁP DỤNG QUẢN LÝ RỦI RO\n"
+    )
+    # WHEN parsed THEN it stays a letter: the appendix's "QUY ĐỊNH" is no title of the document
+    d = parse_text(letter).directive
+    assert (d.doc_type, d.symbol) == ("Công văn", "UBND-QLRR")

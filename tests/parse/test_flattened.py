@@ -1,0 +1,126 @@
+"""A directive pasted as one paragraph (a law site's copy, a chat message) reads as its lines do.
+
+The form's anchors carry the reading when the line breaks are gone (vanthu/reflow.py):
+what a clerk sees of the header, the signature and the tasks must not depend on them.
+"""
+
+import re
+
+import pytest
+
+from services.parse.parser import parse_directive
+from vanthu.reflow import reflow
+
+# A provincial decision on the form of Decree 30/2020, with the header and closing tables
+# as a law site prints them (a "|" line between cells, bold and italic marks).
+DECISION = """\
+**ỦY BAN NHÂN DÂN
+TỈNH QUẢNG TRỊ**
+--------
+|
+**CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM**
+Độc lập - Tự do - Hạnh phúc
+---------------
+|
+|
+Số: 1234/QĐ-UBND
+|
+*Quảng Trị, ngày 05 tháng 11 năm 2025*
+|
+
+**QUYẾT ĐỊNH**
+**VỀ VIỆC BAN HÀNH KẾ HOẠCH PHÒNG, CHỐNG THIÊN TAI NĂM 2026**
+
+**ỦY BAN NHÂN DÂN TỈNH QUẢNG TRỊ**
+
+Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;
+Căn cứ Luật Phòng, chống thiên tai ngày 19 tháng 6 năm 2013;
+Theo đề nghị của Giám đốc Sở Nông nghiệp và Môi trường tại Tờ trình số 88/TTr-SNNMT ngày 30/10/2025.
+
+**QUYẾT ĐỊNH:**
+
+**Điều 1.** Ban hành kèm theo Quyết định này Kế hoạch phòng, chống thiên tai năm 2026.
+**Điều 2.** Tổ chức thực hiện
+1. Sở Nông nghiệp và Môi trường chủ trì, phối hợp với Sở Tài chính, Công an tỉnh rà soát
+phương án ứng phó bão mạnh, hoàn thành trước ngày 15/12/2025.
+2. Sở Xây dựng kiểm tra an toàn các công trình đang thi công theo khoản 1. Điều 2 và điểm a)
+khoản 2 Điều 3 của Quy chế phối hợp.
+3. Ủy ban nhân dân các xã, phường chủ động sơ tán dân ở vùng nguy hiểm.
+**Điều 3.** Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc các sở, ban, ngành và Chủ tịch
+Ủy ban nhân dân các xã, phường chịu trách nhiệm thi hành Quyết định này./.
+
+|
+*Nơi nhận:*
+- Như Điều 3;
+- Bộ Nông nghiệp và Môi trường;
+- Chủ tịch, các PCT UBND tỉnh;
+- Lưu: VT, KT.
+|
+**TM. ỦY BAN NHÂN DÂN
+KT. CHỦ TỊCH**
+PHÓ CHỦ TỊCH
+**Hoàng Nam**
+|
+"""
+
+
+def _one_line(text: str, marks: bool) -> str:
+    """The text as a site or a paste flattens it: every break a space, the marks kept or lost."""
+    if not marks:
+        text = re.sub(r"\*+|\||-{3,}", " ", text)
+    return " ".join(text.split())
+
+
+def _reading(text: str) -> dict:
+    d = parse_directive(text)
+    return {
+        "number": d.number, "type": d.doc_type, "date": d.date, "issuer": d.issuer,
+        "parent": d.parent_issuer, "place": d.place, "subject": d.subject,
+        "signer": (d.signer.authority, d.signer.title, d.signer.name),
+    }
+
+
+def _tasks(text: str) -> set[tuple[str, str]]:
+    return {(a.unit, a.role) for a in parse_directive(text).assignments}
+
+
+@pytest.mark.parametrize("marks", [True, False], ids=["web-marks", "plain"])
+def test_a_decision_flattened_to_one_line_reads_as_its_lines(marks):
+    # GIVEN a provincial decision, and the same decision as one paragraph
+    flat = _one_line(DECISION, marks)
+    assert "\n" not in flat
+    # WHEN both are parsed
+    lines, one = _reading(DECISION), _reading(flat)
+    # THEN the header and signature read the same, and are the document's
+    assert one == lines
+    assert (one["number"], one["type"], str(one["date"]), one["place"]) == ("1234/QĐ-UBND", "Quyết định", "2025-11-05", "Quảng Trị")
+    assert one["signer"] == ("TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Hoàng Nam")
+    assert "tỉnh quảng trị" in f"{one['parent'] or ''} {one['issuer']}".lower()
+    # ... and every unit gets the same task, in the same role
+    assert _tasks(flat) == _tasks(DECISION)
+    assert {("Sở Nông nghiệp và Môi trường", "lead"), ("Sở Tài chính", "cooperate"), ("Sở Xây dựng", "assigned")} <= _tasks(flat)
+    # ... whole: what a task cites ("khoản 1. Điều 2", "điểm a) khoản 2") opens no item of its own
+    task = next(a.task for a in parse_directive(flat).assignments if a.unit == "Sở Xây dựng")
+    assert "theo khoản 1. Điều 2 và điểm a) khoản 2 Điều 3 của Quy chế phối hợp" in task
+
+
+@pytest.mark.parametrize("stem", ["000", "001", "002", "003", "004"])
+def test_the_samples_flattened_keep_header_signer_and_most_tasks(stem, sample):
+    # GIVEN a real directive (Party and state forms, a news page quoting one) as one paragraph
+    text = sample(stem)
+    flat = _one_line(text, marks=True)
+    # WHEN it is parsed
+    # THEN what the header and signature say is what its lines say
+    assert _reading(flat) == _reading(text)
+    # ... and at least three in four of its (unit, role) tasks are found (a unit's name that
+    # a line break ended may be read in two parts)
+    lines = _tasks(text)
+    assert len(_tasks(flat) & lines) >= 0.75 * len(lines)
+
+
+def test_a_document_with_its_lines_is_left_as_it_is(sample):
+    # GIVEN documents whose lines are kept, among them long paragraphs naming dates and numbers
+    texts = [sample(stem) for stem in ("000", "001", "002", "003", "004")] + [DECISION]
+    # WHEN reflowed THEN nothing changes
+    for text in texts:
+        assert reflow(text) == text
