@@ -93,6 +93,17 @@ def number_at(text: str, pos: int) -> ParsedNumber | None:
     return _from_match(m) if m else None
 
 
+# Codes written with a lower-case letter, as a title in capitals prints them ("CT-TTG").
+_MIXED_CASE_CODES = {code.upper(): code for code in ("TTg", "TTr", "CTr", "QyĐ")}
+
+
+def in_own_case(parsed: ParsedNumber) -> ParsedNumber:
+    """A number a title printed in capitals ("SỐ 16/2001/CT-TTG"), its codes in their own
+    case ("16/2001/CT-TTg")."""
+    symbol = re.sub(r"[^-/]+", lambda m: _MIXED_CASE_CODES.get(m.group(0), m.group(0)), parsed.symbol)
+    return replace(parsed, number=parsed.number[: -len(parsed.symbol)] + symbol, symbol=symbol)
+
+
 def is_type_code(code: str) -> bool:
     """Whether ``code`` is a type code of Decree 30 or Guideline 36 ("BC", "QĐ", "TTr")."""
     return code in _COMMON_TYPES or code == "TT"

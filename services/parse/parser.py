@@ -34,6 +34,7 @@ from services.parse.numbers import (
     ParsedNumber,
     canonical_doc_type,
     doc_type_for,
+    in_own_case,
     number_at,
     with_title_code,
 )
@@ -123,6 +124,8 @@ def parse_text(text: str, directory: UnitDirectory | None = None, *, signed: Seq
         d.warnings.append("document identified from a news page's lead paragraph")
     elif number is None and (quoted := _caption(lines[tail_at:])):
         d.warnings.append("document identified from its appendix caption")
+    elif number is None and (titled := _titled_number(header)):
+        number = titled
     if quoted:
         number, d.doc_type, d.date, d.subject = quoted.number, quoted.doc_type, quoted.date, quoted.subject
     if number is not None:
@@ -358,6 +361,21 @@ class _Quoted(NamedTuple):
     date: dt.date | None
     subject: str | None
     issuer: str | None
+
+
+# An old document's title names it ("CHỈ THỊ / CỦA THỦ TƯỚNG CHÍNH PHỦ SỐ 16/2001/CT-TTG /
+# NGÀY 21 THÁNG 6 NĂM 2001 / VỀ VIỆC ..."), where a header table would print its number.
+_TITLE_NUMBER = re.compile(r"\b(?:SỐ|Số|số)\s*:?\s*(?=\d)")
+
+
+def _titled_number(header: Header) -> ParsedNumber | None:
+    """The number a title carries; the title then keeps what precedes it (its issuer)."""
+    title = header.title or ""
+    for m in _TITLE_NUMBER.finditer(title):
+        if (parsed := number_at(title, m.end())) and parsed.seq is not None:
+            header.title = title[: m.start()].rstrip() or None
+            return in_own_case(parsed)
+    return None
 
 
 def _news_lead(opening: list[str]) -> _Quoted | None:

@@ -412,3 +412,18 @@ def _committee_without_province(place: str) -> str:
             "CHỈ THỊ\nVề việc triển khai các biện pháp cấp bách phòng, chống dịch COVID-19\n"
             "1. Sở Y tế chủ trì tổ chức xét nghiệm trên địa bàn.\n"
             "CHỦ TỊCH\nHoàng Quốc Khánh\n")
+
+
+def test_an_old_documents_title_carries_its_number_and_date():
+    # GIVEN an old document as law sites give it: no header table, its title naming issuer,
+    # number and date in capitals
+    text = (
+        "CHỈ THỊ\nCỦA THỦ\nTƯỚNG CHÍNH PHỦ SỐ 24/2003/CT-TTG\nNGÀY 8 THÁNG 10 NĂM 2003 VỀ VIỆC PHÁT TRIỂN\n"
+        "CÔNG NGHIỆP CƠ KHÍ\nĐể phát triển ngành cơ khí, Thủ tướng Chính phủ chỉ thị:\n"
+        "1. Bộ Công nghiệp chủ trì xây dựng chiến lược phát triển ngành cơ khí.\n"
+    )
+    # WHEN parsed THEN the number is read from the title with its codes in their own case,
+    # and the issuer is the title's, without the number
+    d = parse_text(text).directive
+    assert (d.number, d.doc_type, str(d.date)) == ("24/2003/CT-TTg", "Chỉ thị", "2003-10-08")
+    assert d.issuer == "Thủ tướng Chính phủ"
