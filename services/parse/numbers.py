@@ -49,6 +49,9 @@ NUMBER_PATTERN = (
     r"((?:[A-ZĐƯƠÂĂÊÔ][A-Za-zĐđƯƠÂĂÊÔươâăêô0-9&.]*)(?:\s*[-–/]\s*[A-ZĐƯƠÂĂÊÔ0-9][A-Za-zĐđƯƠÂĂÊÔươâăêô0-9&.]*)*)"
 )
 _NUMBER = re.compile(NUMBER_PATTERN)
+# A text layer that lost the hyphen's glyph glues the type code to the council's or the
+# committee's ("1961/QĐUBND"): no code of either system is written that way.
+_GLUED = re.compile(r"^(" + "|".join(sorted(_COMMON_TYPES, key=len, reverse=True)) + r")(UBND|HĐND)$")
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,7 @@ class ParsedNumber:
 
 def _from_match(m: re.Match[str]) -> ParsedNumber | None:
     seq, year, sep, symbol = m.groups()
-    symbol = re.sub(r"\s+", "", symbol).rstrip(".").replace("–", "-")
+    symbol = _GLUED.sub(r"\1-\2", re.sub(r"\s+", "", symbol).rstrip(".").replace("–", "-"))
     if seq is None and (sep == "-" or not re.search(r"[-/]", symbol)):
         return None  # "COVID-19" or a lone "/TB" are no numbers
     # Party numbers join sequence and type with "-", state numbers with "/".

@@ -29,6 +29,15 @@ def test_state_numbers_round_trip(seq, year, code, issuer):
     assert (parsed.number, parsed.seq, parsed.year, parsed.system) == (printed, seq, year, "state")
 
 
+@given(st.integers(1, 99999), CODES, st.sampled_from(["UBND", "HĐND"]))
+def test_a_number_whose_hyphen_the_text_layer_lost(seq, code, issuer):
+    # GIVEN "1961/QĐUBND": a PDF's text layer dropped the hyphen's glyph
+    parsed = parse_number(f"Số: {seq}/{code}{issuer}")
+    # WHEN parsed THEN the number is the one printed, its type read from its code
+    assert parsed.number == f"{seq}/{code}-{issuer}"
+    assert doc_type_for(parsed) is not None
+
+
 def test_blank_number_and_state_cong_van():
     # GIVEN an unsigned copy and a state công văn WHEN parsed THEN blank seq and type Công văn
     assert parse_number("Số: /TB-UBND").seq is None
