@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 # A line shorter than this is a paragraph, a header row or a table row, never a document.
-_MIN_FLAT = 300
+_MIN_FLAT = 120
 # Without the form's anchors: a line this long with this many numbered points after stops.
 _LONG_PAGE, _LONG_PAGE_ITEMS = 3000, 3
 _UP = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
