@@ -53,7 +53,7 @@ PASSIVE = re.compile(r"được(?!\s+(?:giao|phân công|yêu cầu|đề nghị
 NEGATED = re.compile(r"(?:\S+\s+){0,2}không(?!\s+(?:để|được|cho phép|tổ chức|chủ quan))(?![\w])")
 WHICHEVER = re.compile(r"\snào$|\snào\s")
 # Introductory phrases a clause's subject may follow after a comma.
-INTRO = re.compile(r"(?:đối với|trên cơ sở|căn cứ|sau khi|trong thời gian|(?:trong\s+)?trường hợp|nếu|khi|để|nhằm|thực hiện)(?![\w])")
+INTRO = re.compile(r"(?:đối với|trên cơ sở|căn cứ|sau khi|trong thời gian|(?:trong\s+)?trường hợp|nếu|khi|để|nhằm|thực hiện|định kỳ|(?:hằng|hàng) (?:năm|quý|tháng|tuần))(?![\w])")
 # Legal bases and cited proposals, on the diacritic-folded form (:func:`vanthu.normalize.fold`).
 BASIS = re.compile(r"(?:can cu|theo de nghi|xet de nghi|theo y kien|xet to trinh|theo to trinh)(?![\w])")
 # What the issuer does by issuing the document itself.

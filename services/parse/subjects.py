@@ -52,14 +52,15 @@ _FIRM_HEADS = [
     "đài truyền hình", "đài tiếng nói", "thông tấn xã", "vườn quốc gia", "bưu điện", "điện lực", "viễn thông",
     "cảng vụ", "hải quan", "chi nhánh", "cảnh sát", "tòa án", "viện kiểm sát", "trưởng phòng", "phó trưởng phòng",
     "chi bộ", "đảng bộ", "tạp chí", "cổng thông tin", "cơ sở giáo dục", "cơ sở đào tạo", "cơ sở y tế",
-    "cơ sở khám bệnh", "chuyên viên", "giám thị", "trại giam", "trại tạm giam", "thống đốc",
+    "cơ sở khám bệnh", "chuyên viên", "giám thị", "trại giam", "trại tạm giam", "thống đốc", "tổ đảng",
+    "tổ trưởng", "hội đồng", "hiệu trưởng",
 ]
 # Short heads that are also ordinary words ("báo cáo", "xã hội", "phòng, chống"): they
 # count only after a quantifier ("các sở") or before a capitalised name ("Sở Y tế").
 _SOFT_HEADS = [
     "sở", "bộ", "ban", "hội", "đài", "báo", "viện", "trường", "phòng", "tổ", "đoàn", "huyện", "thành phố",
     "thị xã", "xã", "phường", "thị trấn", "quận", "ngành", "cấp", "cục", "quỹ", "học viện", "lãnh đạo",
-    "ủy viên", "cấp ủy viên", "thành viên", "trưởng", "vụ", "cá nhân", "đại học",
+    "ủy viên", "cấp ủy viên", "thành viên", "trưởng", "vụ", "cá nhân", "đại học", "đại biểu",
 ]
 _QUANTIFIER = r"(?:(?:tất cả|toàn thể)\s+)?(?:các|những|mỗi|từng)\s+"
 
@@ -75,7 +76,7 @@ _SOFT = re.compile(rf"(?:{_alternation(_SOFT_HEADS)})\s+(?=\S)")
 _OFFICE = re.compile(
     r"^(?:phó\s+)?(?:giám đốc|tổng giám đốc|chủ tịch|chánh|trưởng ban|trưởng|thủ trưởng|bí thư|"
     r"chỉ huy trưởng|người đứng đầu|lãnh đạo|bộ trưởng|thứ trưởng|cục trưởng|vụ trưởng|chi cục trưởng|giám thị|"
-    r"tổng biên tập|thống đốc)\s+"
+    r"tổng biên tập|thống đốc|tổ trưởng|chủ nhiệm|hiệu trưởng)\s+"
 )
 
 # Predicate openers: the verbs and modals that end a subject list. Matched only where the

@@ -1126,3 +1126,39 @@ def test_numbered_rows_under_a_tables_group_rows_take_the_group(national):
     # THEN each row is its group's ("I.1", "II.1"), so the lead of both is told twice
     assert _triples(d) == {("I.1", "Bộ Tài chính", "lead"), ("I.1", "Bộ Công Thương", "cooperate"),
                            ("II.1", "Bộ Tài chính", "lead"), ("II.1", "Bộ Y tế", "cooperate")}
+
+
+def test_party_cells_councils_and_office_holders_are_units(directory):
+    # GIVEN a Party plan's tasks: Party cells at standing committees ("Tổ đảng ở Thường
+    # trực ..."), councils named by their own name ("Hội đồng Dân tộc"), office holders
+    # after a body's members ("Tổ trưởng", "Chủ nhiệm"), deputies, and a lead-in of time
+    body = (
+        "1. Các thành viên Đảng đoàn, Tổ trưởng Tổ đảng ở Thường trực Hội đồng Dân tộc, Chủ nhiệm Văn phòng "
+        "Quốc hội có trách nhiệm lãnh đạo triển khai Kế hoạch.\n"
+        "2. Hội đồng Dân tộc, các Đoàn đại biểu Quốc hội, các đại biểu Quốc hội có trách nhiệm phối hợp thực hiện.\n"
+        "3. Định kỳ, Tổ đảng ở Thường trực Ủy ban Kinh tế chủ trì, phối hợp với Hội đồng Dân tộc, Văn phòng Quốc hội "
+        "tổng hợp kết quả.\n"
+    )
+    # WHEN parsed THEN each is a unit of its own, in its role
+    assert _triples(_parse(body, directory)) == {
+        ("1", "Các thành viên Đảng đoàn", "assigned"), ("1", "Tổ trưởng Tổ đảng ở Thường trực Hội đồng Dân tộc", "assigned"),
+        ("1", "Chủ nhiệm Văn phòng Quốc hội", "assigned"),
+        ("2", "Hội đồng Dân tộc", "assigned"), ("2", "các Đoàn đại biểu Quốc hội", "assigned"),
+        ("2", "các đại biểu Quốc hội", "assigned"),
+        ("3", "Tổ đảng ở Thường trực Ủy ban Kinh tế", "lead"), ("3", "Hội đồng Dân tộc", "cooperate"),
+        ("3", "Văn phòng Quốc hội", "cooperate"),
+    }
+
+
+def test_a_markdown_list_under_a_units_heading_tasks_that_unit(directory):
+    # GIVEN a unit's lettered heading in bold and its tasks as a Markdown list ("*   ...")
+    body = (
+        "2. Các đơn vị thực hiện các nhiệm vụ sau:\n\n**a) Sở Khoa học và Công nghệ**\n\n"
+        "*   Là cơ quan đầu mối, tham mưu tổng hợp kết quả thực hiện.\n"
+        "*   Chủ trì thẩm định các dự án chuyển đổi số.\n\n**b) Sở Tài chính**\n\n"
+        "*   Bố trí kinh phí thực hiện.\n"
+    )
+    # WHEN parsed THEN each heading's unit has its tasks; the first item is no part of its name
+    got = _triples(_parse(body, directory))
+    assert {("2", "Sở Khoa học và Công nghệ", "lead"), ("2", "Sở Tài chính", "assigned")} <= got
+    assert all("đầu mối" not in unit for _, unit, _ in got)
