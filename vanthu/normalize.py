@@ -122,6 +122,8 @@ def match_key(text: str) -> str:
 _INVISIBLE = str.maketrans({"\xa0": " ", "\u200b": None, "\ufeff": None, "\r": None, "\t": "  "})
 _HEADING_HASHES = re.compile(r"^\s*#{1,6}\s*")
 _EMPHASIS = re.compile(r"\*\*|__|\*")
+# A converter's Markdown escapes: "Số 57\-NQ/TW", "**1\.**" print "57-NQ/TW", "1.".
+_MD_ESCAPE = re.compile(r"\\([-.\\`*_{}\[\]()#+!|<>])")
 # A Markdown list item's "* " is the item's dash, not emphasis ("*   Chủ trì thẩm tra ...").
 _MD_BULLET = re.compile(r"^\s*\*\s+(?=\S)(?!.*\*\s*$)")
 # HTML a Markdown converter leaves in a line: a line break inside a table's cell, a space.
@@ -162,6 +164,7 @@ _BLOCK_START = re.compile(
 
 
 def _strip_marks(line: str) -> str:
+    line = _MD_ESCAPE.sub(r"\1", line)
     line = _MD_BULLET.sub("- ", _HEADING_HASHES.sub("", _HTML_SPACE.sub(" ", line)), count=1)
     if "|" in line and not line.lstrip().startswith("|"):
         line = _CELL_END.sub("", line)  # a flattened table's cell end: "ỦY BAN NHÂN DÂN |"

@@ -51,6 +51,14 @@ def test_clean_document_drops_markdown_and_web_furniture():
     assert clean_document(raw) == ["THÔNG BÁO", "6. Các huyện:", "- Làm việc này"]
 
 
+def test_a_converters_markdown_escapes_and_list_items_read_as_printed():
+    # GIVEN a docx converted to Markdown: escaped punctuation, "*   " list items
+    raw = "Số 57\\-NQ/TW\n\n**1\\.** Các cấp ủy thực hiện.\n\n*   Chủ trì thẩm tra dự án luật.\n*   Kiến nghị *sửa đổi* luật.\n"
+    # WHEN cleaned THEN the text is as printed, each item a list item
+    assert clean_document(raw) == ["Số 57-NQ/TW", "1. Các cấp ủy thực hiện.", "- Chủ trì thẩm tra dự án luật.",
+                                   "- Kiến nghị sửa đổi luật."]
+
+
 def test_a_flattened_cells_end_mark_goes_and_a_task_tables_row_stays():
     # GIVEN a web page's flattening of the header table (each cell ending in "|") and a
     # plan's task table row WHEN cleaned THEN the cells' text stands alone, the row is kept
