@@ -32,6 +32,7 @@ from vanthu.normalize import fold
 from services.parse.numbers import (
     ParsedNumber,
     canonical_doc_type,
+    doc_type_for,
     is_type_code,
     leading_doc_type,
     names_a_document,
@@ -433,6 +434,12 @@ def _classify(h: Header, line: str, f: str, previous: str, issuer_open: bool) ->
         return "title"
     # Some bodies print the type and its summary on one line ("GIẤY PHÉP SỬ DỤNG ...").
     if not titled_yet and not issuer_open and is_upper(line) and (titled := leading_doc_type(line)):
+        coded = doc_type_for(h.number) if h.number and h.number.type_code else None
+        if coded and coded != titled[0]:
+            # A copy that lost the title line: its summary opens with a verb that names a type
+            # ("QUY ĐỊNH MỨC CHI ..." under "Số: 23/2025/NQ-HĐND"); the number's code types it.
+            h.title = line
+            return "title"
         h.doc_type, h.title = titled
         return "title"
     if _ITEM.match(line):

@@ -227,7 +227,9 @@ def _placed_issuer(issuer: str | None, place: str | None, directory: UnitDirecto
         return None
     if fold(place) not in named and fold(place) != fold(directory.province or "") and not found.succession:
         return None  # a name the directory read another way ("tỉnh Hải Hậu": a district's place)
-    level = "thành phố" if named.startswith("uy ban nhan dan thanh pho") else "tỉnh"
+    # A former province's committee was a province's even when a city took it in.
+    unit = fold(found.succession[0].former) if found.succession else named.removeprefix("uy ban nhan dan ")
+    level = "thành phố" if unit.startswith("thanh pho") else "tỉnh"
     return f"{issuer} {level} {place}"
 
 

@@ -358,6 +358,7 @@ def test_numbers_and_places_as_other_issuers_print_them(issuer, number_line, pla
     ("Sơn La", "Ủy ban nhân dân tỉnh Sơn La"),
     ("Hà Nội", "Ủy ban nhân dân thành phố Hà Nội"),
     ("Bắc Giang", "Ủy ban nhân dân tỉnh Bắc Giang"),  # merged into Bắc Ninh since, named as it was
+    ("Quảng Nam", "Ủy ban nhân dân tỉnh Quảng Nam"),  # a province that a city (Đà Nẵng) took in
     ("Đông Anh", "Ủy ban nhân dân"),  # a district's place: which one is not said
 ])
 def test_a_peoples_committee_printed_without_its_province_is_placed_by_the_place_line(national, place, issuer):
@@ -427,3 +428,14 @@ def test_an_old_documents_title_carries_its_number_and_date():
     d = parse_text(text).directive
     assert (d.number, d.doc_type, str(d.date)) == ("24/2003/CT-TTg", "Chỉ thị", "2003-10-08")
     assert d.issuer == "Thủ tướng Chính phủ"
+
+
+def test_a_summary_opening_with_a_types_name_does_not_retype_a_numbered_document():
+    # GIVEN a council's resolution whose copy lost its "NGHỊ QUYẾT" line: the summary under
+    # the number opens with "QUY ĐỊNH" (to prescribe), the number's code says NQ
+    text = ("HỘI ĐỒNG NHÂN DÂN\nTỈNH PHÚ THỌ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Số: 23/2025/NQ-HĐND\nPhú Thọ, ngày 28 tháng 10 năm 2025\n"
+            "QUY ĐỊNH MỨC CHI CỤ THỂ CHO CÁC HOẠT ĐỘNG KHUYẾN CÔNG\nCăn cứ Luật Ngân sách nhà nước;\n")
+    # WHEN parsed THEN it is a resolution, and the summary is whole
+    d = parse_text(text).directive
+    assert (d.doc_type, d.subject) == ("Nghị quyết", "QUY ĐỊNH MỨC CHI CỤ THỂ CHO CÁC HOẠT ĐỘNG KHUYẾN CÔNG")
