@@ -124,6 +124,9 @@ _HEADING_HASHES = re.compile(r"^\s*#{1,6}\s*")
 _EMPHASIS = re.compile(r"\*\*|__|\*")
 # A converter's Markdown escapes: "Số 57\-NQ/TW", "**1\.**" print "57-NQ/TW", "1.".
 _MD_ESCAPE = re.compile(r"\\([-.\\`*_{}\[\]()#+!|<>])")
+# A council's or committee's name glued to its level's by a lost line break ("ỦY BAN NHÂN
+# DÂNTHÀNH PHỐ HỒ CHÍ MINH"): no word of the language runs on that way.
+_GLUED_LEVEL = re.compile(r"(NHÂN DÂN)(?=(?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN|ĐẶC KHU)\b)")
 # A Markdown list item's "* " is the item's dash, not emphasis ("*   Chủ trì thẩm tra ...").
 _MD_BULLET = re.compile(r"^\s*\*\s+(?=\S)(?!.*\*\s*$)")
 # HTML a Markdown converter leaves in a line: a line break inside a table's cell, a space.
@@ -441,6 +444,7 @@ def clean_document(text: str) -> list[str]:
     continues too, whatever its first letter ("... của đồng chí Tổng / Bí thư ...").
     """
     text = reflow(unicodedata.normalize("NFC", text).translate(_INVISIBLE))
+    text = _GLUED_LEVEL.sub(r"\1\n", text)
     marked = [_strip_marks(part) for raw in _columns_in_order(text.split("\n")) for part in _table_cells(raw)]
     raw_lines = [" ".join(line.split()) for line in marked]
     furniture = _page_furniture(raw_lines)

@@ -642,8 +642,8 @@ def _known_prefix(name: UnitName, directory: NameSource | None) -> UnitName | No
     for k in range(len(words) - 1, 0, -1):
         prefix = name.text[: words[k - 1].end()]
         following = lower_form(words[k].group(0)).rstrip(",;.:")
-        if not words[k].group(0)[:1].islower() or following in _NAME_GOES_ON or prefix[-1] in ",;":
-            continue  # the name goes on, or the list does ("các sở, ban, ngành, địa phương")
+        if not words[k].group(0)[:1].islower() or following in _NAME_GOES_ON or prefix[-1] in ",;-–":
+            continue  # the name goes on, or the list does ("các sở, ban, ngành", "các Sở - ngành")
         match = directory.match(office_free(prefix))
         if match is not None and match.score == 100.0:
             return UnitName(prefix, name.start, name.start + len(prefix))

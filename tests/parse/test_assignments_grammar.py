@@ -1162,3 +1162,13 @@ def test_a_markdown_list_under_a_units_heading_tasks_that_unit(directory):
     got = _triples(_parse(body, directory))
     assert {("2", "Sở Khoa học và Công nghệ", "lead"), ("2", "Sở Tài chính", "assigned")} <= got
     assert all("đầu mối" not in unit for _, unit, _ in got)
+
+
+def test_a_collective_written_with_a_dash_is_one_unit(national):
+    # GIVEN Hồ Chí Minh City's way of writing the departments and districts ("Sở - ngành",
+    # "quận - huyện")
+    body = "1. Các Sở - ngành thành phố quán triệt, triển khai thực hiện.\n2. Ủy ban nhân dân các quận - huyện tổ chức thực hiện.\n"
+    # WHEN parsed with the national directory, which knows "các Sở" as a collective name,
+    # THEN each collective is one unit, whole
+    assert _triples(parse_directive(HEADER + body + SIGNATURE, national)) == {("1", "Các Sở - ngành thành phố", "assigned"),
+                                                 ("2", "Ủy ban nhân dân các quận - huyện", "assigned")}

@@ -439,3 +439,12 @@ def test_a_summary_opening_with_a_types_name_does_not_retype_a_numbered_document
     # WHEN parsed THEN it is a resolution, and the summary is whole
     d = parse_text(text).directive
     assert (d.doc_type, d.subject) == ("Nghị quyết", "QUY ĐỊNH MỨC CHI CỤ THỂ CHO CÁC HOẠT ĐỘNG KHUYẾN CÔNG")
+
+
+def test_a_committee_glued_to_its_level_by_a_lost_line_break():
+    # GIVEN a page that lost the break between "ỦY BAN NHÂN DÂN" and its city's line
+    text = ("ỦY BAN NHÂN DÂNTHÀNH PHỐ HỒ CHÍ MINH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Số: 1025/UBND-ĐT\nThành phố Hồ Chí Minh, ngày 10 tháng 3 năm 2010\nV/v thúc đẩy đầu tư\n"
+            "Kính gửi: Các Sở - ngành thành phố.\n")
+    # WHEN parsed THEN the issuer reads as printed on two lines
+    assert parse_text(text).directive.issuer == "Ủy ban nhân dân thành phố Hồ Chí Minh"
