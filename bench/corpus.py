@@ -1,7 +1,7 @@
 """Score the parser on the real-document corpus in ``../shared/corpus``, in-process.
 
-Run ``python bench/corpus.py [headers|assignments|pdfs ...] [--verbose]`` from the
-project root. The parser runs in this process (the unit directory loaded once), its
+Run ``python bench/corpus.py [headers|assignments|pdfs ...] [--verbose] [--flatten marks|plain]``
+from the project root. The parser runs in this process (the unit directory loaded once), its
 predictions go to a temporary folder, and the corpus's own ``score.py --pred`` scores
 them, so the measures are exactly the corpus's. The PDFs go through the OCR stage
 first; their text artifact is cached under ``.cache/corpus-text/`` by the PDF's sha256 and
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import re
 import subprocess
 import sys
 import tempfile
@@ -58,7 +59,15 @@ def pdf_text(path: Path) -> str:
     return pdf_artifact(path).text
 
 
-def predict(name: str, corpus: Path, out: Path, directory: UnitDirectory) -> tuple[int, float]:
+def flattened(text: str, how: str | None) -> str:
+    """``text`` as a site or a paste gives it on one line (``how``: "marks" keeps the page's
+    "|" and "**" marks, "plain" drops them and the rules), or as it is (None)."""
+    if how == "plain":  # bold marks inside a word ("C**ục**") go without a space
+        text = re.sub(r"\||-{3,}|_{3,}", " ", text.replace("*", ""))
+    return " ".join(text.split()) if how else text
+
+
+def predict(name: str, corpus: Path, out: Path, directory: UnitDirectory, flatten: str | None = None) -> tuple[int, float]:
     """Write one prediction per document of the set; return (documents, parse seconds)."""
     folder, suffix = SETS[name]
     files = sorted((corpus / folder).glob(f"*{suffix}"))
@@ -69,7 +78,7 @@ def predict(name: str, corpus: Path, out: Path, directory: UnitDirectory) -> tup
             artifact = pdf_artifact(f)
             text, signed = artifact.text, signing_dates(artifact)
         else:
-            text = f.read_text(encoding="utf-8")
+            text = flattened(f.read_text(encoding="utf-8"), flatten)
         start = time.perf_counter()
         directive = parse_directive(text, directory, signed=signed)
         parse_s += time.perf_counter() - start
@@ -84,6 +93,9 @@ def main() -> int:
     ap.add_argument("--corpus", type=Path, default=CORPUS,
                     help="a folder laid out like ../shared/corpus (its sets and their expectations), "
                          "scored by ../shared/corpus/score.py")
+    ap.add_argument("--flatten", choices=["marks", "plain"],
+                    help="parse each text document flattened to one line, as law sites and pastes give them: "
+                         "with the page's '|' and '**' marks, or plain")
     args = ap.parse_args()
     if unknown := set(args.sets) - set(SETS):
         ap.error(f"unknown set(s): {', '.join(sorted(unknown))}")
@@ -93,7 +105,7 @@ def main() -> int:
     directory = UnitDirectory.from_settings(get_settings())  # the one `vanthu parse` and the services load
     for name in args.sets or ["headers", "assignments"]:
         with tempfile.TemporaryDirectory() as out:
-            n, parse_s = predict(name, args.corpus, Path(out), directory)
+            n, parse_s = predict(name, args.corpus, Path(out), directory, args.flatten)
             cmd = [sys.executable, str(CORPUS / "score.py"), name, "--pred", out, "--corpus", str(args.corpus)]
             result = subprocess.run(cmd + (["--verbose"] if args.verbose else []), capture_output=True, text=True)
             print(result.stdout.rstrip())

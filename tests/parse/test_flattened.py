@@ -69,7 +69,7 @@ PHÓ CHỦ TỊCH
 def _one_line(text: str, marks: bool) -> str:
     """The text as a site or a paste flattens it: every break a space, the marks kept or lost."""
     if not marks:
-        text = re.sub(r"\*+|\||-{3,}", " ", text)
+        text = re.sub(r"\||-{3,}", " ", text.replace("*", ""))
     return " ".join(text.split())
 
 
