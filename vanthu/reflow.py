@@ -26,6 +26,7 @@ _MIN_FLAT = 120
 _LONG_PAGE, _LONG_PAGE_ITEMS = 3000, 3
 _UP = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 _CAPS_WORD = rf"[{_UP}][{_UP}\d.,/-]*"
+_CAPS_NEXT = re.compile(r"\s*(?:" + _CAPS_WORD + r")(?=\s|$)")
 # The form's anchors that tell a flattened document from a long paragraph.
 _FORM = re.compile(
     r"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM|ĐẢNG CỘNG SẢN VIỆT NAM"
@@ -207,9 +208,8 @@ def _signature_cuts(line: str, after: int) -> list[int]:
     """Around the name under a signature block: the first title-case run after the
     capitals of the authority and title lines; a last capitalised word that a lower-case
     word follows opens the text after the name ("Trần Báu Hà Quyết định 84/...")."""
-    caps = re.compile(r"\s*(?:" + _CAPS_WORD + r")(?=\s|$)")
     k = after
-    while (m := caps.match(line, k)) and (len(m.group(0).strip()) > 1 or m.group(0).strip() in "ĐV"):
+    while (m := _CAPS_NEXT.match(line, k)) and (len(m.group(0).strip()) > 1 or m.group(0).strip() in "ĐV"):
         k = m.end()
     m = _NAME.match(line, k + (len(line[k:]) - len(line[k:].lstrip())))
     if not m:
