@@ -15,6 +15,7 @@ touches the full-resolution image.
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 from PIL import Image, ImageStat
 
@@ -22,7 +23,7 @@ MAX_SKEW = 5.0
 """Largest skew searched, in degrees; larger angles are not scanner skew."""
 
 MIN_SKEW = 0.5
-"""Skews below this are left alone: Tesseract copes, and a rotated page costs ~90 ms to
+"""Skews below this are left alone: Tesseract copes, and a rotated page costs ~20 ms to
 rotate and reads ~5% slower (interpolation softens the glyphs)."""
 
 _PROFILE_WIDTH = 600  # pixels: ~75 dpi for A4, enough for 0.05 degree resolution
@@ -102,10 +103,20 @@ def deskew(image: Image.Image) -> tuple[Image.Image, float]:
 
 
 def tilt(image: Image.Image, angle: float) -> Image.Image:
-    """``image`` rotated ``angle`` degrees anticlockwise, the corners filled with paper."""
+    """``image`` rotated ``angle`` degrees anticlockwise about its centre, bilinear, the
+    corners filled with paper. OpenCV's warp does what PIL's rotate does in a fifth of the
+    time (a 300 dpi page: ~20 ms against ~100-170 ms, a tenth of a page's Tesseract)."""
     if not angle:
         return image
-    return image.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor="white")
+    if image.mode not in ("L", "RGB"):
+        return image.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor="white")
+    pixels = np.asarray(image)
+    height, width = pixels.shape[:2]
+    matrix = cv2.getRotationMatrix2D(((width - 1) / 2, (height - 1) / 2), angle, 1.0)
+    paper = (255, 255, 255) if image.mode == "RGB" else 255
+    levelled = cv2.warpAffine(pixels, matrix, (width, height), flags=cv2.INTER_LINEAR,
+                              borderMode=cv2.BORDER_CONSTANT, borderValue=paper)
+    return Image.fromarray(levelled, image.mode)
 
 
 def turn(image: Image.Image, degrees: int) -> Image.Image:
