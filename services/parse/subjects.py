@@ -53,7 +53,7 @@ _FIRM_HEADS = [
     "cảng vụ", "hải quan", "chi nhánh", "cảnh sát", "tòa án", "viện kiểm sát", "trưởng phòng", "phó trưởng phòng",
     "chi bộ", "đảng bộ", "tạp chí", "cổng thông tin", "cơ sở giáo dục", "cơ sở đào tạo", "cơ sở y tế",
     "cơ sở khám bệnh", "chuyên viên", "giám thị", "trại giam", "trại tạm giam", "thống đốc", "tổ đảng",
-    "tổ trưởng", "hội đồng", "hiệu trưởng",
+    "tổ trưởng", "hội đồng", "hiệu trưởng", "chủ đầu tư",
 ]
 # Short heads that are also ordinary words ("báo cáo", "xã hội", "phòng, chống"): they
 # count only after a quantifier ("các sở") or before a capitalised name ("Sở Y tế").
@@ -97,7 +97,9 @@ _VERBS = [
     "có giải pháp", "có phương án", "trình", "cử", "làm", "nhanh chóng", "thông tin", "liên hệ",
     "cụ thể hóa", "hằng", "hàng", "định kỳ", "lựa chọn", "rà", "ứng phó", "biết", "để", "nhằm", "niêm yết", "đẩy nhanh", "thừa", "đưa", "phân cấp", "trân trọng", "thiết lập", "gửi", "khi", "nơi có", "trong việc",
     "có thể", "tạo điều kiện", "tạo thuận lợi", "tạo mọi điều kiện", "mở rộng", "hoàn thiện", "trong quá trình",
-    "trong thời gian", "trong công tác",
+    "trong thời gian", "trong công tác", "trong phạm vi", "giải ngân", "bàn giao", "tuyển sinh", "phát động",
+    # "cấp" is a level ("các cấp", "cấp tỉnh") except before what is issued
+    "cấp giấy", "cấp phép", "cấp kinh phí", "cấp phát", "cấp đổi", "cấp lại", "cấp bù", "cấp mã", "cấp chứng",
 ]
 # "tổ chức" is a verb unless it names Party or political organisations ("tổ chức đảng") or
 # follows a quantifier ("các tổ chức thành viên") or names the organisations concerned

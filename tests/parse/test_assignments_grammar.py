@@ -1172,3 +1172,20 @@ def test_a_collective_written_with_a_dash_is_one_unit(national):
     # THEN each collective is one unit, whole
     assert _triples(parse_directive(HEADER + body + SIGNATURE, national)) == {("1", "Các Sở - ngành thành phố", "assigned"),
                                                  ("2", "Ủy ban nhân dân các quận - huyện", "assigned")}
+
+
+def test_investors_and_bodies_before_verbs_of_granting_and_paying(directory):
+    # GIVEN investors as a party, an aside between commas after a subject, and predicates
+    # that open with "cấp giấy" (a level word before what is granted), "giải ngân", "bàn giao"
+    body = (
+        "1. Chủ đầu tư, trong phạm vi, trách nhiệm của mình, đẩy nhanh tiến độ thi công.\n"
+        "2. Ban Quản lý Khu kinh tế tỉnh cấp giấy chứng nhận đầu tư cho dự án.\n"
+        "3. Ngân hàng Chính sách xã hội chi nhánh tỉnh giải ngân vốn vay.\n"
+        "4. Trung tâm Phát triển quỹ đất tỉnh bàn giao mặt bằng cho chủ đầu tư.\n"
+    )
+    # WHEN parsed THEN each subject is read whole and ends where its predicate begins
+    assert _triples(_parse(body, directory)) == {
+        ("1", "Chủ đầu tư", "assigned"), ("2", "Ban Quản lý Khu kinh tế tỉnh", "assigned"),
+        ("3", "Ngân hàng Chính sách xã hội chi nhánh tỉnh", "assigned"),
+        ("4", "Trung tâm Phát triển quỹ đất tỉnh", "assigned"),
+    }
