@@ -397,10 +397,11 @@ def test_members_under_a_shared_head_keep_names_that_read_like_verbs(directory):
     ("1. Bộ Y tế chủ trì, phối hợp với Ủy ban nhân dân cấp tỉnh, cơ quan, tổ chức có liên quan triển khai "
      "các hoạt động truyền thông.\n",
      {"Bộ Y tế", "Ủy ban nhân dân cấp tỉnh", "cơ quan, tổ chức có liên quan"}),
-    # a list cut before a party that is no body keeps no separator at its end
+    # a list's names keep no separator at their ends; investors are a party (as the corpus
+    # reads "Chủ đầu tư phối hợp chặt chẽ ...")
     ("1. Ủy ban nhân dân cấp xã chủ trì, phối hợp với các Sở, ban ngành, chủ đầu tư kinh doanh hạ tầng kỹ thuật "
      "các khu công nghiệp thực hiện công tác giải phóng mặt bằng.\n",
-     {"Ủy ban nhân dân cấp xã", "các Sở, ban ngành"}),
+     {"Ủy ban nhân dân cấp xã", "các Sở, ban ngành", "chủ đầu tư kinh doanh hạ tầng kỹ thuật các khu công nghiệp"}),
     # officers named by their post, one after another, in the heading over their duties
     ("1. Trách nhiệm của Phó Trưởng phòng được phân công phụ trách lĩnh vực khoáng sản và Chuyên viên được "
      "giao nhiệm vụ\na) Lập biên bản vi phạm hành chính đúng trình tự, thủ tục.\n",
