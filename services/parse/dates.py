@@ -53,6 +53,17 @@ def worded_dates(text: str) -> Iterator[tuple[int, int, PartialDate]]:
         yield m.start(), m.end(), PartialDate(day=day, month=month, year=year)
 
 
+# "Hà Nội, ngày 28/11/2025": the place line's date in figures, as some issuers print it.
+_DAY_IN_FIGURES = re.compile(r"(?<![^\W\d_])ngay\s*:?\s*(\d{1,2})\s*([/.-])\s*(\d{1,2})\s*\2\s*(\d{4})(?!\d)")
+
+
+def dates_in_figures(text: str) -> Iterator[tuple[int, int, PartialDate]]:
+    """Every "ngày dd/mm/yyyy" in ``text`` as (start, end, date); offsets those of ``text``."""
+    for m in _DAY_IN_FIGURES.finditer(fold(text)):
+        if make_date(int(m.group(4)), int(m.group(3)), int(m.group(1))):
+            yield m.start(), m.end(), PartialDate(day=int(m.group(1)), month=int(m.group(3)), year=int(m.group(4)))
+
+
 def parse_worded_date(text: str) -> PartialDate | None:
     """The first "ngày .. tháng .. năm .." in ``text``, with blank parts left None."""
     return next((date for _, _, date in worded_dates(text)), None)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from vanthu.events import PartialDate
 
-from services.parse.dates import worded_dates
+from services.parse.dates import dates_in_figures, worded_dates
 from vanthu.normalize import fold
 from services.parse.numbers import (
     ParsedNumber,
@@ -249,10 +249,13 @@ def _unbroken(text: str) -> tuple[str, list[int]]:
 def _place_and_date(h: Header, region: _Region) -> None:
     """The first "<place>, ngày <d> tháng <m> năm <y>" whose place precedes it (over a line
     break when the place itself is broken), or that opens a line; a blank day stays None.
-    A date inside a sentence ("... số 10/QĐ-UBND ngày 21 tháng 3 năm 2016") is none."""
-    for begin, end, date in worded_dates(region.text):
+    A date inside a sentence ("... số 10/QĐ-UBND ngày 21 tháng 3 năm 2016") is none. A date
+    in figures ("Hà Nội, ngày 28/11/2025") counts only after its place."""
+    worded = [(begin, end, date, True) for begin, end, date in worded_dates(region.text)]
+    figures = [(begin, end, date, False) for begin, end, date in dates_in_figures(region.text)]
+    for begin, end, date, in_words in sorted(worded + figures, key=lambda found: found[0]):
         place_at, place = _place_before(region, begin)
-        if place is not None or _opens_line(region, begin):
+        if place is not None or (in_words and _opens_line(region, begin)):
             h.place, h.date = place, date
             region.take(h, "date", place_at, end)
             return

@@ -448,3 +448,15 @@ def test_a_committee_glued_to_its_level_by_a_lost_line_break():
             "Kính gửi: Các Sở - ngành thành phố.\n")
     # WHEN parsed THEN the issuer reads as printed on two lines
     assert parse_text(text).directive.issuer == "Ủy ban nhân dân thành phố Hồ Chí Minh"
+
+
+@pytest.mark.parametrize("date_line", ["Hà Nội, ngày 18/11/2025", "Hà Nội, ngày 18-11-2025", "Hà Nội, ngày 18.11.2025"])
+def test_a_place_lines_date_in_figures(date_line):
+    # GIVEN a letter whose place line gives the date in figures, and a body opening with a
+    # worded date of its own
+    text = ("VĂN PHÒNG CHÍNH PHỦ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            f"Số: 11306/VPCP-NN\nV/v tháo gỡ khó khăn\n{date_line}\nKính gửi: Bộ Nông nghiệp và Môi trường.\n"
+            "Ngày 31 tháng 10 năm 2025, Văn phòng Chính phủ nhận văn bản của Hội Chăn nuôi Việt Nam.\n")
+    # WHEN parsed THEN the date is the place line's, not the body's
+    d = parse_text(text).directive
+    assert (str(d.date), d.place) == ("2025-11-18", "Hà Nội")
