@@ -1171,8 +1171,9 @@ def test_a_collective_written_with_a_dash_is_one_unit(national):
     body = "1. Các Sở - ngành thành phố quán triệt, triển khai thực hiện.\n2. Ủy ban nhân dân các quận - huyện tổ chức thực hiện.\n"
     # WHEN parsed with the national directory, which knows "các Sở" as a collective name,
     # THEN each collective is one unit, whole
-    assert _triples(parse_directive(HEADER + body + SIGNATURE, national)) == {("1", "Các Sở - ngành thành phố", "assigned"),
-                                                 ("2", "Ủy ban nhân dân các quận - huyện", "assigned")}
+    assert _triples(parse_directive(HEADER + body + SIGNATURE, national)) == {
+        ("1", "Các Sở - ngành thành phố", "assigned"), ("2", "Ủy ban nhân dân các quận - huyện", "assigned"),
+    }
 
 
 def test_investors_and_bodies_before_verbs_of_granting_and_paying(directory):
