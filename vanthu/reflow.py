@@ -70,6 +70,7 @@ _AFTER_STOP = re.compile(
 _MARKS = re.compile(r"\*+|_{2,}|(?<=\s)-{3,}(?=\s)")
 _MOTTO = re.compile(r"CỘNG H[OÒ]A XÃ HỘI CHỦ NGHĨA VIỆT NAM|ĐẢNG CỘNG SẢN VIỆT NAM")
 # A word in capitals just before a position (a number or a stop is no word).
+_WORD_MAX = 40  # characters: a window that holds any word and the space before it
 _CAPS_BEFORE = re.compile(r"(?:^|\s)([" + _UP + r"][" + _UP + r"]*)\s*\Z")
 # What opens the body after the header's subject and its authority line.
 _BODY = re.compile(r"Căn cứ\b|Theo đề nghị\b|Xét đề nghị\b|Kính gửi\s*:|Thực hiện\b|\b(?:QUYẾT ĐỊNH|QUYẾT NGHỊ|CHỈ THỊ)\s*:")
@@ -169,7 +170,7 @@ def _reflow_line(line: str) -> str:
 def _caps_run_start(line: str, pos: int) -> int:
     """Where the run of words in capitals that ends at ``pos`` begins (``pos`` if none)."""
     start = pos
-    while m := _CAPS_BEFORE.search(line, 0, start):
+    while m := _CAPS_BEFORE.search(line, max(0, start - _WORD_MAX), start):
         start = m.start(1)
     return start
 
