@@ -27,17 +27,26 @@ _LONG_PAGE, _LONG_PAGE_ITEMS = 3000, 3
 _UP = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 _CAPS_WORD = rf"[{_UP}][{_UP}\d.,/-]*"
 _CAPS_NEXT = re.compile(r"\s*(?:" + _CAPS_WORD + r")(?=\s|$)")
+# The State's motto (either tone placement) or the Party's, and the State's slogan under it.
+_MOTTO_TEXT = r"CỘNG H(?:ÒA|OÀ) XÃ HỘI CHỦ NGHĨA VIỆT NAM|ĐẢNG CỘNG SẢN VIỆT NAM"
+_SLOGAN_TEXT = r"Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc"
+# A signature's authority line: "TM." / "KT." / "TL." / "TUQ." (a dot may be lost), "T/M", "K/T".
+_AUTHORITY_TEXT = r"(?:(?<!,\s)\b(?:TM|KT|TL|TUQ)\.?|\b[TK]/[ML])\s(?=[" + _UP + r"])"
+# The signer's offices, as the closing prints them in capitals.
+_OFFICES_TEXT = (
+    r"(?:PHÓ\s+)?(?:CHỦ TỊCH|GIÁM ĐỐC|BỘ TRƯỞNG|THỦ TƯỚNG|CỤC TRƯỞNG|CHI CỤC TRƯỞNG|VỤ TRƯỞNG|TRƯỞNG BAN"
+    r"|TRƯỞNG PHÒNG|CHÁNH VĂN PHÒNG|BÍ THƯ|TỔNG GIÁM ĐỐC|HIỆU TRƯỞNG|CHỦ NHIỆM|THỐNG ĐỐC|TỔNG CỤC TRƯỞNG"
+    r"|VIỆN TRƯỞNG|CHÁNH ÁN)\b"
+)
 # The form's anchors that tell a flattened document from a long paragraph.
 _FORM = re.compile(
-    r"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM|CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM|ĐẢNG CỘNG SẢN VIỆT NAM"
-    r"|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc|\bSố\s*:|Nơi nhận\s*:|Kính gửi\s*:"
+    _MOTTO_TEXT + "|" + _SLOGAN_TEXT + r"|\bSố\s*:|Nơi nhận\s*:|Kính gửi\s*:"
     r"|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|\b(?:TM|KT|TL|TUQ)\.\s|\b[TK]/[ML]\s"
 )
 # Breaks before: what opens a field, a block or a numbered part wherever it stands.
 _ALWAYS = re.compile(
-    r"CỘNG H[OÒ]A XÃ HỘI CHỦ NGHĨA VIỆT NAM|ĐẢNG CỘNG SẢN VIỆT NAM"
-    r"|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc"
-    r"|\bSố\s*:|\bSố\s+(?=\d+\s*[-/]\s*[A-ZĐ])"
+    _MOTTO_TEXT + "|" + _SLOGAN_TEXT
+    + r"|\bSố\s*:|\bSố\s+(?=\d+\s*[-/]\s*[A-ZĐ])"
     r"|\bV/v\b|\b(?:Về việc|VỀ VIỆC)\b"
     r"|(?:[-–]\s*)?Kính gửi\s*:|Nơi nhận\s*:|Căn cứ\b|Theo đề nghị\b|Xét đề nghị\b"
     r"|\b(?:QUYẾT ĐỊNH|QUYẾT NGHỊ|CHỈ THỊ|KẾT LUẬN)\s*:"
@@ -50,7 +59,7 @@ _ALWAYS = re.compile(
     r"|(?<=[,;a-zđà-ỹ0-9)])\s(?=(?:Thực hiện|Nhằm|Để|Trước tình hình)\s)"
     # A news page's lead after its headline ("... trong tình hình mới Ngày 07/8/2021, ...").
     r"|(?<=[a-zđà-ỹ0-9)])\s(?=Ngày\s+\d{1,2}(?:/\d{1,2}/\d{4}|\s+tháng\s+\d{1,2}\s+năm\s+\d{4})\s*,)"
-    r"|(?<!,\s)\b(?:TM|KT|TL|TUQ)\.?\s(?=[" + _UP + r"])|\b[TK]/[ML]\s(?=[" + _UP + r"])"
+    r"|" + _AUTHORITY_TEXT
 )
 # Breaks before, when a sentence or an item has just ended (". 2. Sở ...", "; - Sở ...",
 # ": a) ..."): inside a sentence these marks cite ("khoản 1. Điều", "điểm a) khoản 2").
@@ -68,7 +77,7 @@ _AFTER_STOP = re.compile(
 )
 # Bold and italic marks, and a web page's rules under the issuer and the motto.
 _MARKS = re.compile(r"\*+|_{2,}|(?<=\s)-{3,}(?=\s)")
-_MOTTO = re.compile(r"CỘNG H[OÒ]A XÃ HỘI CHỦ NGHĨA VIỆT NAM|ĐẢNG CỘNG SẢN VIỆT NAM")
+_MOTTO = re.compile(_MOTTO_TEXT)
 # A word in capitals just before a position (a number or a stop is no word).
 _WORD_MAX = 40  # characters: a window that holds any word and the space before it
 _CAPS_BEFORE = re.compile(r"(?:^|\s)([" + _UP + r"][" + _UP + r"]*)\s*\Z")
@@ -91,11 +100,11 @@ _FILED = re.compile(r"[-–]\s*Lưu\b[^.]{0,80}\.\s+")
 # "Kính gửi: Chủ tịch Ủy ban nhân dân các tỉnh. Thực hiện ...": the addressees (also a Công
 # điện's, "THỦ TƯỚNG CHÍNH PHỦ điện: ...") end at the first stop.
 _RECIPIENTS = re.compile(r"(?:Kính gửi|\bđiện)\s*:[^.]{1,400}?(?<!\bTP)(?<!\bTX)\.(?=\s+[" + _UP + r"])")
-_AUTHORITY = re.compile(r"(?:(?<!,\s)\b(?:TM|KT|TL|TUQ)\.?|\b[TK]/[ML])\s(?=[" + _UP + r"])")
+_AUTHORITY = re.compile(_AUTHORITY_TEXT)
 # A signer's title with no authority line ("- Lưu: VT, TH. CHỦ TỊCH Lê Hải Hòa").
 _BARE_TITLE = re.compile(
-    r"(?<=[.)]\s)(?<!\b(?:TM|KT|TL)\.\s)(?<!TUQ\.\s)(?:PHÓ\s+)?(?:CHỦ TỊCH|GIÁM ĐỐC|BỘ TRƯỞNG|THỦ TƯỚNG|CỤC TRƯỞNG|TRƯỞNG BAN|BÍ THƯ|CHÁNH VĂN PHÒNG"
-    r"|CHỦ NHIỆM|HIỆU TRƯỞNG|TỔNG GIÁM ĐỐC)\b(?=(?:\s+[" + _UP + r"]+)*\s+[" + _UP + r"][a-zđà-ỹ])"
+    r"(?<=[.)]\s)(?<!\b(?:TM|KT|TL)\.\s)(?<!TUQ\.\s)" + _OFFICES_TEXT
+    + r"(?=(?:\s+[" + _UP + r"]+)*\s+[" + _UP + r"][a-zđà-ỹ])"
 )
 # A type's title in capitals, followed by its subject (in capitals or "Về ...").
 _TITLE = re.compile(
@@ -109,9 +118,7 @@ _PLACE_WORD = re.compile(r"(?:TP\.|[" + _UP + r"][^\s" + _UP + r"]*)$")
 # The closing's title ("PHÓ CHỦ TỊCH") after its authority line ("TM. ỦY BAN NHÂN DÂN"):
 # the signer's office in capitals, then the name in title case.
 _OFFICE = re.compile(
-    r"(?<![.]\s)(?<!\bPHÓ)(?<!\b(?:KT|TM|TL))(?<!TUQ)(?<=[" + _UP + r"\d)])\s+(?=(?:PHÓ\s+)?(?:CHỦ TỊCH|GIÁM ĐỐC|BỘ TRƯỞNG|THỦ TƯỚNG|CỤC TRƯỞNG"
-    r"|CHI CỤC TRƯỞNG|VỤ TRƯỞNG|TRƯỞNG BAN|TRƯỞNG PHÒNG|CHÁNH VĂN PHÒNG|BÍ THƯ|TỔNG GIÁM ĐỐC|HIỆU TRƯỞNG"
-    r"|CHỦ NHIỆM|THỐNG ĐỐC|TỔNG CỤC TRƯỞNG|VIỆN TRƯỞNG|CHÁNH ÁN)\b)"
+    r"(?<![.]\s)(?<!\bPHÓ)(?<!\b(?:KT|TM|TL))(?<!TUQ)(?<=[" + _UP + r"\d)])\s+(?=" + _OFFICES_TEXT + ")"
 )
 _NAME = re.compile(r"(?:[" + _UP + r"][^\s" + _UP + r"\d.,;:()]+\s+){1,5}[" + _UP + r"][^\s" + _UP + r"\d.,;:()]+")
 
