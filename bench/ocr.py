@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -41,6 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.procstat import cpu_seconds  # noqa: E402
 from examples.render import example_texts, images_pdf, page_images, reading_text, text_pdf  # noqa: E402
 from services.ocr.pipeline import extract  # noqa: E402
 from services.ocr.raster import PdfPages  # noqa: E402
@@ -53,9 +53,9 @@ MEMORY_PAGES = 200
 
 
 def _cpu() -> float:
-    """CPU seconds used so far by this process and its finished children."""
-    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+    """CPU seconds used so far by this process and its children, living (the Tesseract
+    hosts) or finished."""
+    return cpu_seconds(os.getpid())
 
 
 def _timed(run):

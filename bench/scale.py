@@ -76,6 +76,7 @@ from kafka.admin import KafkaAdminClient  # noqa: E402
 
 import pypdfium2  # noqa: E402
 
+from bench.procstat import cpu_seconds, descendants  # noqa: E402
 from examples.render import example_texts, scan_pdf  # noqa: E402
 from services.ocr.lanes import Lanes  # noqa: E402
 from services.notify.notices import build_notices  # noqa: E402
@@ -145,19 +146,6 @@ def raw_tesseract(pngs: list[tuple[Path, int]]) -> tuple[float, float]:
 def _children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
-
-
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU seconds of process ``pid``, of its children it has reaped and of
-    those still running (an OCR worker's Tesseract hosts and runs)."""
-    total = 0.0
-    for each in (pid, *_descendants(pid)):
-        try:
-            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # ended meanwhile: its time is its parent's now
-        total += sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
-    return total
 
 
 class Watcher:
@@ -355,16 +343,6 @@ def run(workers: int, docs: list[tuple[str, bytes]], pages: int, logs: Path, bul
         remove_private(settings)
 
 
-def _descendants(pid: int) -> list[int]:
-    children = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            children += [int(c) for c in (task / "children").read_text().split()]
-        except OSError:
-            continue
-    return children + [d for c in children for d in _descendants(c)]
-
-
 def _is_host(pid: int) -> bool:
     """Whether ``pid`` is a Tesseract host (services/ocr/tesseract_host.py)."""
     return b"services.ocr.tesseract_host" in Path(f"/proc/{pid}/cmdline").read_bytes()
@@ -402,7 +380,7 @@ def bulk_memory(pages: int) -> None:
     def sample() -> None:
         while not stop.wait(0.2):
             peaks["service process"] = max(peaks.get("service process", 0), _rss_kb(os.getpid()))
-            for pid in _descendants(os.getpid()):
+            for pid in descendants(os.getpid()):
                 try:
                     name, kb = _peak_kb(pid)
                     kind = "tesseract" if name.startswith("tesseract") or _is_host(pid) else "bulk process"
