@@ -159,6 +159,9 @@ GROUP_HEADING = re.compile(r"[IVXLC]+\.\s+\S")
 # sentence that cites an article ("các thành viên quy định tại" / "Điều 1 chịu trách nhiệm").
 _LIST_MARK = re.compile(r"^(?:[-+–•|]|[a-zđ]\)|[-–—.,'‘’\"*•]{0,2}\d+(?:\.\d+)*[.),;/]|[IVXLC]+\.|Điều\s+\d+[.:]?(?!\s+[a-zđàáảãạăâèéẻẽẹêìíỉĩịòóỏõọôơùúủũụưỳýỷỹỵắằẳẵặấầẩẫậếềểễệốồổỗộớờởỡợứừửữự]))(?:\s|$)")
 _BULLET = re.compile(r"^[-+–•]\s")
+# A list item's mark alone on its line ("1.", "1.1.", "IV.", "a)", "-"), the page having moved its
+# text to the next line.
+_MARK_ALONE = re.compile(r"^(?:[-+–•]|\d{1,2}(?:\.\d{1,2})*\.|[IVXLC]+\.|[a-zđ]\))$")
 # Lines that open a block of their own (on the diacritic-folded line): never a continuation.
 _BLOCK_START = re.compile(
     r"^(?:noi nhan|kinh gui|can cu|theo de nghi|(?:xin )?tran trong|tren day la|t/m|k/t|t/l|(?:tm|kt|tl|tuq|q)\.\s"
@@ -202,8 +205,9 @@ def _wrapped(prev_raw: str, line: str, full_width: int, entry: str = "") -> bool
     addressed = _ADDRESSEE_LINE.match(fold(entry[:_KEYWORD_SPAN])) is not None
     if addressed and not (prev_raw[-1] == "," or _mid_phrase(prev_raw, line, head)):
         return False
+    dangling = prev_raw.rsplit(" ", 1)[-1].lower() in _OPEN_ENDED or _BARE_HEAD.match(prev_raw) is not None  # however short
     return (
-        (len(prev_raw) >= 0.75 * full_width or len(prev_raw) >= 0.5 * full_width and _mid_phrase(prev_raw, line, head))
+        (len(prev_raw) >= 0.75 * full_width or (len(prev_raw) >= 0.5 * full_width or dangling) and _mid_phrase(prev_raw, line, head))
         and not (prev_raw[-1] in ";." and (_BULLET.match(prev_raw) or addressed))
         and not _BLOCK_START.match(head)
         and not _NUMBER_FIELD.match(head)
@@ -215,7 +219,7 @@ def _task_under_heading(prev: str, line: str, head: str) -> bool:
     """A numbered heading with no closing mark over a task opening with its verb
     ("7. Ban Quản lý Khu kinh tế tỉnh Lào Cai" / "Chủ trì, phối hợp ..."), however long."""
     return (
-        _LIST_MARK.match(prev) is not None and prev[-1] not in ".;:,"
+        _LIST_MARK.match(prev) is not None and prev[-1] not in ".;:," and not _BARE_HEAD.match(prev)
         and line[:1].isupper() and _SENTENCE_OPENER.match(head) is not None
     )
 
@@ -225,6 +229,9 @@ _ADDRESSEE_LINE = re.compile(r"^kinh gui(?![\w])")
 _NUMBER_FIELD = re.compile(r"^so\s*(?::|\d)")
 # Words a phrase cannot end on: prepositions, conjunctions, quantifiers.
 _OPEN_ENDED = frozenset("của và với tại các những về để cho đến theo từ bởi thuộc hoặc trong".split())
+# An item that is a head noun alone, waiting for its body's name ("+ Sở" / "Xây dựng: ...");
+# at the end of a longer line the noun may be whole ("Thủ trưởng cơ quan ngang Bộ").
+_BARE_HEAD = re.compile(r"^(?:[-+–•]\s+)?(?:Sở|Bộ|Cục|Vụ|Ban|Ủy|Uỷ)$")
 # What opens a sentence of its own after a capitalised word ("... cơ quan ngang Bộ / Thực hiện ...").
 # The form's own lines are no phrase either: "Số" / "V/v" under the slogan "... Hạnh phúc";
 # nor is a task's first verb under a unit's heading ("5. Sở Khoa học và Công nghệ" / "Chủ trì, ...").
@@ -239,7 +246,9 @@ def _mid_phrase(prev: str, line: str, head: str) -> bool:
     if prev[-1] in ".;:!?,)\"”'":
         return False
     tail, first = prev.split(" ")[-2:], line.split(" ", 1)[0]
-    if tail[-1].lower() in _OPEN_ENDED:
+    if tail[-1].lower() in _OPEN_ENDED or prev.count("(") > prev.count(")") or (_BARE_HEAD.match(prev) is not None and first[:1].isupper()):
+        # "... Bộ Tài chính (Cơ quan thường trực" / "Ban chỉ đạo 751), ...": a parenthesis goes
+        # on; "+ Sở" / "Xây dựng: ...": the name follows its head, even a name that is a verb.
         return True
     return (
         any(w[:1].isupper() and not w.isupper() for w in tail) and first[:1].isupper() and not first.isupper()
@@ -453,11 +462,16 @@ def clean_document(text: str) -> list[str]:
     lengths = sorted(len(line) for line in raw_lines if line)
     full_width = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
     lines: list[str] = []
-    prev_raw, gap = "", False
+    prev_raw, gap, mark = "", False, ""
     for line, in_table in _flat_table_cells(raw_lines, marked, full_width):
+        if not in_table and _MARK_ALONE.match(line):
+            mark = f"{mark} {line}".strip()  # "1.1." / "Trưởng Ban Chỉ đạo": the item's text is on the next line
+            continue
         if not line or set(line) <= set("*-_=|"):
             gap = True
             continue
+        if mark:
+            line, mark = f"{mark} {line}", ""
         if in_table:
             # A cell's wrapped lines go on in lower case; the page width says nothing here.
             if lines and _continues(lines[-1], line):

@@ -11,8 +11,6 @@ of the rule that found it (``AssignmentEvidence.rule``):
 * ``trigger``: the units after "Giao", "Đề nghị", "Yêu cầu" ..., also after the issuer
   ("Ban Thường vụ Tỉnh ủy yêu cầu X ...", and "Sở X hướng dẫn Y đánh giá ...": the
   issuer guiding Y to act).
-* ``directed``: "Chỉ đạo Y chủ trì ...": Y leads. The object of "chỉ đạo" is otherwise
-  not recorded.
 * ``heading``: a heading that ends in units and a colon ("6. Các huyện, thành phố:", "1.
   Bộ Tài chính chủ trì, phối hợp với ...:") hands its units, in its section, to the items
   below that name no subject; an item's "Chủ trì, phối hợp với Z" makes them lead. So
@@ -26,9 +24,11 @@ of the rule that found it (``AssignmentEvidence.rule``):
 
 Not assignments: legal bases and cited proposals; the issuer's own act ("UBND tỉnh ban
 hành ...", "Cục Hải quan thông báo ..."); the closing formula ("... để X biết"); reports
-("đã", "đang"); a listing of names with no predicate; who chaired a meeting. The units
-the opening sentence asks to act are assigned with section null; the numbered tasks
-below it without a subject of their own are implicit and not recorded again.
+("đã", "đang", an earlier document's "đã giao"); whom a tasked unit directs ("Chỉ đạo Sở Y
+tế chủ trì ...": the document tasks the one who directs); a listing of names with no
+predicate; who chaired a meeting. The units the opening sentence asks to act are
+assigned with section null; the numbered tasks below it without a subject of their own
+are implicit and not recorded again.
 
 One assignment per (unit, role, numbered section): the lettered points and items it was
 read in are its ``points``, each reading its ``evidence`` (page and spans located in
@@ -68,6 +68,8 @@ from services.parse.subjects import (
 _ISSUER_SCORE = 90
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[^\s\w]*[A-ZĐÀ-Ỹ0-9])")
 _CLAUSE_END = re.compile(r"(?<=;)\s+")
+# A past or ongoing act right before a trigger: "đã giao", "đang yêu cầu".
+_REPORTED = re.compile(r"(?<![\w])(?:đã|đang|vừa|từng)\s+$")
 _ENUMERATOR = re.compile(r"(?:^|\s+)\((?:[ivx]{1,4}|\d{1,2})\)\s+")
 
 
@@ -175,24 +177,18 @@ class _Reader:
             speaker = self.units(before, 0, whole=True) if before else None
             if (before and not speaker) or (guides and not (speaker and all(self.is_issuer(n.text) for n in speaker.names))):
                 continue
-            if not before and m.start() and starts_with_verb(clause) and not roles.INTRO.match(low):
+            if _REPORTED.search(low, 0, m.start()):
+                continue  # "Thủ tướng Chính phủ đã giao “X ...”": an earlier document's task, reported
+            if not before and m.start() and (
+                (starts_with_verb(clause) and not roles.INTRO.match(low)) or _asked_by_doer(clause, m.start())
+            ):
                 continue  # a task's own step ("Phối hợp với Y rà soát, yêu cầu các doanh nghiệp ..."): its units ask
             if units := self.units(clause, m.end()):
                 return self._predicate(clause, low, units, "trigger")
         if roles.INTRO.match(low) and (found := self._after_intro(clause, low)):
             return found
-        if m := roles.DIRECT.match(low):
-            # "Chỉ đạo Sở Y tế chủ trì, phối hợp với các sở ...": the directed units' own roles.
-            units = self.units(clause, m.end())
-            found = self._predicate(clause, low, units) if units else None
-            # A directed unit is recorded only when the clause gives it a role of its own.
-            directed = {n.text for n in units.names} if units else set()
-            parties = [
-                replace(p, rule="directed") if p.text in directed else p
-                for p in (found.parties if found else [])
-                if p.text not in directed or p.role == "lead"
-            ]
-            return _Clause(parties, clause, joins=True) if any(p.rule == "directed" for p in parties) else None
+        if roles.DIRECT.match(low):
+            return None  # "Chỉ đạo Sở Y tế chủ trì ...": whom a tasked unit directs, the document does not task
         lead = _opening_cue(roles.LEAD, low)
         if lead and lead.start() and not roles.COOPERATE.match(low, lead.end()):
             lead = None  # mid-clause "chủ trì" names a duty ("trách nhiệm chủ trì, trách nhiệm phối hợp")
@@ -221,6 +217,8 @@ class _Reader:
             depth += (ch == "(") - (ch == ")")
             if ch != "," or depth or (self._ends_in_unit(clause, k) and not _COLLECTIVE.match(clause, k + 1)):
                 continue
+            if _QUANTIFIED_TAIL.search(clause, 0, k) and _KIND_GOES_ON.match(clause, k + 1):
+                continue  # "đề nghị của các Bộ, cơ quan liên quan, Bộ Tài chính ...": one quantified list
             units = self.units(clause, k + 1)
             if units is None and topic:
                 continue
@@ -308,6 +306,9 @@ def _opening_cue(cue: re.Pattern[str], low: str) -> re.Match[str] | None:
 _LEAD_IN_WORDS = 12
 _NAME_WORDS = 8  # words: how far back a name ending at a comma may begin
 _COLLECTIVE = re.compile(r"\s*(?:các|Các)\s")
+# A quantifier's list goes on in lower case: "các Bộ, cơ quan", "các sở, ngành, địa phương".
+_QUANTIFIED_TAIL = re.compile(r"(?<![\w])(?:các|những)\s+\S+(?:\s+\S+)?$", re.IGNORECASE)
+_KIND_GOES_ON = re.compile(r"\s*(?:cơ quan|đơn vị|ngành|địa phương|tổ chức)(?![\w])")
 
 
 def _skip(text: str, pos: int) -> int:
@@ -475,6 +476,15 @@ def _joined(paragraphs: list[str]) -> list[str]:
     return out
 
 
+def _asked_by_doer(clause: str, trigger: int) -> bool:
+    """Whether the trigger at ``trigger`` follows a verb of the clause's own task, one comma
+    back ("nếu ... không đạt, phải hướng dẫn, yêu cầu các đơn vị ...")."""
+    comma = clause.rfind(",", 0, trigger)
+    start = max(clause.rfind(c, 0, comma) for c in ",;:") + 1 if comma > 0 else 0
+    step = lower_form(clause[start:comma].strip()) if comma > 0 else ""
+    return bool(step) and starts_with_verb(step) and not roles.INTRO.match(step)
+
+
 def _from_heading(parties: list[Party], role: Role | None = None) -> list[Party]:
     """A heading's units, handed to an item below it (in ``role`` when the item says so)."""
     return [replace(p, role=role or p.role, rule="heading") for p in parties]
@@ -486,6 +496,7 @@ def _paragraph_groups(ctx: _Context, paragraphs: list[str], inherited: list[Part
     for paragraph in _joined(paragraphs):
         first = len(groups)
         for sentence in _sentences(paragraph):
+            opened = len(groups)  # the groups from here on were opened by this sentence's clauses
             enumerating = False  # clauses after "như:" inside a sentence are its examples
             # A task's later step "...; yêu cầu các tổ chức, doanh nghiệp ..." is its doer asking:
             # whom it asks is not tasked by the document (as with "chỉ đạo X").
@@ -514,7 +525,12 @@ def _paragraph_groups(ctx: _Context, paragraphs: list[str], inherited: list[Part
                     continue
                 if found:
                     parties, task = found.parties, found.task
-                    if found.joins and inherited:
+                    subject = [p for p in groups[-1].parties if p.role == "assigned"] if len(groups) > opened else []
+                    if found.heading_leads and subject:
+                        # "Bộ Tư pháp có trách nhiệm kiểm tra ...; chủ trì, phối hợp với Văn phòng
+                        # Chính phủ nghiên cứu ...": the sentence's subject leads its next task.
+                        parties = [*(replace(p, role="lead") for p in subject), *parties]
+                    elif found.joins and inherited:
                         role = "lead" if found.heading_leads else None
                         parties = [*_from_heading(inherited, role), *parties]
                     current = Group(parties, [task], anchor=clause)

@@ -528,6 +528,11 @@ _BODY_HEAD = re.compile(
 )
 
 
+# Heads that name no body without what follows them; as the last line, under a parent, the
+# body is the parent's own ("BAN CHẤP HÀNH TRUNG ƯƠNG" / "VĂN PHÒNG").
+_BARE_HEADS = frozenset({"van phong", "thanh tra", "ban", "vu", "cuc", "so", "phong", "chi cuc", "tong cuc", "vien"})
+
+
 def opens_body_name(folded: str) -> bool:
     """Whether folded text opens with a body's head noun ("so y te", "ban chi dao ...")."""
     return bool(_BODY_HEAD.match(folded))
@@ -537,8 +542,10 @@ def _body_names(lines: list[str]) -> list[str]:
     """Header lines re-joined into the names of bodies, upper to lower level."""
     names: list[str] = []
     for line in lines:
-        # A one-word line is a piece of a name ("ỦY" / "BAN NHÂN DÂN", "BỘ" / "CÔNG AN").
-        if names and (len(names[-1].split()) == 1 or not opens_body_name(fold(line))):
+        # A one-word line is a piece of a name ("ỦY" / "BAN NHÂN DÂN", "BỘ" / "CÔNG AN"), and
+        # so is a bare head over another line: a "VĂN PHÒNG" is never a parent above the
+        # body it serves ("VĂN PHÒNG" / "CHÍNH PHỦ" is the Government Office).
+        if names and (len(names[-1].split()) == 1 or fold(names[-1]) in _BARE_HEADS or not opens_body_name(fold(line))):
             names[-1] = f"{names[-1]} {line}"
         else:
             names.append(line)

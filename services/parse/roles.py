@@ -25,6 +25,7 @@ ADVERBIAL = re.compile(
     r"(?:(?:(?:có|chịu) trách nhiệm|có nhiệm vụ|tiếp tục|khẩn trương|chủ động|tích cực|kịp thời|chỉ đạo|theo chức năng(?:\s*,\s*|\s+và\s+)?(?:nhiệm vụ)?"
     r"(?:(?:\s*,\s*|\s+và\s+)(?:quyền hạn|thẩm quyền))?(?:\s+(?:được giao|của mình))?)\s*,?\s*)+"
 )
+# "Chỉ đạo X ...": what the tasked unit does; X, its object, is not tasked by the document.
 DIRECT = re.compile(r"chỉ đạo\s+")
 # A heading naming whose duties its items are: "Điều 5. Trách nhiệm của Sở Tài chính",
 # "Nhiệm vụ của các huyện, thành phố", "Trách nhiệm thực hiện của ...".

@@ -42,6 +42,7 @@ _FINAL = re.compile(r"\./\.\s*$")
 # "Trên đây là Kế hoạch ..., yêu cầu ...": the document's summing-up, after its sections.
 _SUMMING_UP = re.compile(r"^tren day la\b")
 # A line that stops mid-phrase: a list or a preposition waiting for what follows.
+_ITEM_TIMING = re.compile(r"(?:thoi gian|thoi han)(?:\s+(?:thuc hien|hoan thanh|bao cao|trien khai))?\s*:")
 _BROKEN_OFF = re.compile(r"(?:,|\s(?:và|với|của|các|cho|tại|về|để|theo))$")
 # Level of each marker kind; arabic numbers add their depth ("1.2." is deeper than "1.").
 _LEVEL = {"roman": 1, "article": 1, "arabic": 2, "letter": 7, "dash": 8, "plus": 9}
@@ -163,7 +164,11 @@ def split_body(lines: list[str], doc_type: str | None = None) -> Body:
                 continue
             # Dash and plus items are one paragraph; what follows belongs to the section,
             # unless the item's line was broken mid-phrase ("- Phối hợp với" / "Văn phòng Bộ ...").
-            if stack and stack[-1].kind in ("dash", "plus") and _BROKEN_OFF.search(stack[-1].paragraphs[-1]):
+            # So does the item's timing on a line of its own ("- Tuyên truyền ..." / "Thời gian
+            # thực hiện: Tháng 11/2025.").
+            if stack and stack[-1].kind in ("dash", "plus") and (
+                _BROKEN_OFF.search(stack[-1].paragraphs[-1]) or _ITEM_TIMING.match(fold(line))
+            ):
                 stack[-1].paragraphs[-1] = f"{stack[-1].paragraphs[-1]} {line}"
                 continue
             while stack and stack[-1].kind in ("dash", "plus"):

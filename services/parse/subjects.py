@@ -159,7 +159,12 @@ class UnitList:
 # to one province): only ever a whole name, since a verb must follow it.
 _BARE_LEVELS = {"Tỉnh", "Thành phố", "Huyện", "Xã", "Phường"}
 # "Bộ luật", "Bộ chỉ số": a head noun's other sense, a set of rules or criteria.
-_NOT_A_BODY = re.compile(r"bộ\s+(?:luật|chỉ số|tiêu chí|hồ sơ|thủ tục|câu hỏi|dữ liệu)(?![\w])")
+# A short head's syllable opening a word that names no body: "bộ luật", "(các) báo cáo", "trường
+# hợp", "hội nghị", "vụ việc".
+_NOT_A_BODY = re.compile(
+    rf"(?:{_QUANTIFIER})?(?:bộ\s+(?:luật|chỉ số|tiêu chí|hồ sơ|thủ tục|câu hỏi|dữ liệu)|báo cáo|trường hợp|hội nghị"
+    r"|hội thảo|vụ việc|vụ án|quỹ đất|cấp độ|ngành hàng|tổ hợp)(?![\w])"
+)
 
 
 def looks_organisational(text: str, directory: NameSource | None) -> bool:

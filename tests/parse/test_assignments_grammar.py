@@ -13,6 +13,7 @@ import unicodedata
 import pytest
 
 from services.parse.parser import parse_directive
+from vanthu.directory import UnitDirectory
 
 HEADER = """ỦY BAN NHÂN DÂN
 TỈNH NAM ĐỊNH
@@ -1191,3 +1192,81 @@ def test_investors_and_bodies_before_verbs_of_granting_and_paying(directory):
         ("3", "Ngân hàng Chính sách xã hội chi nhánh tỉnh", "assigned"),
         ("4", "Trung tâm Phát triển quỹ đất tỉnh", "assigned"),
     }
+
+
+def test_an_earlier_documents_task_retold_in_the_preamble_is_no_task():
+    # GIVEN a preamble retelling what an earlier notice assigned ("... đã giao “X ...”")
+    body = (
+        "Tại Thông báo số 384/TB-VPCP ngày 25/7/2025, Thủ tướng Chính phủ đã giao “Thanh tra Chính phủ, "
+        "Bộ Quốc phòng xây dựng kế hoạch thanh tra”. Theo báo cáo của Bộ Tài chính (Cơ quan thường trực\n"
+        "Ban chỉ đạo 751), tính đến hết ngày 17/11/2025, Hệ thống 751 chỉ ghi nhận kết quả của 25 địa phương.\n"
+        "1. Sở Tài chính tổng hợp kết quả, báo cáo trước ngày 30/11/2025.\n"
+    )
+    # THEN only this plan's own task is read; the retold one and the report's parenthesis are not
+    assert _triples(_parse(body, UnitDirectory.national())) == {("1", "Sở Tài chính", "assigned")}
+
+
+def test_the_subject_of_a_sentence_leads_its_next_clause(directory):
+    # GIVEN "X có trách nhiệm A; chủ trì, phối hợp với Y B" in one point
+    d = _parse(
+        "3. Sở Tư pháp có trách nhiệm kiểm tra, đôn đốc các cơ quan; chủ trì, phối hợp với Văn phòng UBND tỉnh "
+        "nghiên cứu, đề xuất tiêu chí đánh giá.\n",
+        directory,
+    )
+    # THEN X is tasked with A and leads B, with Y cooperating
+    assert _triples(d) == {("3", "Sở Tư pháp", "assigned"), ("3", "Sở Tư pháp", "lead"),
+                           ("3", "Văn phòng UBND tỉnh", "cooperate")}
+
+
+def test_a_lead_in_list_of_proposers_is_not_the_subject(directory):
+    # GIVEN "Trên cơ sở đề nghị của các Sở, cơ quan liên quan, Sở Tài chính ..."
+    d = _parse("2. Trên cơ sở đề nghị của các Sở, cơ quan liên quan, Sở Tài chính khẩn trương bố trí kinh phí.\n",
+               directory)
+    # THEN the proposers are not tasked, the subject after them is
+    assert _triples(d) == {("2", "Sở Tài chính", "assigned")}
+
+
+def test_reports_and_whom_a_unit_asks_are_not_units(directory):
+    # GIVEN "Các Báo cáo trên gửi Sở Tư pháp" and a unit's task step "phải hướng dẫn, yêu cầu các đơn vị ..."
+    d = _parse(
+        "1. Sở Y tế lập các báo cáo về chất lượng nước. Các Báo cáo trên gửi Sở Tư pháp trước ngày 05/12/2025.\n"
+        "2. Sở Y tế kiểm tra chất lượng nước; nếu không đạt, phải hướng dẫn, yêu cầu các đơn vị cấp nước khắc phục.\n",
+        directory,
+    )
+    # THEN the reports are no unit and the water companies are the department's business, not the plan's
+    assert _triples(d) == {("1", "Sở Y tế", "assigned"), ("2", "Sở Y tế", "assigned")}
+
+
+def test_a_plans_items_broken_after_their_marks_keep_their_units_and_timing(directory):
+    # GIVEN a plan's duties as a web page breaks them: each item's mark alone on its line, a
+    # head noun alone after its "+", and each item's timing on a line of its own
+    body = (
+        "IV. NHIỆM VỤ CỤ THỂ\n"
+        "1.\nNhiệm vụ của các thành viên Ban Chỉ đạo\n"
+        "1.1.\nSở Tài chính - Cơ quan thường trực Ban Chỉ đạo\n"
+        "-\nTham mưu triển khai kế hoạch kiểm kê tài sản công.\n\n"
+        "Thời\ngian hoàn thành: Trước ngày 31/12/2025.\n\n"
+        "-\nTổng hợp kết quả kiểm kê, báo cáo Bộ Tài chính.\n"
+        "1.2.\nCác sở quản lý ngành\n"
+        "+ Sở\nXây dựng: hướng dẫn kiểm kê tài sản kết cấu hạ tầng giao thông.\n"
+        "+ Sở Công Thương: hướng dẫn kiểm kê tài sản kết cấu hạ tầng chợ.\n"
+    )
+    d = _parse(body, directory)
+    # THEN each item belongs to its own numbered heading, whose unit it tasks, and its
+    # timing is its deadline
+    assert {(a.section, a.unit_text) for a in d.assignments} == {
+        ("IV.1.1", "Sở Tài chính - Cơ quan thường trực Ban Chỉ đạo"),
+        ("IV.1.2", "Sở Xây dựng"), ("IV.1.2", "Sở Công Thương"),
+    }
+    finance = next(a for a in d.assignments if a.section == "IV.1.1")
+    assert finance.deadline == dt.date(2025, 12, 31)
+
+
+def test_a_party_committee_whose_name_holds_a_comma_is_one_unit():
+    # GIVEN a task for "Đảng uỷ Mặt trận Tổ quốc, các đoàn thể Trung ương", one committee
+    d = _parse("1. Giao Đảng uỷ Mặt trận Tổ quốc, các đoàn thể Trung ương chỉ đạo tuyên truyền, vận động.\n",
+               UnitDirectory.national())
+    # THEN it is one unit, not a committee and the mass organisations
+    assert [(a.unit_text, a.role) for a in d.assignments] == [
+        ("Đảng uỷ Mặt trận Tổ quốc, các đoàn thể Trung ương", "assigned")
+    ]

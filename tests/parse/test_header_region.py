@@ -277,6 +277,11 @@ def test_issuer_lines_broken_inside_a_name_are_one_body():
     assert split_issuer(["ỦY", "BAN NHÂN DÂN", "TỈNH BẮC NINH"]) == ("Ủy ban nhân dân tỉnh Bắc Ninh", None)
     assert split_issuer(["BỘ TÀI CHÍNH", "CỤC", "HẢI QUAN"]) == ("Cục Hải quan", "Bộ Tài chính")
     assert split_issuer(["UBND TỈNH NAM ĐỊNH", "SỞ Y TẾ"]) == ("Sở Y tế", "UBND tỉnh Nam Định")
+    # an office broken before the body it serves is that body's office, not its parent
+    assert split_issuer(["VĂN PHÒNG", "CHÍNH PHỦ"]) == ("Văn phòng Chính phủ", None)
+    assert split_issuer(["THANH TRA", "CHÍNH PHỦ"]) == ("Thanh tra Chính phủ", None)
+    # and under its parent, an office alone is the parent's own
+    assert split_issuer(["BAN CHẤP HÀNH TRUNG ƯƠNG", "VĂN PHÒNG"]) == ("Văn phòng", "Ban Chấp hành Trung ương")
 
 
 _COLUMNS_ACROSS = (

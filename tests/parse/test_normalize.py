@@ -178,6 +178,30 @@ def test_a_paragraphs_short_first_line_broken_mid_phrase_is_joined():
     assert len(lines) == 4
 
 
+def test_an_open_parenthesis_a_lone_mark_and_a_lone_head_noun_go_on_below():
+    # GIVEN a web page's lines broken inside a parenthesis, after an item's mark and after an
+    # item's head noun whose name reads like a verb ("Xây dựng")
+    text = (
+        "Kính gửi: Các sở, ban, ngành tỉnh.\n"
+        "Theo báo cáo của Sở Tài chính (Cơ quan thường trực\n"
+        "Ban chỉ đạo 751), tính đến hết ngày 17/11/2025, có 25 địa phương đã cập nhật.\n"
+        "1.1.\n"
+        "Sở Tài chính - Cơ quan thường trực Ban Chỉ đạo\n"
+        "-\n"
+        "Tham mưu triển khai kế hoạch kiểm kê.\n"
+        "+ Sở\n"
+        "Xây dựng: hướng dẫn kiểm kê tài sản kết cấu hạ tầng giao thông.\n"
+    )
+    # THEN each goes on with the line below it
+    assert clean_document(text)[1:] == [
+        "Theo báo cáo của Sở Tài chính (Cơ quan thường trực Ban chỉ đạo 751), tính đến hết ngày 17/11/2025, "
+        "có 25 địa phương đã cập nhật.",
+        "1.1. Sở Tài chính - Cơ quan thường trực Ban Chỉ đạo",
+        "- Tham mưu triển khai kế hoạch kiểm kê.",
+        "+ Sở Xây dựng: hướng dẫn kiểm kê tài sản kết cấu hạ tầng giao thông.",
+    ]
+
+
 def test_a_units_heading_is_not_joined_to_its_task():
     # GIVEN a plan's long unit heading ending on a capitalised name, and its task below
     text = (

@@ -292,16 +292,20 @@ Nguyễn Trường Sơn
 """
 
 
-def test_a_ministry_letter_directs_a_lead_unit_and_closes_politely(directory):
-    # GIVEN a ministry's công văn: "Chỉ đạo Sở Y tế chủ trì, phối hợp với ..." and "Trân trọng./."
+def test_a_ministry_letter_tasks_the_provinces_not_whom_they_direct(directory):
+    # GIVEN a ministry's công văn asking the provinces to "Chỉ đạo Sở Y tế chủ trì, phối hợp
+    # với ..." and closing with "Trân trọng./."
     # WHEN parsed
     d = parse_directive(MINISTRY_LETTER, directory)
-    # THEN the directed unit leads, its partners cooperate, and the courtesy close is no task text
+    # THEN the provinces are tasked; the department they direct is not tasked by the ministry
+    # in that point (CONVENTIONS.md), only where the letter tasks it itself; the courtesy
+    # close is no task text
     assert (d.issuer, d.number, d.doc_type, d.urgency, d.date) == (
         "Bộ Y tế", "7316/BYT-DP", "Công văn", "Hỏa tốc", dt.date(2021, 9, 6)
     )
-    assert _roles(d, "1") >= {("so-y-te", "lead"), ("cac-so-ban-nganh", "cooperate")}
-    assert all(a.deadline == dt.date(2021, 9, 30) for a in d.assignments if a.section == "1")
+    assert [(a.unit, a.role, a.section) for a in d.assignments if a.section in (None, "1")] == [
+        ("Ủy ban nhân dân các tỉnh, thành phố", "assigned", None)
+    ]
     weekly = [a for a in d.assignments if a.section == "2"]
     assert [(a.unit_id, a.recurrence) for a in weekly] == [("so-y-te", "định kỳ hằng tuần")]
     assert d.sections[-1].text.endswith("về Bộ Y tế.")
