@@ -16,15 +16,14 @@ blur, scaling and cuts touch the full-resolution image.
   baseline that hold most of a line's ink (diacritics, ascenders and descenders are
   sparse, so lines that touch still part there): about 32 pixels for 13 pt at 300 dpi,
   23 at 200 dpi. A page whose cores are taller than 22 pixels is scaled down to that
-  (bicubic, after the despeckling blur), never below 150 dpi and not at all by less
-  than 10%. On 13 pt scans at 300 dpi that is about 0.7: Tesseract ~15% faster, and the
-  character error rate no higher than unscaled on any of the six size, spacing and
-  resolution mixes tried (10-13 pt, single to 1.35 spacing, 200-300 dpi); a box filter,
-  or Lanczos to 24 pixels, was worse on some. OpenCV's bicubic after the blur is within
-  half a grey level on average of PIL's Lanczos (the filter before it), reads the
-  example scans at the same error rate (0.197% against 0.198%, 70 pages at 200 and 300
-  dpi) and takes a tenth of the time (~6 against ~60 ms for a 300 dpi page). Portal
-  scans of 13 pt at 200 dpi are left as they are.
+  (Lanczos), never below 150 dpi and not at all by less than 10%. On 13 pt scans at
+  300 dpi that is about 0.7: Tesseract ~15% faster, and the character error rate no
+  higher than unscaled on any of the six size, spacing and resolution mixes tried
+  (10-13 pt, single to 1.35 spacing, 200-300 dpi); a box filter, or Lanczos to 24
+  pixels, was worse on some. OpenCV's bicubic takes a tenth of Lanczos's ~60 ms a page
+  and read the rendered scans as well, but cost the real portal scans two numbers and
+  three signers of 27 (``bench/corpus.py pdfs``). Portal scans of 13 pt at 200 dpi are
+  left as they are.
 * Despeckling (:func:`prepare`): a 3x3 tent blur turns isolated dark pixels (scanner
   dust) into a light grey that Tesseract's binarisation drops, while strokes, 3 px and
   wider at 300 dpi, stay dark. On the bench scans the character error rate falls from
@@ -44,8 +43,6 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 
-import cv2
-import numpy as np
 from PIL import Image, ImageFilter
 
 from services.ocr import geometry, orientation, raster, tesseract
@@ -100,8 +97,7 @@ def prepare(page: raster.PageImage) -> raster.PageImage:
     if (core := _core_height(image)) is not None:
         scale = max(_CORE_PX / core, _MIN_SCALED_DPI / estimated)
         if scale < _MAX_SCALE:
-            size = (round(image.width * scale), round(image.height * scale))
-            image = Image.fromarray(cv2.resize(np.asarray(image), size, interpolation=cv2.INTER_CUBIC))
+            image = image.resize((round(image.width * scale), round(image.height * scale)), Image.Resampling.LANCZOS)
             dpi = round(dpi * scale) if dpi else None
         else:
             scale = 1.0
