@@ -447,12 +447,14 @@ def _classify(h: Header, line: str, f: str, previous: str, issuer_open: bool) ->
         return "title"
     if _ITEM.match(line):
         return None
-    # The summary goes on in its own case: a line in another case is the body's first.
-    if previous == "title" and (not h.title or is_upper(line, 1) == is_upper(h.title, 1)):
+    # The summary goes on in its own case: a line in another case is the body's first; so is a
+    # line that announces a list ("Để làm tốt việc này, yêu cầu ... các nhiệm vụ sau:").
+    announces = line.rstrip().endswith(":")
+    if previous == "title" and not announces and (not h.title or is_upper(line, 1) == is_upper(h.title, 1)):
         h.title = f"{h.title} {line}" if h.title else line
         return "title"
     # A "V/v" summary goes on in lower case; a title's "VỀ VIỆC ..." in capitals.
-    if previous == "subject" and is_upper(line, 1) == is_upper(h.subject, 1):
+    if previous == "subject" and not announces and is_upper(line, 1) == is_upper(h.subject, 1):
         h.subject = f"{h.subject} {line}"
         return "subject"
     # A stamp's "SAO Y; CÔNG AN TỈNH ...; 03/02/2026" or an unread "Số: ..." is no body's name.

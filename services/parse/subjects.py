@@ -294,7 +294,24 @@ def _merge(pieces: list[UnitName], clause: str, directory: NameSource | None) ->
             name = UnitName(clause[prev.start : name.end], prev.start, name.end)
         names.append(name)
         i = taken + 1
-    return _shared_offices(names, clause) or None
+    return _all_levels(_shared_offices(names, clause), clause) or None
+
+
+# The political system's kinds of body, unnamed: "cấp ủy, tổ chức đảng, chính quyền, đoàn thể".
+_SYSTEM_KIND = re.compile(
+    r"(?:(?:các|những)\s+)?(?:cấp ủy|tổ chức đảng|tổ chức cơ sở đảng|chính quyền|đoàn thể|mặt trận|cơ quan|đơn vị)"
+    r"(?:\s+(?:địa phương|cơ sở|chính trị - xã hội))?(?:\s+các cấp)?"
+)
+
+
+def _all_levels(names: list[UnitName], clause: str) -> list[UnitName]:
+    """Kinds of body listed with no name of their own and closed by "các cấp" ("cấp ủy, tổ
+    chức đảng, chính quyền, đoàn thể các cấp"): the level qualifies them all, one collective."""
+    if len(names) < 2 or not lower_form(names[-1].text.strip()).endswith("các cấp"):
+        return names
+    if not all(_SYSTEM_KIND.fullmatch(lower_form(n.text.strip())) for n in names):
+        return names
+    return [UnitName(clause[names[0].start : names[-1].end], names[0].start, names[-1].end)]
 
 
 def _written_out(pieces: list[UnitName], i: int, j: int, clause: str, directory: NameSource) -> int:

@@ -1270,3 +1270,15 @@ def test_a_party_committee_whose_name_holds_a_comma_is_one_unit():
     assert [(a.unit_text, a.role) for a in d.assignments] == [
         ("Đảng uỷ Mặt trận Tổ quốc, các đoàn thể Trung ương", "assigned")
     ]
+
+
+def test_kinds_of_body_closed_by_all_levels_are_one_collective(directory):
+    # GIVEN a party notice asking "cấp uỷ, tổ chức đảng, chính quyền, đoàn thể các cấp" to act
+    d = _parse("\nĐể làm tốt việc này, yêu cầu cấp uỷ, tổ chức đảng, chính quyền, đoàn thể các cấp tập trung thực hiện "
+               "các nhiệm vụ sau:\n"
+               "1. Sở Y tế rà soát các cơ sở bảo trợ xã hội.\n", directory)
+    # THEN the sentence announcing the tasks is no part of the plan's summary, and "các cấp"
+    # qualifies every kind: one collective addressee, not four
+    assert d.subject == "Phòng, chống dịch bệnh trên địa bàn tỉnh"
+    assert _triples(d) == {(None, "cấp uỷ, tổ chức đảng, chính quyền, đoàn thể các cấp", "assigned"),
+                           ("1", "Sở Y tế", "assigned")}
