@@ -63,6 +63,7 @@ def _fold_char(ch: str) -> str:
 _FOLD_TABLE = {cp: _fold_char(chr(cp)) for cp in [*range(0x41, 0x250), *range(0x1E00, 0x1F00)]}
 
 
+@lru_cache(maxsize=16384)  # the parser folds the same lines and names many times
 def fold(text: str) -> str:
     """Lowercase without diacritics ("Nơi nhận" -> "noi nhan"); same length as the input."""
     return text.translate(_FOLD_TABLE)
@@ -120,6 +121,7 @@ def match_key(text: str) -> str:
 # --- document cleaning ----------------------------------------------------------------
 
 _INVISIBLE = str.maketrans({"\xa0": " ", "\u200b": None, "\ufeff": None, "\r": None, "\t": "  "})
+_ANY_INVISIBLE = re.compile("[\xa0\u200b\ufeff\r\t]")  # str.translate walks every character: look first
 _HEADING_HASHES = re.compile(r"^\s*#{1,6}\s*")
 _EMPHASIS = re.compile(r"\*\*|__|\*")
 # A converter's Markdown escapes: "Số 57\-NQ/TW", "**1\.**" print "57-NQ/TW", "1.".
@@ -452,7 +454,8 @@ def clean_document(text: str) -> list[str]:
     guesses); and within a block of lines, a line the page width broke mid-sentence
     continues too, whatever its first letter ("... của đồng chí Tổng / Bí thư ...").
     """
-    text = reflow(unicodedata.normalize("NFC", text).translate(_INVISIBLE))
+    text = unicodedata.normalize("NFC", text)
+    text = reflow(text.translate(_INVISIBLE) if _ANY_INVISIBLE.search(text) else text)
     text = _GLUED_LEVEL.sub(r"\1\n", text)
     marked = [_strip_marks(part) for raw in _columns_in_order(text.split("\n")) for part in _table_cells(raw)]
     raw_lines = [" ".join(line.split()) for line in marked]

@@ -264,7 +264,7 @@ def closing_start(lines: list[str], start: int) -> int:
     for i in range(start, len(lines)):
         if _DISTRIBUTION.match(fold(lines[i][:12])) or is_authority(lines[i]) or _bare_authority(lines, i):
             return i
-        if not (is_upper(lines[i]) and len(lines[i].split()) <= _TITLE_WORDS):
+        if not (len(lines[i].split()) <= _TITLE_WORDS and is_upper(lines[i])):
             continue
         if len(lines) - i - 1 < _SIGNATURE_SPAN and any(_is_name(line) for line in lines[i + 1 :]):
             return i
