@@ -207,7 +207,12 @@ def _wrapped(prev_raw: str, line: str, full_width: int, entry: str = "") -> bool
     addressed = _ADDRESSEE_LINE.match(fold(entry[:_KEYWORD_SPAN])) is not None
     if addressed and not (prev_raw[-1] == "," or _mid_phrase(prev_raw, line, head)):
         return False
-    dangling = prev_raw.rsplit(" ", 1)[-1].lower() in _OPEN_ENDED or _BARE_HEAD.match(prev_raw) is not None  # however short
+    # However short: a line ending on a word that needs what follows, an item's head noun
+    # alone, or an item's first line ("- Mặt trận Tổ quốc, Đoàn" / "Thanh niên, Hội Phụ nữ ...").
+    dangling = (
+        prev_raw.rsplit(" ", 1)[-1].lower() in _OPEN_ENDED or _BARE_HEAD.match(prev_raw) is not None
+        or _BULLET.match(prev_raw) is not None
+    )
     return (
         (len(prev_raw) >= 0.75 * full_width or (len(prev_raw) >= 0.5 * full_width or dangling) and _mid_phrase(prev_raw, line, head))
         and not (prev_raw[-1] in ";." and (_BULLET.match(prev_raw) or addressed))

@@ -158,7 +158,8 @@ class _Reader:
     def clause(self, clause: str) -> _Clause | None:
         """What ``clause`` assigns, or None when it names no unit of its own."""
         low = lower_form(clause)
-        if (duties := roles.DUTIES_OF.match(low)) and (units := self.units(clause.rstrip(" .:"), duties.end(), whole=True)):
+        duties = roles.DUTIES_OF.match(low) or (roles.HEADED_FOR.match(low) if clause.rstrip().endswith(":") else None)
+        if duties and (units := self.units(clause.rstrip(" .:"), duties.end(), whole=True)):
             return _Clause(parties_of(units.names, "assigned", "subject"), "")
         address = roles.ADDRESS.match(low)
         if units := self.units(clause, address.end() if address else 0):
@@ -296,8 +297,10 @@ def _opening_cue(cue: re.Pattern[str], low: str) -> re.Match[str] | None:
     if m is None or not m.start():
         return m
     lead_in = low[: m.start()]
-    if roles.INTRO.match(lead_in) and lead_in.rstrip().endswith(",") and ";" not in lead_in:
-        return m  # a condition first: "Trường hợp cố tình vi phạm, phối hợp với Công an tỉnh xử lý"
+    if (roles.INTRO.match(lead_in) or starts_with_verb(lead_in)) and lead_in.rstrip().endswith(",") and ";" not in lead_in:
+        # a condition first: "Trường hợp cố tình vi phạm, phối hợp với Công an tỉnh xử lý"; or
+        # the task's first step: "Xây dựng tài liệu tuyên truyền, phối hợp với UBND các xã, ..."
+        return m
     if re.search(r"[,;:]", lead_in) or len(lead_in.split()) > _LEAD_IN_WORDS:
         return None
     return m

@@ -22,6 +22,7 @@ from vanthu.directory import CENTRAL, NameSource, UnitDirectory
 from vanthu.events import Directive, PartialDate
 from vanthu.settings import get_settings
 
+from services.parse.amendments import without_amended_text
 from services.parse.assignments import Resolver, extract_assignments
 from services.parse.closing import attached_document, closing_start, parse_distribution, parse_signer
 from services.parse.dates import make_date, parse_numeric_date, parse_worded_date
@@ -143,7 +144,8 @@ def parse_text(text: str, directory: UnitDirectory | None = None, *, signed: Seq
     d.signer = parse_signer(tail)
     d.system = _system(header, number, d.signer.authority)
     d.doc_type = header.doc_type or d.doc_type or _letter_type(header) or (number and doc_type_for(number, d.system))
-    body = split_body(lines[header.end : tail_at], d.doc_type)
+    body_lines = lines[header.end : tail_at]
+    body = split_body(body_lines, d.doc_type)
     d.subject = header.subject or d.subject or header.title
     d.place, d.urgency, d.secrecy = header.place, header.urgency, header.secrecy
     d.recipients = header.recipients
@@ -174,12 +176,16 @@ def parse_text(text: str, directory: UnitDirectory | None = None, *, signed: Seq
     # A plan or regulation issued with the document, printed after its signature, is read as
     # its body: its parts are sections, its opening and closing paragraphs are read as the
     # body's closing ones; the rest of the tail (the closing, appendices) stays the appendix.
-    sections, closing, appendix = body.sections, body.closing, tail
+    sections, appendix = body.sections, tail
+    # The assignments are read without the wording an amendment quotes (services/parse/amendments.py).
+    tasked = body if (unquoted := without_amended_text(body_lines)) is body_lines else split_body(unquoted, d.doc_type)
+    task_sections, task_closing = tasked.sections, tasked.closing
     if (attached := attached_document(tail)) is not None:
         start, end = attached
         issued_with = split_body(tail[start:end])
         sections = [*body.sections, *issued_with.sections]
-        closing = [*body.closing, *issued_with.opening, *issued_with.closing]
+        task_sections = [*tasked.sections, *issued_with.sections]
+        task_closing = [*tasked.closing, *issued_with.opening, *issued_with.closing]
         appendix = [*tail[:start], *tail[end:]]
     d.sections = sections
 
@@ -197,7 +203,7 @@ def parse_text(text: str, directory: UnitDirectory | None = None, *, signed: Seq
     resolver = Resolver(names, usable)
     year = d.date.year if d.date else (d.date_partial.year if d.date_partial else _latest_year(body_text))
     d.assignments = extract_assignments(
-        body.opening, sections, closing, names, resolver, year, appendix, speaker, text, d.recipients
+        tasked.opening, task_sections, task_closing, names, resolver, year, appendix, speaker, text, d.recipients
     )
     if usable:
         d.warnings += [f"unit not in directory: {name}" for name in resolver.unknown]

@@ -32,6 +32,8 @@ DIRECT = re.compile(r"chỉ đạo\s+")
 DUTIES_OF = re.compile(
     r"(?:trách nhiệm|nhiệm vụ)(?:\s*(?:,|và)\s*(?:quyền hạn|nhiệm vụ|trách nhiệm))?(?:\s+(?:chung|thực hiện|cụ thể))?\s+của\s+"
 )
+# A heading naming whom its items are for: "9.2. Đối với các đơn vị thu gom chất thải:".
+HEADED_FOR = re.compile(r"đối với\s+")
 # A heading naming a body's powers alone ("Điều 3. Quyền hạn của Ban Chỉ đạo"): what its
 # items let the body do ("Yêu cầu các Bộ ... cung cấp thông tin") tasks no one.
 POWERS_OF = re.compile(r"(?:các\s+)?quyền hạn(?:\s+của\s+|\s*$)")

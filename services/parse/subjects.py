@@ -177,7 +177,7 @@ def looks_organisational(text: str, directory: NameSource | None) -> bool:
     if _FIRM.match(low) or _SOFT_AFTER_QUANTIFIER.match(low):
         return True
     m = _SOFT.match(low)
-    if m:
+    if m and m.group(0).rstrip() != "cấp":  # "Cấp Oresol cho trạm y tế": to supply; a level alone is no body
         nxt = text[m.end() :]
         if nxt[:1].isupper() and not nxt.isupper() or re.match(r"[A-ZĐ]{2,}|các\s", nxt):
             return True

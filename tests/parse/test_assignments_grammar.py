@@ -1282,3 +1282,52 @@ def test_kinds_of_body_closed_by_all_levels_are_one_collective(directory):
     assert d.subject == "Phòng, chống dịch bệnh trên địa bàn tỉnh"
     assert _triples(d) == {(None, "cấp uỷ, tổ chức đảng, chính quyền, đoàn thể các cấp", "assigned"),
                            ("1", "Sở Y tế", "assigned")}
+
+
+def test_an_amendments_quoted_wording_tasks_no_one_its_own_articles_do(directory):
+    # GIVEN a resolution amending an earlier regulation: its new wording quoted after
+    # "... như sau:", over lines and on one line, then its own execution article
+    body = (
+        "Điều 1. Sửa đổi, bổ sung một số điều của Quy định ban hành kèm theo Nghị quyết số 20/2023/NQ-HĐND\n"
+        "1. Sửa đổi, bổ sung Điều 6 như sau:\n"
+        "“Điều 6. Quy trình thực hiện\n"
+        "1. Cơ quan Bảo hiểm xã hội tỉnh tổng hợp danh sách, trình Sở Tài chính.\n"
+        "2. Sở Tài chính thẩm định hồ sơ, tham mưu Ủy ban nhân dân tỉnh bố trí kinh phí.”\n"
+        "2. Sửa đổi điểm a khoản 2 Điều 7 như sau: “a) Sở Y tế chủ trì, phối hợp với Sở Nội vụ kiểm tra.”\n"
+        "Điều 2. Giao Ủy ban nhân dân tỉnh tổ chức thực hiện Nghị quyết này.\n"
+    )
+    d = _parse(body, directory)
+    # THEN only the article of the amending resolution tasks a unit; the quoted rules stay in its text
+    assert _triples(d) == {("Điều 2", "Ủy ban nhân dân tỉnh", "assigned")}
+    assert any("Sở Tài chính thẩm định" in s.text for s in _all_sections(d.sections))
+
+
+def _all_sections(sections):
+    for s in sections:
+        yield s
+        yield from _all_sections(s.children)
+
+
+def test_a_plans_items_under_unit_headings_and_for_whom_headings():
+    # GIVEN a plan's items as a web page breaks them (each item's first line short), a
+    # step "Xây dựng ..., phối hợp với Y ...", an item opening with the verb "Cấp" (to supply),
+    # the sector "ngành giáo dục", and a heading saying whom its items are for ("Đối với X:")
+    body = (
+        "1. Sở Y tế:\n"
+        "- Xây dựng tài liệu\ntuyên truyền, phối hợp với UBND các xã, phường, khuyến cáo người dân hạn chế ra đường.\n"
+        "- Cấp Oresol cho trạm y tế\nxã, đảm bảo điều trị tiêu chảy đúng phác đồ.\n"
+        "2. Công tác phối hợp liên ngành\n"
+        "- Mặt trận Tổ quốc, Đoàn\nThanh niên, Hội Phụ nữ hỗ trợ người dân khắc phục hậu quả.\n"
+        "- Phối hợp với ngành giáo\ndục để xử lý vệ sinh trường lớp.\n"
+        "3. Đối với các đơn vị thu gom, vận chuyển chất thải rắn sinh hoạt:\n"
+        "- Chủ động phối hợp với UBND các xã, phường thực hiện quét đường, rửa đường.\n"
+    )
+    d = _parse(body, UnitDirectory.national())
+    # THEN the units are read whole, in their roles; "Cấp Oresol" is no unit
+    assert _triples(d) == {
+        ("1", "Sở Y tế", "assigned"), ("1", "UBND các xã, phường", "cooperate"),
+        ("2", "Mặt trận Tổ quốc", "assigned"), ("2", "Đoàn Thanh niên", "assigned"), ("2", "Hội Phụ nữ", "assigned"),
+        ("2", "ngành giáo dục", "cooperate"),
+        ("3", "các đơn vị thu gom, vận chuyển chất thải rắn sinh hoạt", "assigned"),
+        ("3", "UBND các xã, phường", "cooperate"),
+    }
