@@ -160,10 +160,11 @@ class UnitList:
 _BARE_LEVELS = {"Tỉnh", "Thành phố", "Huyện", "Xã", "Phường"}
 # "Bộ luật", "Bộ chỉ số": a head noun's other sense, a set of rules or criteria.
 # A short head's syllable opening a word that names no body: "bộ luật", "(các) báo cáo", "trường
-# hợp", "hội nghị", "vụ việc".
+# hợp", "hội nghị", "vụ việc"; and the verb "tổ chức" with no quantifier ("TỔ CHỨC THỰC HIỆN").
 _NOT_A_BODY = re.compile(
     rf"(?:{_QUANTIFIER})?(?:bộ\s+(?:luật|chỉ số|tiêu chí|hồ sơ|thủ tục|câu hỏi|dữ liệu)|báo cáo|trường hợp|hội nghị"
     r"|hội thảo|vụ việc|vụ án|quỹ đất|cấp độ|ngành hàng|tổ hợp)(?![\w])"
+    r"|tổ chức(?!\s+(?:đảng|cơ sở đảng|chính trị))(?![\w])"
 )
 
 

@@ -1331,3 +1331,11 @@ def test_a_plans_items_under_unit_headings_and_for_whom_headings():
         ("3", "các đơn vị thu gom, vận chuyển chất thải rắn sinh hoạt", "assigned"),
         ("3", "UBND các xã, phường", "cooperate"),
     }
+
+
+@pytest.mark.parametrize("heading", ["IV. TỔ CHỨC\nTHỰC HIỆN", "IV. Tổ chức thực hiện"])
+def test_the_implementation_heading_is_no_unit(directory, heading):
+    # GIVEN a plan's part "TỔ CHỨC THỰC HIỆN" ("organising the implementation") over its units' tasks
+    d = _parse(f"{heading}\n1. Sở Y tế chủ trì triển khai kế hoạch.\n", directory)
+    # THEN the verb "tổ chức" is no body
+    assert _triples(d) == {("IV.1", "Sở Y tế", "lead")}
