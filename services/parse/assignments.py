@@ -372,7 +372,7 @@ class _Context:
         for party in group.parties:
             section, point = _section_of(party, path)
             evidence = self._evidence(party, point, anchor, task_span)
-            key = (fold(party.text), party.role, section)
+            key = (_unit_key(party.text), party.role, section)
             if (known := self.index.get(key)) is not None:
                 _merge_reading(known, point, evidence, task, deadline, recurrence)
                 continue
@@ -477,6 +477,16 @@ def _joined(paragraphs: list[str]) -> list[str]:
         else:
             out.append(paragraph)
     return out
+
+
+_OWN_LEVEL = re.compile(r"\s+(?:thanh pho|tinh)$")
+
+
+def _unit_key(name: str) -> str:
+    """What makes two printed names one unit of the document: case, tone marks and the
+    issuer's own level after a collective ("các sở, ban, ngành" / "các Sở, ban, ngành Thành
+    phố" in a city's letter) aside."""
+    return _OWN_LEVEL.sub("", fold(name))
 
 
 def _asked_by_doer(clause: str, trigger: int) -> bool:
@@ -635,9 +645,9 @@ def _heading_tasks(ctx: _Context, heading: Group, path: str | None) -> None:
     the task it leads."""
     for party in heading.parties:
         section = _section_of(party, path)[0]
-        if party.role != "assigned" or (fold(party.text), "assigned", section) in ctx.index:
+        if party.role != "assigned" or (_unit_key(party.text), "assigned", section) in ctx.index:
             continue
-        if (led := ctx.index.get((fold(party.text), "lead", section))) is not None:
+        if (led := ctx.index.get((_unit_key(party.text), "lead", section))) is not None:
             ctx.emit(Group([party], [led.task], anchor=heading.anchor), path)
 
 

@@ -1339,3 +1339,15 @@ def test_the_implementation_heading_is_no_unit(directory, heading):
     d = _parse(f"{heading}\n1. Sở Y tế chủ trì triển khai kế hoạch.\n", directory)
     # THEN the verb "tổ chức" is no body
     assert _triples(d) == {("IV.1", "Sở Y tế", "lead")}
+
+
+def test_a_collective_asked_again_with_the_issuers_level_is_one_addressee(directory):
+    # GIVEN a plan asking "các Sở, ban, ngành" in its opening and "các sở, ban, ngành tỉnh" at its close
+    d = _parse(
+        "\nĐể cải thiện chất lượng không khí, đề nghị các Sở, ban, ngành thực hiện các nhiệm vụ sau:\n"
+        "1. Sở Y tế:\n- Khuyến cáo người dân hạn chế ra đường.\n"
+        "Yêu cầu các sở, ban, ngành tỉnh khẩn trương thực hiện đồng bộ các giải pháp trên./.\n",
+        directory,
+    )
+    # THEN the collective is one addressee of the whole plan, not two
+    assert [a.unit for a in d.assignments if a.section is None] == ["các Sở, ban, ngành"]
