@@ -411,7 +411,9 @@ def _caption(tail: list[str]) -> _Quoted | None:
             worded = parse_worded_date(after[:40])
             date = make_date(worded.year, worded.month, worded.day) if worded else parse_numeric_date(after[:20])
             of = _CAPTION_OF.match(after)
-            return _Quoted(number, canonical_doc_type(m.group(1)), date, None, of.group(1).strip() if of else None)
+            # "kèm theo văn bản số ...": a document of no type the caption says; its number's does
+            named = canonical_doc_type(m.group(1))
+            return _Quoted(number, None if named == "Văn bản" else named, date, None, of.group(1).strip() if of else None)
     return None
 
 

@@ -224,6 +224,21 @@ def test_a_headerless_letter_is_named_by_its_appendix_caption():
     assert (d.number, d.doc_type, d.date, d.issuer) == ("174/CV-BCĐ", "Công văn", dt.date(2025, 12, 2), "Ban Chỉ đạo")
 
 
+def test_a_headerless_letters_caption_of_no_type_leaves_its_type_to_its_number():
+    # GIVEN a headerless letter as a law site flattens it, its appendix captioned "kèm theo văn
+    # bản số: /UBND-NNMT" (a "văn bản", no type)
+    text = (
+        "**Kính gửi:** | - Các sở: Y tế, Xây dựng; | - UBND các phường, xã. | Thực hiện Quyết định số 2530/QĐ-TTg "
+        "ngày 19/11/2025 của Thủ tướng Chính phủ, UBND Thành phố yêu cầu các sở, ngành thực hiện các nhiệm vụ sau: "
+        "1. Sở Y tế khuyến cáo người dân. 2. Sở Xây dựng kiểm tra công trình./. | **Nơi nhận:** - Như trên; - Lưu: VT. "
+        "| **KT. CHỦ TỊCH** PHÓ CHỦ TỊCH **Nguyễn Mạnh Quyền** | **PHỤ LỤC** DANH SÁCH CÁC ĐƠN VỊ *(kèm theo văn bản "
+        "số: /UBND-NNMT ngày tháng năm 2025 của UBND Thành phố)* 1. Công ty TNHH MTV Môi trường Đô thị Hà Nội"
+    )
+    d = parse_text(text).directive
+    # THEN its number's symbol types it, as a header's would: a letter
+    assert (d.number, d.doc_type) == ("/UBND-NNMT", "Công văn")
+
+
 @pytest.mark.parametrize(
     "text",
     [
