@@ -655,16 +655,26 @@ def _without_bases(opening: list[str]) -> list[str]:
     """The opening without its legal bases and the proposal it cites ("Căn cứ ...", "Theo
     đề nghị của Giám đốc Sở ... tại Tờ trình ..."): they task no one. A basis runs on over
     broken lines until one ends its sentence (";" or ".") or announces what follows ("Xét
-    đề nghị ..., Phó Thủ tướng có ý kiến như sau:")."""
+    đề nghị ..., Phó Thủ tướng có ý kiến như sau:"); what follows its end in the same
+    paragraph is kept ("Căn cứ ... từng cá nhân. Cục Thuế đề nghị các Thuế tỉnh ...")."""
     kept: list[str] = []
     in_basis = False
     for paragraph in opening:
-        in_basis = in_basis or roles.BASIS.match(fold(paragraph)) is not None
-        if not in_basis:
-            kept.append(paragraph)
-        elif paragraph.rstrip().endswith((";", ".", ":")):
-            in_basis = False
+        rest: list[str] = []
+        for sentence in _BASIS_END.split(paragraph):
+            in_basis = in_basis or roles.BASIS.match(fold(sentence)) is not None
+            if not in_basis:
+                rest.append(sentence)
+            elif sentence.rstrip().endswith((";", ".", ":")):
+                in_basis = False
+        if rest:
+            kept.append(" ".join(rest))
     return kept
+
+
+# A sentence's end inside a paragraph: a stop after a word in lower case or a number
+# ("TP. Hồ Chí Minh" goes on), before a capital.
+_BASIS_END = re.compile(r"(?<=[a-zà-ỹđ0-9)][.;])\s+(?=[A-ZĐÀ-Ỹ])")
 
 
 def extract_assignments(

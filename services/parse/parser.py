@@ -67,6 +67,7 @@ _NEWS_SUBJECT = re.compile(r"\s+(về\s+[^.]+)")
 # "Cục Thuế nhận được công văn số ...". "X đã ban hành ..." reports another body's act.
 _ISSUER_VERB = re.compile(r"\s(?:yêu cầu|đề nghị|ban hành|thống nhất|kết luận|quyết định|chỉ thị|nhận được)(?=[\s:])")
 _REPORTED = re.compile(r"\s(?:đã|cũng|vừa)$")
+_PAST_INSIDE = re.compile(r"\s(?:da|dang)\s")  # on the folded name
 # A speaker's name opens with a body's head noun or a head's title ("Chủ tịch UBND tỉnh").
 _HEAD_TITLE = re.compile(r"^(?:pho )?(?:chu tich|giam doc|bo truong|thu tuong|cuc truong|truong ban|chanh van phong)\b")
 _SPEAKER_WORDS = (2, 30)
@@ -121,7 +122,10 @@ def parse_text(text: str, directory: UnitDirectory | None = None, *, signed: Seq
 
     number = header.number
     quoted = None
-    if number is None and (quoted := _news_lead(lines[header.end : header.end + 3])):
+    # A letter's body ("Kính gửi: ...") may retell an earlier document's issue ("Ngày
+    # 25/02/2025, Tổng cục Thuế đã ban hành Công văn số 828/TCT-KK ..."): only a page with no
+    # addressees is a news page whose lead names the document.
+    if number is None and not header.recipients and (quoted := _news_lead(lines[header.end : header.end + 3])):
         d.warnings.append("document identified from a news page's lead paragraph")
     elif number is None and (quoted := _caption(lines[tail_at:])):
         d.warnings.append("document identified from its appendix caption")
@@ -489,7 +493,8 @@ def _speaker(paragraph: str) -> str | None:
             name = before[start:]
             folded = fold(name)
             if name[:1].isupper() and (opens_body_name(folded) or _HEAD_TITLE.match(folded)):
-                if _SPEAKER_WORDS[0] <= len(name.split()) <= _SPEAKER_WORDS[1]:
+                # "Cục Thuế đã nâng cấp ứng dụng ..., ban hành quy trình": a report, no speaker
+                if _SPEAKER_WORDS[0] <= len(name.split()) <= _SPEAKER_WORDS[1] and not _PAST_INSIDE.search(folded):
                     return name
                 break
     return None

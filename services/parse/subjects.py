@@ -54,6 +54,8 @@ _FIRM_HEADS = [
     "chi bộ", "đảng bộ", "tạp chí", "cổng thông tin", "cơ sở giáo dục", "cơ sở đào tạo", "cơ sở y tế",
     "cơ sở khám bệnh", "chuyên viên", "giám thị", "trại giam", "trại tạm giam", "thống đốc", "tổ đảng",
     "tổ trưởng", "hội đồng", "hiệu trưởng", "chủ đầu tư",
+    # the tax offices' names since 2025: "Thuế tỉnh Lâm Đồng", "các Thuế tỉnh, thành phố"
+    "thuế tỉnh", "thuế thành phố", "thuế tp",
 ]
 # Short heads that are also ordinary words ("báo cáo", "xã hội", "phòng, chống"): they
 # count only after a quantifier ("các sở") or before a capitalised name ("Sở Y tế").

@@ -480,3 +480,26 @@ def test_a_place_lines_date_in_figures(date_line):
     # WHEN parsed THEN the date is the place line's, not the body's
     d = parse_text(text).directive
     assert (str(d.date), d.place) == ("2025-11-18", "Hà Nội")
+
+
+def test_a_headerless_letter_retelling_an_earlier_document_is_named_by_its_own_caption():
+    # GIVEN a tax department's letter without its header, its body retelling an earlier
+    # letter's issue and a report of the department's own, a legal basis and its request in
+    # one paragraph, and its appendix captioned with its own number
+    text = (
+        "Kính gửi:\n- Thuế tỉnh/thành phố;\n- Chi cục Thuế doanh nghiệp lớn.\n"
+        "Nhằm tạo điều kiện cho người nộp thuế. Ngày 25/02/2025, Tổng cục Thuế (nay là Cục Thuế) đã ban hành "
+        "Công văn số 828/TCT-KK về việc cung cấp thông tin. Theo đó, Cục Thuế đã nâng cấp ứng dụng HTKK, TMS, "
+        "ban hành quy trình hướng dẫn.\n"
+        "Căn cứ quy định tại Điều 17 Luật Quản lý thuế số 38/2019/QH14 và dữ liệu quản lý thuế tập trung. Cục Thuế "
+        "đề nghị các Thuế tỉnh, thành phố, Chi Cục trưởng Chi cục Thuế doanh nghiệp lớn triển khai thực hiện:\n"
+        "1. Tiếp tục tuyên truyền, hướng dẫn các tổ chức chi trả thu nhập.\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT, NVT.\nTL. CỤC TRƯỞNG\nTRƯỞNG BAN\nNguyễn Văn An\n"
+        "PHỤ LỤC 1\n(Kèm theo Công văn số 5435/CT-NVT ngày 21/11/2025 của Cục Thuế)\n"
+    )
+    d = parse_text(text).directive
+    # THEN it is the letter its caption names, from the department, and it asks its offices
+    assert (d.number, d.date, d.issuer) == ("5435/CT-NVT", dt.date(2025, 11, 21), "Cục Thuế")
+    assert [(a.unit, a.section) for a in d.assignments] == [
+        ("các Thuế tỉnh, thành phố", None), ("Chi Cục trưởng Chi cục Thuế doanh nghiệp lớn", None)
+    ]
