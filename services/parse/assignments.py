@@ -161,7 +161,7 @@ class _Reader:
         duties = roles.DUTIES_OF.match(low) or (roles.HEADED_FOR.match(low) if clause.rstrip().endswith(":") else None)
         if duties and (units := self.units(clause.rstrip(" .:"), duties.end(), whole=True)):
             return _Clause(parties_of(units.names, "assigned", "subject"), "")
-        address = roles.ADDRESS.match(low)
+        address = roles.ADDRESS.match(low) or roles.LED_CONTENT.match(low)
         if units := self.units(clause, address.end() if address else 0):
             trigger = roles.TRIGGER.match(low, _skip(clause, units.end))
             if trigger is None and all(self.is_issuer(n.text) for n in units.names):

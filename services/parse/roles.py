@@ -32,6 +32,9 @@ DIRECT = re.compile(r"chỉ đạo\s+")
 DUTIES_OF = re.compile(
     r"(?:trách nhiệm|nhiệm vụ)(?:\s*(?:,|và)\s*(?:quyền hạn|nhiệm vụ|trách nhiệm))?(?:\s+(?:chung|thực hiện|cụ thể))?\s+của\s+"
 )
+# A regulation's article headed by what a body leads: "Điều 5. Nội dung Sở Dân tộc và Tôn
+# giáo có trách nhiệm chủ trì" (its items are the body's, which leads them).
+LED_CONTENT = re.compile(r"nội dung\s+(?=\S+\s.*chủ trì\s*:?\s*$)")
 # A heading naming whom its items are for: "9.2. Đối với các đơn vị thu gom chất thải:".
 HEADED_FOR = re.compile(r"đối với\s+")
 # A heading naming a body's powers alone ("Điều 3. Quyền hạn của Ban Chỉ đạo"): what its

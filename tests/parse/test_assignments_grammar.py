@@ -1351,3 +1351,16 @@ def test_a_collective_asked_again_with_the_issuers_level_is_one_addressee(direct
     )
     # THEN the collective is one addressee of the whole plan, not two
     assert [a.unit for a in d.assignments if a.section is None] == ["các Sở, ban, ngành"]
+
+
+def test_a_regulations_article_headed_by_what_a_body_leads(directory):
+    # GIVEN a Quy chế whose articles are headed "Nội dung X có trách nhiệm chủ trì" over X's items
+    body = (
+        "Điều 5. Nội dung Sở Nội vụ có trách nhiệm chủ trì\n"
+        "1. Xây dựng, đánh giá việc thực hiện chính sách về tín ngưỡng, tôn giáo.\n"
+        "2. Kiểm tra việc thực hiện chính sách, pháp luật.\n"
+        "Điều 6. Nội dung Công an tỉnh có trách nhiệm chủ trì\n\n"
+        "Nắm tình hình, tham mưu giải quyết các vấn đề liên quan đến an ninh.\n"
+    )
+    # THEN each body leads its article's items
+    assert _triples(_parse(body, directory)) == {("Điều 5", "Sở Nội vụ", "lead"), ("Điều 6", "Công an tỉnh", "lead")}
