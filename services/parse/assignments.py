@@ -269,6 +269,10 @@ class _Reader:
             if partners:
                 extra = parties_of(partners.names, "cooperate", "cooperate-cue")
                 pos = partners.end
+        elif (later := _LATER_PARTNERS.search(low, pos)) and (partners := self.units(clause, later.end())):
+            # "Các bộ, ngành ... hoàn thiện cơ sở dữ liệu, phối hợp với Bộ Công an thực hiện ...":
+            # the subject's next step names its partners
+            extra = parties_of(partners.names, "cooperate", "cooperate-cue")
         parties = parties_of(units.names, role, rule) + extra
         return _Clause(parties, clause[pos:].strip(" ,"))
 
@@ -307,6 +311,7 @@ def _opening_cue(cue: re.Pattern[str], low: str) -> re.Match[str] | None:
 
 
 _LEAD_IN_WORDS = 12
+_LATER_PARTNERS = re.compile(r"(?:,|\s+và)\s+phối hợp(?:\s+chặt chẽ)?\s+(?:với|cùng)\s+")
 _NAME_WORDS = 8  # words: how far back a name ending at a comma may begin
 _COLLECTIVE = re.compile(r"\s*(?:các|Các)\s")
 # A quantifier's list goes on in lower case: "các Bộ, cơ quan", "các sở, ngành, địa phương".
@@ -489,6 +494,18 @@ def _unit_key(name: str) -> str:
     return _OWN_LEVEL.sub("", fold(name))
 
 
+# A notice answering a request names it first: "2. Về đề nghị Bộ Nội vụ tham mưu ...: Bộ Nội
+# vụ nghiên cứu ...". The request is the petitioner's wording; the answer after it tasks.
+_REQUEST_TOPIC = re.compile(r"(?:về|đối với)\s+(?:đề nghị|kiến nghị|đề xuất)(?![\w])")
+
+
+def _answer(paragraph: str) -> str:
+    """``paragraph`` without the request it answers (the text up to its first colon)."""
+    if _REQUEST_TOPIC.match(lower_form(paragraph[:40])) and (colon := paragraph.find(":")) > 0:
+        return paragraph[colon + 1 :].strip()
+    return paragraph
+
+
 def _asked_by_doer(clause: str, trigger: int) -> bool:
     """Whether the trigger at ``trigger`` follows a verb of the clause's own task, one comma
     back ("nếu ... không đạt, phải hướng dẫn, yêu cầu các đơn vị ...")."""
@@ -506,7 +523,7 @@ def _from_heading(parties: list[Party], role: Role | None = None) -> list[Party]
 def _paragraph_groups(ctx: _Context, paragraphs: list[str], inherited: list[Party] | None) -> list[Group]:
     groups: list[Group] = []
     current: Group | None = None
-    for paragraph in _joined(paragraphs):
+    for paragraph in map(_answer, _joined(paragraphs)):
         first = len(groups)
         for sentence in _sentences(paragraph):
             opened = len(groups)  # the groups from here on were opened by this sentence's clauses

@@ -1364,3 +1364,21 @@ def test_a_regulations_article_headed_by_what_a_body_leads(directory):
     )
     # THEN each body leads its article's items
     assert _triples(_parse(body, directory)) == {("Điều 5", "Sở Nội vụ", "lead"), ("Điều 6", "Công an tỉnh", "lead")}
+
+
+def test_a_notice_answering_requests_tasks_in_its_answers(directory):
+    # GIVEN a notice answering a city's requests ("Về đề nghị X ...: <answer>"), an honorific
+    # before an office ("Đồng chí Bí thư ..."), and a subject's later step with partners
+    body = (
+        "1. Đồng chí Bí thư Tỉnh ủy và Chủ tịch Ủy ban nhân dân tỉnh tiếp tục tập trung chỉ đạo ứng phó mưa lũ.\n"
+        "2. Về đề nghị Sở Tài chính phối hợp với các sở, ngành rà soát cơ sở dữ liệu: Các sở, ngành trên cơ sở "
+        "nhiệm vụ được giao hoàn thiện cơ sở dữ liệu, phối hợp với Công an tỉnh, Sở Khoa học và Công nghệ thực hiện "
+        "kết nối dữ liệu.\n"
+    )
+    # THEN the officials are read without the honorific, the request's wording tasks no one,
+    # and the answer's subject works with the partners of its later step
+    assert _triples(_parse(body, directory)) == {
+        ("1", "Bí thư Tỉnh ủy", "assigned"), ("1", "Chủ tịch Ủy ban nhân dân tỉnh", "assigned"),
+        ("2", "Các sở, ngành", "assigned"), ("2", "Công an tỉnh", "cooperate"),
+        ("2", "Sở Khoa học và Công nghệ", "cooperate"),
+    }
