@@ -243,3 +243,17 @@ def test_the_forms_columns_printed_side_by_side_are_read_column_by_column():
     assert lines[5].startswith("V/v") and lines[6].startswith("Bộ Nông nghiệp")
     assert lines[7:] == ["Nơi nhận:", "- Như trên;", "- Văn phòng Chính phủ;", "- Lưu: VT, BĐKH.",
                          "KT. BỘ TRƯỞNG", "THỨ TRƯỞNG", "Lê Công Thành"]
+
+
+def test_a_year_ending_a_wrapped_item_is_no_item_number():
+    # GIVEN an item whose last line is only the year its sentence ends with
+    text = (
+        "3. Vụ Tổ chức cán bộ\n"
+        "- Quán triệt, hướng dẫn các cơ quan, đơn vị đưa kết quả thực hiện nhiệm vụ vào đánh giá, xếp loại mức độ\n"
+        "hoàn thành nhiệm vụ của tập thể, cá nhân, nhất là người đứng đầu trong năm\n"
+        "2025.\n"
+        "4. Văn phòng Bộ\n"
+    )
+    # THEN the year ends the item's sentence
+    lines = clean_document(text)
+    assert lines[1].endswith("người đứng đầu trong năm 2025.") and lines[2] == "4. Văn phòng Bộ"
