@@ -53,7 +53,7 @@ _FIRM_HEADS = [
     "cảng vụ", "hải quan", "chi nhánh", "cảnh sát", "tòa án", "viện kiểm sát", "trưởng phòng", "phó trưởng phòng",
     "chi bộ", "đảng bộ", "tạp chí", "cổng thông tin", "cơ sở giáo dục", "cơ sở đào tạo", "cơ sở y tế",
     "cơ sở khám bệnh", "chuyên viên", "giám thị", "trại giam", "trại tạm giam", "thống đốc", "tổ đảng",
-    "tổ trưởng", "hội đồng", "hiệu trưởng", "chủ đầu tư", "tiểu ban",
+    "tổ trưởng", "hội đồng", "hiệu trưởng", "chủ đầu tư", "tiểu ban", "liên minh",
     # the tax offices' names since 2025: "Thuế tỉnh Lâm Đồng", "các Thuế tỉnh, thành phố"
     "thuế tỉnh", "thuế thành phố", "thuế tp",
 ]

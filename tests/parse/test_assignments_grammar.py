@@ -1382,3 +1382,16 @@ def test_a_notice_answering_requests_tasks_in_its_answers(directory):
         ("2", "Các sở, ngành", "assigned"), ("2", "Công an tỉnh", "cooperate"),
         ("2", "Sở Khoa học và Công nghệ", "cooperate"),
     }
+
+
+def test_a_lettered_points_name_broken_inside_viet_nam(directory):
+    # GIVEN a point whose first line the page broke inside "Việt / Nam"
+    body = (
+        "3. Về hỗ trợ doanh nghiệp, hợp tác xã\n"
+        "a) Liên minh Hợp tác xã Việt\n"
+        "Nam và Liên minh Hợp tác xã cấp tỉnh rà soát phương án khoanh nợ, giãn nợ.\n"
+    )
+    # THEN both alliances are read whole
+    assert _triples(_parse(body, directory)) == {
+        ("3", "Liên minh Hợp tác xã Việt Nam", "assigned"), ("3", "Liên minh Hợp tác xã cấp tỉnh", "assigned"),
+    }
