@@ -32,7 +32,8 @@ Nam Sơn": debris or a cut name, which cannot be told apart), nor one whose firs
 no family name and no syllable ("Xếuyên Thanh Binl"); from red ink, or alone
 across from "Nơi nhận" with no title lines above it, only a name opening with a family
 name; from a strip whose rings were taken out, only one whose first word is a family name
-(or one letter off one) and whose others are syllables. A common family name opening the name gets its usual
+(or one letter off one) and whose others are syllables, a "T" whose bar went with a ring
+read back from its stem ("?hị", "Yhanh": "Thị", "Thanh"). A common family name opening the name gets its usual
 spelling (a seal's rim blurs its tone mark: "Phậm" -> "Phạm")."""
 
 from __future__ import annotations
@@ -215,10 +216,14 @@ def _name_in(line: Line, seal: Callable[[Word], bool] | None = None, *, whole: b
     is no syllable ("Xếuyên Thanh Binl": a family name garbled). With ``whole`` (read where
     marks were taken out), only a name :func:`_whole` says kept its letters."""
     words = _rejoined(line.words)
+    if whole:
+        words = [w.model_copy(update={"text": _T_STEM.sub("T", w.text)}) if _stem_of_t(w.text) else w for w in words]
     printed = [w for w in words if seal is None or not seal(w)]
     tail = list(itertools.takewhile(lambda w: looks_like_name_word(w.text), reversed(printed)))[::-1]
     specks = printed[:len(printed) - len(tail)]
-    if not looks_like_name(" ".join(w.text for w in tail)) or any(len(w.text) > _SPECK for w in specks):
+    if not looks_like_name(" ".join(w.text for w in tail)) or any(
+        sum(c.isalpha() for c in w.text) > _SPECK for w in specks
+    ):
         return None  # a longer word before it may be the name's first, cut: "Bắc Hải" is not taken
     if len(tail) == _NAME_WORDS[0] and specks:
         return None  # "ẫ Hoàng Anh": a family name may be a middle one, its name's first word lost
@@ -232,6 +237,17 @@ def _name_in(line: Line, seal: Callable[[Word], bool] | None = None, *, whole: b
         return geometry.line_of(tail, starts_paragraph=True)
     # The first word is the one a seal covers most: its tone mark is the likeliest to be misread ("Phậm").
     return geometry.line_of([tail[0].model_copy(update={"text": family}), *tail[1:]], starts_paragraph=True)
+
+
+# A "T" whose bar lay along a seal's ring and went with it: its stem is read as "1", "l",
+# "I", "|", "!", "?" or a forked "Y" before the "h" every "Th..." syllable has ("?hị", "Yhanh").
+_T_STEM = re.compile(r"^[1lI|!?Y](?=h)")
+
+
+def _stem_of_t(word: str) -> bool:
+    """Whether ``word`` is a "Th..." syllable with its "T" read as the stem left of it; no
+    syllable of the script opens with "Yh", "lh" or a sign, so nothing else is taken."""
+    return _T_STEM.match(word) is not None and well_formed("T" + word[1:])
 
 
 def _whole(words: list[str]) -> bool:

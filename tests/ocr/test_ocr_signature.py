@@ -24,7 +24,7 @@ from examples.render import example_texts, form_from_text
 from examples.scan import BLUE, RED, Artefacts, images_pdf, scan_form, seal
 from services.ocr import geometry, raster
 from services.ocr.pipeline import extract
-from services.ocr.signature import looks_like_name, with_name
+from services.ocr.signature import _name_in, looks_like_name, with_name
 from services.parse.parser import parse_directive
 from vanthu.events import Line, Word
 from vanthu.normalize import fold
@@ -341,3 +341,21 @@ def test_a_red_name_stamp_that_cannot_be_read_gives_no_wrong_name():
     signer = parse_directive(extract(data, get_settings().ocr).text).signer
     # THEN the name is the stamp's, or none: never a guess
     assert signer.name is None or fold(signer.name) == fold(truth["name"])
+
+
+@pytest.mark.parametrize(("read", "name"), [
+    ("Mạnh ?hị Tuyết Mai", "Mạnh Thị Tuyết Mai"),  # the "T"'s bar went with the ring it lay along
+    ("Nguyễn Yhanh Bình", "Nguyễn Thanh Bình"),
+    ("... Nguyễn Văn Khởi", "Nguyễn Văn Khởi"),  # a stroke's dots before the name are no word of it
+    ("Nguyễn ?an Bình", None),  # no "h" after the stem: which letter it was cannot be told
+    ("Nguyễn Xhị Hoa", None),  # an "X" is no stem left of a "T"
+])
+def test_a_name_read_where_the_seal_s_rings_were_taken_out_is_mended_only_where_a_stem_is_left(read, name):
+    # GIVEN the strip's reading once a black-and-white seal's rings were taken out of it
+    words, x = [], 340.0
+    for text in read.split():
+        words.append(Word(text=text, box=(x, 140.0, x + 8.0 * len(text), 153.0), confidence=80))
+        x += 8.0 * len(text) + 4.0
+    # WHEN the name is taken from it  THEN a "T" whose bar went with a ring is read back, nothing else
+    found = _name_in(geometry.line_of(words), whole=True)
+    assert (found.text if found else None) == name
