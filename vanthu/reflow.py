@@ -99,8 +99,12 @@ _NUMBER_THEN_SUBJECT = re.compile(r"\bSố\s*:?\s*\S*/\S+(?=\s+(?:Về|VỀ|V/v)
 # table flattened row by row may put the signer's name right after it.
 _FILED = re.compile(r"[-–]\s*Lưu\b[^.]{0,80}\.\s+")
 # "Kính gửi: Chủ tịch Ủy ban nhân dân các tỉnh. Thực hiện ...": the addressees (also a Công
-# điện's, "THỦ TƯỚNG CHÍNH PHỦ điện: ...") end at the first stop.
-_RECIPIENTS = re.compile(r"(?:Kính gửi|\bđiện)\s*:[^.]{1,400}?(?<!\bTP)(?<!\bTX)\.(?=\s+[" + _UP + r"])")
+# điện's, "THỦ TƯỚNG CHÍNH PHỦ điện: ...") end at the first stop, or with none before the
+# letter's opening words ("... trực thuộc trung ương Triển khai việc phân bổ ...").
+_RECIPIENTS = re.compile(
+    r"(?:Kính gửi|\bđiện)\s*:[^.]{1,400}?(?:(?<!\bTP)(?<!\bTX)\.(?=\s+[" + _UP + r"])"
+    r"|(?=\s+(?:Thực hiện|Căn cứ|Triển khai|Theo|Ngày\s+\d|Để|Nhằm|Vừa qua|Thời gian qua|Hiện nay|Trước tình hình)\s))"
+)
 _AUTHORITY = re.compile(_AUTHORITY_TEXT)
 # A signer's title with no authority line ("- Lưu: VT, TH. CHỦ TỊCH Lê Hải Hòa").
 _BARE_TITLE = re.compile(

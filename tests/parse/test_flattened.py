@@ -120,6 +120,20 @@ def test_the_samples_flattened_keep_header_signer_and_most_tasks(stem, sample):
     assert len(_tasks(flat) & lines) >= 0.75 * len(lines)
 
 
+def test_a_flattened_letters_addressee_ends_where_its_first_sentence_begins():
+    # GIVEN a ministry's letter flattened to one line, its one addressee followed straight by
+    # the letter's first sentence, with no stop between them
+    text = (
+        "**BỘ NỘI VỤ** | **CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM** Độc lập - Tự do - Hạnh phúc | Số: 11208/BNV-KHTC "
+        "| V/v tỷ lệ chi phí quản lý năm 2026 | *Hà Nội, ngày 26 tháng 11 năm 2025* | **Kính gửi:** Ủy ban nhân "
+        "dân các tỉnh, thành phố trực thuộc trung ương Triển khai việc phân bổ tỷ lệ chi phí quản lý, Bộ Nội vụ đề "
+        "nghị Ủy ban nhân dân các tỉnh, thành phố báo cáo trước ngày 15/12/2025./. | **Nơi nhận:** - Như trên; "
+        "- Lưu: VT, KHTC. | **KT. BỘ TRƯỞNG** **THỨ TRƯỞNG** **Nguyễn Mạnh Khương**"
+    )
+    # THEN the addressee is the committees alone, not the sentence after them
+    assert parse_directive(text).recipients == ["Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương"]
+
+
 def test_a_document_with_its_lines_is_left_as_it_is(sample):
     # GIVEN documents whose lines are kept, among them long paragraphs naming dates and numbers
     texts = [sample(stem) for stem in ("000", "001", "002", "003", "004")] + [DECISION]
