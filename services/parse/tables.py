@@ -60,10 +60,17 @@ _CATALOGUE = re.compile(r"thu tuc|trinh tu|cach thuc|dia diem|buoc|quy trinh")
 
 def cell_parties(reader: UnitReader, text: str, role: Role, rule: str) -> list[Party]:
     """The units filling a table cell or a plan field (listed with dashes or not: "- Vụ
-    Pháp chế; - Văn phòng Bộ.")."""
-    text = _CELL_BULLET.sub(r"\1", text)
-    units = reader.units(text, 0, whole=True) if text else None
-    return parties_of(units.names, role, rule) if units else []
+    Pháp chế; - Văn phòng Bộ."; numbered: "(1) Trung tâm A; (2) Cục B"; or in sentences:
+    "Các Cục: A; B. Vụ Kế hoạch, Tài chính.")."""
+    parties: list[Party] = []
+    for part in _CELL_SENTENCE.split(_CELL_NUMBER.sub(r"\1", _CELL_BULLET.sub(r"\1", text))):
+        units = reader.units(part.strip(), 0, whole=True) if part.strip() else None
+        parties += parties_of(units.names, role, rule) if units else []
+    return parties
+
+
+_CELL_NUMBER = re.compile(r"(^|[;,]\s*)\(\d{1,2}\)\s+")
+_CELL_SENTENCE = re.compile(r"(?<=[a-zà-ỹđ)])\.\s+(?=[A-ZĐÀ-Ỹ])")
 
 
 def _column_roles(headers: list[str]) -> dict[int, Role]:

@@ -1395,3 +1395,17 @@ def test_a_lettered_points_name_broken_inside_viet_nam(directory):
     assert _triples(_parse(body, directory)) == {
         ("3", "Liên minh Hợp tác xã Việt Nam", "assigned"), ("3", "Liên minh Hợp tác xã cấp tỉnh", "assigned"),
     }
+
+
+def test_a_plan_fields_units_numbered_or_in_sentences(directory):
+    # GIVEN plan fields whose units are numbered "(1) ...; (2) ..." or listed in two sentences
+    body = (
+        "1. Tổ chức kiểm kê tài sản công\n"
+        "- Đơn vị chủ trì: (1) Sở Y tế; (2) Sở Tài chính.\n"
+        "- Cơ quan phối hợp: Các Sở: Nội vụ; Tư pháp. Văn phòng UBND tỉnh.\n"
+    )
+    # THEN each unit is read in its field's role, the numbers and the stop aside
+    assert _triples(_parse(body, directory)) == {
+        ("1", "Sở Y tế", "lead"), ("1", "Sở Tài chính", "lead"),
+        ("1", "Các Sở: Nội vụ; Tư pháp", "cooperate"), ("1", "Văn phòng UBND tỉnh", "cooperate"),
+    }
