@@ -60,12 +60,15 @@ _NEWS_LEAD = re.compile(
     re.IGNORECASE,
 )
 # A headerless letter's appendix names it: "(Kèm theo Công văn số 174/CV-BCĐ ngày 02 tháng 12 năm 2025 của Ban Chỉ đạo)".
-_CAPTION = re.compile(rf"kèm theo\s+({_TYPES})\s+(?:số\s*:?\s*)?", re.IGNORECASE)
+# Its own line or parenthesis: a sentence's "theo mẫu ban hành kèm theo Thông tư số ..." cites another.
+_CAPTION = re.compile(rf"(?:^|\()\s*(?:ban hành\s+)?kèm theo\s+({_TYPES})\s+(?:số\s*:?\s*)?", re.IGNORECASE)
 _CAPTION_OF = re.compile(r"^[^()]*?\bcủa\s+([^()]+?)\s*\)?\s*$")
 _NEWS_SUBJECT = re.compile(r"\s+(về\s+[^.]+)")
 # What the issuer says in its own opening sentence: "Ban Thường vụ Tỉnh ủy yêu cầu ...",
 # "Cục Thuế nhận được công văn số ...". "X đã ban hành ..." reports another body's act.
-_ISSUER_VERB = re.compile(r"\s(?:yêu cầu|đề nghị|ban hành|thống nhất|kết luận|quyết định|chỉ thị|nhận được)(?=[\s:])")
+_ISSUER_VERB = re.compile(
+    r"\s(?:yêu cầu|đề nghị|ban hành|thống nhất|kết luận|quyết định|chỉ thị|nhận được|xin(?:\s+trân trọng)?\s+thông báo)(?=[\s:])"
+)
 _REPORTED = re.compile(r"\s(?:đã|cũng|vừa)$")
 _PAST_INSIDE = re.compile(r"\s(?:da|dang)\s")  # on the folded name
 # A speaker's name opens with a body's head noun or a head's title ("Chủ tịch UBND tỉnh").
@@ -167,7 +170,9 @@ def parse_text(text: str, directory: UnitDirectory | None = None, *, signed: Seq
     # the assignments; it is the document's issuer only on a page with a directive's form (a
     # header field, a signature or a distribution): a citizen's letter or a news clipping
     # names bodies, not its author.
-    speaker = d.issuer or _infer_issuer(header, number, body.opening, province, directory, quoted)
+    # A letter may number its first paragraph ("1. Thực hiện ..., Cục Lãnh sự xin trân trọng thông báo:").
+    first = body.opening if body.opening or not body.sections else [body.sections[0].text]
+    speaker = d.issuer or _infer_issuer(header, number, first, province, directory, quoted)
     has_form = bool(number or header.date or header.recipients or header.doc_type or d.signer.name or d.distribution)
     if d.issuer is None and has_form and speaker:
         d.issuer = speaker

@@ -54,6 +54,7 @@ _FIRM_HEADS = [
     "chi bộ", "đảng bộ", "tạp chí", "cổng thông tin", "cơ sở giáo dục", "cơ sở đào tạo", "cơ sở y tế",
     "cơ sở khám bệnh", "chuyên viên", "giám thị", "trại giam", "trại tạm giam", "thống đốc", "tổ đảng",
     "tổ trưởng", "hội đồng", "hiệu trưởng", "chủ đầu tư", "tiểu ban", "liên minh",
+    "quý cơ quan",  # a letter's addressees, as it calls them
     # the tax offices' names since 2025: "Thuế tỉnh Lâm Đồng", "các Thuế tỉnh, thành phố"
     "thuế tỉnh", "thuế thành phố", "thuế tp",
 ]
@@ -97,7 +98,7 @@ _VERBS = [
     "xem xét", "đánh giá", "phát hiện", "xác định", "mua sắm", "điều tra", "tiêm", "xét nghiệm",
     "tham gia", "đề nghị", "yêu cầu", "có kế hoạch", "có văn bản", "có ý kiến", "có báo cáo",
     "có giải pháp", "có phương án", "trình", "cử", "làm", "nhanh chóng", "thông tin", "liên hệ",
-    "cụ thể hóa", "hằng", "hàng", "định kỳ", "lựa chọn", "rà", "ứng phó", "biết", "để", "nhằm", "niêm yết", "đẩy nhanh", "thừa", "đưa", "phân cấp", "trân trọng", "thiết lập", "gửi", "khi", "nơi có", "trong việc",
+    "cụ thể hóa", "hằng", "hàng", "định kỳ", "lựa chọn", "rà", "ứng phó", "biết", "để", "nhằm", "niêm yết", "đẩy nhanh", "thừa", "đưa", "phân cấp", "trân trọng", "thiết lập", "gửi", "khi", "nơi có", "trong việc", "xin", "giúp",
     "có thể", "tạo điều kiện", "tạo thuận lợi", "tạo mọi điều kiện", "mở rộng", "hoàn thiện", "trong quá trình",
     "trong thời gian", "trong công tác", "trong phạm vi", "giải ngân", "bàn giao", "tuyển sinh", "phát động",
     # "cấp" is a level ("các cấp", "cấp tỉnh") except before what is issued

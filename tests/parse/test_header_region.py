@@ -503,3 +503,23 @@ def test_a_headerless_letter_retelling_an_earlier_document_is_named_by_its_own_c
     assert [(a.unit, a.section) for a in d.assignments] == [
         ("các Thuế tỉnh, thành phố", None), ("Chi Cục trưởng Chi cục Thuế doanh nghiệp lớn", None)
     ]
+
+
+def test_a_headerless_letter_numbering_its_first_paragraph_names_its_speaker_and_asks_its_addressees():
+    # GIVEN a department's letter without its header: its first paragraph numbered, the
+    # department speaking in it, a polite request to "Quý Cơ quan", and a guide attached
+    # that cites a circular "ban hành kèm theo Thông tư ..."
+    text = (
+        "Kính gửi:\n- Văn phòng các Bộ, cơ quan ngang Bộ;\n- Sở Ngoại vụ các tỉnh, thành phố.\n"
+        "1. Thực hiện chủ trương cải cách thủ tục hành chính, Cục Lãnh sự Bộ Ngoại giao xin trân trọng thông báo: "
+        "kể từ ngày 01/12/2025, Cục Lãnh sự tiếp nhận hồ sơ trực tuyến.\n"
+        "2. Để phối hợp triển khai hiệu quả, Cục Lãnh sự trân trọng đề nghị Quý Cơ quan giúp:\n"
+        "- Thông tin rộng rãi tới cán bộ, công chức thuộc phạm vi quản lý.\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT, LS.\nKT. CỤC TRƯỞNG\nPHÓ CỤC TRƯỞNG\nNguyễn Văn An\n"
+        "HƯỚNG DẪN\nNộp tờ khai theo mẫu ban hành kèm theo Thông tư số 08/2025/TT-BNG ngày 13/6/2025 của Bộ Ngoại giao.\n"
+    )
+    d = parse_text(text).directive
+    # THEN it is no circular: its number stays unknown, its speaker is its issuer, and the
+    # addressees it asks are tasked
+    assert (d.number, d.doc_type, d.issuer) == (None, "Công văn", "Cục Lãnh sự Bộ Ngoại giao")
+    assert [(a.unit, a.section) for a in d.assignments] == [("Quý Cơ quan", "2")]
