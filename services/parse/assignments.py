@@ -494,15 +494,17 @@ def _unit_key(name: str) -> str:
     return _OWN_LEVEL.sub("", fold(name))
 
 
-# A notice answering a request names it first: "2. Về đề nghị Bộ Nội vụ tham mưu ...: Bộ Nội
-# vụ nghiên cứu ...". The request is the petitioner's wording; the answer after it tasks.
-_REQUEST_TOPIC = re.compile(r"(?:về|đối với)\s+(?:đề nghị|kiến nghị|đề xuất)(?![\w])")
+# A notice answering requests names each first: "2. Về đề nghị Bộ Nội vụ tham mưu ...: Bộ Nội
+# vụ nghiên cứu ...", "3. Về dự án nạo vét luồng tàu ...: Bộ Xây dựng khẩn trương ...". The
+# request is the petitioner's wording or a topic; the answer after it tasks.
+_REQUEST_TOPIC = re.compile(r"về\s+|đối với\s+(?:đề nghị|kiến nghị|đề xuất)(?![\w])")
 
 
 def _answer(paragraph: str) -> str:
-    """``paragraph`` without the request it answers (the text up to its first colon)."""
+    """``paragraph`` without the request or topic it answers (the text up to its first
+    colon), when an answer follows on it."""
     if _REQUEST_TOPIC.match(lower_form(paragraph[:40])) and (colon := paragraph.find(":")) > 0:
-        return paragraph[colon + 1 :].strip()
+        return paragraph[colon + 1 :].strip() or paragraph
     return paragraph
 
 

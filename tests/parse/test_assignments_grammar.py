@@ -1374,13 +1374,15 @@ def test_a_notice_answering_requests_tasks_in_its_answers(directory):
         "2. Về đề nghị Sở Tài chính phối hợp với các sở, ngành rà soát cơ sở dữ liệu: Các sở, ngành trên cơ sở "
         "nhiệm vụ được giao hoàn thiện cơ sở dữ liệu, phối hợp với Công an tỉnh, Sở Khoa học và Công nghệ thực hiện "
         "kết nối dữ liệu.\n"
+        "3. Về dự án nạo vét luồng tàu vào khu bến cảng: Sở Xây dựng khẩn trương rà soát, bàn giao dự án.\n"
     )
     # THEN the officials are read without the honorific, the request's wording tasks no one,
-    # and the answer's subject works with the partners of its later step
+    # the answer's subject works with the partners of its later step, and an answer after a
+    # topic tasks its subject
     assert _triples(_parse(body, directory)) == {
         ("1", "Bí thư Tỉnh ủy", "assigned"), ("1", "Chủ tịch Ủy ban nhân dân tỉnh", "assigned"),
         ("2", "Các sở, ngành", "assigned"), ("2", "Công an tỉnh", "cooperate"),
-        ("2", "Sở Khoa học và Công nghệ", "cooperate"),
+        ("2", "Sở Khoa học và Công nghệ", "cooperate"), ("3", "Sở Xây dựng", "assigned"),
     }
 
 
