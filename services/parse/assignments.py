@@ -257,7 +257,7 @@ class _Reader:
             return None
         role: Role = "assigned"
         extra: list[Party] = []
-        cue = roles.ADVERBIAL.match(low, pos)
+        cue = roles.ADVERBIAL.match(low, pos) or roles.ASIDE.match(low, pos)
         if cue and (roles.LEAD.match(low, cue.end()) or roles.COOPERATE.match(low, cue.end())):
             pos = cue.end()
         if m := roles.LEAD.match(low, pos):

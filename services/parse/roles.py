@@ -27,6 +27,9 @@ ADVERBIAL = re.compile(
 )
 # "Chỉ đạo X ...": what the tasked unit does; X, its object, is not tasked by the document.
 DIRECT = re.compile(r"chỉ đạo\s+")
+# A basis set between the units and their role: "Sở Tài chính, trên cơ sở đề xuất của các cơ
+# quan, đơn vị, chủ trì tổng hợp ..." (the role cue after the basis's last comma).
+ASIDE = re.compile(r"(?:trên cơ sở|căn cứ)\s[^;:]{1,160}?,\s*(?=(?:chủ trì|phối hợp|có trách nhiệm|chịu trách nhiệm)(?![\w]))")
 # A heading naming whose duties its items are: "Điều 5. Trách nhiệm của Sở Tài chính",
 # "Nhiệm vụ của các huyện, thành phố", "Trách nhiệm thực hiện của ...".
 DUTIES_OF = re.compile(

@@ -98,7 +98,7 @@ _VERBS = [
     "xem xét", "đánh giá", "phát hiện", "xác định", "mua sắm", "điều tra", "tiêm", "xét nghiệm",
     "tham gia", "đề nghị", "yêu cầu", "có kế hoạch", "có văn bản", "có ý kiến", "có báo cáo",
     "có giải pháp", "có phương án", "trình", "cử", "làm", "nhanh chóng", "thông tin", "liên hệ",
-    "cụ thể hóa", "hằng", "hàng", "định kỳ", "lựa chọn", "rà", "ứng phó", "biết", "để", "nhằm", "niêm yết", "đẩy nhanh", "thừa", "đưa", "phân cấp", "trân trọng", "thiết lập", "gửi", "khi", "nơi có", "trong việc", "xin", "giúp",
+    "cụ thể hóa", "hằng", "hàng", "định kỳ", "lựa chọn", "rà", "ứng phó", "biết", "để", "nhằm", "niêm yết", "đẩy nhanh", "thừa", "đưa", "phân cấp", "trân trọng", "thiết lập", "gửi", "khi", "nơi có", "trong việc", "xin", "giúp", "trên cơ sở",
     "có thể", "tạo điều kiện", "tạo thuận lợi", "tạo mọi điều kiện", "mở rộng", "hoàn thiện", "trong quá trình",
     "trong thời gian", "trong công tác", "trong phạm vi", "giải ngân", "bàn giao", "tuyển sinh", "phát động",
     # "cấp" is a level ("các cấp", "cấp tỉnh") except before what is issued

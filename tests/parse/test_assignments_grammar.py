@@ -1411,3 +1411,11 @@ def test_a_plan_fields_units_numbered_or_in_sentences(directory):
         ("1", "Sở Y tế", "lead"), ("1", "Sở Tài chính", "lead"),
         ("1", "Các Sở: Nội vụ; Tư pháp", "cooperate"), ("1", "Văn phòng UBND tỉnh", "cooperate"),
     }
+
+
+def test_a_basis_between_the_unit_and_its_role(directory):
+    # GIVEN "X, trên cơ sở đề xuất của các cơ quan, đơn vị, chủ trì tổng hợp ..."
+    d = _parse("3. Sở Tài chính, trên cơ sở đề xuất của các cơ quan, đơn vị, địa phương, chủ trì tổng hợp "
+               "trình cấp có thẩm quyền bố trí kinh phí.\n", directory)
+    # THEN X leads, named without the basis; the proposers are not tasked
+    assert _triples(d) == {("3", "Sở Tài chính", "lead")}
