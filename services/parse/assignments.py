@@ -25,10 +25,10 @@ of the rule that found it (``AssignmentEvidence.rule``):
 Not assignments: legal bases and cited proposals; the issuer's own act ("UBND tỉnh ban
 hành ...", "Cục Hải quan thông báo ..."); the closing formula ("... để X biết"); reports
 ("đã", "đang", an earlier document's "đã giao"); whom a tasked unit directs ("Chỉ đạo Sở Y
-tế chủ trì ...": the document tasks the one who directs); a listing of names with no
-predicate; who chaired a meeting. The units the opening sentence asks to act are
-assigned with section null; the numbered tasks below it without a subject of their own
-are implicit and not recorded again.
+tế chủ trì, phối hợp với Y ...": the document tasks the one who directs, Y cooperates); a
+listing of names with no predicate; who chaired a meeting. The units the opening sentence
+asks to act are assigned with section null; the numbered tasks below it without a subject
+of their own are implicit and not recorded again.
 
 One assignment per (unit, role, numbered section): the lettered points and items it was
 read in are its ``points``, each reading its ``evidence`` (page and spans located in
@@ -188,8 +188,15 @@ class _Reader:
                 return self._predicate(clause, low, units, "trigger")
         if roles.INTRO.match(low) and (found := self._after_intro(clause, low)):
             return found
-        if roles.DIRECT.match(low):
-            return None  # "Chỉ đạo Sở Y tế chủ trì ...": whom a tasked unit directs, the document does not task
+        if m := roles.DIRECT.match(low):
+            # "Chỉ đạo các Khu Quản lý đường bộ phối hợp với các Sở Xây dựng ...": whom a tasked
+            # unit directs, the document does not task; the partners it names cooperate
+            # (CONVENTIONS.md; corpus a03), with the unit that directs.
+            directed = self.units(clause, m.end())
+            found = self._predicate(clause, low, directed) if directed else None
+            names = {n.text for n in directed.names} if directed else set()
+            partners = [p for p in (found.parties if found else []) if p.role == "cooperate" and p.text not in names]
+            return _Clause(partners, clause, joins=True) if partners else None
         lead = _opening_cue(roles.LEAD, low)
         if lead and lead.start() and not roles.COOPERATE.match(low, lead.end()):
             lead = None  # mid-clause "chủ trì" names a duty ("trách nhiệm chủ trì, trách nhiệm phối hợp")

@@ -298,13 +298,14 @@ def test_a_ministry_letter_tasks_the_provinces_not_whom_they_direct(directory):
     # WHEN parsed
     d = parse_directive(MINISTRY_LETTER, directory)
     # THEN the provinces are tasked; the department they direct is not tasked by the ministry
-    # in that point (CONVENTIONS.md), only where the letter tasks it itself; the courtesy
-    # close is no task text
+    # in that point (CONVENTIONS.md), only where the letter tasks it itself, while the
+    # partners the directed work names cooperate (as corpus a03 reads "Chỉ đạo X phối hợp
+    # với Y"); the courtesy close is no task text
     assert (d.issuer, d.number, d.doc_type, d.urgency, d.date) == (
         "Bộ Y tế", "7316/BYT-DP", "Công văn", "Hỏa tốc", dt.date(2021, 9, 6)
     )
     assert [(a.unit, a.role, a.section) for a in d.assignments if a.section in (None, "1")] == [
-        ("Ủy ban nhân dân các tỉnh, thành phố", "assigned", None)
+        ("Ủy ban nhân dân các tỉnh, thành phố", "assigned", None), ("các sở, ngành liên quan", "cooperate", "1")
     ]
     weekly = [a for a in d.assignments if a.section == "2"]
     assert [(a.unit_id, a.recurrence) for a in weekly] == [("so-y-te", "định kỳ hằng tuần")]
