@@ -68,8 +68,6 @@ from services.parse.subjects import (
 _ISSUER_SCORE = 90
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[^\s\w]*[A-ZĐÀ-Ỹ0-9])")
 _CLAUSE_END = re.compile(r"(?<=;)\s+")
-# A past or ongoing act right before a trigger: "đã giao", "đang yêu cầu".
-_REPORTED = re.compile(r"(?<![\w])(?:đã|đang|vừa|từng)\s+$")
 _ENUMERATOR = re.compile(r"(?:^|\s+)\((?:[ivx]{1,4}|\d{1,2})\)\s+")
 
 
@@ -178,7 +176,7 @@ class _Reader:
             speaker = self.units(before, 0, whole=True) if before else None
             if (before and not speaker) or (guides and not (speaker and all(self.is_issuer(n.text) for n in speaker.names))):
                 continue
-            if _REPORTED.search(low, 0, m.start()):
+            if (words := low[: m.start()].split()) and roles.PAST.fullmatch(words[-1]):
                 continue  # "Thủ tướng Chính phủ đã giao “X ...”": an earlier document's task, reported
             if not before and m.start() and (
                 (starts_with_verb(clause) and not roles.INTRO.match(low)) or _asked_by_doer(clause, m.start())
