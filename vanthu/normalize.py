@@ -23,6 +23,9 @@ from functools import lru_cache
 from vanthu.reflow import reflow
 
 _TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
+# Vietnamese capitals for a regex character class. Not the range "À-Ỹ": Unicode interleaves
+# capitals and small letters there, so it holds "đ", "ư", "ạ" too.
+CAPITALS = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 
 
 def _toned(base: str) -> dict[str, tuple[str, str]]:
@@ -158,9 +161,10 @@ GROUP_NUMBER = re.compile(r"(?:[IVXLC]+|\d{1,2})\.?")
 GROUP_HEADING = re.compile(r"[IVXLC]+\.\s+\S")
 # What starts a list item, a table row or a numbered part: "-", "+", "|", "a)", "1." or "1/" (not a
 # year ending a wrapped sentence: "... trong năm" / "2025."; OCR: "1,",
-# or "-5," with a speck of the scan before it), "II.", "Điều 2". Not "Điều 1 chịu ...": a
-# sentence that cites an article ("các thành viên quy định tại" / "Điều 1 chịu trách nhiệm").
-_LIST_MARK = re.compile(r"^(?:[-+–•|]|[a-zđ]\)|[-–—.,'‘’\"*•]{0,2}\d{1,3}(?:\.\d+)*[.),;/]|[IVXLC]+\.|Điều\s+\d+[.:]?(?!\s+[a-zđàáảãạăâèéẻẽẹêìíỉĩịòóỏõọôơùúủũụưỳýỷỹỵắằẳẵặấầẩẫậếềểễệốồổỗộớờởỡợứừửữự]))(?:\s|$)")
+# or "-5," with a speck of the scan before it), "II.", "Điều 2". Not "Điều 1 chịu ..." or
+# "Điều 22 Luật ...": a sentence that cites an article ("các thành viên quy định tại" / "Điều 1
+# chịu trách nhiệm").
+_LIST_MARK = re.compile(r"^(?:[-+–•|]|[a-zđ]\)|[-–—.,'‘’\"*•]{0,2}\d{1,3}(?:\.\d+)*[.),;/]|[IVXLC]+\.|Điều\s+\d+[.:]?(?!\s+(?:Luật|Bộ luật|Nghị định|Nghị quyết|Thông tư|Quyết định|Pháp lệnh)(?![\w]))(?!\s+[a-zđàáảãạăâèéẻẽẹêìíỉĩịòóỏõọôơùúủũụưỳýỷỹỵắằẳẵặấầẩẫậếềểễệốồổỗộớờởỡợứừửữự]))(?:\s|$)")
 _BULLET = re.compile(r"^[-+–•]\s")
 # A list item's mark alone on its line ("1.", "1.1.", "IV.", "a)", "-"), the page having moved its
 # text to the next line.
@@ -202,6 +206,8 @@ def _wrapped(prev_raw: str, line: str, full_width: int, entry: str = "") -> bool
     broken too when it stops mid-phrase: on a word that needs what follows ("của", "và")
     or inside a capitalised name, its last two words, the next line goes on with ("Thủ tướng / Chính phủ",
     "tỉnh Điện / Biên"), unless the next line opens a sentence of its own."""
+    if _name_hyphen(prev_raw, line, full_width):
+        return True
     if prev_raw[-1] == ":" or prev_raw.isupper() or line.isupper() or _LIST_MARK.match(line):
         return False
     head = fold(line[:_KEYWORD_SPAN])  # folded once: the checks below read the line's head
@@ -209,10 +215,11 @@ def _wrapped(prev_raw: str, line: str, full_width: int, entry: str = "") -> bool
     if addressed and not (prev_raw[-1] == "," or _mid_phrase(prev_raw, line, head)):
         return False
     # However short: a line ending on a word that needs what follows, an item's head noun
-    # alone, or an item's first line ("- Mặt trận Tổ quốc, Đoàn" / "Thanh niên, Hội Phụ nữ ...").
+    # alone, or an item's first line ("- Mặt trận Tổ quốc, Đoàn" / "Thanh niên, Hội Phụ nữ ...",
+    # "3. Bộ Tư lệnh" / "Thành phố chủ trì ...").
     dangling = (
         prev_raw.rsplit(" ", 1)[-1].lower() in _OPEN_ENDED or _BARE_HEAD.match(prev_raw) is not None
-        or _BULLET.match(prev_raw) is not None
+        or _LIST_MARK.match(prev_raw) is not None
     )
     return (
         (len(prev_raw) >= 0.75 * full_width or (len(prev_raw) >= 0.5 * full_width or dangling) and _mid_phrase(prev_raw, line, head))
@@ -221,6 +228,25 @@ def _wrapped(prev_raw: str, line: str, full_width: int, entry: str = "") -> bool
         and not _NUMBER_FIELD.match(head)
         and not _task_under_heading(prev_raw, line, head)
     )
+
+
+_HYPHEN_LINE = re.compile(r"^[-–]\s+(\S+)")
+
+
+def _name_hyphen(prev: str, line: str, full_width: int) -> bool:
+    """A compound's hyphen the page width put first on a line, not a dash item: a full
+    line stops with no mark, and what follows the hyphen goes on in lower case ("... kinh
+    tế" / "- xã hội ...") or the name on both sides does ("Tập đoàn Công nghiệp" / "-
+    Viễn thông Quân đội", "Bộ Lao động" / "- Thương binh và Xã hội"); a task opening
+    with its verb is an item ("... nghĩa vụ tài chính" / "- Cấp Giấy chứng nhận ...")."""
+    m = _HYPHEN_LINE.match(line)
+    if m is None or len(prev) < 0.75 * full_width or not prev[-1].isalnum():
+        return False
+    word = m.group(1)
+    if word[0].islower():
+        return True
+    named = any(w[:1].isupper() for w in prev.split()[-2:])
+    return named and word[0].isupper() and not _SENTENCE_OPENER.match(fold(line[m.start(1) : m.start(1) + _KEYWORD_SPAN]))
 
 
 def _task_under_heading(prev: str, line: str, head: str) -> bool:

@@ -46,7 +46,7 @@ from rapidfuzz import fuzz
 
 from vanthu.directory import NameSource, Succession
 from vanthu.events import Assignment, AssignmentEvidence, Role, Section, Span
-from vanthu.normalize import fold, match_key
+from vanthu.normalize import CAPITALS, fold, match_key
 
 from services.parse.dates import Deadline, find_recurrence
 from services.parse import roles
@@ -66,7 +66,7 @@ from services.parse.subjects import (
 
 # How close a printed name must be to the issuer to be the issuer speaking (rapidfuzz ratio).
 _ISSUER_SCORE = 90
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[^\s\w]*[A-ZĐÀ-Ỹ0-9])")
+_SENTENCE_END = re.compile(rf"(?<=[.!?…])\s+(?=[^\s\w]*[{CAPITALS}0-9])")
 _CLAUSE_END = re.compile(r"(?<=;)\s+")
 _ENUMERATOR = re.compile(r"(?:^|\s+)\((?:[ivx]{1,4}|\d{1,2})\)\s+")
 
@@ -172,8 +172,15 @@ class _Reader:
         triggers = [(m, False) for m in roles.TRIGGER.finditer(low)] + [(m, True) for m in roles.GUIDES.finditer(low)]
         for m, guides in sorted(triggers, key=lambda found: found[0].start()):
             # The issuer may follow an introductory phrase: "Thực hiện ..., Ban Thường vụ yêu cầu X".
-            before = clause[max(clause.rfind(c, 0, m.start()) for c in ",;:") + 1 : m.start()].strip()
+            opened = max(clause.rfind(c, 0, m.start()) for c in ",;:") + 1
+            before = clause[opened : m.start()].strip()
             speaker = self.units(before, 0, whole=True) if before else None
+            if (own := self.units(clause, opened)) and _IN_WRITING.match(low, _skip(clause, own.end)) and not all(
+                self.is_issuer(n.text) for n in own.names
+            ):
+                # "BHXH các tỉnh có văn bản đề nghị các cơ sở KCB ...": the subject's task is to
+                # ask; whom it asks, the document does not task
+                return self._predicate(clause, low, own)
             if (before and not speaker) or (guides and not (speaker and all(self.is_issuer(n.text) for n in speaker.names))):
                 continue
             if (words := low[: m.start()].split()) and roles.PAST.fullmatch(words[-1]):
@@ -229,6 +236,9 @@ class _Reader:
             if units is None and topic:
                 continue
             pos = _skip(clause, units.end) if units else -1
+            if units and (trigger := roles.TRIGGER.match(low, pos)) and (addressees := self.units(clause, trigger.end())):
+                # "Để thống nhất ..., BHXH Việt Nam chuyển ... đề nghị BHXH các tỉnh ...": who asks, then whom
+                return self._predicate(clause, low, addressees, "trigger")
             if units and pos < len(clause) and starts_with_verb(clause[pos:]):
                 return self._predicate(clause, low, units)
             return None
@@ -243,10 +253,10 @@ class _Reader:
         pos = _skip(clause, units.end)
         if (
             roles.PAST.match(low, pos) or roles.NEGATED.match(low, pos) or roles.PASSIVE.match(low, pos)
-            or roles.PERMITTED.match(low, pos)
+            or roles.PERMITTED.match(low, pos) or roles.LIABLE.match(low, pos)
             or any(roles.WHICHEVER.search(n.text) for n in units.names)
         ):
-            return None  # a report, a shortcoming, what they receive or may do, or a condition ("đơn vị nào ... thì ...")
+            return None  # a report, a shortcoming, what they receive, may do or answer for, or a condition ("đơn vị nào ... thì ...")
         if ":" in clause[units.end : pos] and pos < len(clause) and not starts_with_verb(clause[pos:]):
             return None  # "lãnh đạo các Tập đoàn: Điện lực Việt Nam, ...": a listing, not "X: task"
         if roles.TO_KNOW.match(low, pos):
@@ -315,6 +325,8 @@ def _opening_cue(cue: re.Pattern[str], low: str) -> re.Match[str] | None:
     return m
 
 
+# A subject asking in writing: "X có văn bản đề nghị Y ...".
+_IN_WRITING = re.compile(r"(?:có|gửi)\s+(?:văn bản|công văn|tờ trình)\s+(?:đề nghị|yêu cầu|kiến nghị)(?![\w])")
 _LEAD_IN_WORDS = 12
 _LATER_PARTNERS = re.compile(r"(?:,|\s+và)\s+phối hợp(?:\s+chặt chẽ)?\s+(?:với|cùng)\s+")
 _NAME_WORDS = 8  # words: how far back a name ending at a comma may begin
@@ -698,7 +710,7 @@ def _without_bases(opening: list[str]) -> list[str]:
 
 # A sentence's end inside a paragraph: a stop after a word in lower case or a number
 # ("TP. Hồ Chí Minh" goes on), before a capital.
-_BASIS_END = re.compile(r"(?<=[a-zà-ỹđ0-9)][.;])\s+(?=[A-ZĐÀ-Ỹ])")
+_BASIS_END = re.compile(rf"(?<=[a-zà-ỹđ0-9)][.;])\s+(?=[{CAPITALS}])")
 
 
 def extract_assignments(

@@ -16,7 +16,7 @@ from rapidfuzz.distance import Levenshtein
 from vanthu.events import Recipient, Signer
 
 from services.parse.header import is_upper
-from vanthu.normalize import fold
+from vanthu.normalize import CAPITALS, fold
 
 _DISTRIBUTION = re.compile(r"^noi nhan\s*:?\s*")
 # The prefix's dot may touch the body ("KT.BỘ TRƯỞNG"): OCR drops narrow spaces, and may read
@@ -33,13 +33,13 @@ _PURPOSE_ONLY = re.compile(r"[(|}\s]*" + _PURPOSE_WORDS + r"[\s)]*", re.IGNORECA
 _ARCHIVE = re.compile(r"^luu\b")
 _ITEM = re.compile(r"^[-–•+]\s*")
 # A personal name: two to six capitalised words, nothing else.
-_NAME = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]*)(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]*){1,5}$")
+_NAME = re.compile(rf"^(?:[{CAPITALS}][a-zà-ỹđ]*)(?:\s+[{CAPITALS}][a-zà-ỹđ]*){{1,5}}$")
 
 
 # An authority prefix alone on its line, its body on the next ("KT." / "CHỦ TỊCH").
 _BARE_AUTHORITY = re.compile(r"^(?:t\s*/\s*m|k\s*/\s*t|t\s*/\s*l|tm|kt|tl|tuq)\s*[.:/]?$")
 # A piece of a personal name: capitalised words, not in capitals ("Vũ" / "Chiến Thắng").
-_NAME_PART = re.compile(r"^(?:[A-ZĐÀ-Ỹ][a-zà-ỹđ]*)(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]*){0,4}$")
+_NAME_PART = re.compile(rf"^(?:[{CAPITALS}][a-zà-ỹđ]*)(?:\s+[{CAPITALS}][a-zà-ỹđ]*){{0,4}}$")
 _NAME_WORDS = (2, 5)  # Vietnamese names: family name, middle names, given name
 # A military or police rank, or an academic title, printed before a signer's name: no part of it.
 _NAME_PREFIX = re.compile(
@@ -203,9 +203,9 @@ _LONG_FAMILY = 5  # letters, folded: a shorter misread first word is too close t
 _WELL_FORMED = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?")
 # Folded letters of Vietnamese syllables: the script has no f, j, w or z ("Fhị" is "Thị" misread).
 _SYLLABLE = re.compile(r"[a-eg-ik-vxy]*[aeiouy][a-eg-ik-vxy]*")
-_WORD = re.compile(r"[A-ZĐÀ-Ỹ][a-zà-ỹđ]*")
+_WORD = re.compile(rf"[{CAPITALS}][a-zà-ỹđ]*")
 # A capital letter split from the rest of its word ("N gọc"): OCR broke the word.
-_SPLIT_WORD = re.compile(r"\b([A-ZĐÀ-Ỹ]) ([a-zà-ỹđ]+)\b")
+_SPLIT_WORD = re.compile(rf"\b([{CAPITALS}]) ([a-zà-ỹđ]+)\b")
 _FOLDED_TAIL = re.compile(r"[a-z]+$")
 _LEADING_DEBRIS = re.compile(r"^[\W_]+")
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from vanthu.events import PartialDate
 
 from services.parse.dates import dates_in_figures, worded_dates
-from vanthu.normalize import fold
+from vanthu.normalize import CAPITALS, fold
 from services.parse.numbers import (
     ParsedNumber,
     canonical_doc_type,
@@ -387,7 +387,7 @@ def _drop_enacting_authority(h: Header, summary: list[tuple[str, str, int]]) -> 
 _ITEM_SPLIT = re.compile(r"^[-–•]\s+|;\s*(?:[-–•]\s+)?")
 # An item that runs on into the body's first sentence ("... Lâm Đồng. Triển khai ..."):
 # cut at a full stop after a word in lower case ("TP. Hồ Chí Minh" stays).
-_SENTENCE_END = re.compile(r"(?<=[a-zà-ỹđ]{2})\.\s+(?=[A-ZĐÀ-Ỹ])")
+_SENTENCE_END = re.compile(rf"(?<=[a-zà-ỹđ]{{2}})\.\s+(?=[{CAPITALS}])")
 
 
 def _recipient_items(text: str) -> list[str]:

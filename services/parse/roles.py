@@ -22,11 +22,12 @@ GUIDES = re.compile(r"hướng dẫn\s+")
 # Adverbials between the units and their role cue: "X tiếp tục phối hợp với Y", "X, Y theo
 # chức năng, nhiệm vụ, thẩm quyền chủ trì, phối hợp với Z", "X có trách nhiệm chủ trì, ...".
 ADVERBIAL = re.compile(
-    r"(?:(?:(?:có|chịu) trách nhiệm|có nhiệm vụ|tiếp tục|khẩn trương|chủ động|tích cực|kịp thời|chỉ đạo|theo chức năng(?:\s*,\s*|\s+và\s+)?(?:nhiệm vụ)?"
+    r"(?:(?:(?:có|chịu) trách nhiệm|có nhiệm vụ|tiếp tục|tăng cường|khẩn trương|chủ động|tích cực|kịp thời|chỉ đạo|theo chức năng(?:\s*,\s*|\s+và\s+)?(?:nhiệm vụ)?"
     r"(?:(?:\s*,\s*|\s+và\s+)(?:quyền hạn|thẩm quyền))?(?:\s+(?:được giao|của mình))?)\s*,?\s*)+"
 )
-# "Chỉ đạo X ...": what the tasked unit does; X, its object, is not tasked by the document.
-DIRECT = re.compile(r"chỉ đạo\s+")
+# "Chỉ đạo X ...", "Chỉ đạo, tham mưu chỉ đạo X ...": what the tasked unit does; X, its
+# object, is not tasked by the document.
+DIRECT = re.compile(r"(?:(?:tham mưu\s+)?(?:chỉ đạo|hướng dẫn)\s*(?:,|và)\s*)*(?:tham mưu\s+)?chỉ đạo\s+")
 # A basis set between the units and their role: "Sở Tài chính, trên cơ sở đề xuất của các cơ
 # quan, đơn vị, chủ trì tổng hợp ..." (the role cue after the basis's last comma).
 ASIDE = re.compile(r"(?:trên cơ sở|căn cứ)\s[^;:]{1,160}?,\s*(?=(?:chủ trì|phối hợp|có trách nhiệm|chịu trách nhiệm)(?![\w]))")
@@ -45,15 +46,18 @@ HEADED_FOR = re.compile(r"đối với\s+")
 POWERS_OF = re.compile(r"(?:các\s+)?quyền hạn(?:\s+của\s+|\s*$)")
 # "là cơ quan chủ trì", "là cơ quan đầu mối, chủ trì": the focal point named leads.
 LEAD = re.compile(r"(?:là\s+(?:cơ quan|đơn vị)\s+(?:đầu mối\s*,?\s*)?)?chủ trì\s*[,;]?\s*")
-# "phối hợp với Y", "phối hợp Y" (its object printed straight after), and after "chủ trì"
-# also "cùng Y" ("X chủ trì cùng Y": Y cooperates).
-COOPERATE = re.compile(r"(?:(?:và\s+)?phối hợp(?:\s+chặt chẽ)?(?:\s+(?:với|cùng))?|cùng(?:\s+với)?)\s+")
+# "phối hợp với Y", "phối hợp Y" and "phối hợp, hỗ trợ Y" (its object printed straight
+# after), and after "chủ trì" also "cùng Y" ("X chủ trì cùng Y": Y cooperates).
+COOPERATE = re.compile(r"(?:(?:và\s+)?phối hợp(?:\s+chặt chẽ)?(?:\s*,\s*hỗ trợ)?(?:\s+(?:với|cùng))?|cùng(?:\s+với)?)\s+")
 # "Tăng cường phối hợp giữa các cơ quan: A, B, C": the bodies named cooperate; "bảo đảm sự
 # phối hợp giữa ...", "công tác phối hợp giữa ..." name a principle, not partners.
 COOPERATE_ALONE = re.compile(
     r"(?:(?<!sự )(?<!công tác )phối hợp(?:\s+chặt chẽ)?\s+giữa|phối hợp(?:\s+chặt chẽ)?(?!\s+giữa)(?:\s+(?:với|cùng))?)\s+"
 )
 PAST = re.compile(r"(?:đã|đang|vừa|từng|đều đã)(?![\w])")
+# "Thủ trưởng ... chịu trách nhiệm trước pháp luật ... nếu để ...": whom X answers to if it
+# fails, a liability, no task.
+LIABLE = re.compile(r"chịu trách nhiệm trước\s[^,;.]*?\snếu(?![\w])")
 # "X có thể gửi hồ sơ ...": what X may do, a permission, no task.
 PERMITTED = re.compile(r"(?:có thể|được phép|được quyền)(?![\w])")
 # "X được hưởng ưu đãi": what X receives; "X được giao ..." is still a task.
@@ -62,7 +66,7 @@ PASSIVE = re.compile(r"được(?!\s+(?:giao|phân công|yêu cầu|đề nghị
 NEGATED = re.compile(r"(?:\S+\s+){0,2}không(?!\s+(?:để|được|cho phép|tổ chức|chủ quan))(?![\w])")
 WHICHEVER = re.compile(r"\snào$|\snào\s")
 # Introductory phrases a clause's subject may follow after a comma.
-INTRO = re.compile(r"(?:đối với|trên cơ sở|căn cứ|sau khi|trong thời gian|(?:trong\s+)?trường hợp|nếu|khi|để|nhằm|thực hiện|định kỳ|(?:hằng|hàng) (?:năm|quý|tháng|tuần))(?![\w])")
+INTRO = re.compile(r"(?:đối với|trên cơ sở|với (?:vai trò|tư cách)|căn cứ|sau khi|trong thời gian|(?:trong\s+)?trường hợp|nếu|khi|để|nhằm|thực hiện|định kỳ|(?:hằng|hàng) (?:năm|quý|tháng|tuần))(?![\w])")
 # Legal bases and cited proposals, on the diacritic-folded form (:func:`vanthu.normalize.fold`).
 BASIS = re.compile(r"(?:can cu|theo de nghi|xet de nghi|theo y kien|xet to trinh|theo to trinh)(?![\w])")
 # What the issuer does by issuing the document itself.

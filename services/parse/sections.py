@@ -18,20 +18,22 @@ from dataclasses import dataclass, field
 
 from vanthu.events import Section
 
-from vanthu.normalize import fold
+from vanthu.normalize import CAPITALS, fold
 from services.parse.numbers import DOC_TYPE_NAMES
 
 _ROMAN = re.compile(r"^(M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3}))\s*[.:]\s+(?=\S)")
 _ARTICLE = re.compile(r"^dieu\s+(\d{1,3})\s*([.:])?\s*")
 _ARABIC = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\s*(?:[.)]\s*|/\s+)(?=\S)(?!\d)")  # "1/ Các Cục Thuế ..." too
 # OCR often reads "5." as "5," or "5;": trusted only for the next number in sequence.
-_ARABIC_OCR = re.compile(r"^(\d{1,2})\s*[,;]\s+(?=[A-ZĐÀ-Ỹ])")
+_ARABIC_OCR = re.compile(rf"^(\d{{1,2}})\s*[,;]\s+(?=[{CAPITALS}])")
 # A scan's speck read as punctuation glued to a section number ("-5, Tiêm vắc xin:").
-_OCR_SPECK = re.compile(r"^[-–—.,'‘’\"*•]{1,2}(?=\d{1,2}\s*[.,;]\s+[A-ZĐÀ-Ỹ])")
+_OCR_SPECK = re.compile(rf"^[-–—.,'‘’\"*•]{{1,2}}(?=\d{{1,2}}\s*[.,;]\s+[{CAPITALS}])")
+# An act an article number cites: "Điều 22 Luật BHYT", "Điều 6 Nghị định số ...".
+_CITED_ACT = re.compile(r"(?:bo luat|luat|nghi dinh|nghi quyet|thong tu|quyet dinh|phap lenh|hien phap|cua)(?![\w])")
 _LETTER = re.compile(r"^([a-zđ])\s*\)\s*")
 _DASH = re.compile(r"^[-–—•]\s*")
 # OCR reads a dash as "~", or with a speck before it ("~- Rà soát", "'- Rà soát").
-_DASH_OCR = re.compile(r"^(?:~|[~.,'‘’*]{1,2}[-–—])\s*(?=[A-ZĐÀ-Ỹ])")
+_DASH_OCR = re.compile(rf"^(?:~|[~.,'‘’*]{{1,2}}[-–—])\s*(?=[{CAPITALS}])")
 _PLUS = re.compile(r"^\+\s*")
 # The letter's courtesy close ("Trân trọng./.", "Xin trân trọng cảm ơn!") ends the body.
 _COURTESY = re.compile(r"^(?:xin\s+)?tran trong(?:\s+cam on)?\s*[./!]*$")
@@ -78,8 +80,11 @@ def _marker(line: str, next_number: int) -> tuple[str, str, int, str] | None:
         if m.group(1):
             return "roman", m.group(1), _LEVEL["roman"], line[m.end() :]
     # "Điều 1 chịu trách nhiệm ..." with no stop after the number goes on a sentence that
-    # cites the article ("các thành viên quy định tại" / "Điều 1 chịu ..."): no heading.
-    if (m := _ARTICLE.match(fold(line))) and (m.group(2) or not line[m.end() : m.end() + 1].islower()):
+    # cites the article ("các thành viên quy định tại" / "Điều 1 chịu ...", "khoản 6" /
+    # "Điều 22 Luật Bảo hiểm y tế"): no heading.
+    if (m := _ARTICLE.match(fold(line))) and (
+        m.group(2) or not (line[m.end() : m.end() + 1].islower() or _CITED_ACT.match(fold(line), m.end()))
+    ):
         return "article", f"Điều {int(m.group(1))}", _LEVEL["article"], line[m.end() :]
     if m := _ARABIC.match(line):
         label = m.group(1)

@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from vanthu.directory import NameSource
 
-from vanthu.normalize import tone_normalize
+from vanthu.normalize import CAPITALS, tone_normalize
 
 
 @lru_cache(maxsize=8192)
@@ -37,7 +37,7 @@ def lower_form(text: str) -> str:
 # Head nouns that name an organisation (or an office holder, whose unit is meant) whatever
 # follows them.
 _FIRM_HEADS = [
-    "ủy ban", "ubnd", "hđnd", "hội đồng nhân dân", "công an", "văn phòng", "thanh tra", "bảo hiểm xã hội",
+    "ủy ban", "ubnd", "hđnd", "hội đồng nhân dân", "công an", "văn phòng", "thanh tra", "bảo hiểm xã hội", "bhxh",
     "huyện ủy", "thành ủy", "thị ủy", "tỉnh ủy", "quận ủy", "đảng ủy", "đảng đoàn", "ban cán sự", "mặt trận",
     "mttq", "tỉnh đoàn", "thành đoàn", "liên đoàn", "cơ quan", "đơn vị", "địa phương", "trung tâm",
     "bệnh viện", "chi cục", "tổng cục", "kho bạc", "ngân hàng", "bộ chỉ huy", "bộ đội", "ban chỉ đạo", "bcđ",
@@ -52,8 +52,8 @@ _FIRM_HEADS = [
     "đài truyền hình", "đài tiếng nói", "thông tấn xã", "vườn quốc gia", "bưu điện", "điện lực", "viễn thông",
     "cảng vụ", "hải quan", "chi nhánh", "cảnh sát", "tòa án", "viện kiểm sát", "trưởng phòng", "phó trưởng phòng",
     "chi bộ", "đảng bộ", "tạp chí", "cổng thông tin", "cơ sở giáo dục", "cơ sở đào tạo", "cơ sở y tế",
-    "cơ sở khám bệnh", "chuyên viên", "giám thị", "trại giam", "trại tạm giam", "thống đốc", "tổ đảng",
-    "tổ trưởng", "hội đồng", "hiệu trưởng", "chủ đầu tư", "tiểu ban", "liên minh",
+    "cơ sở khám bệnh", "cơ sở khám, chữa bệnh", "cơ sở kcb", "cơ sở kbcb", "chuyên viên", "giám thị", "trại giam", "trại tạm giam", "thống đốc", "tổ đảng",
+    "tổ trưởng", "hội đồng", "hiệu trưởng", "chủ đầu tư", "chủ rừng", "hạt kiểm lâm", "tiểu ban", "liên minh",
     "quý cơ quan",  # a letter's addressees, as it calls them
     # the tax offices' names since 2025: "Thuế tỉnh Lâm Đồng", "các Thuế tỉnh, thành phố"
     "thuế tỉnh", "thuế thành phố", "thuế tp",
@@ -108,26 +108,28 @@ _VERBS = [
 # follows a quantifier ("các tổ chức thành viên") or names the organisations concerned
 # ("cơ quan, tổ chức có liên quan");
 # "giao" (assign) is not the first syllable of a noun ("Cảnh sát giao thông", "giao dịch");
+# "chuyển" (forward) is, in "chuyển đổi số";
 # "lãnh đạo" is the leaders ("đại diện lãnh đạo Bộ ...") but in "lãnh đạo, chỉ đạo" (to lead);
 # "lập" after "công" is the adjective "công lập" (public: "đơn vị sự nghiệp công lập");
 # "ký" (sign) is a verb, but after "đăng", "lưu", "thư" a noun's ("Văn phòng Đăng ký đất đai", "Tổng công ty Lưu
 # ký ...", "Thư ký Hội đồng");
 # "quản lý" is the management body in "cơ quan quản lý nhà nước / trực tiếp / chuyên ngành".
 _VERB = re.compile(
-    rf"(?<![\w])(?<!công )(?:{_alternation(_VERBS)}|(?<![Đđ]ăng )(?<![Ll]ưu )(?<![Tt]hư )ký|(?<!các )(?<!những )tổ chức(?!\s*(?:đảng|cơ sở|chính trị|hội|đoàn|xã hội|,|(?:có\s+)?liên quan(?!\s+đến)))"
+    rf"(?<![\w])(?<!công )(?:{_alternation(_VERBS)}|(?<![Đđ]ăng )(?<![Ll]ưu )(?<![Tt]hư )ký|(?<!các )(?<!những )(?<!là )tổ chức(?!\s*(?:đảng|cơ sở|chính trị|hội|đoàn|xã hội|,|(?:có\s+)?liên quan(?!\s+đến)))"
     r"|giao(?!\s+(?:thông|dịch|lưu|thương|nhận|tiếp|ban|khoán)(?![\w]))"
+    r"|chuyển(?!\s+đổi)"
     r"|lãnh đạo(?=\s*(?:,|và)\s*chỉ đạo)"
-    r"|(?<!cơ quan )(?<!đơn vị )quản lý|quản lý(?!\s+(?:nhà nước|trực tiếp|chuyên ngành))|(?<!quản lý )trực tiếp)(?![\w])"
+    r"|(?<!cơ quan )(?<!đơn vị )quản lý|quản lý(?!\s+(?:nhà nước|trực tiếp|chuyên ngành))|(?<!quản lý )trực tiếp(?!\s+là))(?![\w])"
 )
 # A verb right after one of these words is part of a name ("Ban Chỉ đạo", "các ban chỉ đạo",
 # "Ủy ban Kiểm tra") when the word opens the name: capitalised, or after a quantifier, a
 # separator or the list's start -- not "Bộ Quốc phòng hướng dẫn ...".
 _NAME_BEFORE_VERB = re.compile(
-    r"(?:^|(?<=[,;(])\s*|(?<=\s)(?=[A-ZĐÀ-Ỹ])|(?<=[Cc]ác\s)|(?<=[Nn]hững\s)|(?<=\svà\s)|(?<=[Tt]rưởng\s))"
+    rf"(?:^|(?<=[,;(])\s*|(?<=\s)(?=[{CAPITALS}])|(?<=[Cc]ác\s)|(?<=[Nn]hững\s)|(?<=\svà\s)|(?<=[Tt]rưởng\s))"
     r"(?i:ban|ủy ban|uỷ ban|trung tâm|cục|chi cục|phòng|sở|tổ|ban cán sự đảng|đội)\s$"
 )
 # Separators between the names of a list; "nhất là" introduces a member worth naming.
-_SEPARATOR = re.compile(r"\s*[,;]\s*(?:nhất là\s+|đặc biệt là\s+|trong đó có\s+)?|\s+(?:và|cùng|cùng với|với)\s+(?:cả\s+)?")
+_SEPARATOR = re.compile(r"\s*[,;]\s*(?:nhất là\s+|đặc biệt là\s+|trực tiếp là\s+|trong đó có\s+)?|\s+(?:và|cùng|cùng với|với)\s+(?:cả\s+)?")
 _PARENTHESIS = re.compile(r"\s*\([^()]*\)")
 # A bare level or kind of body ("đơn vị", "các cấp", "địa phương liên quan") continues the
 # vague name before it: "thủ trưởng các cơ quan, đơn vị, địa phương" is one addressee.
@@ -223,7 +225,7 @@ def predicate_start(clause: str, start: int = 0) -> int | None:
 
 
 # What "giao" (assign) is followed by: the unit given the task, or "cho" / "nhiệm vụ" ...
-_GIVEN_TO = re.compile(r"\s+(?:[A-ZĐÀ-Ỹ]|(?:cho|các|những|mỗi|từng|nhiệm vụ|trách nhiệm)(?![\w]))")
+_GIVEN_TO = re.compile(rf"\s+(?:[{CAPITALS}]|(?:cho|các|những|mỗi|từng|nhiệm vụ|trách nhiệm)(?![\w]))")
 
 
 def _inside_head(low: str, at: int) -> bool:
@@ -237,7 +239,7 @@ def _inside_head(low: str, at: int) -> bool:
 _FIRM_ANYWHERE = re.compile(rf"(?<![\w])(?:{_alternation(_FIRM_HEADS)})(?![\w])")
 _LONGEST_HEAD = max(map(len, _FIRM_HEADS))
 # A capitalised word right before a one-syllable verb: the verb is that name's second syllable.
-_CAPITALISED_BEFORE = re.compile(r"(?<![\w])[A-ZĐÀ-Ỹ][\w]*\s$")
+_CAPITALISED_BEFORE = re.compile(rf"(?<![\w])[{CAPITALS}][\w]*\s$")
 # "xây dựng" (to build) ends many a body's name in lower case ("Vụ Vật liệu xây dựng", "Cục
 # Kinh tế xây dựng"): the verb takes an object, so with none after it (the list goes on with
 # a capitalised name, or the clause's own verb follows) it is the name's last word.
@@ -401,7 +403,7 @@ _SOFT_WORD = re.compile(rf"(?:{_alternation(_SOFT_HEADS)})")
 _COMMITTEES = [
     "tỉnh ủy", "thành ủy", "huyện ủy", "thị ủy", "quận ủy", "đảng ủy", "đảng ủy xã", "đảng ủy phường",
     "chi bộ", "đảng bộ", "tạp chí", "cổng thông tin", "cơ sở giáo dục", "cơ sở đào tạo", "cơ sở y tế",
-    "cơ sở khám bệnh", "chuyên viên",
+    "cơ sở khám bệnh", "cơ sở khám, chữa bệnh", "cơ sở kcb", "cơ sở kbcb", "chuyên viên",
 ]
 # Kinds of body a catch-all lists ("các sở, ban, ngành", "các cơ quan, đơn vị, doanh nghiệp").
 _KINDS = [*_SOFT_HEADS, *_COMMITTEES, "cơ quan", "đơn vị", "tổ chức", "địa phương", "đoàn thể", "doanh nghiệp"]

@@ -19,7 +19,7 @@ from typing import Protocol
 
 from vanthu.directory import NameSource
 from vanthu.events import Role, Section
-from vanthu.normalize import GROUP_HEADING, GROUP_NUMBER, TABLE_NUMBER_HEAD, fold
+from vanthu.normalize import CAPITALS, GROUP_HEADING, GROUP_NUMBER, TABLE_NUMBER_HEAD, fold
 
 from services.parse.readings import Group, Party, parties_of
 from services.parse.subjects import UnitList, looks_organisational, lower_form
@@ -70,7 +70,7 @@ def cell_parties(reader: UnitReader, text: str, role: Role, rule: str) -> list[P
 
 
 _CELL_NUMBER = re.compile(r"(^|[;,]\s*)\(\d{1,2}\)\s+")
-_CELL_SENTENCE = re.compile(r"(?<=[a-zà-ỹđ)])\.\s+(?=[A-ZĐÀ-Ỹ])")
+_CELL_SENTENCE = re.compile(rf"(?<=[a-zà-ỹđ)])\.\s+(?=[{CAPITALS}])")
 
 
 def _column_roles(headers: list[str]) -> dict[int, Role]:

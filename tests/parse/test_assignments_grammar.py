@@ -1419,3 +1419,102 @@ def test_a_basis_between_the_unit_and_its_role(directory):
                "trình cấp có thẩm quyền bố trí kinh phí.\n", directory)
     # THEN X leads, named without the basis; the proposers are not tasked
     assert _triples(d) == {("3", "Sở Tài chính", "lead")}
+
+
+def test_who_led_in_the_past_directly_or_not_is_no_task(directory):
+    # GIVEN a Công điện's account: "Bộ Chính trị, Ban Bí thư, trực tiếp là Tổng Bí thư ..., Chính phủ
+    # đã tập trung lãnh đạo", then a task whose subject names its office "trực tiếp là ..."
+    body = (
+        "Bộ Chính trị, Ban Bí thư, trực tiếp là Tổng Bí thư, Thường trực Ban Bí thư, Chính phủ đã tập trung "
+        "lãnh đạo, chỉ đạo xuyên suốt, sát diễn biến tình hình.\n"
+        "1. Sở Y tế, trực tiếp là Trung tâm Kiểm soát bệnh tật tỉnh, tổ chức giám sát dịch bệnh.\n"
+    )
+    # THEN the account tasks no one, and the task's subject and its office are both assigned
+    assert _triples(_parse(body, directory)) == {
+        ("1", "Sở Y tế", "assigned"), ("1", "Trung tâm Kiểm soát bệnh tật tỉnh", "assigned"),
+    }
+
+
+def test_a_subject_after_its_role_as_investor(directory):
+    # GIVEN "Về ...: với vai trò là chủ đầu tư, X chủ động ..."
+    d = _parse("4. Về đầu tư kho xăng dầu: với vai trò là chủ đầu tư, Tổng công ty Xăng dầu Quân đội chủ động "
+               "làm việc với các nhà đầu tư để triển khai dự án.\n", directory)
+    # THEN X is tasked
+    assert _triples(d) == {("4", "Tổng công ty Xăng dầu Quân đội", "assigned")}
+
+
+def test_a_name_the_page_broke_at_its_hyphen(directory):
+    # GIVEN a full line ending inside "Tập đoàn Công nghiệp - Viễn thông Quân đội", the hyphen
+    # starting the next line as a dash item would
+    body = (
+        "5. Các Bộ, cơ quan liên quan và các Tập đoàn: Điện lực Việt Nam, Bưu chính Viễn thông Việt Nam, Công nghiệp\n"
+        "- Viễn thông Quân đội theo chức năng, nhiệm vụ, phối hợp chặt chẽ với Ủy ban nhân dân tỉnh để xử lý các\n"
+        "kiến nghị của tỉnh.\n"
+    )
+    d = _parse(body, directory)
+    # THEN the groups are read as one list, with its last member whole, and no dash item is made
+    units = {a.unit_text for a in d.assignments}
+    assert any("Công nghiệp - Viễn thông Quân đội" in u for u in units), units
+    assert not any(u.startswith("Viễn thông") for u in units), units
+    assert {a.section for a in d.assignments} == {"5"}
+
+
+def test_a_numbered_headings_name_runs_on_to_the_next_line(directory):
+    # GIVEN a plan's cell-like headings "3. Bộ Chỉ huy Quân sự" / "tỉnh chủ trì ..." and
+    # "4. Bộ Tư lệnh" / "Thành phố chủ trì ..."
+    body = (
+        "2. Sở Nông nghiệp và Môi trường chủ trì, phối hợp với các sở, ngành liên quan rà soát các khu vực có nguy\n"
+        "cơ sạt lở, lập danh sách các hộ dân cần di dời, báo cáo Ủy ban nhân dân tỉnh trong tháng 12 năm 2025.\n"
+        "3. Bộ Chỉ huy Quân sự\n"
+        "Tỉnh chủ trì, phối hợp với Sở Nông nghiệp và Môi trường tổ chức diễn tập.\n"
+    )
+    # THEN the name is read whole, leading its task
+    triples = _triples(_parse(body, directory))
+    assert {t for t in triples if t[0] == "3"} == {
+        ("3", "Bộ Chỉ huy Quân sự Tỉnh", "lead"), ("3", "Sở Nông nghiệp và Môi trường", "cooperate"),
+    }
+
+
+def test_forest_owners_and_whom_a_unit_directs_with_its_partners(directory):
+    # GIVEN forest owners as an item's heading, "Chỉ đạo, tham mưu chỉ đạo X phối hợp với Y"
+    # and "Chỉ đạo X tăng cường phối hợp, hỗ trợ Y"
+    body = (
+        "2. Sở Nông nghiệp và Môi trường\n"
+        "- Chỉ đạo, tham mưu chỉ đạo các đơn vị chủ rừng phối hợp với Ủy ban nhân dân cấp xã rà soát hiện trạng.\n"
+        "3. Công an tỉnh\n"
+        "Chỉ đạo lực lượng Công an xã tăng cường phối hợp, hỗ trợ lực lượng Kiểm lâm trong công tác tuần tra.\n"
+        "4. Các chủ rừng là tổ chức (các Ban quản lý rừng phòng hộ, các Công ty lâm nghiệp)\n"
+        "- Thực hiện đầy đủ quyền, nghĩa vụ và trách nhiệm chủ rừng.\n"
+    )
+    # THEN the directed units are not tasked, their partners cooperate, the owners are tasked
+    triples = _triples(_parse(body, directory))
+    assert ("2", "Ủy ban nhân dân cấp xã", "cooperate") in triples
+    assert ("3", "lực lượng Kiểm lâm", "cooperate") in triples
+    assert not {t for t in triples if "Công an xã" in t[1] or "đơn vị chủ rừng" in t[1]}
+    assert any(s == "4" and u.startswith("Các chủ rừng là tổ chức") and r == "assigned" for s, u, r in triples)
+
+
+def test_a_forwarding_letters_request_and_whom_its_addressees_ask_in_writing(directory):
+    # GIVEN an agency forwarding a ministry's letter ("Để thống nhất ..., BHXH Việt Nam chuyển
+    # Công văn ... đề nghị BHXH các tỉnh ...") and asking them to write to the clinics
+    body = (
+        "1. Để thống nhất trong tổ chức thực hiện, Bảo hiểm xã hội (BHXH) Việt Nam chuyển Công văn số 627/BYT-BH "
+        "đề nghị BHXH các tỉnh nghiên cứu, triển khai thực hiện.\n"
+        "2. BHXH các tỉnh có văn bản đề nghị các cơ sở khám bệnh sớm xây dựng hướng dẫn chẩn đoán và điều trị.\n"
+    )
+    # THEN the provinces' offices are tasked, twice; the forwarder and the clinics are not
+    assert _triples(_parse(body, directory)) == {("1", "BHXH các tỉnh", "assigned"), ("2", "BHXH các tỉnh", "assigned")}
+
+
+def test_a_liability_and_a_cited_article_on_its_own_line(directory):
+    # GIVEN a heading whose cited "Điều 22 Luật BHYT:" the page put on a line of its own, and
+    # a head's liability "chịu trách nhiệm trước pháp luật ... nếu để ..."
+    body = (
+        "3. Mức hưởng và mã hóa dữ liệu trong trường hợp tự đi khám bệnh, chữa bệnh theo quy định tại khoản 6\n"
+        "Điều 22 Luật BHYT:\n"
+        "- Các cơ sở KBCB thực hiện mã hóa, ghi chép như sau.\n"
+        "4. Thủ trưởng các cơ sở KCB chịu trách nhiệm trước pháp luật và trước Bộ trưởng Bộ Y tế nếu để đơn vị "
+        "mình thực hiện không đúng các quy định.\n"
+    )
+    # THEN the point stays point 3, and the liability tasks no one
+    assert _triples(_parse(body, directory)) == {("3", "Các cơ sở KBCB", "assigned")}
