@@ -166,9 +166,9 @@ GROUP_HEADING = re.compile(r"[IVXLC]+\.\s+\S")
 # chịu trách nhiệm").
 _LIST_MARK = re.compile(r"^(?:[-+–•|]|[a-zđ]\)|[-–—.,'‘’\"*•]{0,2}\d{1,3}(?:\.\d+)*[.),;/]|[IVXLC]+\.|Điều\s+\d+[.:]?(?!\s+(?:Luật|Bộ luật|Nghị định|Nghị quyết|Thông tư|Quyết định|Pháp lệnh)(?![\w]))(?!\s+[a-zđàáảãạăâèéẻẽẹêìíỉĩịòóỏõọôơùúủũụưỳýỷỹỵắằẳẵặấầẩẫậếềểễệốồổỗộớờởỡợứừửữự]))(?:\s|$)")
 _BULLET = re.compile(r"^[-+–•]\s")
-# A list item's mark alone on its line ("1.", "1.1.", "IV.", "a)", "-"), the page having moved its
-# text to the next line.
-_MARK_ALONE = re.compile(r"^(?:[-+–•]|\d{1,2}(?:\.\d{1,2})*\.|[IVXLC]+\.|[a-zđ]\))$")
+# A list item's mark alone on its line ("1.", "1.1.", "IV.", "a)", "-"; an article's "Điều" over
+# "11. Tên ..."), the page having moved its text to the next line.
+_MARK_ALONE = re.compile(r"^(?:[-+–•]|Điều|Chương|Mục|Phần|\d{1,2}(?:\.\d{1,2})*\.|[IVXLC]+\.|[a-zđ]\))$")
 # Lines that open a block of their own (on the diacritic-folded line): never a continuation.
 _BLOCK_START = re.compile(
     r"^(?:noi nhan|kinh gui|can cu|theo de nghi|(?:xin )?tran trong|tren day la|t/m|k/t|t/l|(?:tm|kt|tl|tuq|q)\.\s"

@@ -217,14 +217,13 @@ class _Reader:
     def _after_intro(self, clause: str, low: str) -> _Clause | None:
         """"Đối với 355 nhiệm vụ ... (danh mục ...), các Bộ, cơ quan ngang Bộ khẩn trương rà
         soát ...": the subject after an introductory phrase, at its first comma outside
-        parentheses, when a predicate verb follows it. A topic ("Đối với ...") may hold
+        parentheses that units follow, when a predicate verb follows them: a lead-in may hold
         commas of its own ("Đối với các chi phí khám bệnh, chữa bệnh ..., Bảo hiểm xã hội
-        Việt Nam khẩn trương ..."): its subject is at the first comma that units follow.
-        Other lead-ins are read at their first comma only. A comma after a unit's name parts
+        Việt Nam khẩn trương ...", "Trường hợp cần điều chỉnh danh mục hàng hóa, dịch vụ
+        ..., Sở quản lý ngành, lĩnh vực đánh giá ..."). A comma after a unit's name parts
         a list of the lead-in's own ("Thực hiện Kết luận của Bộ Chính trị, Ban Bí thư, Ban
         Chỉ đạo ..."): no subject starts there, unless a collective name opens the subject
         ("... Chương trình hành động của Chính phủ, các bộ, cơ quan ngang bộ ... xây dựng")."""
-        topic = low.startswith("đối với")
         depth = 0
         for k, ch in enumerate(clause):
             depth += (ch == "(") - (ch == ")")
@@ -233,13 +232,13 @@ class _Reader:
             if _QUANTIFIED_TAIL.search(clause, 0, k) and _KIND_GOES_ON.match(clause, k + 1):
                 continue  # "đề nghị của các Bộ, cơ quan liên quan, Bộ Tài chính ...": one quantified list
             units = self.units(clause, k + 1)
-            if units is None and topic:
+            if units is None:
                 continue
-            pos = _skip(clause, units.end) if units else -1
-            if units and (trigger := roles.TRIGGER.match(low, pos)) and (addressees := self.units(clause, trigger.end())):
+            pos = _skip(clause, units.end)
+            if (trigger := roles.TRIGGER.match(low, pos)) and (addressees := self.units(clause, trigger.end())):
                 # "Để thống nhất ..., BHXH Việt Nam chuyển ... đề nghị BHXH các tỉnh ...": who asks, then whom
                 return self._predicate(clause, low, addressees, "trigger")
-            if units and pos < len(clause) and starts_with_verb(clause[pos:]):
+            if pos < len(clause) and starts_with_verb(clause[pos:]):
                 return self._predicate(clause, low, units)
             return None
         return None

@@ -53,7 +53,7 @@ _FIRM_HEADS = [
     "cảng vụ", "hải quan", "chi nhánh", "cảnh sát", "tòa án", "viện kiểm sát", "trưởng phòng", "phó trưởng phòng",
     "chi bộ", "đảng bộ", "tạp chí", "cổng thông tin", "cơ sở giáo dục", "cơ sở đào tạo", "cơ sở y tế",
     "cơ sở khám bệnh", "cơ sở khám, chữa bệnh", "cơ sở kcb", "cơ sở kbcb", "chuyên viên", "giám thị", "trại giam", "trại tạm giam", "thống đốc", "tổ đảng",
-    "tổ trưởng", "hội đồng", "hiệu trưởng", "chủ đầu tư", "chủ rừng", "hạt kiểm lâm", "tiểu ban", "liên minh",
+    "tổ trưởng", "hội đồng", "hiệu trưởng", "chủ đầu tư", "chủ rừng", "hạt kiểm lâm", "sở quản lý", "sở chuyên ngành", "hiệp hội", "tiểu ban", "liên minh",
     "quý cơ quan",  # a letter's addressees, as it calls them
     # the tax offices' names since 2025: "Thuế tỉnh Lâm Đồng", "các Thuế tỉnh, thành phố"
     "thuế tỉnh", "thuế thành phố", "thuế tp",
@@ -113,13 +113,14 @@ _VERBS = [
 # "lập" after "công" is the adjective "công lập" (public: "đơn vị sự nghiệp công lập");
 # "ký" (sign) is a verb, but after "đăng", "lưu", "thư" a noun's ("Văn phòng Đăng ký đất đai", "Tổng công ty Lưu
 # ký ...", "Thư ký Hội đồng");
-# "quản lý" is the management body in "cơ quan quản lý nhà nước / trực tiếp / chuyên ngành".
+# "quản lý" is the management body in "cơ quan quản lý nhà nước / trực tiếp / chuyên ngành",
+# "Sở quản lý ngành", "cơ quan chuyên môn quản lý ngành, lĩnh vực".
 _VERB = re.compile(
     rf"(?<![\w])(?<!công )(?:{_alternation(_VERBS)}|(?<![Đđ]ăng )(?<![Ll]ưu )(?<![Tt]hư )ký|(?<!các )(?<!những )(?<!là )tổ chức(?!\s*(?:đảng|cơ sở|chính trị|hội|đoàn|xã hội|,|(?:có\s+)?liên quan(?!\s+đến)))"
     r"|giao(?!\s+(?:thông|dịch|lưu|thương|nhận|tiếp|ban|khoán)(?![\w]))"
     r"|chuyển(?!\s+đổi)"
     r"|lãnh đạo(?=\s*(?:,|và)\s*chỉ đạo)"
-    r"|(?<!cơ quan )(?<!đơn vị )quản lý|quản lý(?!\s+(?:nhà nước|trực tiếp|chuyên ngành))|(?<!quản lý )trực tiếp(?!\s+là))(?![\w])"
+    r"|(?<!cơ quan )(?<!đơn vị )(?<![Ss]ở )(?<!chuyên môn )quản lý|quản lý(?!\s+(?:nhà nước|trực tiếp|chuyên ngành|ngành))|(?<!quản lý )trực tiếp(?!\s+là))(?![\w])"
 )
 # A verb right after one of these words is part of a name ("Ban Chỉ đạo", "các ban chỉ đạo",
 # "Ủy ban Kiểm tra") when the word opens the name: capitalised, or after a quantifier, a

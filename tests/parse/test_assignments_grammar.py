@@ -1518,3 +1518,21 @@ def test_a_liability_and_a_cited_article_on_its_own_line(directory):
     )
     # THEN the point stays point 3, and the liability tasks no one
     assert _triples(_parse(body, directory)) == {("3", "Các cơ sở KBCB", "assigned")}
+
+
+def test_the_department_of_the_sector_and_an_article_whose_number_the_page_moved(directory):
+    # GIVEN a regulation's "Điều" alone over "5. Kê khai giá", "Sở quản lý ngành, lĩnh vực" as a
+    # subject after a lead-in holding commas of its own, and a request heading "Đề nghị: Hiệp hội ..."
+    body = (
+        "Điều\n"
+        "5. Kê khai giá\n"
+        "1. Trường hợp cần thiết điều chỉnh danh mục hàng hóa, dịch vụ thực hiện kê khai giá, Sở quản lý ngành, "
+        "lĩnh vực đánh giá sự cần thiết của việc điều chỉnh, gửi Sở Tài chính tổng hợp.\n"
+        "2. Đề nghị: Hiệp hội Doanh nghiệp tỉnh, Hội Nông dân tỉnh\n"
+        "a) Tuyên truyền, vận động hội viên tham gia kê khai giá.\n"
+    )
+    # THEN the points sit in the article, the sector's department and both associations are tasked
+    assert _triples(_parse(body, directory)) == {
+        ("Điều 5.1", "Sở quản lý ngành, lĩnh vực", "assigned"),
+        ("Điều 5.2", "Hiệp hội Doanh nghiệp tỉnh", "assigned"), ("Điều 5.2", "Hội Nông dân tỉnh", "assigned"),
+    }
