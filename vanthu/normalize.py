@@ -276,6 +276,10 @@ _SENTENCE_OPENER = re.compile(
 )
 
 
+# A body's abbreviation inside a name that goes on: "phối hợp với BHXH" / "Thành phố ...".
+_ABBREVIATION = re.compile(r"(?:UBND|HĐND|BHXH|MTTQ|BCĐ|BQL)")
+
+
 def _mid_phrase(prev: str, line: str, head: str) -> bool:
     if prev[-1] in ".;:!?,)\"”'":
         return False
@@ -285,7 +289,8 @@ def _mid_phrase(prev: str, line: str, head: str) -> bool:
         # on; "+ Sở" / "Xây dựng: ...": the name follows its head, even a name that is a verb.
         return True
     return (
-        any(w[:1].isupper() and not w.isupper() for w in tail) and first[:1].isupper() and not first.isupper()
+        any(w[:1].isupper() and (not w.isupper() or _ABBREVIATION.fullmatch(w)) for w in tail)
+        and first[:1].isupper() and not first.isupper()
         and not _SENTENCE_OPENER.match(head)
         and not fold(prev[-12:]).endswith("hanh phuc")
     )

@@ -248,6 +248,18 @@ class _Reader:
         starts = [m.start() for m in re.finditer(r"\S+", clause[:pos])][-_NAME_WORDS:]
         return any(self.units(clause[:pos], at, whole=True) for at in starts if clause[at].isupper())
 
+    def _directed_partners(self, clause: str, low: str, pos: int) -> UnitList | None:
+        """The partners named after whom a predicate at ``pos`` directs ("chỉ đạo X phối hợp
+        với Y ..."): Y, or None."""
+        if not (direct := roles.DIRECT.match(low, pos)) or not (directed := self.units(clause, direct.end())):
+            return None
+        at = _skip(clause, directed.end)
+        if cue := roles.ADVERBIAL.match(low, at):
+            at = cue.end()
+        if not (m := roles.COOPERATE.match(low, at)):
+            return None
+        return self.units(clause, m.end())
+
     def _predicate(self, clause: str, low: str, units: UnitList, rule: str = "subject") -> _Clause | None:
         pos = _skip(clause, units.end)
         if (
@@ -283,6 +295,10 @@ class _Reader:
             if partners:
                 extra = parties_of(partners.names, "cooperate", "cooperate-cue")
                 pos = partners.end
+        elif (partners := self._directed_partners(clause, low, pos)) is not None:
+            # "Đảng ủy Chính phủ lãnh đạo, chỉ đạo các bộ, ngành tiếp tục phối hợp với Bộ Tư pháp
+            # ...": whom the subject directs is not tasked; the partners it names cooperate (a03)
+            extra = parties_of(partners.names, "cooperate", "cooperate-cue")
         elif (later := _LATER_PARTNERS.search(low, pos)) and (partners := self.units(clause, later.end())):
             # "Các bộ, ngành ... hoàn thiện cơ sở dữ liệu, phối hợp với Bộ Công an thực hiện ...":
             # the subject's next step names its partners

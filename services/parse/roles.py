@@ -27,7 +27,7 @@ ADVERBIAL = re.compile(
 )
 # "Chỉ đạo X ...", "Chỉ đạo, tham mưu chỉ đạo X ...": what the tasked unit does; X, its
 # object, is not tasked by the document.
-DIRECT = re.compile(r"(?:(?:tham mưu\s+)?(?:chỉ đạo|hướng dẫn)\s*(?:,|và)\s*)*(?:tham mưu\s+)?chỉ đạo\s+")
+DIRECT = re.compile(r"(?:(?:tham mưu\s+)?(?:chỉ đạo|hướng dẫn|lãnh đạo)\s*(?:,|và)\s*)*(?:tham mưu\s+)?chỉ đạo\s+")
 # A basis set between the units and their role: "Sở Tài chính, trên cơ sở đề xuất của các cơ
 # quan, đơn vị, chủ trì tổng hợp ..." (the role cue after the basis's last comma).
 ASIDE = re.compile(r"(?:trên cơ sở|căn cứ)\s[^;:]{1,160}?,\s*(?=(?:chủ trì|phối hợp|có trách nhiệm|chịu trách nhiệm)(?![\w]))")

@@ -39,6 +39,7 @@ _PLUS = re.compile(r"^\+\s*")
 _COURTESY = re.compile(r"^(?:xin\s+)?tran trong(?:\s+cam on)?\s*[./!]*$")
 _SELF_REFERENCE = re.compile(
     r"\b(?:van ban|" + "|".join(re.escape(fold(n)) for n in DOC_TYPE_NAMES) + r")\s+nay\b"
+    r"|\b(?:nhung|cac) (?:noi dung|nhiem vu) (?:neu )?tren\b"  # "thực hiện những nội dung trên"
 )
 _FINAL = re.compile(r"\./\.\s*$")
 # "Trên đây là Kế hoạch ..., yêu cầu ...": the document's summing-up, after its sections.
@@ -136,8 +137,8 @@ def _to_section(node: _Node) -> Section:
 
 
 def _speaks_of_itself(line: str, doc_type: str | None) -> bool:
-    """"... tại Thông báo này", "văn bản này", or the document's own type capitalised
-    mid-sentence ("tổ chức thực hiện Chỉ thị.")."""
+    """"... tại Thông báo này", "văn bản này", "những nội dung trên", or the document's own
+    type capitalised mid-sentence ("tổ chức thực hiện Chỉ thị.")."""
     if _SELF_REFERENCE.search(fold(line)):
         return True
     return bool(doc_type) and re.search(rf"(?<=\s){re.escape(doc_type)}(?=\s*[.;,]|$)", line) is not None

@@ -1536,3 +1536,41 @@ def test_the_department_of_the_sector_and_an_article_whose_number_the_page_moved
         ("Điều 5.1", "Sở quản lý ngành, lĩnh vực", "assigned"),
         ("Điều 5.2", "Hiệp hội Doanh nghiệp tỉnh", "assigned"), ("Điều 5.2", "Hội Nông dân tỉnh", "assigned"),
     }
+
+
+def test_partners_of_whom_a_subject_directs_and_quotas_after_a_colon(directory):
+    # GIVEN "X lãnh đạo, chỉ đạo các bộ, ngành tiếp tục phối hợp với Y ...", a quota item
+    # "- Mỗi tỉnh ủy, thành ủy chọn cử ..." and one after a colon "- Văn phòng ..., Ủy ban ...: chọn cử ..."
+    body = (
+        "1. Đảng ủy Chính phủ lãnh đạo, chỉ đạo các bộ, ngành tiếp tục phối hợp với Bộ Tư pháp rà soát văn bản.\n"
+        "2. Báo cáo viên Trung ương\n"
+        "- Mỗi tỉnh ủy, thành ủy chọn cử tối đa 05 người.\n"
+        "- Văn phòng Trung ương Đảng, Ủy ban Kiểm tra Trung ương: chọn cử tối đa 03 người.\n"
+    )
+    # THEN X is tasked and Y cooperates, not the directed ministries; each quota names its bodies
+    assert _triples(_parse(body, UnitDirectory.national())) == {
+        ("1", "Đảng ủy Chính phủ", "assigned"), ("1", "Bộ Tư pháp", "cooperate"),
+        ("2", "Mỗi tỉnh ủy, thành ủy", "assigned"), ("2", "Văn phòng Trung ương Đảng", "assigned"),
+        ("2", "Ủy ban Kiểm tra Trung ương", "assigned"),
+    }
+
+
+def test_an_abbreviated_partner_the_page_broke_and_the_closing_request(directory):
+    # GIVEN an item's task "- Chủ trì phối hợp với BHXH" / "Thành phố kiểm tra ...", and after the
+    # last item the issuer's request "... thực hiện những nội dung trên./."
+    body = (
+        "Để tăng cường quản lý quỹ bảo hiểm y tế trên địa bàn tỉnh, Ủy ban nhân dân tỉnh chỉ đạo các cơ quan, "
+        "đơn vị thực hiện các nội dung sau:\n"
+        "1. Sở Y tế\n"
+        "- Chủ trì phối hợp với BHXH\n"
+        "Thành phố kiểm tra công tác khám bệnh, chữa bệnh bảo hiểm y tế tại các cơ sở khám bệnh trên địa bàn.\n"
+        "2. Ủy ban nhân dân các xã, phường\n"
+        "Tăng cường kiểm tra công tác khám bệnh, chữa bệnh trên địa bàn.\n"
+        "Ủy ban nhân dân tỉnh yêu cầu các sở, ngành, địa phương nghiêm túc thực hiện những nội dung trên. Giao "
+        "Sở Tài chính tổng hợp, báo cáo kết quả thực hiện./.\n"
+    )
+    triples = _triples(_parse(body, directory))
+    # THEN the partner is named whole, and the closing request has no section
+    assert ("1", "Sở Y tế", "lead") in triples and ("1", "BHXH Thành phố", "cooperate") in triples
+    assert (None, "Sở Tài chính", "assigned") in triples
+    assert not {t for t in triples if t[0] == "2" and t[1] != "Ủy ban nhân dân các xã, phường"}
