@@ -55,8 +55,9 @@ _FIRM_HEADS = [
     "cơ sở khám bệnh", "cơ sở khám, chữa bệnh", "cơ sở kcb", "cơ sở kbcb", "chuyên viên", "giám thị", "trại giam", "trại tạm giam", "thống đốc", "tổ đảng",
     "tổ trưởng", "hội đồng", "hiệu trưởng", "chủ đầu tư", "chủ rừng", "hạt kiểm lâm", "sở quản lý", "sở chuyên ngành", "hiệp hội", "tiểu ban", "liên minh",
     "quý cơ quan",  # a letter's addressees, as it calls them
-    # the tax offices' names since 2025: "Thuế tỉnh Lâm Đồng", "các Thuế tỉnh, thành phố"
-    "thuế tỉnh", "thuế thành phố", "thuế tp",
+    # the tax and statistics offices' names since 2025: "Thuế tỉnh Lâm Đồng", "các Thuế tỉnh, thành phố",
+    # "Thống kê tỉnh Bắc Ninh"
+    "thuế tỉnh", "thuế thành phố", "thuế tp", "thống kê tỉnh", "thống kê thành phố",
 ]
 # Short heads that are also ordinary words ("báo cáo", "xã hội", "phòng, chống"): they
 # count only after a quantifier ("các sở") or before a capitalised name ("Sở Y tế").
@@ -503,6 +504,9 @@ _KIND_ONLY = re.compile(rf"(?:{_QUANTIFIER})?(?:bộ|sở|ban|ngành|cơ quan|đ
 _QUANTIFIER_WORD = re.compile(rf"(?<![\w]){_QUANTIFIER}", re.IGNORECASE)
 
 
+_ROLE_WORDS = ("phối hợp", "chủ trì")
+
+
 def _colon_members(
     clause: str, names: list[UnitName], colon: int, directory: NameSource | None
 ) -> tuple[list[UnitName], int] | None:
@@ -524,7 +528,8 @@ def _colon_members(
     pieces = _pieces(region, colon + 1)
     if not pieces or len(region) > _MAX_LIST_CHARS or not all(p.text.strip()[:1].isupper() for p in pieces[:1]):
         return None
-    if starts_with_verb(region.strip()) and not (len(pieces) > 1 and all(p.text.strip()[:1].isupper() for p in pieces)):
+    task = lower_form(region.strip()).startswith(_ROLE_WORDS)  # "X và Y: Phối hợp với Sở Tài chính ..."
+    if task or starts_with_verb(region.strip()) and not (len(pieces) > 1 and all(p.text.strip()[:1].isupper() for p in pieces)):
         return None  # "Ủy ban nhân dân cấp xã: Rà soát, ...": a heading and its task ("Các Sở: Xây dựng, Y tế" is not)
     # The head is the last name and the bare kinds before it ("Các Bộ, cơ quan: Tài chính, ...").
     k = len(names) - 1

@@ -1574,3 +1574,18 @@ def test_an_abbreviated_partner_the_page_broke_and_the_closing_request(directory
     assert ("1", "Sở Y tế", "lead") in triples and ("1", "BHXH Thành phố", "cooperate") in triples
     assert (None, "Sở Tài chính", "assigned") in triples
     assert not {t for t in triples if t[0] == "2" and t[1] != "Ủy ban nhân dân các xã, phường"}
+
+
+def test_a_heading_whose_task_opens_with_its_role_and_the_statistics_office(directory):
+    # GIVEN "X và Y: Phối hợp với Z tham mưu ..." and the provincial statistics office by its 2025 name
+    body = (
+        "2. Các cơ quan chuyên môn quản lý ngành, lĩnh vực cấp tỉnh và Ủy ban nhân dân các xã, phường: Phối hợp "
+        "với Sở Tài chính tham mưu Ủy ban nhân dân tỉnh ban hành quy chế khai thác dữ liệu về giá.\n"
+        "3. Thống kê tỉnh Nam Định cung cấp báo cáo chỉ số giá tiêu dùng của địa phương.\n"
+    )
+    # THEN X and Y are tasked and Z cooperates; the statistics office is tasked
+    assert _triples(_parse(body, directory)) == {
+        ("2", "Các cơ quan chuyên môn quản lý ngành, lĩnh vực cấp tỉnh", "assigned"),
+        ("2", "Ủy ban nhân dân các xã, phường", "assigned"), ("2", "Sở Tài chính", "cooperate"),
+        ("3", "Thống kê tỉnh Nam Định", "assigned"),
+    }
