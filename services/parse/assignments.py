@@ -175,8 +175,11 @@ class _Reader:
             opened = max(clause.rfind(c, 0, m.start()) for c in ",;:") + 1
             before = clause[opened : m.start()].strip()
             speaker = self.units(before, 0, whole=True) if before else None
-            if (own := self.units(clause, opened)) and _IN_WRITING.match(low, _skip(clause, own.end)) and not all(
-                self.is_issuer(n.text) for n in own.names
+            if (
+                _IN_WRITING.search(low, opened, m.end())
+                and (own := self.units(clause, opened))
+                and _IN_WRITING.match(low, _skip(clause, own.end))
+                and not all(self.is_issuer(n.text) for n in own.names)
             ):
                 # "BHXH các tỉnh có văn bản đề nghị các cơ sở KCB ...": the subject's task is to
                 # ask; whom it asks, the document does not task
