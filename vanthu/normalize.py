@@ -176,8 +176,12 @@ _BLOCK_START = re.compile(
 )
 
 
+# A rule printed under a header cell, left at its line's end ("ỦY BAN NHÂN DÂN TỈNH TÂY NINH -------").
+_TRAILING_RULE = re.compile(r"(?<=\S)\s+[-_=–]{3,}\s*$")
+
+
 def _strip_marks(line: str) -> str:
-    line = _MD_ESCAPE.sub(r"\1", line)
+    line = _TRAILING_RULE.sub("", _MD_ESCAPE.sub(r"\1", line))
     line = _MD_BULLET.sub("- ", _HEADING_HASHES.sub("", _HTML_SPACE.sub(" ", line)), count=1)
     if "|" in line and not line.lstrip().startswith("|"):
         line = _CELL_END.sub("", line)  # a flattened table's cell end: "ỦY BAN NHÂN DÂN |"

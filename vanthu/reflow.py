@@ -12,8 +12,9 @@ Contract: :func:`reflow` returns the text with paragraph breaks put back before 
 a few fields, after) those anchors, in lines that hold a whole flattened form. A line is
 flattened when it is long and carries at least two kinds of the form's anchors, or, with
 no form (a news page quoting a directive), when it is very long and numbers several points
-after a sentence's end; every other line is returned unchanged, so a document with its
-lines keeps its reading exactly.
+after a sentence's end, or when it is a whole signature block (authorities, title and
+name); every other line is returned unchanged, so a document with its lines keeps its
+reading exactly.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ _CAPS_NEXT = re.compile(r"\s*(?:" + _CAPS_WORD + r")(?=\s|$)")
 _MOTTO_TEXT = r"CỘNG H(?:ÒA|OÀ) XÃ HỘI CHỦ NGHĨA VIỆT NAM|ĐẢNG CỘNG SẢN VIỆT NAM"
 _SLOGAN_TEXT = r"Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc"
 # A signature's authority line: "TM." / "KT." / "TL." / "TUQ." (a dot may be lost), "T/M", "K/T".
-_AUTHORITY_TEXT = r"(?:(?<!,\s)\b(?:TM|KT|TL|TUQ)\.?|\b[TK]/[ML])\s(?=[" + _UP + r"])"
+_AUTHORITY_TEXT = r"(?:(?<!,\s)\b(?:TM|KT|TL|TUQ)\.?|\b(?:T/M|K/T|T/L))\s(?=[" + _UP + r"])"
 # The signer's offices, as the closing prints them in capitals.
 _OFFICES_TEXT = (
     r"(?:PHÓ\s+)?(?:CHỦ TỊCH|GIÁM ĐỐC|BỘ TRƯỞNG|THỦ TƯỚNG|CỤC TRƯỞNG|CHI CỤC TRƯỞNG|VỤ TRƯỞNG|TRƯỞNG BAN"
@@ -41,9 +42,12 @@ _OFFICES_TEXT = (
 # The form's anchors that tell a flattened document from a long paragraph.
 _FORM = re.compile(
     _MOTTO_TEXT + "|" + _SLOGAN_TEXT + r"|\bSố\s*:|Nơi nhận\s*:|Kính gửi\s*:"
-    r"|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|\b(?:TM|KT|TL|TUQ)\.\s|\b[TK]/[ML]\s"
+    r"|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|\b(?:TM|KT|TL|TUQ)\.\s|\b(?:T/M|K/T|T/L)\s"
+    r"|\b(?:CHỈ THỊ|KẾ HOẠCH|CÔNG ĐIỆN|THÔNG BÁO|QUYẾT ĐỊNH|NGHỊ QUYẾT) (?:VỀ|V/v)\s"  # "299/TTg Hà Nội, ngày ... CHỈ THỊ VỀ ..."
 )
-_FORM_WORDS = ("CỘNG H", "ĐẢNG CỘNG", "Độc lập", "Số", "Nơi nhận", "Kính gửi", "tháng", "TM", "KT", "TL", "TUQ", "/M", "/L")
+_FORM_WORDS = (
+    "CỘNG H", "ĐẢNG CỘNG", "Độc lập", "Số", "Nơi nhận", "Kính gửi", "tháng", "TM", "KT", "TL", "TUQ", "/M", "/L", " VỀ ", " V/v ",
+)
 # Breaks before: what opens a field, a block or a numbered part wherever it stands.
 _ALWAYS = re.compile(
     _MOTTO_TEXT + "|" + _SLOGAN_TEXT
@@ -123,16 +127,22 @@ _PLACE_WORD = re.compile(r"(?:TP\.|[" + _UP + r"][^\s" + _UP + r"]*)$")
 # The closing's title ("PHÓ CHỦ TỊCH") after its authority line ("TM. ỦY BAN NHÂN DÂN"):
 # the signer's office in capitals, then the name in title case.
 _OFFICE = re.compile(
-    r"(?<![.]\s)(?<!\bPHÓ)(?<!\b(?:KT|TM|TL))(?<!TUQ)(?<=[" + _UP + r"\d)])\s+(?=" + _OFFICES_TEXT + ")"
+    r"(?<![.]\s)(?<!\bPHÓ)(?<!\b(?:KT|TM|TL))(?<!TUQ)(?<!(?:T/M|K/T|T/L))(?<!TỔNG)(?<!\bCHI)(?<=[" + _UP + r"\d)])\s+(?=" + _OFFICES_TEXT + ")"
 )
 _NAME = re.compile(r"(?:[" + _UP + r"][^\s" + _UP + r"\d.,;:()]+\s+){1,5}[" + _UP + r"][^\s" + _UP + r"\d.,;:()]+")
 
 
+# A signature block flattened to one line, however short: "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH
+# PHÓ CHỦ TỊCH Trần Văn Chiến".
+_SIGNATURE_ROW = re.compile(r"\s*" + _AUTHORITY_TEXT + r"[" + _UP + r"\s./,-]+\s" + _NAME.pattern + r"\s*$")
+
+
 def reflow(text: str) -> str:
     """``text`` with its flattened lines broken at the form's anchors (module docstring)."""
-    if all(len(line) < _MIN_FLAT for line in text.split("\n")):
+    lines = text.split("\n")
+    if all(len(line) < _MIN_FLAT for line in lines) and not any(_SIGNATURE_ROW.match(line) for line in lines):
         return text
-    return "\n".join(_reflow_line(line) if _flattened(line) else line for line in text.split("\n"))
+    return "\n".join(_reflow_line(line) if _flattened(line) or _SIGNATURE_ROW.match(line) else line for line in lines)
 
 
 def _flattened(line: str) -> bool:

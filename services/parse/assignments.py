@@ -227,14 +227,18 @@ class _Reader:
         a list of the lead-in's own ("Thực hiện Kết luận của Bộ Chính trị, Ban Bí thư, Ban
         Chỉ đạo ..."): no subject starts there, unless a collective name opens the subject
         ("... Chương trình hành động của Chính phủ, các bộ, cơ quan ngang bộ ... xây dựng")."""
-        depth = 0
+        depth, first = 0, True
         for k, ch in enumerate(clause):
             depth += (ch == "(") - (ch == ")")
             if ch != "," or depth or (self._ends_in_unit(clause, k) and not _COLLECTIVE.match(clause, k + 1)):
                 continue
             if _QUANTIFIED_TAIL.search(clause, 0, k) and _KIND_GOES_ON.match(clause, k + 1):
                 continue  # "đề nghị của các Bộ, cơ quan liên quan, Bộ Tài chính ...": one quantified list
-            units = self.units(clause, k + 1)
+            # Past the lead-in's first comma a subject opens with a name or a quantifier, not the
+            # lead-in's own nouns ("căn cứ kết quả ..., xem xét ... của cơ quan, đơn vị và ...").
+            opens = first or _SUBJECT_OPENS.match(clause, k + 1)
+            first = False
+            units = self.units(clause, k + 1) if opens else None
             if units is None:
                 continue
             pos = _skip(clause, units.end)
@@ -349,6 +353,7 @@ _LEAD_IN_WORDS = 12
 _LATER_PARTNERS = re.compile(r"(?:,|\s+và)\s+phối hợp(?:\s+chặt chẽ)?\s+(?:với|cùng)\s+")
 _NAME_WORDS = 8  # words: how far back a name ending at a comma may begin
 _COLLECTIVE = re.compile(r"\s*(?:các|Các)\s")
+_SUBJECT_OPENS = re.compile(rf"\s*(?:[{CAPITALS}]|(?:các|những|mỗi|từng)\s)")
 # A quantifier's list goes on in lower case: "các Bộ, cơ quan", "các sở, ngành, địa phương".
 _QUANTIFIED_TAIL = re.compile(r"(?<![\w])(?:các|những)\s+\S+(?:\s+\S+)?$", re.IGNORECASE)
 _KIND_GOES_ON = re.compile(r"\s*(?:cơ quan|đơn vị|ngành|địa phương|tổ chức)(?![\w])")

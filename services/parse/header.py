@@ -477,7 +477,8 @@ def display_case(name: str) -> str:
 
     Capitalised: the first word, the word after an organisational head ("Sở Y tế"),
     "Tỉnh"/"Huyện"... in a committee name ("Văn phòng Tỉnh ủy"), and every word after a
-    place word (the place's proper name). Known abbreviations stay upper case.
+    place word (the place's proper name; "xã hội" is society, no commune). Known
+    abbreviations stay upper case.
     """
     words = name.split()
     folded = [fold(w) for w in words]
@@ -494,13 +495,14 @@ def display_case(name: str) -> str:
         committee = nxt == "uy" and lowered[idx] in _PLACE_WORDS
         # "Ủy ban X", "Đảng bộ tỉnh X": "ban" and "bộ" there are no heads of a name.
         compound = idx >= 2 and (folded[idx - 2], prev) in (("uy", "ban"), ("dang", "bo"))
-        after_head = prev in _HEAD_BEFORE_NAME and not compound
-        capital = idx == 0 or proper or committee or after_head or (ministry_like and prev == "va")
+        after_head = prev in _HEAD_BEFORE_NAME and not compound and lowered[idx - 1] != "bảo"  # "Bảo hiểm", not "Báo"
+        listed = prev in ("va", "-") or (idx > 0 and words[idx - 1].endswith(","))  # "Văn hóa, Thể thao và Du lịch"
+        capital = idx == 0 or proper or committee or after_head or (ministry_like and listed)
         low = word.lower()
         national = (folded[idx], nxt) in _NATIONAL_NAMES or (prev, folded[idx]) in _NATIONAL_NAMES_BOTH
         out.append(low[:1].upper() + low[1:] if capital or national else low)
         two_word_place = (folded[idx], nxt) in _TWO_WORD_PLACES
-        if (lowered[idx] in _PLACE_WORDS and not two_word_place and nxt not in ("uy", "doan", "")) or (
+        if (lowered[idx] in _PLACE_WORDS and not two_word_place and nxt not in ("uy", "doan", "hoi", "")) or (
             folded[idx] == "uy" and idx and lowered[idx - 1] in _PLACE_WORDS
         ):
             proper = True

@@ -506,6 +506,9 @@ _QUANTIFIER_WORD = re.compile(rf"(?<![\w]){_QUANTIFIER}", re.IGNORECASE)
 
 
 _ROLE_WORDS = ("phối hợp", "chủ trì")
+# A member is a name: no figures in it, a few words long.
+_NO_MEMBER = re.compile(r"\d")
+_MEMBER_WORDS = 10
 
 
 def _colon_members(
@@ -547,6 +550,8 @@ def _colon_members(
     tail = next((i for i, p in enumerate(pieces)
                  if not p.text.strip()[:1].isupper() or i and _OFFICE.match(lower_form(p.text.strip()))), len(pieces))
     pieces, rest = pieces[:tail], _merge(pieces[tail:], clause, directory) or [] if tail < len(pieces) else []
+    if any(_NO_MEMBER.search(p.text) or len(p.text.split()) > _MEMBER_WORDS for p in pieces):
+        return None  # "+ Xã Tân Tiến: Lấy mẫu 01 vị trí ...": what is done there, no member's name
     pieces = _whole_members(stem, pieces, clause, directory)
     members = tuple(_member_name(stem, p.text.strip(), directory) for p in pieces)
     start = names[k].start

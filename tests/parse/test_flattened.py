@@ -160,3 +160,43 @@ def test_reflow_only_breaks_lines_and_drops_marks(pieces):
         return re.sub(r"[\s*|_-]", "", t)
 
     assert words(reflow(text)) == words(text)
+
+
+def test_a_copy_that_flattened_each_row_of_the_form_reads_as_its_lines():
+    # GIVEN a 1980 Chỉ thị as a crawler keeps it: the issuer's cell with its rule and the motto
+    # in one row, "Số:" alone over the number, place, date, title and the body's first lines,
+    # and the whole signature block ("K/T ... PHÓ THỦ TƯỚNG Tố Hữu") in one row
+    text = (
+        "PHỦ THỦ TƯỚNG ----- CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập – Tự do – Hạnh phúc -------\n"
+        "Số:\n"
+        "299/TTg Hà Nội, ngày 10 tháng 11 năm 1980 CHỈ THỊ VỀ CÔNG TÁC ĐO ĐẠC, PHÂN HẠNG VÀ ĐĂNG KÝ RUỘNG ĐẤT "
+        "Ngày 24 tháng 6 năm 1977 Hội đồng Chính phủ đã ra Quyết định số 169-CP về công tác điều tra ruộng đất.\n"
+        "1. Tổng cục Quản lý ruộng đất có trách nhiệm xây dựng các phương án kỹ thuật.\n"
+        "K/T THỦ TƯỚNG CHÍNH PHỦ PHÓ THỦ TƯỚNG Tố Hữu\n"
+    )
+    d = parse_directive(text)
+    # THEN number, type, date and signer are the form's
+    assert (d.number, d.doc_type, str(d.date)) == ("299/TTg", "Chỉ thị", "1980-11-10")
+    assert (d.signer.authority, d.signer.title, d.signer.name) == ("K/T", "PHÓ THỦ TƯỚNG", "Tố Hữu")
+
+
+def test_a_signature_block_in_one_row_and_a_rule_after_the_issuer():
+    # GIVEN a decision whose issuer cell keeps its rule ("... TÂY NINH -------") and whose
+    # signature block is one row
+    text = (
+        "ỦY BAN NHÂN DÂN TỈNH TÂY NINH -------\n"
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc ---------------\n"
+        "Số: 3745/QĐ-UBND Tây Ninh, ngày 30 tháng 12 năm 2021 QUYẾT ĐỊNH VỀ VIỆC PHÊ DUYỆT KẾ HOẠCH SỬ DỤNG ĐẤT "
+        "NĂM 2022 HUYỆN CHÂU THÀNH ỦY BAN NHÂN DÂN TỈNH TÂY NINH\n"
+        "Căn cứ Luật Đất đai ngày 29 tháng 11 năm 2013;\n"
+        "QUYẾT ĐỊNH:\n"
+        "Điều 1. Phê duyệt kế hoạch sử dụng đất năm 2022 của huyện Châu Thành.\n"
+        "Điều 2. Chủ tịch UBND huyện Châu Thành công bố công khai kế hoạch sử dụng đất./.\n"
+        "Nơi nhận:\n- Như Điều 2;\n- Lưu: VT.\n"
+        "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Trần Văn Chiến\n"
+    )
+    d = parse_directive(text)
+    # THEN the issuer is named without the rule, and the signer, title and authorities are read
+    assert d.issuer == "Ủy ban nhân dân tỉnh Tây Ninh"
+    assert (d.signer.authority, d.signer.title, d.signer.name) == (
+        "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Văn Chiến")

@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from services.parse.header import parse_header, split_issuer
+from services.parse.header import display_case, parse_header, split_issuer
 from services.parse.jurisdiction import Jurisdiction, jurisdiction_of
 from services.parse.parser import parse_text
 from vanthu.normalize import clean_document
@@ -523,3 +523,14 @@ def test_a_headerless_letter_numbering_its_first_paragraph_names_its_speaker_and
     # addressees it asks are tasked
     assert (d.number, d.doc_type, d.issuer) == (None, "Công văn", "Cục Lãnh sự Bộ Ngoại giao")
     assert [(a.unit, a.section) for a in d.assignments] == [("Quý Cơ quan", "2")]
+
+
+@pytest.mark.parametrize("printed, spelt", [
+    ("BẢO HIỂM XÃ HỘI VIỆT NAM", "Bảo hiểm xã hội Việt Nam"),
+    ("SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", "Sở Lao động - Thương binh và Xã hội"),
+    ("BỘ VĂN HÓA, THỂ THAO VÀ DU LỊCH", "Bộ Văn hóa, Thể thao và Du lịch"),
+    ("ỦY BAN NHÂN DÂN XÃ TÂN TIẾN", "Ủy ban nhân dân xã Tân Tiến"),
+])
+def test_an_issuer_in_capitals_is_spelt_as_its_name_is(printed, spelt):
+    # GIVEN a header's issuer in capitals WHEN spelt for the clerk THEN as the body writes its name
+    assert display_case(printed) == spelt

@@ -257,3 +257,4 @@ def test_a_year_ending_a_wrapped_item_is_no_item_number():
     # THEN the year ends the item's sentence
     lines = clean_document(text)
     assert lines[1].endswith("người đứng đầu trong năm 2025.") and lines[2] == "4. Văn phòng Bộ"
+
