@@ -270,7 +270,8 @@ class _Reader:
     def _predicate(self, clause: str, low: str, units: UnitList, rule: str = "subject") -> _Clause | None:
         pos = _skip(clause, units.end)
         if (
-            roles.PAST.match(low, pos) or roles.NEGATED.match(low, pos) or roles.PASSIVE.match(low, pos)
+            roles.PAST.match(low, pos) or roles.DATED.match(low, pos) or roles.NEGATED.match(low, pos)
+            or roles.PASSIVE.match(low, pos)
             or roles.PERMITTED.match(low, pos) or roles.LIABLE.match(low, pos)
             or any(roles.WHICHEVER.search(n.text) for n in units.names)
         ):

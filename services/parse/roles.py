@@ -47,14 +47,18 @@ POWERS_OF = re.compile(r"(?:các\s+)?quyền hạn(?:\s+của\s+|\s*$)")
 # "là cơ quan chủ trì", "là cơ quan đầu mối, chủ trì": the focal point named leads.
 LEAD = re.compile(r"(?:là\s+(?:cơ quan|đơn vị)\s+(?:đầu mối\s*,?\s*)?)?chủ trì\s*[,;]?\s*")
 # "phối hợp với Y", "phối hợp Y" and "phối hợp, hỗ trợ Y" (its object printed straight
-# after), and after "chủ trì" also "cùng Y" ("X chủ trì cùng Y": Y cooperates).
-COOPERATE = re.compile(r"(?:(?:và\s+)?phối hợp(?:\s+chặt chẽ)?(?:\s*,\s*hỗ trợ)?(?:\s+(?:với|cùng))?|cùng(?:\s+với)?)\s+")
+# after), "kết hợp với Y", and after "chủ trì" also "cùng Y" ("X chủ trì cùng Y": Y cooperates).
+COOPERATE = re.compile(
+    r"(?:(?:và\s+)?phối hợp(?:\s+chặt chẽ)?(?:\s*,\s*hỗ trợ)?(?:\s+(?:với|cùng))?|kết hợp với|cùng(?:\s+với)?)\s+"
+)
 # "Tăng cường phối hợp giữa các cơ quan: A, B, C": the bodies named cooperate; "bảo đảm sự
 # phối hợp giữa ...", "công tác phối hợp giữa ..." name a principle, not partners.
 COOPERATE_ALONE = re.compile(
     r"(?:(?<!sự )(?<!công tác )phối hợp(?:\s+chặt chẽ)?\s+giữa|phối hợp(?:\s+chặt chẽ)?(?!\s+giữa)(?:\s+(?:với|cùng))?)\s+"
 )
 PAST = re.compile(r"(?:đã|đang|vừa|từng|đều đã)(?![\w])")
+# "Báo Đấu thầu ngày 26 tháng 3 năm 2019 đưa tin ...": what a unit did on a day, a report.
+DATED = re.compile(r"(?:vào\s+)?ngày\s+\d{1,2}(?:\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|\s*/\s*\d{1,2}\s*/\s*\d{4})")
 # "Thủ trưởng ... chịu trách nhiệm trước pháp luật ... nếu để ...": whom X answers to if it
 # fails, a liability, no task.
 LIABLE = re.compile(r"chịu trách nhiệm trước\s[^,;.]*?\snếu(?![\w])")

@@ -102,7 +102,7 @@ _VERBS = [
     "có giải pháp", "có phương án", "trình", "cử", "làm", "nhanh chóng", "thông tin", "liên hệ",
     "cụ thể hóa", "hằng", "hàng", "định kỳ", "lựa chọn", "rà", "ứng phó", "biết", "để", "nhằm", "niêm yết", "đẩy nhanh", "thừa", "đưa", "phân cấp", "trân trọng", "thiết lập", "gửi", "khi", "nơi có", "trong việc", "xin", "giúp", "trên cơ sở",
     "có thể", "tạo điều kiện", "tạo thuận lợi", "tạo mọi điều kiện", "mở rộng", "hoàn thiện", "trong quá trình",
-    "trong thời gian", "trong công tác", "trong phạm vi", "giải ngân", "bàn giao", "tuyển sinh", "phát động", "chọn",
+    "trong thời gian", "trong công tác", "trong phạm vi", "giải ngân", "bàn giao", "tuyển sinh", "phát động", "chọn", "kết hợp",
     # "cấp" is a level ("các cấp", "cấp tỉnh") except before what is issued
     "cấp giấy", "cấp phép", "cấp kinh phí", "cấp phát", "cấp đổi", "cấp lại", "cấp bù", "cấp mã", "cấp chứng",
 ]
@@ -116,13 +116,13 @@ _VERBS = [
 # "ký" (sign) is a verb, but after "đăng", "lưu", "thư" a noun's ("Văn phòng Đăng ký đất đai", "Tổng công ty Lưu
 # ký ...", "Thư ký Hội đồng");
 # "quản lý" is the management body in "cơ quan quản lý nhà nước / trực tiếp / chuyên ngành",
-# "Sở quản lý ngành", "cơ quan chuyên môn quản lý ngành, lĩnh vực".
+# "Sở quản lý ngành", "cơ quan chuyên môn quản lý ngành, lĩnh vực", "Tổng cục quản lý ruộng đất".
 _VERB = re.compile(
     rf"(?<![\w])(?<!công )(?:{_alternation(_VERBS)}|(?<![Đđ]ăng )(?<![Ll]ưu )(?<![Tt]hư )ký|(?<!các )(?<!những )(?<!là )tổ chức(?!\s*(?:đảng|cơ sở|chính trị|hội|đoàn|xã hội|,|(?:có\s+)?liên quan(?!\s+đến)))"
     r"|giao(?!\s+(?:thông|dịch|lưu|thương|nhận|tiếp|ban|khoán)(?![\w]))"
     r"|chuyển(?!\s+đổi)"
     r"|lãnh đạo(?=\s*(?:,|và)\s*chỉ đạo)"
-    r"|(?<!cơ quan )(?<!đơn vị )(?<![Ss]ở )(?<!chuyên môn )quản lý|quản lý(?!\s+(?:nhà nước|trực tiếp|chuyên ngành|ngành))|(?<!quản lý )trực tiếp(?!\s+là))(?![\w])"
+    r"|(?<![Cc]ục )(?:(?<!cơ quan )(?<!đơn vị )(?<![Ss]ở )(?<!chuyên môn )quản lý|quản lý(?!\s+(?:nhà nước|trực tiếp|chuyên ngành|ngành)))|(?<!quản lý )trực tiếp(?!\s+là))(?![\w])"
 )
 # A verb right after one of these words is part of a name ("Ban Chỉ đạo", "các ban chỉ đạo",
 # "Ủy ban Kiểm tra") when the word opens the name: capitalised, or after a quantifier, a

@@ -1589,3 +1589,18 @@ def test_a_heading_whose_task_opens_with_its_role_and_the_statistics_office(dire
         ("2", "Ủy ban nhân dân các xã, phường", "assigned"), ("2", "Sở Tài chính", "cooperate"),
         ("3", "Thống kê tỉnh Nam Định", "assigned"),
     }
+
+
+def test_a_dated_report_kết_hợp_partners_and_an_old_style_department_name(directory):
+    # GIVEN a news report ("Báo Đấu thầu ngày 26 tháng 3 năm 2019 đưa tin ..."), "Chỉ đạo X kết
+    # hợp với Y và Z ..." and a partner named in the old lower case ("Tổng cục quản lý ruộng đất")
+    body = (
+        "Báo Đấu thầu ngày 26 tháng 3 năm 2019 đưa tin nhiều công ty cổ phần không biết đại hội đồng cổ đông là gì.\n"
+        "1. Chỉ đạo Sở Tư pháp kết hợp với Công an tỉnh và Sở Y tế đẩy nhanh tiến độ cấp Phiếu lý lịch tư pháp.\n"
+        "2. Tổng cục Thống kê có trách nhiệm phối hợp với Tổng cục quản lý ruộng đất xây dựng quy trình thống kê.\n"
+    )
+    # THEN the report tasks no one, the directed unit's partners cooperate, the partner is named whole
+    assert _triples(_parse(body, directory)) == {
+        ("1", "Công an tỉnh", "cooperate"), ("1", "Sở Y tế", "cooperate"),
+        ("2", "Tổng cục Thống kê", "assigned"), ("2", "Tổng cục quản lý ruộng đất", "cooperate"),
+    }
