@@ -387,11 +387,15 @@ def _shared_offices(names: list[UnitName], clause: str) -> list[UnitName]:
 def _catch_all_goes_on(previous: str, piece: str, directory: NameSource | None) -> bool:
     """Whether ``piece`` continues the catch-all before it: a bare level or kind ("các cơ
     quan, đơn vị"), or, after a quantified list, a bare lower-case kind with at most a
-    level or a place ("các Sở, ban, ngành Thành phố", "các Bộ, cơ quan ngang Bộ"). Kinds
-    with a name of their own ("tổ chức đảng", "ban cán sự đảng") are units of their own."""
+    level or a place ("các Sở, ban, ngành Thành phố", "các Bộ, cơ quan ngang Bộ"), or a Party
+    committee after one ("các văn phòng tỉnh ủy, thành ủy"). Kinds with a name of their own
+    ("tổ chức đảng", "ban cán sự đảng") are units of their own."""
     low = lower_form(piece)
     if _BARE.match(low) and _vague(previous, directory):
         return True
+    if _PARTY_COMMITTEE.fullmatch(low) and _PARTY_COMMITTEE_END.search(lower_form(previous)):
+        return True  # "các văn phòng tỉnh ủy, thành ủy": one office of each committee
+
     if not piece[:1].islower() or _QUANTIFIED_KIND.search(lower_form(previous)) is None:
         return False
     if _KIND_PIECE.fullmatch(low):
@@ -401,6 +405,9 @@ def _catch_all_goes_on(previous: str, piece: str, directory: NameSource | None) 
 
 
 _SOFT_WORD = re.compile(rf"(?:{_alternation(_SOFT_HEADS)})")
+# A Party committee named by its level alone, and a name ending in one.
+_PARTY_COMMITTEE = re.compile(r"(?:tỉnh|thành|huyện|thị|quận|đảng) ủy(?:\s+trực thuộc(?:\s+trung ương)?)?")
+_PARTY_COMMITTEE_END = re.compile(r"(?:tỉnh|thành|huyện|thị|quận|đảng) ủy$")
 # Party committees by level and Party bodies: "Ban Thường vụ các huyện ủy, thành ủy, thị ủy",
 # "các chi bộ, đảng bộ cơ sở" are one addressee each.
 _COMMITTEES = [
@@ -414,10 +421,11 @@ _KINDS = [*_SOFT_HEADS, *_COMMITTEES, "cơ quan", "đơn vị", "tổ chức", "
 # huyện ủy"; not an office: "các Bộ trưởng").
 _QUANTIFIED_KIND = re.compile(rf"(?:^|(?<=\s)){_QUANTIFIER}(?:{_alternation(_KINDS)})(?![\w])(?!\s+trưởng)")
 # A bare kind of body in a catch-all ("ban", "ngành", "địa phương", "đoàn thể", "doanh nghiệp",
-# "thị ủy"), with a level.
+# "thị ủy"), with a level ("đoàn thể cấp tỉnh").
 _KIND_PIECE = re.compile(
     rf"(?:{_alternation(_KINDS)}|cơ quan ngang bộ|cơ quan thuộc chính phủ)"
-    r"(?:\s+(?:tỉnh|thành phố|trung ương|cơ sở|trực thuộc|có liên quan|liên quan"
+    r"(?:\s+(?:tỉnh|thành phố|trung ương|cơ sở|trực thuộc|có liên quan|liên quan|các cấp"
+    r"|cấp (?:tỉnh|thành phố|huyện|xã|trung ương)"
     r"|trên địa bàn(?:\s+(?:tỉnh|thành phố|huyện|xã|phường))?))?"
 )
 

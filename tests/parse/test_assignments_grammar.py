@@ -1604,3 +1604,16 @@ def test_a_dated_report_kết_hợp_partners_and_an_old_style_department_name(di
         ("1", "Công an tỉnh", "cooperate"), ("1", "Sở Y tế", "cooperate"),
         ("2", "Tổng cục Thống kê", "assigned"), ("2", "Tổng cục quản lý ruộng đất", "cooperate"),
     }
+
+
+def test_an_office_of_each_party_committee_and_a_catch_all_at_a_level(directory):
+    # GIVEN "Các văn phòng tỉnh ủy, thành ủy ..." and "Thủ trưởng các ban, ngành, đoàn thể cấp tỉnh ..."
+    body = (
+        "1. Các văn phòng tỉnh ủy, thành ủy đẩy mạnh cải cách hành chính.\n"
+        "2. Giám đốc các sở, Thủ trưởng các ban, ngành, đoàn thể cấp tỉnh triển khai thực hiện kế hoạch.\n"
+    )
+    # THEN each is one addressee, the committees and the level with the office before them
+    assert _triples(_parse(body, directory)) == {
+        ("1", "Các văn phòng tỉnh ủy, thành ủy", "assigned"), ("2", "Giám đốc các sở", "assigned"),
+        ("2", "Thủ trưởng các ban, ngành, đoàn thể cấp tỉnh", "assigned"),
+    }
