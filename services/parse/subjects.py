@@ -54,7 +54,7 @@ _FIRM_HEADS = [
     "chi bộ", "đảng bộ", "tạp chí", "cổng thông tin", "cơ sở giáo dục", "cơ sở đào tạo", "cơ sở y tế",
     "cơ sở khám bệnh", "cơ sở khám, chữa bệnh", "cơ sở kcb", "cơ sở kbcb", "chuyên viên", "giám thị", "trại giam",
     "trại tạm giam", "thống đốc", "tổ đảng", "tổ trưởng", "hội đồng", "hiệu trưởng", "chủ đầu tư", "chủ rừng",
-    "hạt kiểm lâm", "sở quản lý", "sở chuyên ngành", "hiệp hội", "tiểu ban", "liên minh",
+    "hạt kiểm lâm", "sở quản lý", "sở chuyên ngành", "hiệp hội", "tiểu ban", "liên minh", "kiểm toán nhà nước",
     "quý cơ quan",  # a letter's addressees, as it calls them
     # the tax and statistics offices' names since 2025: "Thuế tỉnh Lâm Đồng", "các Thuế tỉnh, thành phố",
     # "Thống kê tỉnh Bắc Ninh"
@@ -211,8 +211,8 @@ def predicate_start(clause: str, start: int = 0) -> int | None:
     for m in _VERB.finditer(low, start):
         if colon != -1 and colon < m.start():
             return colon
-        if m.start() == start or not clause[m.start()].islower():
-            continue
+        if m.start() == start or not (clause[m.start()].islower() or m.group(0) in _ROLE_WORDS):
+            continue  # a capitalised verb is a name's word ("Ban Chỉ đạo"), but no name goes on with "Chủ trì"
         if _inside_head(low, m.start()):
             continue  # "hàng" in "Ngân hàng Nhà nước"
         if m.group(0) == "giao" and not _GIVEN_TO.match(clause, m.end()):

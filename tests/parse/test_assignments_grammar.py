@@ -1617,3 +1617,19 @@ def test_an_office_of_each_party_committee_and_a_catch_all_at_a_level(directory)
         ("1", "Các văn phòng tỉnh ủy, thành ủy", "assigned"), ("2", "Giám đốc các sở", "assigned"),
         ("2", "Thủ trưởng các ban, ngành, đoàn thể cấp tỉnh", "assigned"),
     }
+
+
+def test_a_headings_task_opening_with_chu_tri_and_the_regional_state_audit(directory):
+    # GIVEN a unit's heading whose task opens its own paragraph "Chủ trì, phối hợp với ...", and
+    # a closing list naming "Thuế tỉnh, Kiểm toán nhà nước khu vực II"
+    body = (
+        "4. Sở Nội vụ\n\n"
+        "Chủ trì, phối hợp với các sở, ngành, đơn vị có liên quan nghiên cứu tích hợp nội dung bài giảng về "
+        "bảo vệ bí mật nhà nước.\n"
+        "5. Đề nghị Thuế tỉnh, Kiểm toán nhà nước khu vực II tăng cường công tác bảo vệ bí mật nhà nước.\n"
+    )
+    triples = _triples(_parse(body, directory))
+    # THEN the unit leads, and the regional audit office is a unit of its own
+    assert ("4", "Sở Nội vụ", "lead") in triples
+    assert {t for t in triples if t[0] == "5"} == {
+        ("5", "Thuế tỉnh", "assigned"), ("5", "Kiểm toán nhà nước khu vực II", "assigned")}
