@@ -43,10 +43,13 @@ _OFFICES_TEXT = (
 _FORM = re.compile(
     _MOTTO_TEXT + "|" + _SLOGAN_TEXT + r"|\bSố\s*:|Nơi nhận\s*:|Kính gửi\s*:"
     r"|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|\b(?:TM|KT|TL|TUQ)\.\s|\b(?:T/M|K/T|T/L)\s"
-    r"|\b(?:CHỈ THỊ|KẾ HOẠCH|CÔNG ĐIỆN|THÔNG BÁO|QUYẾT ĐỊNH|NGHỊ QUYẾT) (?:VỀ|V/v)\s"  # "299/TTg Hà Nội, ngày ... CHỈ THỊ VỀ ..."
+    # A type's title in capitals over its subject: "299/TTg Hà Nội, ngày ... CHỈ THỊ VỀ ...",
+    # "Hà Nội, ngày ... NGHỊ QUYẾT TIẾP TỤC TĂNG CƯỜNG ...".
+    r"|\b(?:CHỈ THỊ|KẾ HOẠCH|CÔNG ĐIỆN|THÔNG BÁO|QUYẾT ĐỊNH|NGHỊ QUYẾT) (?:V/v\s|[" + _UP + r"]{2,}\s)"
 )
 _FORM_WORDS = (
-    "CỘNG H", "ĐẢNG CỘNG", "Độc lập", "Số", "Nơi nhận", "Kính gửi", "tháng", "TM", "KT", "TL", "TUQ", "/M", "/L", " VỀ ", " V/v ",
+    "CỘNG H", "ĐẢNG CỘNG", "Độc lập", "Số", "Nơi nhận", "Kính gửi", "tháng", "TM", "KT", "TL", "TUQ", "/M", "/L",
+    "CHỈ THỊ", "KẾ HOẠCH", "CÔNG ĐIỆN", "THÔNG BÁO", "QUYẾT ĐỊNH", "NGHỊ QUYẾT",
 )
 # Breaks before: what opens a field, a block or a numbered part wherever it stands.
 _ALWAYS = re.compile(
@@ -133,8 +136,12 @@ _NAME = re.compile(r"(?:[" + _UP + r"][^\s" + _UP + r"\d.,;:()]+\s+){1,5}[" + _U
 
 
 # A signature block flattened to one line, however short: "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH
-# PHÓ CHỦ TỊCH Trần Văn Chiến".
-_SIGNATURE_ROW = re.compile(r"\s*" + _AUTHORITY_TEXT + r"[" + _UP + r"\s./,-]+\s" + _NAME.pattern + r"\s*$")
+# PHÓ CHỦ TỊCH Trần Văn Chiến", "CHỦ TỊCH QUỐC HỘI Vương Đình Huệ" (an office in its
+# capitals, a name after them; an appendix's title in capitals may follow on the same row).
+_SIGNATURE_ROW = re.compile(
+    r"\s*(?:" + _AUTHORITY_TEXT + r")?(?=[" + _UP + r"\s./,-]*" + _OFFICES_TEXT + r")[" + _UP + r"\s./,-]+\s"
+    + _NAME.pattern + r"(?:\s+[" + _UP + r"]{2,}.*)?\s*$"
+)
 
 
 def reflow(text: str) -> str:
@@ -182,6 +189,8 @@ def _reflow_line(line: str) -> str:
         cuts.update(_signature_cuts(line, m.end()))
     for m in _BARE_TITLE.finditer(line):
         cuts.update([m.start(), *_signature_cuts(line, m.start())])
+    if _SIGNATURE_ROW.match(line):
+        cuts.update(_signature_cuts(line, 0))
     pieces, last = [], 0
     for cut in sorted(c for c in cuts if 0 < c < len(line)):
         pieces.append(line[last:cut])

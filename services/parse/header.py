@@ -542,10 +542,22 @@ def opens_body_name(folded: str) -> bool:
     return bool(_BODY_HEAD.match(folded))
 
 
+# A parent and its body printed on one line ("BỘ TÀI CHÍNH TỔNG CỤC HẢI QUAN", "ỦY BAN NHÂN
+# DÂN TỈNH NAM ĐỊNH SỞ Y TẾ"): a ministry's or committee's name holds no department's head.
+_PARENT_AND_BODY = re.compile(
+    r"^((?:BỘ|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN|UBND)\s.+?)\s((?:TỔNG CỤC|CHI CỤC|CỤC|SỞ)\s.+)$"
+)
+
+
+def _parent_and_body(line: str) -> tuple[str, ...]:
+    m = _PARENT_AND_BODY.match(line)
+    return m.groups() if m else (line,)
+
+
 def _body_names(lines: list[str]) -> list[str]:
     """Header lines re-joined into the names of bodies, upper to lower level."""
     names: list[str] = []
-    for line in lines:
+    for line in [part for printed in lines for part in _parent_and_body(printed)]:
         # A one-word line is a piece of a name ("ỦY" / "BAN NHÂN DÂN", "BỘ" / "CÔNG AN"), and
         # so is a bare head over another line: a "VĂN PHÒNG" is never a parent above the
         # body it serves ("VĂN PHÒNG" / "CHÍNH PHỦ" is the Government Office).

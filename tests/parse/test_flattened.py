@@ -200,3 +200,38 @@ def test_a_signature_block_in_one_row_and_a_rule_after_the_issuer():
     assert d.issuer == "Ủy ban nhân dân tỉnh Tây Ninh"
     assert (d.signer.authority, d.signer.title, d.signer.name) == (
         "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Văn Chiến")
+
+
+def test_a_resolution_whose_rows_ran_together_and_a_parent_on_the_issuers_line():
+    # GIVEN a National Assembly resolution whose title row ran into its date row and whose
+    # signature is "CHỦ TỊCH QUỐC HỘI Vương Đình Huệ" in one row (no authority), and a
+    # letter whose header prints "BỘ TÀI CHÍNH TỔNG CỤC HẢI QUAN" on one line
+    resolution = (
+        "QUỐC HỘI --------\n"
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc --------------- Nghị quyết số:\n"
+        "61/2022/QH15\n"
+        "Hà Nội, ngày 16 tháng 6 năm 2022 NGHỊ QUYẾT TIẾP TỤC TĂNG CƯỜNG HIỆU LỰC, HIỆU QUẢ THỰC HIỆN CHÍNH "
+        "SÁCH, PHÁP LUẬT VỀ QUY HOẠCH QUỐC HỘI\n"
+        "Căn cứ Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam;\n"
+        "QUYẾT NGHỊ:\n"
+        "Điều 1. Chính phủ chỉ đạo hoàn thành việc lập các quy hoạch thời kỳ 2021 - 2030.\n"
+        "Điều 2. Chính phủ, các Bộ, cơ quan ngang Bộ rà soát các quy hoạch có liên quan.\n"
+        "Điều 3. Ủy ban Thường vụ Quốc hội, các đoàn đại biểu Quốc hội giám sát việc thực hiện Nghị quyết này.\n"
+        "Nghị quyết này được Quốc hội nước Cộng hòa xã hội chủ nghĩa Việt Nam khóa XV, kỳ họp thứ 3 thông qua "
+        "ngày 16 tháng 6 năm 2022.\n"
+        "CHỦ TỊCH QUỐC HỘI Vương Đình Huệ\n"
+    )
+    letter = (
+        "BỘ TÀI CHÍNH TỔNG CỤC HẢI QUAN -------\n"
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc ---------------\n"
+        "Số: 778/TCHQ-GSQL V/v xử lý vướng mắc thực hiện Điều 41 Luật Hải quan\n"
+        "Hà Nội, ngày 13 tháng 02 năm 2017 Kính gửi: Cục Hải quan các tỉnh, thành phố.\n"
+        "Tổng cục Hải quan yêu cầu Cục Hải quan các tỉnh, thành phố thực hiện.\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT, GSQL.\n"
+        "KT.\n"
+        "TỔNG CỤC TRƯỞNG PHÓ TỔNG CỤC TRƯỞNG Vũ Ngọc Anh TÊN ĐƠN VỊ CUNG CẤP:……….\n"
+    )
+    r, l = parse_directive(resolution), parse_directive(letter)
+    # THEN the resolution is typed and signed, the letter's issuer is the department under its ministry
+    assert (r.doc_type, r.signer.title, r.signer.name) == ("Nghị quyết", "CHỦ TỊCH QUỐC HỘI", "Vương Đình Huệ")
+    assert (l.issuer, l.parent_issuer, l.signer.name) == ("Tổng cục Hải quan", "Bộ Tài chính", "Vũ Ngọc Anh")
