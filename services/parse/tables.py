@@ -126,6 +126,8 @@ def _flat_header(lines: Sequence[str], i: int) -> tuple[list[str], int] | None:
     end = next((k for k in range(i + 1, min(len(lines), i + 13)) if _row_number(lines[k]) is not None), None)
     if end is None:
         return None
+    # A group's number in a cell of its own ("I") and its title open the body before row 1.
+    end = next((k for k in range(i + 1, end) if _group_start(lines, k)), end)
     return [*cells, *(line for line in lines[i + 1 : end] if not GROUP_HEADING.match(line))], end
 
 
@@ -225,21 +227,41 @@ def _row_number(line: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _flat_rows(lines: Sequence[str], start: int) -> list[tuple[int, list[str]]]:
-    """Rows from ``start`` (a row's number) on, each opened by the next number in sequence
-    (or the one after: a row whose number the page lost is read with the row before); a
-    line that heads a group of rows ("V. Đa dạng hoá ...") is no row's cell."""
-    rows: list[tuple[int, list[str]]] = []
-    number, k = _row_number(lines[start]), start
+_GROUP_ROW = re.compile(r"([IVXLC]+)\.?")
+_GROUP_TITLE_LINES = 3
+
+
+def _group_start(lines: Sequence[str], k: int) -> tuple[str, int] | None:
+    """A group of rows opening at line ``k``: its number in a cell of its own ("II"), its
+    title, then its first row ("1"); (the group's number, the first row's line) or None."""
+    if not (m := _GROUP_ROW.fullmatch(lines[k].strip())):
+        return None
+    first = next((j for j in range(k + 1, min(len(lines), k + 2 + _GROUP_TITLE_LINES)) if _row_number(lines[j]) == 1), None)
+    return (m.group(1), first) if first is not None and first > k + 1 else None
+
+
+def _flat_rows(lines: Sequence[str], start: int) -> list[tuple[str, list[str]]]:
+    """Rows from ``start`` (a row's number, or a group's) on, each opened by the next number
+    in sequence (or the one after: a row whose number the page lost is read with the row
+    before); a line that heads a group of rows ("V. Đa dạng hoá ...") is no row's cell. Rows
+    numbered anew under each group ("I" / its title / "1", "2", "II" / ... / "1") are labelled
+    with it: "II.1"."""
+    rows: list[tuple[str, list[str]]] = []
+    group, k = None, start
+    if opened := _group_start(lines, k):
+        group, k = opened
+    number = _row_number(lines[k])
     while number is not None:
         cells: list[str] = []
         k += 1
-        while k < len(lines) and _row_number(lines[k]) not in (number + 1, number + 2):
+        while k < len(lines) and _row_number(lines[k]) not in (number + 1, number + 2) and not _group_start(lines, k):
             if not GROUP_HEADING.match(lines[k]):  # "V. Đa dạng hoá ...": the next rows' group
                 cells.append(lines[k])
             k += 1
         if cells:
-            rows.append((number, cells))
+            rows.append((f"{group}.{number}" if group else str(number), cells))
+        if k < len(lines) and (opened := _group_start(lines, k)):
+            group, k = opened
         number = _row_number(lines[k]) if k < len(lines) else None
     return rows
 

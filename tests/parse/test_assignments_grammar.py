@@ -1633,3 +1633,91 @@ def test_a_headings_task_opening_with_chu_tri_and_the_regional_state_audit(direc
     assert ("4", "Sở Nội vụ", "lead") in triples
     assert {t for t in triples if t[0] == "5"} == {
         ("5", "Thuế tỉnh", "assigned"), ("5", "Kiểm toán nhà nước khu vực II", "assigned")}
+
+
+_APPENDIX_IN_GROUPS = """\
+ỦY BAN NHÂN DÂN
+THÀNH PHỐ HỒ CHÍ MINH
+Số: 2820/QĐ-UBND
+Thành phố Hồ Chí Minh, ngày 19 tháng 11 năm 2025
+QUYẾT ĐỊNH
+Ban hành Kế hoạch xây dựng cơ sở dữ liệu về quy hoạch
+QUYẾT ĐỊNH:
+Điều 1. Ban hành kèm theo Quyết định này Kế hoạch xây dựng cơ sở dữ liệu về quy hoạch.
+Điều 2. Quyết định này có hiệu lực kể từ ngày ký./.
+Nơi nhận:
+- Như Điều 2;
+- Lưu: VT.
+TM. ỦY BAN NHÂN DÂN
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+Bùi Xuân Cường
+PHỤ LỤC
+NHIỆM VỤ CỦA CÁC SỞ, BAN, NGÀNH
+|
+**TT**
+|
+**Nhiệm vụ**
+|
+**Cơ quan chủ trì**
+|
+**Cơ quan phối hợp**
+|
+**Thời gian dự kiến hoàn thành**
+|
+|
+**I**
+|
+**Hoàn thiện thể chế về quy hoạch**
+|
+|
+1
+|
+Rà soát, sửa đổi các văn bản quy phạm pháp luật có liên quan
+|
+Sở Tài chính
+|
+Sở Tư pháp
+|
+Quý IV/2025
+|
+|
+2
+|
+Góp ý Thông tư quy định yêu cầu kỹ thuật của cơ sở dữ liệu
+|
+Sở Xây dựng
+|
+Sở Tài chính
+|
+Năm 2026
+|
+|
+**II**
+|
+**Xây dựng hạ tầng kỹ thuật**
+|
+|
+1
+|
+Nâng cấp hạ tầng mạng, máy chủ phục vụ cơ sở dữ liệu
+|
+Sở Khoa học và Công nghệ
+|
+Sở Tài chính
+|
+Năm 2026
+|
+"""
+
+
+def test_an_appendix_tables_rows_numbered_anew_in_each_group(directory):
+    # GIVEN an appendix table printed one cell per line whose rows are numbered anew under
+    # each group ("I" / its title / "1", "2", then "II" / its title / "1")
+    d = parse_directive(_APPENDIX_IN_GROUPS, directory)
+    # THEN each row's lead and partner are read, the row labelled with its group
+    assert {(a.section, a.unit_text, a.role) for a in d.assignments} == {
+        ("I.1", "Sở Tài chính", "lead"), ("I.1", "Sở Tư pháp", "cooperate"),
+        ("I.2", "Sở Xây dựng", "lead"), ("I.2", "Sở Tài chính", "cooperate"),
+        ("II.1", "Sở Khoa học và Công nghệ", "lead"), ("II.1", "Sở Tài chính", "cooperate"),
+    }
