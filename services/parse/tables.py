@@ -61,7 +61,12 @@ _CATALOGUE = re.compile(r"thu tuc|trinh tu|cach thuc|dia diem|buoc|quy trinh")
 def cell_parties(reader: UnitReader, text: str, role: Role, rule: str) -> list[Party]:
     """The units filling a table cell or a plan field (listed with dashes or not: "- Vụ
     Pháp chế; - Văn phòng Bộ."; numbered: "(1) Trung tâm A; (2) Cục B"; or in sentences:
-    "Các Cục: A; B. Vụ Kế hoạch, Tài chính.")."""
+    "Các Cục: A; B. Vụ Kế hoạch, Tài chính."). A field of who carries a task out may say
+    who leads it: "Cơ quan thực hiện: X chủ trì, phối hợp với Y; Z" (X leads, Y and Z
+    cooperate)."""
+    if role == "assigned" and (m := _CELL_LEAD.search(text)):
+        rest: Role = "cooperate" if m.group(1) else "assigned"
+        return cell_parties(reader, text[: m.start()], "lead", rule) + cell_parties(reader, text[m.end() :], rest, rule)
     parties: list[Party] = []
     for part in _CELL_SENTENCE.split(_CELL_NUMBER.sub(r"\1", _CELL_BULLET.sub(r"\1", text))):
         units = reader.units(part.strip(), 0, whole=True) if part.strip() else None
@@ -70,6 +75,7 @@ def cell_parties(reader: UnitReader, text: str, role: Role, rule: str) -> list[P
 
 
 _CELL_NUMBER = re.compile(r"(^|[;,]\s*)\(\d{1,2}\)\s+")
+_CELL_LEAD = re.compile(r"\s+chủ trì\s*[,;]?\s*(phối hợp(?:\s+với)?\s+)?")
 _CELL_SENTENCE = re.compile(rf"(?<=[a-zà-ỹđ)])\.\s+(?=[{CAPITALS}])")
 
 

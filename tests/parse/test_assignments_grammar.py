@@ -1721,3 +1721,18 @@ def test_an_appendix_tables_rows_numbered_anew_in_each_group(directory):
         ("I.2", "Sở Xây dựng", "lead"), ("I.2", "Sở Tài chính", "cooperate"),
         ("II.1", "Sở Khoa học và Công nghệ", "lead"), ("II.1", "Sở Tài chính", "cooperate"),
     }
+
+
+def test_a_field_of_who_carries_out_a_task_names_its_lead_and_partners(directory):
+    # GIVEN a programme's item whose field says "Cơ quan thực hiện: X chủ trì, phối hợp với Y; Z"
+    body = (
+        "1. Tăng cường sự lãnh đạo của cấp ủy, chính quyền các cấp về quan hệ lao động\n"
+        "1.3. Tiếp tục thực hiện hiệu quả Đề án tuyên truyền, phổ biến pháp luật cho người lao động.\n"
+        "- Cơ quan thực hiện: Sở Nội vụ chủ trì, phối hợp với Liên đoàn Lao động tỉnh; Ủy ban nhân dân các xã, phường.\n"
+        "- Thời gian thực hiện: Thực hiện thường xuyên.\n"
+    )
+    # THEN X leads and Y, Z cooperate
+    assert _triples(_parse(body, directory)) == {
+        ("1.3", "Sở Nội vụ", "lead"), ("1.3", "Liên đoàn Lao động tỉnh", "cooperate"),
+        ("1.3", "Ủy ban nhân dân các xã, phường", "cooperate"),
+    }
