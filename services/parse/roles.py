@@ -79,9 +79,10 @@ TO_KNOW = re.compile(r"biết(?![\w])")
 # Whose conclusions a notice announces: "Thủ tướng Chính phủ ... có ý kiến chỉ đạo như sau:".
 SPEAKS = re.compile(r"(?:có ý kiến\s+)?(?:chỉ đạo|kết luận|ý kiến)(?:\s+\S+){0,3}?\s+(?:như sau|sau đây)\s*:?")
 MEETING = re.compile(r"(?:cuộc họp|buổi họp|phiên họp|hội nghị|buổi làm việc|cuộc làm việc)(?![\w])")
-# How a Quyết định addresses the officials of its execution clause: "Các Ông (Bà): ...".
+# How a Quyết định addresses the officials of its execution clause: "Các Ông (Bà): ...",
+# "Các Ông, Bà Chánh Văn phòng Bộ ...".
 ADDRESS = re.compile(
-    r"(?:các\s+)?(?:ông\s*\(\s*bà\s*\)|ông\s*/\s*bà|ông,?\s+bà|đồng chí)\s*:\s*"
+    r"(?:các\s+)?(?:ông\s*\(\s*bà\s*\)|ông\s*/\s*bà|ông,?\s+bà)\s*:?\s*|(?:các\s+)?đồng chí\s*:\s*"
     r"|đồng chí\s+(?=(?:phó\s+)?(?:bí thư|chủ tịch|giám đốc|bộ trưởng|thủ trưởng|trưởng|chánh)(?![\w]))"  # "Đồng chí Bí thư tỉnh ủy ..."
 )
 # A colon that opens examples or a breakdown, not units: "những khâu còn sơ hở như: ...".

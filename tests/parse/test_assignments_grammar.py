@@ -1736,3 +1736,17 @@ def test_a_field_of_who_carries_out_a_task_names_its_lead_and_partners(directory
         ("1.3", "Sở Nội vụ", "lead"), ("1.3", "Liên đoàn Lao động tỉnh", "cooperate"),
         ("1.3", "Ủy ban nhân dân các xã, phường", "cooperate"),
     }
+
+
+def test_an_execution_clause_addressing_its_officials_without_a_colon(directory):
+    # GIVEN a decision's last article "Các Ông, Bà Chánh Văn phòng ..., Giám đốc ... chịu trách nhiệm thi hành"
+    body = (
+        "Điều 1. Ban hành danh mục mã dùng chung.\n"
+        "Điều 2. Các Ông, Bà Chánh Văn phòng Bộ Y tế, Vụ trưởng Vụ Bảo hiểm y tế và Giám đốc Sở Y tế các tỉnh "
+        "chịu trách nhiệm thi hành Quyết định này./.\n"
+    )
+    # THEN each official is tasked, without the salutation
+    assert _triples(_parse(body, directory)) == {
+        ("Điều 2", "Chánh Văn phòng Bộ Y tế", "assigned"), ("Điều 2", "Vụ trưởng Vụ Bảo hiểm y tế", "assigned"),
+        ("Điều 2", "Giám đốc Sở Y tế các tỉnh", "assigned"),
+    }
