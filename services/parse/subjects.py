@@ -100,7 +100,7 @@ _VERBS = [
     "xem xét", "đánh giá", "phát hiện", "xác định", "mua sắm", "điều tra", "tiêm", "xét nghiệm",
     "tham gia", "đề nghị", "yêu cầu", "có kế hoạch", "có văn bản", "có ý kiến", "có báo cáo",
     "có giải pháp", "có phương án", "trình", "cử", "làm", "nhanh chóng", "thông tin", "liên hệ",
-    "cụ thể hóa", "hằng", "hàng", "định kỳ", "lựa chọn", "rà", "ứng phó", "biết", "để", "nhằm", "niêm yết", "đẩy nhanh", "thừa", "đưa", "phân cấp", "trân trọng", "thiết lập", "gửi", "khi", "nơi có", "trong việc", "xin", "giúp", "trên cơ sở",
+    "cụ thể hóa", "hằng", "định kỳ", "lựa chọn", "rà", "ứng phó", "biết", "để", "nhằm", "niêm yết", "đẩy nhanh", "thừa", "đưa", "phân cấp", "trân trọng", "thiết lập", "gửi", "khi", "nơi có", "trong việc", "xin", "giúp", "trên cơ sở",
     "có thể", "tạo điều kiện", "tạo thuận lợi", "tạo mọi điều kiện", "mở rộng", "hoàn thiện", "trong quá trình",
     "trong thời gian", "trong công tác", "trong phạm vi", "giải ngân", "bàn giao", "tuyển sinh", "phát động", "chọn", "kết hợp",
     # "cấp" is a level ("các cấp", "cấp tỉnh") except before what is issued
@@ -110,7 +110,7 @@ _VERBS = [
 # follows a quantifier ("các tổ chức thành viên") or names the organisations concerned
 # ("cơ quan, tổ chức có liên quan");
 # "giao" (assign) is not the first syllable of a noun ("Cảnh sát giao thông", "giao dịch");
-# "chuyển" (forward) is, in "chuyển đổi số";
+# "chuyển" (forward) is, in "chuyển đổi số"; "hàng" ("hàng năm", yearly) is the goods in "hàng hóa";
 # "lãnh đạo" is the leaders ("đại diện lãnh đạo Bộ ...") but in "lãnh đạo, chỉ đạo" (to lead);
 # "lập" after "công" is the adjective "công lập" (public: "đơn vị sự nghiệp công lập");
 # "ký" (sign) is a verb, but after "đăng", "lưu", "thư" a noun's ("Văn phòng Đăng ký đất đai", "Tổng công ty Lưu
@@ -120,7 +120,7 @@ _VERBS = [
 _VERB = re.compile(
     rf"(?<![\w])(?<!công )(?:{_alternation(_VERBS)}|(?<![Đđ]ăng )(?<![Ll]ưu )(?<![Tt]hư )ký|(?<!các )(?<!những )(?<!là )tổ chức(?!\s*(?:đảng|cơ sở|chính trị|hội|đoàn|xã hội|,|(?:có\s+)?liên quan(?!\s+đến)))"
     r"|giao(?!\s+(?:thông|dịch|lưu|thương|nhận|tiếp|ban|khoán)(?![\w]))"
-    r"|chuyển(?!\s+đổi)"
+    r"|chuyển(?!\s+đổi)|hàng(?!\s+(?:hóa|hoá))"
     r"|lãnh đạo(?=\s*(?:,|và)\s*chỉ đạo)"
     r"|(?<![Cc]ục )(?:(?<!cơ quan )(?<!đơn vị )(?<![Ss]ở )(?<!chuyên môn )quản lý|quản lý(?!\s+(?:nhà nước|trực tiếp|chuyên ngành|ngành)))|(?<!quản lý )trực tiếp(?!\s+là))(?![\w])"
 )
@@ -215,6 +215,8 @@ def predicate_start(clause: str, start: int = 0) -> int | None:
             continue  # a capitalised verb is a name's word ("Ban Chỉ đạo"), but no name goes on with "Chủ trì"
         if _inside_head(low, m.start()):
             continue  # "hàng" in "Ngân hàng Nhà nước"
+        if low.endswith("nơi ", 0, m.start()):
+            continue  # what a body is named by: "Chi cục Hải quan nơi quản lý cảng hướng dẫn ..."
         if m.group(0) == "giao" and not _GIVEN_TO.match(clause, m.end()):
             continue  # "Bộ Ngoại giao chủ trì": the ministry's name, not "giao" (assign) a unit
         if _NAME_BEFORE_VERB.search(clause[start : m.start()]):

@@ -1750,3 +1750,17 @@ def test_an_execution_clause_addressing_its_officials_without_a_colon(directory)
         ("Điều 2", "Chánh Văn phòng Bộ Y tế", "assigned"), ("Điều 2", "Vụ trưởng Vụ Bảo hiểm y tế", "assigned"),
         ("Điều 2", "Giám đốc Sở Y tế các tỉnh", "assigned"),
     }
+
+
+def test_a_body_named_by_what_it_does_there_and_goods(directory):
+    # GIVEN customs offices named by a relative clause ("Chi cục Hải quan nơi lưu giữ hàng hóa
+    # hướng dẫn ...", "... nơi quản lý cảng hướng dẫn ...")
+    body = (
+        "1. Chi cục Hải quan nơi lưu giữ hàng hóa hướng dẫn người khai hải quan khai bổ sung.\n"
+        "2. Chi cục Hải quan nơi quản lý cảng hướng dẫn doanh nghiệp cảng xác nhận số hiệu container.\n"
+    )
+    # THEN each office is named whole, "hàng hóa" (goods) and the verb after "nơi" inside the name
+    assert _triples(_parse(body, directory)) == {
+        ("1", "Chi cục Hải quan nơi lưu giữ hàng hóa", "assigned"),
+        ("2", "Chi cục Hải quan nơi quản lý cảng", "assigned"),
+    }
