@@ -54,7 +54,7 @@ _FIRM_HEADS = [
     "chi bộ", "đảng bộ", "tạp chí", "cổng thông tin", "cơ sở giáo dục", "cơ sở đào tạo", "cơ sở y tế",
     "cơ sở khám bệnh", "cơ sở khám, chữa bệnh", "cơ sở kcb", "cơ sở kbcb", "chuyên viên", "giám thị", "trại giam",
     "trại tạm giam", "thống đốc", "tổ đảng", "tổ trưởng", "hội đồng", "hiệu trưởng", "chủ đầu tư", "chủ rừng",
-    "hạt kiểm lâm", "sở quản lý", "sở chuyên ngành", "hiệp hội", "tiểu ban", "liên minh", "kiểm toán nhà nước",
+    "hạt kiểm lâm", "sở quản lý", "sở chuyên ngành", "hiệp hội", "tiểu ban", "liên minh", "kiểm toán nhà nước", "đoàn đại biểu",
     "quý cơ quan",  # a letter's addressees, as it calls them
     # the tax and statistics offices' names since 2025: "Thuế tỉnh Lâm Đồng", "các Thuế tỉnh, thành phố",
     # "Thống kê tỉnh Bắc Ninh"

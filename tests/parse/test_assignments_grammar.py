@@ -1764,3 +1764,13 @@ def test_a_body_named_by_what_it_does_there_and_goods(directory):
         ("1", "Chi cục Hải quan nơi lưu giữ hàng hóa", "assigned"),
         ("2", "Chi cục Hải quan nơi quản lý cảng", "assigned"),
     }
+
+
+def test_a_national_assembly_delegation_is_a_body_of_its_own(directory):
+    # GIVEN a resolution's supervision clause naming "các Ủy ban của Quốc hội, Đoàn đại biểu Quốc hội"
+    body = "4. Ủy ban Thường vụ Quốc hội, các Ủy ban của Quốc hội, Đoàn đại biểu Quốc hội giám sát việc thực hiện.\n"
+    # THEN the delegation is not read as part of the committees' name
+    assert _triples(_parse(body, directory)) == {
+        ("4", "Ủy ban Thường vụ Quốc hội", "assigned"), ("4", "các Ủy ban của Quốc hội", "assigned"),
+        ("4", "Đoàn đại biểu Quốc hội", "assigned"),
+    }
