@@ -269,8 +269,9 @@ class _Reader:
 
     def _predicate(self, clause: str, low: str, units: UnitList, rule: str = "subject") -> _Clause | None:
         pos = _skip(clause, units.end)
+        since = roles.SINCE.match(low, pos)  # "X trong thời gian ngắn đã tích cực vào cuộc": a report
         if (
-            roles.PAST.match(low, pos) or roles.DATED.match(low, pos) or roles.NEGATED.match(low, pos)
+            roles.PAST.match(low, since.end() if since else pos) or roles.DATED.match(low, pos) or roles.NEGATED.match(low, pos)
             or roles.PASSIVE.match(low, pos)
             or roles.PERMITTED.match(low, pos) or roles.LIABLE.match(low, pos)
             or any(roles.WHICHEVER.search(n.text) for n in units.names)

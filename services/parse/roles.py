@@ -57,6 +57,8 @@ COOPERATE_ALONE = re.compile(
     r"(?:(?<!sự )(?<!công tác )phối hợp(?:\s+chặt chẽ)?\s+giữa|phối hợp(?:\s+chặt chẽ)?(?!\s+giữa)(?:\s+(?:với|cùng))?)\s+"
 )
 PAST = re.compile(r"(?:đã|đang|vừa|từng|đều đã)(?![\w])")
+# A time before a report's verb: "X trong thời gian ngắn đã ...", "X thời gian qua đã ...".
+SINCE = re.compile(r"(?:trong\s+)?thời gian\s+(?:ngắn|qua|vừa qua|gần đây)\s*,?\s*")
 # "Báo Đấu thầu ngày 26 tháng 3 năm 2019 đưa tin ...": what a unit did on a day, a report.
 DATED = re.compile(r"(?:vào\s+)?ngày\s+\d{1,2}(?:\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|\s*/\s*\d{1,2}\s*/\s*\d{4})")
 # "Thủ trưởng ... chịu trách nhiệm trước pháp luật ... nếu để ...": whom X answers to if it

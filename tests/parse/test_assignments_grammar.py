@@ -1776,3 +1776,15 @@ def test_a_national_assembly_delegation_is_a_body_of_its_own(directory):
         ("4", "Ủy ban Thường vụ Quốc hội", "assigned"), ("4", "các Ủy ban của Quốc hội", "assigned"),
         ("4", "Đoàn đại biểu Quốc hội", "assigned"), ("4", "đại biểu Quốc hội", "assigned"),
     }
+
+
+def test_a_report_after_a_time_and_verbs_of_innovating_and_taking_in(directory):
+    # GIVEN a conclusion's account ("X trong thời gian ngắn đã tích cực vào cuộc"), "yêu cầu các
+    # Bộ, cơ quan đổi mới phương thức ..." and "Y tiếp thu ý kiến của các Bộ ..."
+    body = (
+        "1. Sở Nông nghiệp và Môi trường trong thời gian ngắn đã tích cực vào cuộc, hoàn thành hồ sơ.\n"
+        "2. Yêu cầu các sở, cơ quan đổi mới phương thức, nâng cao năng lực tổ chức thực hiện.\n"
+        "3. Sở Tài chính tiếp thu ý kiến của các sở, cơ quan, hoàn thiện hồ sơ.\n"
+    )
+    # THEN the account tasks no one, and the names end before the verbs
+    assert _triples(_parse(body, directory)) == {("2", "các sở, cơ quan", "assigned"), ("3", "Sở Tài chính", "assigned")}
