@@ -34,7 +34,7 @@ class UnitReader(Protocol):
 
 
 _FIELD = re.compile(
-    r"(?:^|(?<=[;.])\s*|(?<=\s)(?=[a-zđ]\)))(?:[-+]\s*|[a-zđ]\)\s*)?((?:cơ quan|đơn vị)\s+(?:chủ trì|thực hiện|phối hợp)|"
+    r"(?:^|(?<=[;.\n])\s*|(?<=\s)(?=[a-zđ]\)))(?:[-+]\s*|[a-zđ]\)\s*)?((?:cơ quan|đơn vị)\s+(?:chủ trì|thực hiện|phối hợp)(?:\s+(?:tham mưu\s+)?thực hiện)?|"
     r"(?:thời gian|thời hạn|tiến độ)(?:\s+(?:thực hiện|hoàn thành))?|nội dung(?:\s+công việc)?)\s*:\s*"
 )
 

@@ -1788,3 +1788,17 @@ def test_a_report_after_a_time_and_verbs_of_innovating_and_taking_in(directory):
     )
     # THEN the account tasks no one, and the names end before the verbs
     assert _triples(_parse(body, directory)) == {("2", "các sở, cơ quan", "assigned"), ("3", "Sở Tài chính", "assigned")}
+
+
+def test_plan_fields_in_paragraphs_of_their_own_with_longer_labels(directory):
+    # GIVEN an item whose fields stand in paragraphs of their own after its task, labelled
+    # "Đơn vị chủ trì thực hiện:" and "Đơn vị phối hợp:" (in italics on the page)
+    body = (
+        "1. Kiện toàn đội ngũ cán bộ\n"
+        "- Thường xuyên rà soát, kiện toàn đội ngũ cán bộ, công chức.\n"
+        "*Đơn vị chủ trì thực hiện: *Sở Tư pháp.\n"
+        "*Đơn vị phối hợp: *Sở Nội vụ.\n"
+        "*Thời gian thực hiện: *Thường xuyên.\n"
+    )
+    # THEN the fields give the lead and the partner
+    assert _triples(_parse(body, directory)) == {("1", "Sở Tư pháp", "lead"), ("1", "Sở Nội vụ", "cooperate")}
