@@ -22,7 +22,7 @@ from vanthu.events import Role, Section
 from vanthu.normalize import CAPITALS, GROUP_HEADING, GROUP_NUMBER, TABLE_NUMBER_HEAD, fold
 
 from services.parse.readings import Group, Party, parties_of
-from services.parse.subjects import UnitList, looks_organisational, lower_form
+from services.parse.subjects import UnitList, looks_organisational, lower_form, starts_with_verb
 
 
 class UnitReader(Protocol):
@@ -65,8 +65,13 @@ def cell_parties(reader: UnitReader, text: str, role: Role, rule: str) -> list[P
     who leads it: "Cơ quan thực hiện: X chủ trì, phối hợp với Y; Z" (X leads, Y and Z
     cooperate)."""
     if role == "assigned" and (m := _CELL_LEAD.search(text)):
-        rest: Role = "cooperate" if m.group(1) else "assigned"
-        return cell_parties(reader, text[: m.start()], "lead", rule) + cell_parties(reader, text[m.end() :], rest, rule)
+        lead = cell_parties(reader, text[: m.start()], "lead", rule)
+        if m.group(1) or not starts_with_verb(text[m.end() :]):
+            return lead + cell_parties(reader, text[m.end() :], "cooperate" if m.group(1) else "assigned", rule)
+        # "X chủ trì tham mưu ...; Y và Z chủ động tổ chức ...": X leads its own task; the
+        # clauses after it are the others', each one's subject its words up to the verb
+        others = [reader.units(c.strip(), 0) for c in text[m.end() :].split(";")[1:] if c.strip()]
+        return lead + [p for units in others if units for p in parties_of(units.names, "assigned", rule)]
     parties: list[Party] = []
     for part in _CELL_SENTENCE.split(_CELL_NUMBER.sub(r"\1", _CELL_BULLET.sub(r"\1", text))):
         units = reader.units(part.strip(), 0, whole=True) if part.strip() else None

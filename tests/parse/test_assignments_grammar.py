@@ -1802,3 +1802,18 @@ def test_plan_fields_in_paragraphs_of_their_own_with_longer_labels(directory):
     )
     # THEN the fields give the lead and the partner
     assert _triples(_parse(body, directory)) == {("1", "Sở Tư pháp", "lead"), ("1", "Sở Nội vụ", "cooperate")}
+
+
+def test_a_field_that_says_what_each_body_does(directory):
+    # GIVEN "Cơ quan thực hiện: X chủ trì tham mưu ...; Y và Z chủ động tổ chức triển khai ..."
+    body = (
+        "1. Phổ biến, giáo dục Luật Việc làm\n"
+        "- Nội dung thực hiện: Tổ chức phổ biến Luật Việc làm bằng các hình thức đa dạng.\n"
+        "- Cơ quan thực hiện: Sở Nội vụ chủ trì tham mưu Ủy ban nhân dân tỉnh ban hành Kế hoạch; Sở Tư pháp "
+        "và Đài Phát thanh và Truyền hình tỉnh chủ động tổ chức triển khai Luật Việc làm.\n"
+    )
+    # THEN X leads, and the bodies of the next clause are tasked, without their verbs
+    assert _triples(_parse(body, directory)) == {
+        ("1", "Sở Nội vụ", "lead"), ("1", "Sở Tư pháp", "assigned"),
+        ("1", "Đài Phát thanh và Truyền hình tỉnh", "assigned"),
+    }
