@@ -280,7 +280,8 @@ _SENTENCE_OPENER = re.compile(
 )
 
 
-# A body's abbreviation inside a name that goes on: "phối hợp với BHXH" / "Thành phố ...".
+# A body's abbreviation inside a name that goes on: "phối hợp với BHXH" / "Thành phố ...",
+# "đề xuất Chủ tịch" / "UBND tỉnh ...".
 _ABBREVIATION = re.compile(r"(?:UBND|HĐND|BHXH|MTTQ|BCĐ|BQL)")
 
 
@@ -294,7 +295,7 @@ def _mid_phrase(prev: str, line: str, head: str) -> bool:
         return True
     return (
         any(w[:1].isupper() and (not w.isupper() or _ABBREVIATION.fullmatch(w)) for w in tail)
-        and first[:1].isupper() and not first.isupper()
+        and first[:1].isupper() and (not first.isupper() or _ABBREVIATION.fullmatch(first) is not None)
         and not _SENTENCE_OPENER.match(head)
         and not fold(prev[-12:]).endswith("hanh phuc")
     )

@@ -1817,3 +1817,19 @@ def test_a_field_that_says_what_each_body_does(directory):
         ("1", "Sở Nội vụ", "lead"), ("1", "Sở Tư pháp", "assigned"),
         ("1", "Đài Phát thanh và Truyền hình tỉnh", "assigned"),
     }
+
+
+def test_an_items_line_broken_before_an_abbreviated_name(directory):
+    # GIVEN a unit's heading over dash items, the last of them broken by the page inside
+    # "Chủ tịch" / "UBND tỉnh ..."
+    body = (
+        "4. Sở Nội vụ\n"
+        "- Chủ trì, phối hợp với các sở, ngành tổ chức triển khai thực hiện Kế hoạch này.\n"
+        "- Tham mưu, hướng dẫn khen thưởng tổng kết và tổ chức tổng kết, khen thưởng Đợt thi đua lập thành tích.\n"
+        "- Tham mưu đề xuất Chủ tịch\n"
+        "UBND tỉnh và cấp thẩm quyền khen thưởng các tập thể, cá nhân có thành tích tiêu biểu.\n"
+    )
+    # THEN the broken line stays in its item, and the heading's unit leads its task
+    triples = _triples(_parse(body, directory))
+    assert ("4", "Sở Nội vụ", "lead") in triples
+    assert not {t for t in triples if t[1].startswith("UBND")}
