@@ -20,12 +20,10 @@ import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
+from vanthu.reflow import CAPITALS as CAPITALS  # the parse stage's patterns take it from here
 from vanthu.reflow import reflow
 
 _TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
-# Vietnamese capitals for a regex character class. Not the range "À-Ỹ": Unicode interleaves
-# capitals and small letters there, so it holds "đ", "ư", "ạ" too.
-CAPITALS = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
 
 
 def _toned(base: str) -> dict[str, tuple[str, str]]:

@@ -25,14 +25,16 @@ import re
 _MIN_FLAT = 120
 # Without the form's anchors: a line this long with this many numbered points after stops.
 _LONG_PAGE, _LONG_PAGE_ITEMS = 3000, 3
-_UP = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
-_CAPS_WORD = rf"[{_UP}][{_UP}\d.,/-]*"
+# Vietnamese capitals for a regex character class. Not the range "À-Ỹ": Unicode interleaves
+# capitals and small letters there, so it holds "đ", "ư", "ạ" too.
+CAPITALS = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"
+_CAPS_WORD = rf"[{CAPITALS}][{CAPITALS}\d.,/-]*"
 _CAPS_NEXT = re.compile(r"\s*(?:" + _CAPS_WORD + r")(?=\s|$)")
 # The State's motto (either tone placement) or the Party's, and the State's slogan under it.
 _MOTTO_TEXT = r"CỘNG H(?:ÒA|OÀ) XÃ HỘI CHỦ NGHĨA VIỆT NAM|ĐẢNG CỘNG SẢN VIỆT NAM"
 _SLOGAN_TEXT = r"Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc"
 # A signature's authority line: "TM." / "KT." / "TL." / "TUQ." (a dot may be lost), "T/M", "K/T".
-_AUTHORITY_TEXT = r"(?:(?<!,\s)\b(?:TM|KT|TL|TUQ)\.?|\b(?:T/M|K/T|T/L))\s(?=[" + _UP + r"])"
+_AUTHORITY_TEXT = r"(?:(?<!,\s)\b(?:TM|KT|TL|TUQ)\.?|\b(?:T/M|K/T|T/L))\s(?=[" + CAPITALS + r"])"
 # The signer's offices, as the closing prints them in capitals.
 _OFFICES_TEXT = (
     r"(?:PHÓ\s+)?(?:CHỦ TỊCH|GIÁM ĐỐC|BỘ TRƯỞNG|THỦ TƯỚNG|CỤC TRƯỞNG|CHI CỤC TRƯỞNG|VỤ TRƯỞNG|TRƯỞNG BAN"
@@ -45,7 +47,7 @@ _FORM = re.compile(
     r"|\bngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}|\b(?:TM|KT|TL|TUQ)\.\s|\b(?:T/M|K/T|T/L)\s"
     # A type's title in capitals over its subject: "299/TTg Hà Nội, ngày ... CHỈ THỊ VỀ ...",
     # "Hà Nội, ngày ... NGHỊ QUYẾT TIẾP TỤC TĂNG CƯỜNG ...".
-    r"|\b(?:CHỈ THỊ|KẾ HOẠCH|CÔNG ĐIỆN|THÔNG BÁO|QUYẾT ĐỊNH|NGHỊ QUYẾT) (?:V/v\s|[" + _UP + r"]{2,}\s)"
+    r"|\b(?:CHỈ THỊ|KẾ HOẠCH|CÔNG ĐIỆN|THÔNG BÁO|QUYẾT ĐỊNH|NGHỊ QUYẾT) (?:V/v\s|[" + CAPITALS + r"]{2,}\s)"
 )
 _FORM_WORDS = (
     "CỘNG H", "ĐẢNG CỘNG", "Độc lập", "Số", "Nơi nhận", "Kính gửi", "tháng", "TM", "KT", "TL", "TUQ", "/M", "/L",
@@ -61,7 +63,7 @@ _ALWAYS = re.compile(
     r"|\bĐiều\s+\d+\s*\.\s|(?<!\S)#{1,6}\s"  # an article, a Markdown heading
     r"|\((?:Ban hành\s+)?[Kk]èm theo\b"  # the caption of a plan issued with the document
     # A title's subject in sentence case under its capitals ("KẾT LUẬN CỦA ... TỈNH ỦY Về công tác ...").
-    r"|(?<=[" + _UP + r"]{2})\s(?=Về\s)"
+    r"|(?<=[" + CAPITALS + r"]{2})\s(?=Về\s)"
     # A paragraph's opening words, capitalised where no sentence would have them ("... trên
     # địa bàn tỉnh Thực hiện Quy chế ...", "- Các đồng chí Ủy viên ..., Thực hiện Kết luận ...").
     r"|(?<=[,;a-zđà-ỹ0-9)])\s(?=(?:Thực hiện|Nhằm|Để|Trước tình hình)\s)"
@@ -75,20 +77,20 @@ _AFTER_STOP = re.compile(
     r"(?<=[.:;!?…])\s+(?=(?:\d+(?:\.\d+)*\.|[IVXLC]+\.|[a-zđ]\)|[-+–•])\s+\S)"
     # A basis or a list item ends at its ";", a paragraph at "./.": what opens in capitals
     # after it is a new paragraph ("... đặc khu; Nhằm giúp ...").
-    r"|(?<=;)\s+(?=[" + _UP + r"][^\s" + _UP + r"])|(?<=\./\.)\s+"
+    r"|(?<=;)\s+(?=[" + CAPITALS + r"][^\s" + CAPITALS + r"])|(?<=\./\.)\s+"
     # A heading printed without a stop: in capitals before its first numbered point ("III. TỔ
     # CHỨC THỰC HIỆN 1. Trên cơ sở ..."), or before a lettered point that opens in capitals
     # ("6. Thúc đẩy ... trong doanh nghiệp a) Rà soát ..."; a cited "điểm a) khoản 2" does not).
-    r"|(?<=[" + _UP + r"]{2})\s+(?=\d+\.\s+[" + _UP + r"])|\s(?=[a-zđ]\)\s+[" + _UP + r"])"
+    r"|(?<=[" + CAPITALS + r"]{2})\s+(?=\d+\.\s+[" + CAPITALS + r"])|\s(?=[a-zđ]\)\s+[" + CAPITALS + r"])"
     # A distribution list's items may end in commas ("- Như trên, - Lưu Văn phòng Tỉnh ủy.").
-    r"|(?<=,)\s+(?=[-+–•]\s+[" + _UP + r"])"
+    r"|(?<=,)\s+(?=[-+–•]\s+[" + CAPITALS + r"])"
 )
 # Bold and italic marks, and a web page's rules under the issuer and the motto.
 _MARKS = re.compile(r"\*+|_{2,}|(?<=\s)-{3,}(?=\s)")
 _MOTTO = re.compile(_MOTTO_TEXT)
 # A word in capitals just before a position (a number or a stop is no word).
 _WORD_MAX = 40  # characters: a window that holds any word and the space before it
-_CAPS_BEFORE = re.compile(r"(?:^|\s)([" + _UP + r"][" + _UP + r"]*)\s*\Z")
+_CAPS_BEFORE = re.compile(r"(?:^|\s)([" + CAPITALS + r"][" + CAPITALS + r"]*)\s*\Z")
 # What opens the body after the header's subject and its authority line.
 _BODY = re.compile(r"Căn cứ\b|Theo đề nghị\b|Xét đề nghị\b|Kính gửi\s*:|Thực hiện\b|\b(?:QUYẾT ĐỊNH|QUYẾT NGHỊ|CHỈ THỊ)\s*:")
 # The authority's line opens with a body's head or a head's office ("ỦY BAN NHÂN DÂN TỈNH
@@ -99,7 +101,7 @@ _AUTHORITY_HEAD = re.compile(
 )
 # A numbered heading printed without a stop ("2. Về hỗ trợ NNT khắc phục hậu quả - Đề nghị
 # ..."): its first item's dash ends it.
-_HEADING = re.compile(r"(?<![^\s])(?:\d+|[IVXLC]+)\.\s+(?:Về|VỀ)\s[^.;:\-–]{1,160}?(?=\s[-–]\s+[" + _UP + r"])")
+_HEADING = re.compile(r"(?<![^\s])(?:\d+|[IVXLC]+)\.\s+(?:Về|VỀ)\s[^.;:\-–]{1,160}?(?=\s[-–]\s+[" + CAPITALS + r"])")
 # A Party letter's subject right under its number ("Số 215-CV/TU Về một số nhiệm vụ ...").
 _NUMBER_THEN_SUBJECT = re.compile(r"\bSố\s*:?\s*\S*/\S+(?=\s+(?:Về|VỀ|V/v)\s)")
 # The distribution's last item ("- Lưu: VT, TH." / "- Lưu Văn phòng Tỉnh ủy."): a closing
@@ -109,38 +111,38 @@ _FILED = re.compile(r"[-–]\s*Lưu\b[^.]{0,80}\.\s+")
 # điện's, "THỦ TƯỚNG CHÍNH PHỦ điện: ...") end at the first stop, or with none before the
 # letter's opening words ("... trực thuộc trung ương Triển khai việc phân bổ ...").
 _RECIPIENTS = re.compile(
-    r"(?:Kính gửi|\bđiện)\s*:[^.]{1,400}?(?:(?<!\bTP)(?<!\bTX)\.(?=\s+[" + _UP + r"])"
+    r"(?:Kính gửi|\bđiện)\s*:[^.]{1,400}?(?:(?<!\bTP)(?<!\bTX)\.(?=\s+[" + CAPITALS + r"])"
     r"|(?=\s+(?:Thực hiện|Căn cứ|Triển khai|Theo|Ngày\s+\d|Để|Nhằm|Vừa qua|Thời gian qua|Hiện nay|Trước tình hình)\s))"
 )
 _AUTHORITY = re.compile(_AUTHORITY_TEXT)
 # A signer's title with no authority line ("- Lưu: VT, TH. CHỦ TỊCH Lê Hải Hòa").
 _BARE_TITLE = re.compile(
     r"(?<=[.)]\s)(?<!\b(?:TM|KT|TL)\.\s)(?<!TUQ\.\s)" + _OFFICES_TEXT
-    + r"(?=(?:\s+[" + _UP + r"]+)*\s+[" + _UP + r"][a-zđà-ỹ])"
+    + r"(?=(?:\s+[" + CAPITALS + r"]+)*\s+[" + CAPITALS + r"][a-zđà-ỹ])"
 )
 # A type's title in capitals, followed by its subject (in capitals or "Về ...").
 _TITLE = re.compile(
     r"\b(?:QUYẾT ĐỊNH|CHỈ THỊ|KẾ HOẠCH|THÔNG BÁO|CÔNG ĐIỆN|NGHỊ QUYẾT|NGHỊ ĐỊNH|THÔNG TƯ"
     r"|BÁO CÁO|TỜ TRÌNH|HƯỚNG DẪN|CHƯƠNG TRÌNH|QUY ĐỊNH|QUY CHẾ|CÔNG VĂN|THÔNG TRI|KẾT LUẬN)"
-    r"(?=\s+(?:[" + _UP + r"]{2,}|[" + _UP + r"][^\s" + _UP + r"]|V/v\b))"
+    r"(?=\s+(?:[" + CAPITALS + r"]{2,}|[" + CAPITALS + r"][^\s" + CAPITALS + r"]|V/v\b))"
 )
 # "Bắc Ninh, ngày 28 tháng 11 năm 2025": the place is the capitalised words before the comma.
 _DATE = re.compile(r",\s*ngày\s+(?:\S{1,4}\s+)?tháng\s+(?:\S{1,4}\s+)?năm\s+\d{4}")
-_PLACE_WORD = re.compile(r"(?:TP\.|[" + _UP + r"][^\s" + _UP + r"]*)$")
+_PLACE_WORD = re.compile(r"(?:TP\.|[" + CAPITALS + r"][^\s" + CAPITALS + r"]*)$")
 # The closing's title ("PHÓ CHỦ TỊCH") after its authority line ("TM. ỦY BAN NHÂN DÂN"):
 # the signer's office in capitals, then the name in title case.
 _OFFICE = re.compile(
-    r"(?<![.]\s)(?<!\bPHÓ)(?<!\b(?:KT|TM|TL))(?<!TUQ)(?<!(?:T/M|K/T|T/L))(?<!TỔNG)(?<!\bCHI)(?<=[" + _UP + r"\d)])\s+(?=" + _OFFICES_TEXT + ")"
+    r"(?<![.]\s)(?<!\bPHÓ)(?<!\b(?:KT|TM|TL))(?<!TUQ)(?<!(?:T/M|K/T|T/L))(?<!TỔNG)(?<!\bCHI)(?<=[" + CAPITALS + r"\d)])\s+(?=" + _OFFICES_TEXT + ")"
 )
-_NAME = re.compile(r"(?:[" + _UP + r"][^\s" + _UP + r"\d.,;:()]+\s+){1,5}[" + _UP + r"][^\s" + _UP + r"\d.,;:()]+")
+_NAME = re.compile(r"(?:[" + CAPITALS + r"][^\s" + CAPITALS + r"\d.,;:()]+\s+){1,5}[" + CAPITALS + r"][^\s" + CAPITALS + r"\d.,;:()]+")
 
 
 # A signature block flattened to one line, however short: "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH
 # PHÓ CHỦ TỊCH Trần Văn Chiến", "CHỦ TỊCH QUỐC HỘI Vương Đình Huệ" (an office in its
 # capitals, a name after them; an appendix's title in capitals may follow on the same row).
 _SIGNATURE_ROW = re.compile(
-    r"\s*(?:" + _AUTHORITY_TEXT + r")?(?=[" + _UP + r"\s./,-]*" + _OFFICES_TEXT + r")[" + _UP + r"\s./,-]+\s"
-    + _NAME.pattern + r"(?:\s+[" + _UP + r"]{2,}.*)?\s*$"
+    r"\s*(?:" + _AUTHORITY_TEXT + r")?(?=[" + CAPITALS + r"\s./,-]*" + _OFFICES_TEXT + r")[" + CAPITALS + r"\s./,-]+\s"
+    + _NAME.pattern + r"(?:\s+[" + CAPITALS + r"]{2,}.*)?\s*$"
 )
 
 
