@@ -137,6 +137,28 @@ def test_central_collectives_reach_every_province(national):
     assert len(national.expand(health.unit.id)) == 34
 
 
+def test_a_province_named_with_its_level_is_its_peoples_committee(national):
+    # GIVEN a Government notice tasking provinces by name ("Tỉnh Nghệ An khẩn trương ...",
+    # "Thành phố Hà Nội đẩy nhanh ...")
+    # WHEN their names are matched THEN each is its People's Committee, which acts for it
+    assert national.match("Tỉnh Nghệ An", None).unit.id == "vn:40:ubnd"
+    assert national.match("thành phố Hà Nội", None).unit.id == f"vn:{HA_NOI}:ubnd"
+    # ... a merged province's name reaches its successor's
+    assert national.match("tỉnh Quảng Bình", None).unit.id == "vn:44:ubnd"
+    # ... and a place alone, or under a level it does not have, is no body's
+    assert national.match("Hà Nội", None) is None
+    assert national.match("thành phố Gia Lai", None) is None
+
+
+def test_a_provincial_level_unit_in_a_central_document_is_every_provinces(national):
+    # GIVEN a National Assembly resolution tasking "Ủy ban nhân dân cấp tỉnh" (old tone placement)
+    central = national.jurisdiction_of("ỦY BAN THƯỜNG VỤ QUỐC HỘI")
+    found = national.match("Chủ tịch Uỷ ban nhân dân cấp tỉnh", central)
+    # THEN the provinces' committees, all 34; in a province's own document, its own
+    assert found is not None and len(national.expand(found.unit.id)) == 34
+    assert national.match("Ủy ban nhân dân cấp tỉnh", HA_TINH).unit.id == f"vn:{HA_TINH}:ubnd"
+
+
 def _directive(*unit_ids: str) -> Directive:
     return Directive(issuer="THỦ TƯỚNG CHÍNH PHỦ", assignments=[
         Assignment(unit=u, unit_text=u, unit_id=u, role="assigned", task="Thực hiện.") for u in unit_ids])

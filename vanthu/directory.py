@@ -78,6 +78,9 @@ _TITLES = re.compile(
 # central document "... (các) địa phương" too ("cơ quan thuế địa phương").
 _ALL_PROVINCES = re.compile(r"^(.*?)\s*\bcac tinh thanh pho(?: truc thuoc trung uong)?$")
 _LOCALITIES = re.compile(r"^(.+?)\s+(?:cac )?dia phuong$")
+# A unit at the provincial level ("Ủy ban nhân dân cấp tỉnh"), once the qualifier is read: in
+# a central document, every province's.
+_PROVINCIAL_LEVEL = re.compile(r"^(.+ tinh)$")
 # An issuer of a province or below ("Ban Chỉ đạo ... tỉnh", "UBND xã ..."): its place names its province.
 _LOCAL_LEVEL = re.compile(r"\b(?:tinh|thanh pho|huyen|quan|thi xa|xa|phuong|dac khu)\b")
 FUZZY_CUTOFF = 85.0
@@ -533,8 +536,12 @@ class UnitDirectory:
         if found is None and (split := self._designated(base)) is not None:
             remainder, designated = split
             found = self._exact(text, _variants(remainder), designated)
-        m = _ALL_PROVINCES.match(base) or (_LOCALITIES.match(base) if self._is_central(j) else None)
-        if found is None and m and ALL_PROVINCES in self._scopes:
+        m = _ALL_PROVINCES.match(base) or (
+            (_LOCALITIES.match(base) or name_key(text).endswith(" cap tinh") and _PROVINCIAL_LEVEL.match(base))
+            if self._is_central(j) else None
+        )
+        if (found is None or found.unit is None) and m and ALL_PROVINCES in self._scopes:
+            # (a generic name found in every province is this collective, not ambiguous)
             everywhere = Jurisdiction("các tỉnh, thành phố", ((ALL_PROVINCES,),))
             found = self._exact(text, _variants(m.group(1) or "uy ban nhan dan tinh"), everywhere)
         if found is None:
@@ -578,7 +585,7 @@ class UnitDirectory:
     def _designated(self, key: str) -> tuple[str, Jurisdiction] | None:
         """A province named at the end of ``key`` ("Sở Y tế tỉnh Hà Tĩnh", "Sở Xây dựng Lâm
         Đồng"): the rest, with "tinh" for the province it names, and that province's
-        jurisdiction."""
+        jurisdiction; for the province alone with its level ("tỉnh Hà Tĩnh"), its UBND."""
         if self._designation_re is None:
             return None
         m = self._designation_re.search(key)
@@ -586,7 +593,12 @@ class UnitDirectory:
             return None
         rest = key[: m.start()].strip()
         if not rest:
-            return None
+            # The province itself, with its level ("Tỉnh Nghệ An khẩn trương ...", "Thành phố Hà
+            # Nội đẩy nhanh ..."): tasked, it is its People's Committee, which acts for it.
+            # A place's name alone ("Hà Nội") or under another level ("thành phố Gia Lai") is no body's.
+            jurisdiction = self._designations[m.group(2)]
+            named = m.group(1) and name_key(self._scopes[jurisdiction.tiers[0][0]].name).startswith(m.group(1))
+            return ("uy ban nhan dan tinh", jurisdiction) if named else None
         if m.group(1):
             rest = f"{rest} tinh"
         return rest, self._designations[m.group(2)]

@@ -174,6 +174,8 @@ _BLOCK_START = re.compile(
 )
 
 
+# A copy's signature: the signer's name marked "(Đã ký)", a line of its own.
+_SIGNED_NAME = re.compile(r"\(\s*da\s+k[yi]\s*\)$")
 # A rule printed under a header cell, left at its line's end ("ỦY BAN NHÂN DÂN TỈNH TÂY NINH -------").
 _TRAILING_RULE = re.compile(r"(?<=\S)\s+[-_=–]{3,}\s*$")
 
@@ -227,6 +229,7 @@ def _wrapped(prev_raw: str, line: str, full_width: int, entry: str = "") -> bool
         (len(prev_raw) >= 0.75 * full_width or (len(prev_raw) >= 0.5 * full_width or dangling) and _mid_phrase(prev_raw, line, head))
         and not (prev_raw[-1] in ";." and (_BULLET.match(prev_raw) or addressed))
         and not _BLOCK_START.match(head)
+        and not _SIGNED_NAME.search(fold(line))
         and not _NUMBER_FIELD.match(head)
         and not _task_under_heading(prev_raw, line, head)
     )

@@ -567,6 +567,7 @@ def _from_heading(parties: list[Party], role: Role | None = None) -> list[Party]
 def _paragraph_groups(ctx: _Context, paragraphs: list[str], inherited: list[Party] | None) -> list[Group]:
     groups: list[Group] = []
     current: Group | None = None
+    attending = False  # an attendance list broken at its colon goes on in the next paragraph
     for paragraph in map(_answer, _joined(paragraphs)):
         first = len(groups)
         for sentence in _sentences(paragraph):
@@ -576,9 +577,11 @@ def _paragraph_groups(ctx: _Context, paragraphs: list[str], inherited: list[Part
             # whom it asks is not tasked by the document (as with "chỉ đạo X").
             opener = lower_form(sentence[0].strip())
             task_first = starts_with_verb(opener) and not roles.INTRO.match(opener) and not roles.TRIGGER.match(opener)
+            attendance = attending or roles.ATTENDANCE.search(opener) is not None  # its clauses list who attended
+            attending = attendance and sentence[-1].rstrip().endswith(":")
             for k, clause in enumerate(sentence):
                 asks = k > 0 and task_first and roles.TRIGGER.match(lower_form(clause.strip())) is not None
-                found = None if enumerating or asks else ctx.reader.clause(clause)
+                found = None if enumerating or asks or attendance else ctx.reader.clause(clause)
                 enumerating = enumerating or roles.EXAMPLES.search(lower_form(clause).rstrip().rstrip(":")) is not None
                 if found and found.joins and current is not None and not current.task_text:
                     # "Cục A, Cục B" / "Phối hợp với Vụ C ...": the units of the line above

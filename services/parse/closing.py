@@ -36,6 +36,17 @@ _ITEM = re.compile(r"^[-–•+]\s*")
 _NAME = re.compile(rf"^(?:[{CAPITALS}][a-zà-ỹđ]*)(?:\s+[{CAPITALS}][a-zà-ỹđ]*){{1,5}}$")
 
 
+# A copy's mark that the original was signed, after the name it prints for the signature:
+# "Nguyễn Văn An (Đã ký)".
+_SIGNED = re.compile(r"\s*[(\[]\s*(?:đã\s+ký|đã\s+kí)\s*[)\]]\s*$", re.IGNORECASE)
+
+
+def _signed_name(line: str) -> str | None:
+    """The name of a line "<name> (Đã ký)", or None."""
+    name = _SIGNED.sub("", line)
+    return name.strip() if name != line and _is_name(name.strip()) else None
+
+
 # An authority prefix alone on its line, its body on the next ("KT." / "CHỦ TỊCH").
 _BARE_AUTHORITY = re.compile(r"^(?:t\s*/\s*m|k\s*/\s*t|t\s*/\s*l|tm|kt|tl|tuq)\s*[.:/]?$")
 # A piece of a personal name: capitalised words, not in capitals ("Vũ" / "Chiến Thắng").
@@ -259,11 +270,14 @@ def closing_start(lines: list[str], start: int) -> int:
     Besides "Nơi nhận" and authority lines, a head who signs in their own name ("THỦ
     TƯỚNG" / "Phạm Minh Chính", no T/M or KT.) opens the closing: a short upper-case
     title with a personal name after it, among the last lines or right after the body's
-    closing mark "./." (a published copy prints no "Nơi nhận", and its appendix follows).
+    closing mark "./." (a published copy prints no "Nơi nhận", and its appendix follows),
+    and, among the last lines, a name marked "(Đã ký)" with no title (an old copy's closing).
     """
     for i in range(start, len(lines)):
         if _DISTRIBUTION.match(fold(lines[i][:12])) or is_authority(lines[i]) or _bare_authority(lines, i):
             return i
+        if len(lines) - i <= _SIGNATURE_SPAN and _signed_name(lines[i]):
+            return i  # a copy that prints only the signer's name and "(Đã ký)"
         if not (len(lines[i].split()) <= _TITLE_WORDS and is_upper(lines[i])):
             continue
         if len(lines) - i - 1 < _SIGNATURE_SPAN and any(_is_name(line) for line in lines[i + 1 :]):
@@ -318,7 +332,7 @@ def parse_signer(tail: list[str]) -> Signer:
     whole even when the block broke it over lines ("Vũ" / "Chiến Thắng").
     """
     signer = Signer()
-    tail = _signature_lines(tail)
+    tail = [_signed_name(line) or line for line in _signature_lines(tail)]
     authorities: list[str] = []
     i = 0
     while i < len(tail) and not authorities:

@@ -28,9 +28,13 @@ ADVERBIAL = re.compile(
 # "Chỉ đạo X ...", "Chỉ đạo, tham mưu chỉ đạo X ...": what the tasked unit does; X, its
 # object, is not tasked by the document.
 DIRECT = re.compile(r"(?:(?:tham mưu\s+)?(?:chỉ đạo|hướng dẫn|lãnh đạo)\s*(?:,|và)\s*)*(?:tham mưu\s+)?chỉ đạo\s+")
-# A basis set between the units and their role: "Sở Tài chính, trên cơ sở đề xuất của các cơ
-# quan, đơn vị, chủ trì tổng hợp ..." (the role cue after the basis's last comma).
-ASIDE = re.compile(r"(?:trên cơ sở|căn cứ)\s[^;:]{1,160}?,\s*(?=(?:chủ trì|phối hợp|có trách nhiệm|chịu trách nhiệm)(?![\w]))")
+# A basis or a capacity set between the units and their role: "Sở Tài chính, trên cơ sở đề
+# xuất của các cơ quan, đơn vị, chủ trì tổng hợp ...", "Bộ Xây dựng với vai trò là cơ quan
+# thường trực, chủ động, phối hợp Bộ Nội vụ ..." (the role cue after the aside's last comma).
+ASIDE = re.compile(
+    r"(?:trên cơ sở|căn cứ|với (?:vai trò|tư cách))\s[^;:]{1,160}?,\s*(?:(?:chủ động|tích cực|khẩn trương|tiếp tục)\s*,?\s*)?"
+    r"(?=(?:chủ trì|phối hợp|có trách nhiệm|chịu trách nhiệm)(?![\w]))"
+)
 # A heading naming whose duties its items are: "Điều 5. Trách nhiệm của Sở Tài chính",
 # "Nhiệm vụ của các huyện, thành phố", "Trách nhiệm thực hiện của ...".
 DUTIES_OF = re.compile(
@@ -80,6 +84,13 @@ OWN_ACT = re.compile(r"(?:xin\s+)?(?:thông báo|ban hành|công bố|quyết đ
 TO_KNOW = re.compile(r"biết(?![\w])")
 # Whose conclusions a notice announces: "Thủ tướng Chính phủ ... có ý kiến chỉ đạo như sau:".
 SPEAKS = re.compile(r"(?:có ý kiến\s+)?(?:chỉ đạo|kết luận|ý kiến)(?:\s+\S+){0,3}?\s+(?:như sau|sau đây)\s*:?")
+# Who attended a meeting, an account in a notice's opening: "Tại điểm cầu Trụ sở Chính phủ có
+# ...; lãnh đạo các Bộ: ...", "Tham dự cuộc họp có ...", "với sự tham dự của ...".
+ATTENDANCE = re.compile(
+    r"(?:(?<![\w])(?:tham\s+)?dự\s+(?:họp|cuộc họp|buổi họp|phiên họp|hội nghị|buổi làm việc|lễ)(?:\s+\S+){0,6}?\s+có"
+    r"|(?<![\w])tham\s+dự\s+có|(?:có|với)\s+sự\s+(?:tham\s+)?dự\s+của"
+    r"|(?<![\w])tại\s+(?:điểm cầu|hội trường)(?:\s+\S+){0,12}?\s+có|thành phần(?:\s+tham)?\s+dự(?:\s+\S+){0,3}?\s+(?:gồm|có))(?![\w])"
+)
 MEETING = re.compile(r"(?:cuộc họp|buổi họp|phiên họp|hội nghị|buổi làm việc|cuộc làm việc)(?![\w])")
 # How a Quyết định addresses the officials of its execution clause: "Các Ông (Bà): ...",
 # "Các Ông, Bà Chánh Văn phòng Bộ ...".

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from vanthu.directory import NameSource
@@ -54,7 +54,7 @@ _FIRM_HEADS = [
     "chi bộ", "đảng bộ", "tạp chí", "cổng thông tin", "cơ sở giáo dục", "cơ sở đào tạo", "cơ sở y tế",
     "cơ sở khám bệnh", "cơ sở khám, chữa bệnh", "cơ sở kcb", "cơ sở kbcb", "chuyên viên", "giám thị", "trại giam",
     "trại tạm giam", "thống đốc", "tổ đảng", "tổ trưởng", "hội đồng", "hiệu trưởng", "chủ đầu tư", "chủ rừng",
-    "hạt kiểm lâm", "sở quản lý", "sở chuyên ngành", "hiệp hội", "tiểu ban", "liên minh", "kiểm toán nhà nước", "đoàn đại biểu",
+    "hạt kiểm lâm", "sở quản lý", "sở chuyên ngành", "nhà đầu tư", "nhà thầu", "hiệp hội", "tiểu ban", "liên minh", "kiểm toán nhà nước", "đoàn đại biểu",
     "quý cơ quan",  # a letter's addressees, as it calls them
     # the tax and statistics offices' names since 2025: "Thuế tỉnh Lâm Đồng", "các Thuế tỉnh, thành phố",
     # "Thống kê tỉnh Bắc Ninh"
@@ -64,10 +64,12 @@ _FIRM_HEADS = [
 # count only after a quantifier ("các sở") or before a capitalised name ("Sở Y tế").
 _SOFT_HEADS = [
     "sở", "bộ", "ban", "hội", "đài", "báo", "viện", "trường", "phòng", "tổ", "đoàn", "huyện", "thành phố",
-    "thị xã", "xã", "phường", "thị trấn", "quận", "ngành", "cấp", "cục", "quỹ", "học viện", "lãnh đạo",
+    "tỉnh", "thị xã", "xã", "phường", "thị trấn", "quận", "ngành", "cấp", "cục", "quỹ", "học viện", "lãnh đạo",
     "ủy viên", "cấp ủy viên", "thành viên", "trưởng", "vụ", "cá nhân", "đại học", "đại biểu",
 ]
 _QUANTIFIER = r"(?:(?:tất cả|toàn thể)\s+)?(?:các|những|mỗi|từng)\s+"
+# Administrative levels, as a unit is named by one ("tỉnh Quảng Ninh", "thành phố Huế").
+_LEVELS = r"(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|đặc khu)"
 
 
 def _alternation(words: list[str]) -> str:
@@ -305,7 +307,50 @@ def _merge(pieces: list[UnitName], clause: str, directory: NameSource | None) ->
             name = UnitName(clause[prev.start : name.end], prev.start, name.end)
         names.append(name)
         i = taken + 1
-    return _all_levels(_shared_offices(names, clause), clause) or None
+    return _all_levels(_shared_level_head(_shared_offices(names, clause), clause), clause) or None
+
+
+# A body named by its kind and an administrative unit ("Ủy ban nhân dân thành phố Hà Nội"),
+# and a bare unit of a level after it in lower case ("thành phố Hồ Chí Minh", "tỉnh Quảng Ninh").
+_KIND_AT_LEVEL = re.compile(rf"^(.+?)\s+{_LEVELS}\s+[{CAPITALS}]")
+_BARE_AT_LEVEL = re.compile(rf"^{_LEVELS}\s+[{CAPITALS}]")
+# A quantified level over two or more places, of a kind of body or none: "(Ủy ban nhân dân)
+# các tỉnh Nghệ An, Quảng Ngãi, Cao Bằng".
+_PLACE = rf"[{CAPITALS}]\w*(?:\s+[{CAPITALS}]\w*){{0,3}}"
+_LEVEL_OVER_NAMES = re.compile(
+    rf"(.*?\s)?(?:các|những|Các|Những)\s+({_LEVELS})\s+({_PLACE}(?:\s*,\s*{_PLACE})*(?:\s*,\s*|\s+và\s+){_PLACE})"
+)
+
+
+def _shared_level_head(names: list[UnitName], clause: str) -> list[UnitName]:
+    """"Ủy ban nhân dân thành phố Hà Nội, thành phố Hồ Chí Minh và tỉnh Quảng Ninh": the
+    kind of body before the first administrative unit is shared by the bare units after it
+    (one name, a member for each: "Ủy ban nhân dân tỉnh Quảng Ninh"), as the convention
+    for a shared head has it. A unit written with a capital ("Tỉnh Quảng Ninh") or with a
+    kind of its own ("Sở Y tế tỉnh Quảng Ninh") is no such member."""
+    out: list[UnitName] = []
+    k = 0
+    while k < len(names):
+        if listed := _LEVEL_OVER_NAMES.fullmatch(names[k].text.strip()):
+            # "(UBND) các tỉnh Nghệ An, Quảng Ngãi và Cao Bằng": the kind and level over each name
+            kind, level = listed.group(1) or "", lower_form(listed.group(2))
+            places = re.split(r"\s*,\s*|\s+và\s+", listed.group(3))
+            out.append(replace(names[k], members=tuple(f"{kind}{level} {place}" for place in places)))
+            k += 1
+            continue
+        head = _KIND_AT_LEVEL.match(names[k].text.strip())
+        j = k + 1
+        while head and j < len(names) and _BARE_AT_LEVEL.match(names[j].text.strip()):
+            j += 1
+        if j == k + 1 or names[k].members or re.search(r"\d", head.group(1)):
+            out.append(names[k])
+            k += 1
+            continue
+        kind = head.group(1)
+        members = (names[k].text.strip(), *(f"{kind} {n.text.strip()}" for n in names[k + 1 : j]))
+        out.append(UnitName(clause[names[k].start : names[j - 1].end], names[k].start, names[j - 1].end, members))
+        k = j
+    return out
 
 
 # The political system's kinds of body, unnamed: "cấp ủy, tổ chức đảng, chính quyền, đoàn thể".
@@ -568,7 +613,6 @@ def _colon_members(
     return names[:k] + [UnitName(clause[start : pieces[-1].end], start, pieces[-1].end, members), *rest], end
 
 
-_LEVELS = r"(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|đặc khu)"
 _LEVEL_CHOICE = re.compile(rf"^(.*?\s)({_LEVELS}(?:\s*,\s*{_LEVELS})+)$")
 
 

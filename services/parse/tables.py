@@ -114,12 +114,12 @@ def appendix_groups(reader: UnitReader, lines: Sequence[str]) -> list[tuple[Grou
             i += 1
             continue
         lines = [*lines[:end], *_without_headers(lines[end:], headers)]
-        rows = _flat_rows(lines, end)
+        rows, i = _flat_rows(lines, end)
         for number, cells in rows:
             for point, row in _sub_rows(cells):
                 path = f"{number}.{point}" if point else str(number)
                 found += [(group, path) for group in _flat_row_groups(reader, row, roles, len(headers))]
-        i = end + sum(len(cells) + 1 for _, cells in rows)
+        i = max(i, end + 1)
     return found
 
 
@@ -134,7 +134,7 @@ def _flat_header(lines: Sequence[str], i: int) -> tuple[list[str], int] | None:
         cells = []
     else:
         return None
-    end = next((k for k in range(i + 1, min(len(lines), i + 13)) if _row_number(lines[k]) is not None), None)
+    end = next((k for k in range(i + 1, min(len(lines), i + 13)) if _row_opening(lines[k]) is not None), None)
     if end is None:
         return None
     # A group's number in a cell of its own ("I") and its title open the body before row 1.
@@ -247,25 +247,27 @@ def _group_start(lines: Sequence[str], k: int) -> tuple[str, int] | None:
     title, then its first row ("1"); (the group's number, the first row's line) or None."""
     if not (m := _GROUP_ROW.fullmatch(lines[k].strip())):
         return None
-    first = next((j for j in range(k + 1, min(len(lines), k + 2 + _GROUP_TITLE_LINES)) if _row_number(lines[j]) == 1), None)
+    first = next((j for j in range(k + 1, min(len(lines), k + 2 + _GROUP_TITLE_LINES)) if (_row_opening(lines[j]) or (0,))[0] == 1), None)
     return (m.group(1), first) if first is not None and first > k + 1 else None
 
 
-def _flat_rows(lines: Sequence[str], start: int) -> list[tuple[str, list[str]]]:
+def _flat_rows(lines: Sequence[str], start: int) -> tuple[list[tuple[str, list[str]]], int]:
     """Rows from ``start`` (a row's number, or a group's) on, each opened by the next number
     in sequence (or the one after: a row whose number the page lost is read with the row
-    before); a line that heads a group of rows ("V. Đa dạng hoá ...") is no row's cell. Rows
+    before), alone on its line or before its first cell's first line ("10.  Xây dựng ...");
+    a line that heads a group of rows ("V. Đa dạng hoá ...") is no row's cell. Rows
     numbered anew under each group ("I" / its title / "1", "2", "II" / ... / "1") are labelled
-    with it: "II.1"."""
+    with it: "II.1". Also the index of the line after the last row."""
     rows: list[tuple[str, list[str]]] = []
     group, k = None, start
     if opened := _group_start(lines, k):
         group, k = opened
-    number = _row_number(lines[k])
-    while number is not None:
-        cells: list[str] = []
+    row = _row_opening(lines[k])
+    while row is not None:
+        number, first = row
+        cells: list[str] = [first] if first else []
         k += 1
-        while k < len(lines) and _row_number(lines[k]) not in (number + 1, number + 2) and not _group_start(lines, k):
+        while k < len(lines) and not _next_row(lines[k], number) and not _group_start(lines, k):
             if not GROUP_HEADING.match(lines[k]):  # "V. Đa dạng hoá ...": the next rows' group
                 cells.append(lines[k])
             k += 1
@@ -273,8 +275,26 @@ def _flat_rows(lines: Sequence[str], start: int) -> list[tuple[str, list[str]]]:
             rows.append((f"{group}.{number}" if group else str(number), cells))
         if k < len(lines) and (opened := _group_start(lines, k)):
             group, k = opened
-        number = _row_number(lines[k]) if k < len(lines) else None
-    return rows
+        row = _row_opening(lines[k]) if k < len(lines) else None
+    return rows, k
+
+
+_NUMBER_AND_CELL = re.compile(rf"(\d{{1,3}})\.\s+([{CAPITALS}].*)")
+
+
+def _row_opening(line: str) -> tuple[int, str | None] | None:
+    """The number of the row a line opens, alone ("10.") or before the first line of the
+    row's first cell ("10.  Xây dựng Luật ..."), and that line; None when it opens none."""
+    if (number := _row_number(line)) is not None:
+        return number, None
+    m = _NUMBER_AND_CELL.fullmatch(line.strip())
+    return (int(m.group(1)), m.group(2).strip()) if m else None
+
+
+def _next_row(line: str, number: int) -> bool:
+    """Whether ``line`` opens the row after row ``number`` (or the one after that)."""
+    row = _row_opening(line)
+    return row is not None and row[0] in (number + 1, number + 2)
 
 
 def _cells(line: str) -> list[str]:

@@ -864,6 +864,25 @@ Thể thao và Du lịch
 Các bộ, ngành
 Các lớp tập huấn
 Quý IV/2026
+5. Rà soát, hệ thống hóa văn bản quy phạm
+pháp luật về bảo hiểm y tế
+Bộ Y tế
+Bộ Tư pháp
+Báo cáo rà soát
+Quý IV/2026
+6. Hoàn thiện cơ sở dữ liệu quốc gia về pháp luật
+Bộ Tư pháp
+Bộ Công an
+Cơ sở dữ liệu
+Năm 2027
+7
+Tập huấn nghiệp vụ giám định bảo hiểm
+y tế cho cán bộ cấp xã
+Bộ Y tế
+Ủy ban nhân dân
+cấp tỉnh
+Các lớp tập huấn
+Năm 2027
 """
 
 
@@ -871,16 +890,20 @@ def test_a_gazette_copy_its_furniture_its_signature_and_its_task_table(national)
     # GIVEN a resolution as the Official Gazette's text layer gives it: a running header and
     # page number on each page, the gazette's signature overlay, no "Nơi nhận", and an
     # appendix table printed one cell per line, each cell wrapped in its column, its header
-    # printed again on the next page, where the numbers skip one
+    # printed again on the next page, where the numbers skip one, and a row whose number
+    # shares its line with the first line of its task ("5. Rà soát ...")
     d = parse_directive(_GAZETTE, national)
     # THEN the header and the signer are the resolution's, and each row's bodies are read
     # in their columns, a body's name broken over lines read whole
     assert (d.number, d.date.isoformat(), d.signer.name) == ("97/NQ-CP", "2026-04-06", "Phạm Minh Chính")
-    table = {(a.section, a.unit_text, a.role) for a in d.assignments if a.section in {"1", "2", "4"}}
+    table = {(a.section, a.unit_text, a.role) for a in d.assignments if a.section in {"1", "2", "4", "5", "6", "7"}}
     assert table == {
         ("1", "Các bộ, cơ quan ngang bộ", "lead"), ("1", "Bộ Nội vụ", "cooperate"),
         ("2", "Bộ Y tế", "lead"), ("2", "Bộ Tư pháp", "cooperate"),
         ("4", "Bộ Văn hóa, Thể thao và Du lịch", "lead"), ("4", "Các bộ, ngành", "cooperate"),
+        ("5", "Bộ Y tế", "lead"), ("5", "Bộ Tư pháp", "cooperate"),
+        ("6", "Bộ Tư pháp", "lead"), ("6", "Bộ Công an", "cooperate"),
+        ("7", "Bộ Y tế", "lead"), ("7", "Ủy ban nhân dân cấp tỉnh", "cooperate"),
     }
     assert not any("CÔNG BÁO" in w or "VĂN PHÒNG CHÍNH PHỦ" in w for w in d.warnings)
 
@@ -1833,3 +1856,65 @@ def test_an_items_line_broken_before_an_abbreviated_name(directory):
     triples = _triples(_parse(body, directory))
     assert ("4", "Sở Nội vụ", "lead") in triples
     assert not {t for t in triples if t[1].startswith("UBND")}
+
+
+NOTICE = """VĂN PHÒNG CHÍNH PHỦ
+Số: 627/TB-VPCP
+Hà Nội, ngày 10 tháng 11 năm 2025
+THÔNG BÁO
+Kết luận của Thủ tướng Chính phủ tại Phiên họp Ban Chỉ đạo các dự án giao thông
+"""
+NOTICE_SIGNATURE = """
+Nơi nhận:
+- Thủ tướng, các PTTg;
+- Lưu: VT.
+KT. BỘ TRƯỞNG, CHỦ NHIỆM
+PHÓ CHỦ NHIỆM
+Nguyễn Văn B
+"""
+
+
+def _notice(body: str):
+    return parse_directive(NOTICE + body + NOTICE_SIGNATURE)
+
+
+def test_provinces_listed_under_one_head_are_each_tasked():
+    # GIVEN a Government notice tasking provinces listed under one level ("Các tỉnh A, B, C"),
+    # a province by name, and committees listed under one kind ("Ủy ban nhân dân thành phố A,
+    # thành phố B và tỉnh C")
+    d = _notice(
+        "1. Các tỉnh Nghệ An, Quảng Ngãi, Cao Bằng khẩn trương hoàn thiện Báo cáo nghiên cứu tiền khả thi.\n"
+        "2. Thành phố Hà Nội đẩy nhanh tiến độ lập Báo cáo nghiên cứu khả thi.\n"
+        "3. Ủy ban nhân dân thành phố Hà Nội, thành phố Hồ Chí Minh và tỉnh Quảng Ninh trực tiếp hỗ trợ "
+        "lương thực cho các tỉnh bị thiên tai.\n"
+    )
+    by_section = {a.section: a for a in d.assignments}
+    # THEN each listing is one entry whose members reach each province's People's Committee
+    assert set(by_section) == {"1", "2", "3"} and len(d.assignments) == 3
+    assert by_section["1"].member_ids == ["vn:40:ubnd", "vn:51:ubnd", "vn:04:ubnd"]
+    assert by_section["2"].unit_id == "vn:01:ubnd"
+    assert by_section["3"].members == [
+        "Ủy ban nhân dân thành phố Hà Nội", "Ủy ban nhân dân thành phố Hồ Chí Minh", "Ủy ban nhân dân tỉnh Quảng Ninh"]
+    assert by_section["3"].member_ids == ["vn:01:ubnd", "vn:79:ubnd", "vn:22:ubnd"]
+
+
+def test_who_attended_the_meeting_is_not_tasked():
+    # GIVEN a notice's opening listing the attendance, the list broken at its colon by the
+    # page, then the conclusions
+    d = _notice(
+        "Ngày 08 tháng 11 năm 2025, Thủ tướng Chính phủ chủ trì Phiên họp lần thứ 21 Ban Chỉ đạo. "
+        "Tại điểm cầu Trụ sở Chính phủ có Phó Thủ tướng Chính phủ; lãnh đạo các Bộ, cơ quan là Ủy viên Ban Chỉ đạo:\n"
+        "Công an, Xây dựng, Tài chính, Ngân hàng Nhà nước Việt Nam, Thanh tra Chính phủ, Ủy ban nhân dân thành phố "
+        "Cần Thơ; các Tập đoàn, Tổng công ty: Điện lực Việt Nam (EVN), Cảng Hàng không Việt Nam (ACV) và đại diện "
+        "các cơ quan; tại điểm cầu 28 tỉnh, thành phố có các đồng chí lãnh đạo Ủy ban nhân dân tỉnh, thành phố.\n"
+        "Thủ tướng Chính phủ kết luận như sau:\n"
+        "1. Bộ Xây dựng với vai trò là cơ quan thường trực Ban Chỉ đạo, chủ động, phối hợp Bộ Nội vụ có báo cáo "
+        "tổng kết.\n"
+        "2. Yêu cầu Nhà đầu tư (Tập đoàn Đèo Cả) khẩn trương hoàn thành hầm Hoàng Mai.\n"
+    )
+    # THEN only the conclusions task anyone: the capacity does not hide the partner, and an
+    # investor is tasked
+    assert _triples(d) == {
+        ("1", "Bộ Xây dựng", "assigned"), ("1", "Bộ Nội vụ", "cooperate"),
+        ("2", "Nhà đầu tư", "assigned"),
+    }

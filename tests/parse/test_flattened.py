@@ -235,3 +235,24 @@ def test_a_resolution_whose_rows_ran_together_and_a_parent_on_the_issuers_line()
     # THEN the resolution is typed and signed, the letter's issuer is the department under its ministry
     assert (r.doc_type, r.signer.title, r.signer.name) == ("Nghị quyết", "CHỦ TỊCH QUỐC HỘI", "Vương Đình Huệ")
     assert (l.issuer, l.parent_issuer, l.signer.name) == ("Tổng cục Hải quan", "Bộ Tài chính", "Vũ Ngọc Anh")
+
+
+def test_a_copy_that_prints_only_the_signers_name_marked_signed():
+    # GIVEN an old resolution as a legal site copied it: no authority, no title, only the
+    # signer's name and "(Đã ký)" after the last article
+    text = (
+        "QUỐC HỘI ******** CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc ********\n"
+        "Số: 23/2003/QH11\n"
+        "Hà Nội, ngày 26 tháng 11 năm 2003 NGHỊ QUYẾT VỀ NHÀ ĐẤT DO NHÀ NƯỚC ĐÃ QUẢN LÝ QUỐC HỘI NƯỚC CỘNG HOÀ "
+        "XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "Căn cứ vào Điều 84 của Hiến pháp;\n"
+        "QUYẾT NGHỊ:\n"
+        "Điều 1. Nhà nước không xem xét lại chủ trương, chính sách về nhà đất.\n"
+        "Điều 2. Chính phủ hướng dẫn thi hành Nghị quyết này.\n"
+        "Nghị quyết này đã được Quốc hội khoá XI, kỳ họp thứ 4 thông qua ngày 26 tháng 11 năm 2003.\n"
+        "Nguyễn Văn An (Đã ký)\n"
+    )
+    d = parse_directive(text)
+    # THEN the signer is the name, without the mark, and nothing says it was not found
+    assert d.signer.name == "Nguyễn Văn An"
+    assert not any("signature" in w for w in d.warnings)
