@@ -13,6 +13,9 @@
   stage's retry topic with its attempt count and a not-before time; the same handler
   consumes that topic. After ``RetryOptions.max_attempts`` the message goes to
   ``vanthu.dlq`` with the error, for ``vanthu dlq replay`` after a fix.
+- A record of an effect already made (the notify stage's "notified" after the notices went
+  out) waits out a brief outage of the state store (:func:`record_made`): failing it would
+  send the message to the retry topic and make the effect again.
 - A stage that reads several messages at once (``batch`` in :func:`subscribe`) gets them
   as one batch, committed when its handler returned for all of them (the notify stage),
   or hands each message to an :class:`InFlight` window (``in_flight``, the OCR stage): up
@@ -192,6 +195,35 @@ class InFlight:
         for task in [*self.tasks, *self.committers.values()]:
             task.cancel()
         await asyncio.gather(*self.tasks, *self.committers.values(), return_exceptions=True)
+
+
+# How long a record of an effect already made waits for the state store: a MinIO restart.
+RECORD_WAIT_S = 60.0
+_RECORD_FIRST_DELAY_S = 0.5
+
+
+async def record_made(record: Callable[[], Any], *, stage: Stage, document_id: str,
+                      wait_s: float = RECORD_WAIT_S) -> Any:
+    """``record()`` (blocking, run in a thread) of an effect already made, tried again with
+    doubling delays for up to ``wait_s`` while it fails for any reason but bad input (the
+    store is down or restarting); then its error is raised, and the message is retried
+    later, the effect made again (idempotently, by its keys). Each wait is logged with
+    the document."""
+    log = get_logger(stage)
+    delay, waited = _RECORD_FIRST_DELAY_S, 0.0
+    while True:
+        try:
+            return await asyncio.to_thread(record)
+        except DocumentError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the store's outage, whatever its client raises
+            if waited + delay > wait_s:
+                raise
+            log.warning("state store unavailable after the effect: waiting to record it", document_id=document_id,
+                        error=f"{type(exc).__name__}: {exc}", wait_s=delay)
+            await asyncio.sleep(delay)
+            waited += delay
+            delay *= 2
 
 
 def make_app(broker: KafkaBroker, stage: Stage, description: str) -> FastStream:

@@ -10,7 +10,9 @@ A revision no newer than one already notified sends nothing; a newer one (a cler
 correction) sends only the difference from the notices in force
 (:func:`services.notify.notices.revise`): new and changed notices, and cancellations.
 The offset is committed only after every notice is acknowledged by Kafka; a directive
-redelivered after a crash mid-way republishes the same idempotency keys.
+redelivered after a crash mid-way republishes the same idempotency keys. The record waits
+out a brief outage of the state store (vanthu/delivery.py, ``record_made``), so a MinIO
+restart after the notices went out does not send them all again.
 
 The event is not trusted: links are made only to the original the OCR stage received as
 this document and to this document's own text artifact; an event naming anything else is
@@ -48,7 +50,7 @@ from faststream.kafka.annotations import KafkaMessage
 from pydantic import SkipValidation, ValidationError
 
 from services.notify.notices import build_notices, revise, supersede
-from vanthu.delivery import batch_items, failure_for, make_app, subscribe, wire_stage
+from vanthu.delivery import batch_items, failure_for, make_app, record_made, subscribe, wire_stage
 from vanthu.directory import UnitDirectory
 from vanthu.events import AssignmentNotice, Directive, DirectiveParsed, ObjectRef, ReviewItem
 from vanthu.logs import get_logger
@@ -108,9 +110,12 @@ def create_app(settings: Settings | None = None, storage: Storage | None = None)
         units = len({n.unit_id for n in notices if n.unit_id})
         for_review = sum(1 for n in notices if not n.unit_id)
         cancelled = sum(1 for n in notices if n.status == "cancelled")
-        await asyncio.to_thread(state.record, document_id, notified_step(revision), notices=len(notices),
-                                units=units, for_review=for_review, revision=revision, cancelled=cancelled,
-                                in_force={k: v.model_dump() for k, v in in_force.items()}, **details)
+        # The notices are out: a store that blinks now must not make them go out again.
+        await record_made(
+            lambda: state.record(document_id, notified_step(revision), notices=len(notices), units=units,
+                                 for_review=for_review, revision=revision, cancelled=cancelled,
+                                 in_force={k: v.model_dump() for k, v in in_force.items()}, **details),
+            stage=STAGE, document_id=document_id)
         log.info("assignments sent", document_id=document_id, units=units, for_review=for_review,
                  revision=revision, cancelled=cancelled, **details)
 
