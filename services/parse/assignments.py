@@ -223,21 +223,26 @@ class _Reader:
         parentheses that units follow, when a predicate verb follows them: a lead-in may hold
         commas of its own ("Đối với các chi phí khám bệnh, chữa bệnh ..., Bảo hiểm xã hội
         Việt Nam khẩn trương ...", "Trường hợp cần điều chỉnh danh mục hàng hóa, dịch vụ
-        ..., Sở quản lý ngành, lĩnh vực đánh giá ..."). A comma after a unit's name parts
+        ..., Sở quản lý ngành, lĩnh vực đánh giá ..."); a condition may end at "thì" instead
+        ("Trường hợp ... thì Ủy ban nhân dân cấp tỉnh phải ..."). A comma after a unit's name parts
         a list of the lead-in's own ("Thực hiện Kết luận của Bộ Chính trị, Ban Bí thư, Ban
         Chỉ đạo ..."): no subject starts there, unless a collective name opens the subject
         ("... Chương trình hành động của Chính phủ, các bộ, cơ quan ngang bộ ... xây dựng")."""
         depth, first = 0, True
+        then = {m.end() - 2 for m in _THEN.finditer(low)}  # "Trường hợp ... thì X ...": the condition's end
         for k, ch in enumerate(clause):
             depth += (ch == "(") - (ch == ")")
-            if ch != "," or depth or (self._ends_in_unit(clause, k) and not _COLLECTIVE.match(clause, k + 1)):
+            if k in then and not depth:
+                opens = True
+            elif ch != "," or depth or (self._ends_in_unit(clause, k) and not _COLLECTIVE.match(clause, k + 1)):
                 continue
-            if _QUANTIFIED_TAIL.search(clause, 0, k) and _KIND_GOES_ON.match(clause, k + 1):
+            elif _QUANTIFIED_TAIL.search(clause, 0, k) and _KIND_GOES_ON.match(clause, k + 1):
                 continue  # "đề nghị của các Bộ, cơ quan liên quan, Bộ Tài chính ...": one quantified list
-            # Past the lead-in's first comma a subject opens with a name or a quantifier, not the
-            # lead-in's own nouns ("căn cứ kết quả ..., xem xét ... của cơ quan, đơn vị và ...").
-            opens = first or _SUBJECT_OPENS.match(clause, k + 1)
-            first = False
+            else:
+                # Past the lead-in's first comma a subject opens with a name or a quantifier, not the
+                # lead-in's own nouns ("căn cứ kết quả ..., xem xét ... của cơ quan, đơn vị và ...").
+                opens = first or _SUBJECT_OPENS.match(clause, k + 1)
+                first = False
             units = self.units(clause, k + 1) if opens else None
             if units is None:
                 continue
@@ -352,6 +357,8 @@ def _opening_cue(cue: re.Pattern[str], low: str) -> re.Match[str] | None:
 # A subject asking in writing: "X có văn bản đề nghị Y ...".
 _IN_WRITING = re.compile(r"(?:có|gửi)\s+(?:văn bản|công văn|tờ trình)\s+(?:đề nghị|yêu cầu|kiến nghị)(?![\w])")
 _LEAD_IN_WORDS = 12
+# The main clause after a condition with no comma: "Trường hợp ... thì Ủy ban nhân dân ...".
+_THEN = re.compile(r"(?<=\s)thì\s")
 _LATER_PARTNERS = re.compile(r"(?:,|\s+và)\s+phối hợp(?:\s+chặt chẽ)?\s+(?:với|cùng)\s+")
 _NAME_WORDS = 8  # words: how far back a name ending at a comma may begin
 _COLLECTIVE = re.compile(r"\s*(?:các|Các)\s")

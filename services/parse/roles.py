@@ -72,8 +72,9 @@ LIABLE = re.compile(r"chịu trách nhiệm trước\s[^,;.]*?\snếu(?![\w])")
 PERMITTED = re.compile(r"(?:có thể|được phép|được quyền)(?![\w])")
 # "X được hưởng ưu đãi": what X receives; "X được giao ..." is still a task.
 PASSIVE = re.compile(r"được(?!\s+(?:giao|phân công|yêu cầu|đề nghị))(?![\w])")
-# "không làm việc", "thực hiện không đầy đủ": a shortcoming; "không để", "không được" forbid.
-NEGATED = re.compile(r"(?:\S+\s+){0,2}không(?!\s+(?:để|được|cho phép|tổ chức|chủ quan))(?![\w])")
+# "không làm việc", "thực hiện không đầy đủ", "chưa có văn bản": a shortcoming; "không để",
+# "không được" forbid.
+NEGATED = re.compile(r"(?:\S+\s+){0,2}(?:không(?!\s+(?:để|được|cho phép|tổ chức|chủ quan))|chưa)(?![\w])")
 WHICHEVER = re.compile(r"\snào$|\snào\s")
 # Introductory phrases a clause's subject may follow after a comma.
 INTRO = re.compile(r"(?:đối với|trên cơ sở|với (?:vai trò|tư cách)|căn cứ|sau khi|trong thời gian|(?:trong\s+)?trường hợp|nếu|khi|để|nhằm|thực hiện|định kỳ|(?:hằng|hàng) (?:năm|quý|tháng|tuần))(?![\w])")

@@ -94,7 +94,7 @@ _VERBS = [
     "phải", "cần", "rà soát", "xây dựng", "hướng dẫn", "nghiên cứu", "đẩy mạnh", "thường xuyên",
     "chủ động", "kiểm tra", "đôn đốc", "báo cáo", "nắm", "theo dõi", "bố trí", "hỗ trợ", "quán triệt",
     "ban hành", "đề xuất", "tuyên truyền", "giám sát", "bảo đảm", "đảm bảo", "phát huy", "xử lý",
-    "kịp thời", "nghiêm túc", "sớm", "cung cấp", "cung ứng", "phân bổ", "đã", "đang", "sẽ", "được", "gương mẫu",
+    "kịp thời", "nghiêm túc", "sớm", "cung cấp", "cung ứng", "phân bổ", "đã", "đang", "sẽ", "được", "chưa", "gương mẫu",
     "quyết liệt", "vận động", "hoàn thành", "tổng hợp", "tích cực", "chuẩn bị", "ưu tiên", "giải quyết",
     "lập", "thẩm định", "duy trì", "nâng cao", "huy động", "tiến hành", "khắc phục", "thành lập",
     "bổ sung", "cập nhật", "công bố", "thông báo", "chấp hành", "kiểm soát", "củng cố",
@@ -114,17 +114,19 @@ _VERBS = [
 # "giao" (assign) is not the first syllable of a noun ("Cảnh sát giao thông", "giao dịch");
 # "chuyển" (forward) is, in "chuyển đổi số"; "hàng" ("hàng năm", yearly) is the goods in "hàng hóa";
 # "lãnh đạo" is the leaders ("đại diện lãnh đạo Bộ ...") but in "lãnh đạo, chỉ đạo" (to lead);
+# "quy định" (to lay down: "Chính phủ quy định chi tiết ...") is a participle before "tại"
+# ("các thành viên quy định tại Điều 1");
 # "lập" after "công" is the adjective "công lập" (public: "đơn vị sự nghiệp công lập");
 # "ký" (sign) is a verb, but after "đăng", "lưu", "thư" a noun's ("Văn phòng Đăng ký đất đai", "Tổng công ty Lưu
 # ký ...", "Thư ký Hội đồng");
-# "quản lý" is the management body in "cơ quan quản lý nhà nước / trực tiếp / chuyên ngành",
-# "Sở quản lý ngành", "cơ quan chuyên môn quản lý ngành, lĩnh vực", "Tổng cục quản lý ruộng đất".
+# "quản lý" is the management body in "cơ quan (đơn vị) quản lý ..." ("Cơ quan quản lý nhà cấp
+# tỉnh"), "Sở quản lý ngành", "cơ quan chuyên môn quản lý ngành, lĩnh vực", "Tổng cục quản lý ruộng đất".
 _VERB = re.compile(
     rf"(?<![\w])(?<!công )(?:{_alternation(_VERBS)}|(?<![Đđ]ăng )(?<![Ll]ưu )(?<![Tt]hư )ký|(?<!các )(?<!những )(?<!là )tổ chức(?!\s*(?:đảng|cơ sở|chính trị|hội|đoàn|xã hội|,|(?:có\s+)?liên quan(?!\s+đến)))"
     r"|giao(?!\s+(?:thông|dịch|lưu|thương|nhận|tiếp|ban|khoán)(?![\w]))"
-    r"|chuyển(?!\s+đổi)|hàng(?!\s+(?:hóa|hoá))"
+    r"|chuyển(?!\s+đổi)|hàng(?!\s+(?:hóa|hoá))|quy định(?!\s+(?:tại|ở|trong|theo)(?![\w]))"
     r"|lãnh đạo(?=\s*(?:,|và)\s*chỉ đạo)"
-    r"|(?<![Cc]ục )(?:(?<!cơ quan )(?<!đơn vị )(?<![Ss]ở )(?<!chuyên môn )quản lý|quản lý(?!\s+(?:nhà nước|trực tiếp|chuyên ngành|ngành)))|(?<!quản lý )trực tiếp(?!\s+là))(?![\w])"
+    r"|(?<![Cc]ục )(?<!cơ quan )(?<!đơn vị )(?:(?<![Ss]ở )(?<!chuyên môn )quản lý|quản lý(?!\s+(?:nhà nước|trực tiếp|chuyên ngành|ngành)))|(?<!quản lý )trực tiếp(?!\s+là))(?![\w])"
 )
 # A verb right after one of these words is part of a name ("Ban Chỉ đạo", "các ban chỉ đạo",
 # "Ủy ban Kiểm tra") when the word opens the name: capitalised, or after a quantifier, a

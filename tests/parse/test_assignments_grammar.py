@@ -1918,3 +1918,31 @@ def test_who_attended_the_meeting_is_not_tasked():
         ("1", "Bộ Xây dựng", "assigned"), ("1", "Bộ Nội vụ", "cooperate"),
         ("2", "Nhà đầu tư", "assigned"),
     }
+
+
+def test_a_resolutions_procedure_steps_conditions_and_mandates():
+    # GIVEN a National Assembly Standing Committee resolution: a step after a condition
+    # with no comma ("Trường hợp ... thì X phải ..."), a management body leading ("Cơ quan
+    # quản lý nhà cấp tỉnh có trách nhiệm chủ trì ..."), a mandate to lay down details
+    # ("Chính phủ quy định chi tiết ...") and an account of what a body has not done ("cơ
+    # quan nhà nước chưa có văn bản ...")
+    text = (
+        "ỦY BAN THƯỜNG VỤ QUỐC HỘI\nSố: 755/2005/NQ-UBTVQH11\nHà Nội, ngày 02 tháng 4 năm 2005\n"
+        "NGHỊ QUYẾT\nQuy định việc giải quyết đối với một số trường hợp cụ thể về nhà đất\n"
+        "ỦY BAN THƯỜNG VỤ QUỐC HỘI\nQUYẾT NGHỊ:\n"
+        "Điều 4.\nĐối với nhà đất mà chủ sở hữu thuộc diện quy định tại Điều 2 nhưng đến ngày Nghị quyết này có hiệu "
+        "lực thi hành, cơ quan nhà nước chưa có văn bản quản lý nhà đất đó thì Nhà nước không thực hiện việc quản lý.\n"
+        "Điều 13.\n2. Trong trường hợp không đủ điều kiện để giao lại nhà ở thì Uỷ ban nhân dân cấp tỉnh phải có văn "
+        "bản trả lời để đương sự biết rõ lý do.\n"
+        "Điều 14.\n1. Cơ quan quản lý nhà cấp tỉnh có trách nhiệm chủ trì phối hợp với cơ quan tài chính thuộc Uỷ ban "
+        "nhân dân cấp tỉnh kiểm tra hồ sơ đề nghị thanh toán tiền.\n"
+        "Điều 15.\nChính phủ quy định chi tiết Điều này.\n"
+        "TM. ỦY BAN THƯỜNG VỤ QUỐC HỘI\nCHỦ TỊCH\nNguyễn Văn An\n"
+    )
+    # THEN the steps, the lead and its partner, and the mandate are tasks; the account is none
+    assert _triples(parse_directive(text)) == {
+        ("Điều 13.2", "Uỷ ban nhân dân cấp tỉnh", "assigned"),
+        ("Điều 14.1", "Cơ quan quản lý nhà cấp tỉnh", "lead"),
+        ("Điều 14.1", "cơ quan tài chính thuộc Uỷ ban nhân dân cấp tỉnh", "cooperate"),
+        ("Điều 15", "Chính phủ", "assigned"),
+    }
