@@ -37,7 +37,7 @@ def lower_form(text: str) -> str:
 # Head nouns that name an organisation (or an office holder, whose unit is meant) whatever
 # follows them.
 _FIRM_HEADS = [
-    "ủy ban", "ubnd", "hđnd", "hội đồng nhân dân", "công an", "văn phòng", "thanh tra", "bảo hiểm xã hội", "bhxh",
+    "ủy ban", "ubnd", "hđnd", "hội đồng nhân dân", "công an", "văn phòng", "bảo hiểm xã hội", "bhxh",
     "huyện ủy", "thành ủy", "thị ủy", "tỉnh ủy", "quận ủy", "đảng ủy", "đảng đoàn", "ban cán sự", "mặt trận",
     "mttq", "tỉnh đoàn", "thành đoàn", "liên đoàn", "cơ quan", "đơn vị", "địa phương", "trung tâm",
     "bệnh viện", "chi cục", "tổng cục", "kho bạc", "ngân hàng", "bộ chỉ huy", "bộ đội", "ban chỉ đạo", "bcđ",
@@ -65,7 +65,7 @@ _FIRM_HEADS = [
 _SOFT_HEADS = [
     "sở", "bộ", "ban", "hội", "đài", "báo", "viện", "trường", "phòng", "tổ", "đoàn", "huyện", "thành phố",
     "tỉnh", "thị xã", "xã", "phường", "thị trấn", "quận", "ngành", "cấp", "cục", "quỹ", "học viện", "lãnh đạo",
-    "ủy viên", "cấp ủy viên", "thành viên", "trưởng", "vụ", "cá nhân", "đại học", "đại biểu",
+    "ủy viên", "cấp ủy viên", "thành viên", "trưởng", "vụ", "cá nhân", "đại học", "đại biểu", "thanh tra",
 ]
 _QUANTIFIER = r"(?:(?:tất cả|toàn thể)\s+)?(?:các|những|mỗi|từng)\s+"
 # Administrative levels, as a unit is named by one ("tỉnh Quảng Ninh", "thành phố Huế").
@@ -194,7 +194,12 @@ def looks_organisational(text: str, directory: NameSource | None) -> bool:
         nxt = text[m.end() :]
         if nxt[:1].isupper() and not nxt.isupper() or re.match(r"[A-ZĐ]{2,}|các\s", nxt):
             return True
+        if text[:1].isupper() and _AT_LEVEL.match(nxt):
+            return True  # "Thanh tra tỉnh", "Thanh tra Bộ": a capitalised head at a level
     return directory is not None and directory.match(text) is not None
+
+
+_AT_LEVEL = re.compile(rf"(?:{_LEVELS}|bộ|sở)(?![\w])", re.IGNORECASE)
 
 
 def office_free(text: str) -> str:

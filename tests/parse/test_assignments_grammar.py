@@ -1946,3 +1946,19 @@ def test_a_resolutions_procedure_steps_conditions_and_mandates():
         ("Điều 14.1", "cơ quan tài chính thuộc Uỷ ban nhân dân cấp tỉnh", "cooperate"),
         ("Điều 15", "Chính phủ", "assigned"),
     }
+
+
+def test_inspection_the_activity_is_no_inspectorate():
+    # GIVEN a customs letter naming inspection as an activity in lower case, and clauses
+    # tasking the inspectorates by their names
+    body = (
+        "7.2. Đối với hàng hóa đã được thông quan: trong thời hạn 60 ngày kể từ ngày thông quan và trước thời điểm "
+        "cơ quan hải quan quyết định kiểm tra sau thông quan, thanh tra, trừ trường hợp nội dung khai bổ sung liên "
+        "quan đến giấy phép xuất khẩu.\n"
+        "8. Thanh tra tỉnh chủ trì kiểm tra việc khai bổ sung.\n"
+        "9. Giao Thanh tra Bộ hướng dẫn nghiệp vụ.\n"
+    )
+    # THEN the activity tasks no one; the inspectorates are tasked, with or without a
+    # jurisdiction to find them in
+    expected = {("8", "Thanh tra tỉnh", "lead"), ("9", "Thanh tra Bộ", "assigned")}
+    assert _triples(parse_directive(body)) == expected
