@@ -222,7 +222,7 @@ def _wrapped(prev_raw: str, line: str, full_width: int, entry: str = "") -> bool
     # alone, or an item's first line ("- Mặt trận Tổ quốc, Đoàn" / "Thanh niên, Hội Phụ nữ ...",
     # "3. Bộ Tư lệnh" / "Thành phố chủ trì ...").
     dangling = (
-        prev_raw.rsplit(" ", 1)[-1].lower() in _OPEN_ENDED or _BARE_HEAD.match(prev_raw) is not None
+        prev_raw.rsplit(" ", 1)[-1].lower() in _OPEN_ENDED or _BARE_HEAD.search(prev_raw) is not None
         or _LIST_MARK.match(prev_raw) is not None
     )
     return (
@@ -258,7 +258,7 @@ def _task_under_heading(prev: str, line: str, head: str) -> bool:
     """A numbered heading with no closing mark over a task opening with its verb
     ("7. Ban Quản lý Khu kinh tế tỉnh Lào Cai" / "Chủ trì, phối hợp ..."), however long."""
     return (
-        _LIST_MARK.match(prev) is not None and prev[-1] not in ".;:," and not _BARE_HEAD.match(prev)
+        _LIST_MARK.match(prev) is not None and prev[-1] not in ".;:," and not _BARE_HEAD.search(prev)
         and line[:1].isupper() and _SENTENCE_OPENER.match(head) is not None
     )
 
@@ -268,9 +268,10 @@ _ADDRESSEE_LINE = re.compile(r"^kinh gui(?![\w])")
 _NUMBER_FIELD = re.compile(r"^so\s*(?::|\d)")
 # Words a phrase cannot end on: prepositions, conjunctions, quantifiers.
 _OPEN_ENDED = frozenset("của và với tại các những về để cho đến theo từ bởi thuộc hoặc trong".split())
-# An item that is a head noun alone, waiting for its body's name ("+ Sở" / "Xây dựng: ...");
-# at the end of a longer line the noun may be whole ("Thủ trưởng cơ quan ngang Bộ").
-_BARE_HEAD = re.compile(r"^(?:[-+–•]\s+)?(?:Sở|Bộ|Cục|Vụ|Ban|Ủy|Uỷ)$")
+# An item or a field's value that is a head noun alone, waiting for its body's name ("+ Sở" /
+# "Xây dựng: ...", "Đơn vị phối hợp: Sở" / "Tư pháp."); at the end of a longer line the noun
+# may be whole ("Thủ trưởng cơ quan ngang Bộ").
+_BARE_HEAD = re.compile(r"^(?:[-+–•]\s+)?(?:Sở|Bộ|Cục|Vụ|Ban|Ủy|Uỷ)$|:\s*(?:Sở|Bộ|Cục|Vụ|Ban|Ủy|Uỷ)$")
 # What opens a sentence of its own after a capitalised word ("... cơ quan ngang Bộ / Thực hiện ...").
 # The form's own lines are no phrase either: "Số" / "V/v" under the slogan "... Hạnh phúc";
 # nor is a task's first verb under a unit's heading ("5. Sở Khoa học và Công nghệ" / "Chủ trì, ...").
@@ -290,7 +291,7 @@ def _mid_phrase(prev: str, line: str, head: str) -> bool:
     if prev[-1] in ".;:!?,)\"”'":
         return False
     tail, first = prev.split(" ")[-2:], line.split(" ", 1)[0]
-    if tail[-1].lower() in _OPEN_ENDED or prev.count("(") > prev.count(")") or (_BARE_HEAD.match(prev) is not None and first[:1].isupper()):
+    if tail[-1].lower() in _OPEN_ENDED or prev.count("(") > prev.count(")") or (_BARE_HEAD.search(prev) is not None and first[:1].isupper()):
         # "... Bộ Tài chính (Cơ quan thường trực" / "Ban chỉ đạo 751), ...": a parenthesis goes
         # on; "+ Sở" / "Xây dựng: ...": the name follows its head, even a name that is a verb.
         return True

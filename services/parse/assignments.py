@@ -53,7 +53,7 @@ from services.parse import roles
 from services.parse.deadlines import task_deadline
 from services.parse.evidence import TextLocator
 from services.parse.readings import Group, Party, parties_of
-from services.parse.tables import appendix_groups, field_group, table_groups
+from services.parse.tables import appendix_groups, field_groups, table_groups
 from services.parse.subjects import (
     UnitList,
     lower_form,
@@ -650,10 +650,11 @@ def _share_final_deadline(groups: list[Group], paragraph: str, year: int | None)
 def _walk(ctx: _Context, node: Section, inherited: list[Party] | None) -> None:
     if node.heading and roles.POWERS_OF.match(lower_form(node.heading)):
         return
-    fields = field_group(ctx.reader, node)
+    fields = field_groups(ctx.reader, node)
     if fields:
-        group, used = fields
-        ctx.emit(group, node.path)
+        found, used = fields
+        for group in found:
+            ctx.emit(group, node.path)
         children = [c for i, c in enumerate(node.children) if i not in used]
         for child in children:
             _walk(ctx, child, inherited)

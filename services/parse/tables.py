@@ -377,21 +377,74 @@ def _group_label(cells: list[str]) -> str | None:
     return None
 
 
-def field_group(reader: UnitReader, node: Section) -> tuple[Group, set[int]] | None:
+def field_groups(reader: UnitReader, node: Section) -> tuple[list[Group], set[int]] | None:
     """A plan task given as fields ("Cơ quan chủ trì: ...") in the node, its "-"/"+" items
-    or its lettered items that are fields ("a) Cơ quan chủ trì: ...; b) Cơ quan phối hợp: ...")."""
-    texts = [node.text, *(c.text if c.path.rsplit(".", 1)[-1][:1] in "-+" or _FIELD.match(lower_form(c.text)) else ""
-                          for c in node.children)]
-    values: dict[str, str] = {}
+    or its lettered items that are fields ("a) Cơ quan chủ trì: ...; b) Cơ quan phối hợp: ..."),
+    and the tasks of its "-"/"+" items that carry fields of their own under their first line
+    ("- Cập nhật ..." / "Đơn vị chủ trì thực hiện: Sở Tư pháp."): a group each, and the
+    indexes of the children read. None when no fields name a lead or the bodies tasked."""
+    if paired := _fields_of_items(reader, node):
+        return paired
+    own = [node.text]
+    groups: list[Group] = []
     used: set[int] = set()
-    for index, text in enumerate(texts):
+    for index, child in enumerate(node.children):
+        listed = child.path.rsplit(".", 1)[-1][:1] in "-+"
+        first = child.text.split("\n")[0]
+        if _FIELD.match(lower_form(first)) or not listed and _FIELD.match(lower_form(child.text)):
+            own.append(child.text)  # a field of the node's task
+        elif listed and _FIELD.search(lower_form(child.text)):
+            if (group := _field_group(reader, [child.text], child.text)) is not None:
+                groups.append(group)
+                used.add(index)
+            continue
+        else:
+            continue
+        if _FIELD.search(lower_form(child.text)):
+            used.add(index)
+    main = _field_group(reader, own, node.text)
+    if main is None and not groups:
+        return None
+    return ([main] if main is not None else []) + groups, used
+
+
+def _fields_of_items(reader: UnitReader, node: Section) -> tuple[list[Group], set[int]] | None:
+    """A numbered task whose "-" items each have a block of fields under them, which the
+    page set after the items' lines and the sections gave to the task itself: its text
+    holds one block per item ("Đơn vị chủ trì: ...", "Đơn vị phối hợp: ...", "Thời gian: ..."
+    again and again, a block ending where a field comes back). Each item with its block,
+    in order, when there are as many blocks as items; None otherwise."""
+    items = [(k, c) for k, c in enumerate(node.children) if c.path.rsplit(".", 1)[-1][:1] in "-+"]
+    blocks: list[list[str]] = []
+    seen: set[str] = set()
+    for line in node.text.split("\n")[1:]:
+        if not (m := _FIELD.match(lower_form(line))):
+            if blocks:
+                blocks[-1].append(line)  # a field's value the page broke ("Tháng" / "12/2025.")
+            continue
+        key = re.sub(r"\s+", " ", m.group(1))
+        if not blocks or key in seen:
+            blocks.append([])
+            seen = set()
+        seen.add(key)
+        blocks[-1].append(line)
+    if len(blocks) < 2 or len(blocks) != len(items):
+        return None
+    groups = [g for (_, item), block in zip(items, blocks)
+              if (g := _field_group(reader, [item.text.split("\n")[0], *block], item.text)) is not None]
+    return (groups, {k for k, _ in items}) if groups else None
+
+
+def _field_group(reader: UnitReader, texts: list[str], anchor: str) -> Group | None:
+    """One task's fields in ``texts`` (its first text's first line is the task unless a
+    "Nội dung:" field says it); None when they name no lead or bodies tasked."""
+    values: dict[str, str] = {}
+    for text in texts:
         low = lower_form(text)
         marks = list(_FIELD.finditer(low))
         for k, m in enumerate(marks):
             end = marks[k + 1].start() if k + 1 < len(marks) else len(text)
             values.setdefault(re.sub(r"\s+", " ", m.group(1)), text[m.end() : end].strip(" ;."))
-            if index:
-                used.add(index - 1)
     # "Cơ quan chủ trì: X" leads, "Cơ quan phối hợp: Y" cooperates, "Cơ quan thực hiện: Z" is tasked.
     roles: dict[Role, str] = {}
     for key, value in values.items():
@@ -401,9 +454,9 @@ def field_group(reader: UnitReader, node: Section) -> tuple[Group, set[int]] | N
     if not roles.keys() - {"cooperate"}:
         return None
     parties = [p for role, value in roles.items() for p in cell_parties(reader, value, role, "plan-field")]
-    first = node.text.split("\n")[0]
+    first = texts[0].split("\n")[0]
     task = values.get("nội dung") or values.get("nội dung công việc") or (first if not _FIELD.match(lower_form(first)) else "")
     when = next((v for k, v in values.items() if k.startswith(("thời", "tiến"))), None)
-    return Group(parties, [task], deadline_text=when, anchor=node.text), used
+    return Group(parties, [task], deadline_text=when, anchor=anchor)
 
 

@@ -1962,3 +1962,25 @@ def test_inspection_the_activity_is_no_inspectorate():
     # jurisdiction to find them in
     expected = {("8", "Thanh tra tỉnh", "lead"), ("9", "Thanh tra Bộ", "assigned")}
     assert _triples(parse_directive(body)) == expected
+
+
+def test_each_item_of_a_task_with_its_own_fields(directory):
+    # GIVEN a numbered task whose "-" items each have their fields under them, one of them
+    # broken by the page after its head noun ("Đơn vị phối hợp: Sở" / "Tư pháp.")
+    body = "\n\n".join([
+        "7. Đẩy mạnh chuyển đổi số trong công tác xây dựng pháp luật",
+        "- Ra mắt trợ lý pháp luật hỗ trợ cho cán bộ, công chức, viên chức trên địa bàn tỉnh trong công tác\n"
+        "xây dựng, thẩm định văn bản quy phạm pháp luật và theo dõi tình hình thi hành pháp luật.",
+        "Đơn vị chủ trì thực hiện: Sở Y tế.",
+        "Đơn vị phối hợp thực hiện: Sở\nTư pháp.",
+        "Thời gian thực hiện: Tháng 12/2025.",
+        "- Cập nhật, khai thác hiệu quả Cơ sở dữ liệu quốc gia về pháp luật.",
+        "Đơn vị chủ trì thực hiện: Sở Tài chính.",
+        "Đơn vị phối hợp thực hiện: Các cơ quan, đơn vị liên quan.",
+        "Thời gian thực hiện: Thường xuyên.\n",
+    ])
+    # THEN each item's lead is read, and the broken name whole
+    assert _triples(_parse(body, directory)) == {
+        ("7", "Sở Y tế", "lead"), ("7", "Sở Tư pháp", "cooperate"),
+        ("7", "Sở Tài chính", "lead"), ("7", "Các cơ quan, đơn vị liên quan", "cooperate"),
+    }
