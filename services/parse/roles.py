@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 
-# "đề nghị của X" (X's proposal) and "yêu cầu của X" cite, they do not task.
+# "đề nghị của X" (X's proposal) and "yêu cầu của X" cite, they do not task; "Kính đề nghị",
+# "Trân trọng đề nghị" ask politely.
 TRIGGER = re.compile(
-    r"(?<![\w])(?:giao (?:nhiệm vụ |trách nhiệm )?cho|giao|đề nghị|yêu cầu|phân công|ủy quyền cho|ủy quyền)"
+    r"(?<![\w])(?:(?:kính|trân trọng)\s+)?(?:giao (?:nhiệm vụ |trách nhiệm )?cho|giao|đề nghị|yêu cầu|phân công|ủy quyền cho|ủy quyền)"
     r"(?:\s+(?!của\s)|\s*:|\s*$)"
 )
 # The issuer guiding units to act ("Sở Giáo dục và Đào tạo hướng dẫn Ủy ban nhân dân

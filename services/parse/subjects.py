@@ -57,8 +57,8 @@ _FIRM_HEADS = [
     "hạt kiểm lâm", "sở quản lý", "sở chuyên ngành", "nhà đầu tư", "nhà thầu", "hiệp hội", "tiểu ban", "liên minh", "kiểm toán nhà nước", "đoàn đại biểu",
     "quý cơ quan",  # a letter's addressees, as it calls them
     # the tax and statistics offices' names since 2025: "Thuế tỉnh Lâm Đồng", "các Thuế tỉnh, thành phố",
-    # "Thống kê tỉnh Bắc Ninh"
-    "thuế tỉnh", "thuế thành phố", "thuế tp", "thống kê tỉnh", "thống kê thành phố",
+    # "Thuế cơ sở 3 tỉnh Hà Tĩnh", "Thống kê tỉnh Bắc Ninh"
+    "thuế tỉnh", "thuế thành phố", "thuế tp", "thuế cơ sở", "thống kê tỉnh", "thống kê thành phố",
 ]
 # Short heads that are also ordinary words ("báo cáo", "xã hội", "phòng, chống"): they
 # count only after a quantifier ("các sở") or before a capitalised name ("Sở Y tế").
@@ -103,7 +103,7 @@ _VERBS = [
     "tham gia", "đề nghị", "yêu cầu", "có kế hoạch", "có văn bản", "có ý kiến", "có báo cáo",
     "có giải pháp", "có phương án", "trình", "cử", "làm", "nhanh chóng", "thông tin", "liên hệ",
     "cụ thể hóa", "hằng", "định kỳ", "lựa chọn", "rà", "ứng phó", "biết", "để", "nhằm", "niêm yết", "đẩy nhanh", "thừa", "đưa", "phân cấp", "trân trọng", "thiết lập", "gửi", "khi", "nơi có", "trong việc", "xin", "giúp", "trên cơ sở",
-    "có thể", "tạo điều kiện", "tạo thuận lợi", "tạo mọi điều kiện", "mở rộng", "hoàn thiện", "trong quá trình",
+    "quan tâm", "có thể", "tạo điều kiện", "tạo thuận lợi", "tạo mọi điều kiện", "mở rộng", "hoàn thiện", "trong quá trình",
     "trong thời gian", "trong công tác", "trong phạm vi", "giải ngân", "bàn giao", "tuyển sinh", "phát động", "chọn", "kết hợp", "đổi mới", "tiếp thu",
     # "cấp" is a level ("các cấp", "cấp tỉnh") except before what is issued
     "cấp giấy", "cấp phép", "cấp kinh phí", "cấp phát", "cấp đổi", "cấp lại", "cấp bù", "cấp mã", "cấp chứng",
@@ -732,6 +732,7 @@ def _compound_syllable(words: list[str], capital: list[bool], k: int) -> bool:
 _NAME_GOES_ON = {
     "tỉnh", "huyện", "thành", "thị", "xã", "phường", "quận", "thôn", "và", "của", "các", "tại", "trực", "cấp",
     "trưởng",  # "Bộ" / "trưởng": an office ("các Bộ trưởng"), not the ministries
+    "khu", "chi",  # a branch: "Kho bạc Nhà nước khu vực XI", "Ngân hàng Nhà nước chi nhánh ..."
 }
 
 
@@ -742,11 +743,14 @@ def _known_prefix(name: UnitName, directory: NameSource | None) -> UnitName | No
     if directory is None or directory.match(office_free(name.text)) is not None:
         return None
     words = list(re.finditer(r"\S+", name.text))
+    head = _FIRM.match(lower_form(name.text))
     for k in range(len(words) - 1, 0, -1):
         prefix = name.text[: words[k - 1].end()]
         following = lower_form(words[k].group(0)).rstrip(",;.:")
         if not words[k].group(0)[:1].islower() or following in _NAME_GOES_ON or prefix[-1] in ",;-–":
             continue  # the name goes on, or the list does ("các sở, ban, ngành", "các Sở - ngành")
+        if head is not None and len(prefix) < head.end():
+            break  # inside its head noun ("Thuế" of "Thuế cơ sở 3 ...")
         match = directory.match(office_free(prefix))
         if match is not None and match.score == 100.0:
             return UnitName(prefix, name.start, name.start + len(prefix))

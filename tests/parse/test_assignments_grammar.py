@@ -1984,3 +1984,24 @@ def test_each_item_of_a_task_with_its_own_fields(directory):
         ("7", "Sở Y tế", "lead"), ("7", "Sở Tư pháp", "cooperate"),
         ("7", "Sở Tài chính", "lead"), ("7", "Các cơ quan, đơn vị liên quan", "cooperate"),
     }
+
+
+def test_polite_requests_and_regional_branches(national):
+    # GIVEN a province's letter asking politely ("Kính đề nghị", "Trân trọng đề nghị") and
+    # tasking regional branches of central bodies and a tax office of 2025
+    text = (
+        "ỦY BAN NHÂN DÂN\nTỈNH HÀ TĨNH\nSố: 120/UBND-TH\nHà Tĩnh, ngày 02 tháng 3 năm 2026\n"
+        "V/v hỗ trợ khắc phục hậu quả bão số 10\n"
+        "1. Kính đề nghị các Bộ, ngành Trung ương quan tâm hỗ trợ tỉnh khắc phục hậu quả.\n"
+        "2. Kho bạc Nhà nước khu vực XI kiểm soát chi theo đúng quy định.\n"
+        "3. Thuế cơ sở 3 tỉnh Hà Tĩnh phối hợp với UBND các xã thu ngân sách.\n"
+        "4. Trân trọng đề nghị Ngân hàng Nhà nước chi nhánh khu vực 9 chỉ đạo các tổ chức tín dụng.\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\nNguyễn Văn A\n"
+    )
+    # THEN the bodies asked are tasked, each branch named whole (not the central body)
+    assert _triples(parse_directive(text, national)) == {
+        ("1", "các Bộ, ngành Trung ương", "assigned"),
+        ("2", "Kho bạc Nhà nước khu vực XI", "assigned"),
+        ("3", "Thuế cơ sở 3 tỉnh Hà Tĩnh", "assigned"), ("3", "UBND các xã", "cooperate"),
+        ("4", "Ngân hàng Nhà nước chi nhánh khu vực 9", "assigned"),
+    }
