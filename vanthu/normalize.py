@@ -174,6 +174,13 @@ _BLOCK_START = re.compile(
 )
 
 
+# A law site's note on a provision's later fate, in brackets inside the text: "[Điều này được
+# hướng dẫn bởi Điều 9 Nghị định 127/2005/NĐ-CP có hiệu lực từ ngày 01/11/2005]". Not the
+# document's words (it had split "NGHỊ ĐỊNH" from "CỦA CHÍNH PHỦ SỐ 61-CP ...").
+_SITE_NOTE = re.compile(
+    r"\s*\[[^\[\]\n]{0,600}?(?:được hướng dẫn bởi|bị thay thế bởi|được sửa đổi(?:,\s*bổ sung)? bởi|bị bãi bỏ bởi"
+    r"|bị đình chỉ|hết hiệu lực|có hiệu lực (?:thi hành )?(?:từ|kể từ) ngày)[^\[\]\n]{0,600}\]"
+)
 # A copy's signature: the signer's name marked "(Đã ký)", a line of its own.
 _SIGNED_NAME = re.compile(r"\(\s*da\s+k[yi]\s*\)$")
 # A rule printed under a header cell, left at its line's end ("ỦY BAN NHÂN DÂN TỈNH TÂY NINH -------").
@@ -499,6 +506,8 @@ def clean_document(text: str) -> list[str]:
     continues too, whatever its first letter ("... của đồng chí Tổng / Bí thư ...").
     """
     text = unicodedata.normalize("NFC", text)
+    if "[" in text:
+        text = _SITE_NOTE.sub("", text)
     text = reflow(text.translate(_INVISIBLE) if _ANY_INVISIBLE.search(text) else text)
     text = _GLUED_LEVEL.sub(r"\1\n", text)
     marked = [_strip_marks(part) for raw in _columns_in_order(text.split("\n")) for part in _table_cells(raw)]

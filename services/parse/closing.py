@@ -271,13 +271,13 @@ def closing_start(lines: list[str], start: int) -> int:
     TƯỚNG" / "Phạm Minh Chính", no T/M or KT.) opens the closing: a short upper-case
     title with a personal name after it, among the last lines or right after the body's
     closing mark "./." (a published copy prints no "Nơi nhận", and its appendix follows),
-    and, among the last lines, a name marked "(Đã ký)" with no title (an old copy's closing).
+    and a name marked "(Đã ký)" with no title (an old copy's closing, its appendices after it).
     """
     for i in range(start, len(lines)):
         if _DISTRIBUTION.match(fold(lines[i][:12])) or is_authority(lines[i]) or _bare_authority(lines, i):
             return i
-        if len(lines) - i <= _SIGNATURE_SPAN and _signed_name(lines[i]):
-            return i  # a copy that prints only the signer's name and "(Đã ký)"
+        if _signed_name(lines[i]):
+            return i  # a copy that prints only the signer's name and "(Đã ký)", its appendices after it
         if not (len(lines[i].split()) <= _TITLE_WORDS and is_upper(lines[i])):
             continue
         if len(lines) - i - 1 < _SIGNATURE_SPAN and any(_is_name(line) for line in lines[i + 1 :]):

@@ -45,7 +45,7 @@ _TYPE_BY_SQUEEZED = {key.replace(" ", ""): name for key, name in _TYPE_BY_FOLDED
 # Spaces around the separators are OCR noise ("215 - CV/TU").
 # Symbols use Vietnamese capitals too ("445-KL/TƯ") and an en dash is a hyphen ("GDĐT –KT").
 NUMBER_PATTERN = (
-    r"(?<![\w/])(\d{1,6})?(?:\s*/\s*(\d{4}))?\s*([/-])\s*"
+    r"(?<![\w/.])(\d{1,6}(?:\.\d{1,3})?)?(?:\s*/\s*(\d{4}))?\s*([/-])\s*"
     r"((?:[A-ZĐƯƠÂĂÊÔ][A-Za-zĐđƯƠÂĂÊÔươâăêô0-9&.]*)(?:\s*[-–/]\s*[A-ZĐƯƠÂĂÊÔ0-9][A-Za-zĐđƯƠÂĂÊÔươâăêô0-9&.]*)*)"
 )
 _NUMBER = re.compile(NUMBER_PATTERN)
@@ -79,7 +79,9 @@ def _from_match(m: re.Match[str]) -> ParsedNumber | None:
     system: System | None = "party" if sep == "-" and "/" in symbol else "state" if sep == "/" else None
     number = (seq or "") + (f"/{year}" if year else "") + sep + symbol
     end = m.end() - (len(m.group(4)) - len(m.group(4).rstrip(".")))
-    return ParsedNumber(number, int(seq) if seq else None, int(year) if year else None, symbol, system, end)
+    # A resolution of a numbered series ("66.17/2026/NQ-CP") is ordered by its series' number.
+    return ParsedNumber(number, int(seq.split(".")[0]) if seq else None, int(year) if year else None, symbol, system,
+                        end)
 
 
 def parse_number(text: str) -> ParsedNumber | None:

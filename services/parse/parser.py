@@ -83,6 +83,7 @@ _PARTY_MARK = re.compile(r"\b(?:uy|dang)\b")
 # the "y" of "ngày", which has no digit.
 _DATE_LINE = re.compile(r"\bnga(?P<slot>.{0,7}?)thang\s*(?P<month>\d{1,2})?\W{0,3}nam\s*(?P<year>\d{4})\b")
 _DATE_YEAR = re.compile(r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*(\d{4})")
+_LEGIBLE_DAY = re.compile(r"y\s+\d{1,2}\s+")  # the slot of "ngày 24 tháng": after "nga", the "y" and the day
 
 
 @lru_cache(maxsize=1)
@@ -337,7 +338,9 @@ def _date_line(header: list[str]) -> tuple[str, PartialDate | None]:
     month and year when its day is illegible ("ngày ⁄€ tháng 3 năm 2026"), which the
     header's reading of dates leaves unread."""
     for line in header:
-        if m := _DATE_LINE.search(fold(line)):
+        if (m := _DATE_LINE.search(fold(line))) and not _LEGIBLE_DAY.fullmatch(m["slot"]):
+            # (a legible date the header did not take is another document's, cited in the trích
+            # yếu: "... theo Nghị quyết số 03/2021/UBTVQH15 ngày 24 tháng 9 năm 2021")
             month = int(m["month"]) if m["month"] and 1 <= int(m["month"]) <= 12 else None
             return m["slot"], PartialDate(month=month, year=int(m["year"]))
     return "", None

@@ -4,6 +4,7 @@ The form's anchors carry the reading when the line breaks are gone (vanthu/reflo
 what a clerk sees of the header, the signature and the tasks must not depend on them.
 """
 
+import datetime as dt
 import re
 
 import pytest
@@ -256,3 +257,44 @@ def test_a_copy_that_prints_only_the_signers_name_marked_signed():
     # THEN the signer is the name, without the mark, and nothing says it was not found
     assert d.signer.name == "Nguyễn Văn An"
     assert not any("signature" in w for w in d.warnings)
+
+
+def test_a_law_sites_notes_and_a_signed_name_before_the_appendix():
+    # GIVEN an old decree as a law site prints it: its notes on later acts in brackets
+    # inside the title and the articles, the signer's name marked "(Đã ký)" and an
+    # appendix after it
+    text = (
+        "CHÍNH PHỦ ******** CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc ********\n"
+        "Số:\n61-CP Hà Nội, ngày 05 tháng 7 năm 1994\n"
+        "NGHỊ ĐỊNH [Nghị định này được hướng dẫn bởi Công văn 827/TTg-KTN năm 2008 có hiệu lực từ ngày 29/05/2008] "
+        "CỦA CHÍNH PHỦ SỐ 61-CP NGÀY 05 THÁNG 7 NĂM 1994 VỀ MUA BÁN VÀ KINH DOANH NHÀ Ở\n"
+        "CHÍNH PHỦ\nCăn cứ Luật Tổ chức Chính phủ ngày 30 tháng 9 năm 1992;\nNGHỊ ĐỊNH:\n"
+        "Điều 27.\nLiên Bộ Xây dựng - Tài chính phối hợp với các cơ quan chức năng hướng dẫn thực hiện Nghị định "
+        "này. [Việc bán nhà ở được hướng dẫn bởi Công văn 1320/BXD-QLN năm 2008 có hiệu lực từ ngày 07/07/2008]\n"
+        "Điều 28.\nBộ trưởng, Thủ trưởng cơ quan ngang Bộ chịu trách nhiệm thi hành Nghị định này.\n"
+        "Võ Văn Kiệt (Đã ký)\n"
+        "PHỤ LỤC SỐ 1\nBẢNG GIÁ CHUẨN TỐI THIỂU NHÀ Ở XÂY DỰNG MỚI\n| Cấp nhà | Giá |\n| --- | --- |\n| I | 1.200 |\n"
+    )
+    d = parse_directive(text)
+    # THEN the decree's type, number and signer are read as printed, the notes nowhere
+    assert (d.doc_type, d.number, d.signer.name) == ("Nghị định", "61-CP", "Võ Văn Kiệt")
+    assert not any("1320/BXD-QLN" in a.task or "827/TTg" in a.task for a in d.assignments)
+    assert "1320/BXD-QLN" not in {r.number for r in d.references}
+
+
+def test_a_date_the_trich_yeu_cites_is_not_the_documents():
+    # GIVEN a Standing Committee resolution with no date line, its trích yếu citing an
+    # earlier resolution with its date, and its adoption clause at the end
+    text = (
+        "ỦY BAN THƯỜNG VỤ QUỐC HỘI\nNghị quyết số: 24/2022/UBTVQH15\n"
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nNGHỊ QUYẾT\n"
+        "Tiếp tục chi trả hỗ trợ đối với người lao động theo Nghị quyết số 03/2021/UBTVQH15 ngày 24 tháng 9 "
+        "năm 2021 của Ủy ban Thường vụ Quốc hội\nỦY BAN THƯỜNG VỤ QUỐC HỘI\nQUYẾT NGHỊ:\n"
+        "Điều 1. Chính phủ tổ chức chi trả hỗ trợ.\n"
+        "Nghị quyết này được Ủy ban Thường vụ Quốc hội khóa XV, phiên họp thứ 14 thông qua ngày 11 tháng 8 năm "
+        "2022./.\nTM. ỦY BAN THƯỜNG VỤ QUỐC HỘI\nCHỦ TỊCH\nVương Đình Huệ\n"
+    )
+    d = parse_directive(text)
+    # THEN the resolution is dated by its adoption, not left without a day
+    assert d.date == dt.date(2022, 8, 11)
+    assert not any("date left blank" in w for w in d.warnings)

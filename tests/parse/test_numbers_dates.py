@@ -82,3 +82,10 @@ def test_deadline_phrases_of_other_issuers(phrase, date):
 def test_parsers_never_raise(text):
     # GIVEN arbitrary text WHEN every parser runs THEN no exception
     parse_number(text), parse_worded_date(text), parse_numeric_date(text, 2021), find_deadline(text, 2021)
+
+
+def test_a_resolution_of_a_numbered_series():
+    # GIVEN a Government resolution of a series, numbered "66.17/2026/NQ-CP"
+    parsed = parse_number("Số: 66.17/2026/NQ-CP")
+    # THEN the whole number is read, not the part after the series' dot
+    assert (parsed.number, parsed.seq, parsed.year, doc_type_for(parsed)) == ("66.17/2026/NQ-CP", 66, 2026, "Nghị quyết")
