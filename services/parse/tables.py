@@ -233,9 +233,10 @@ def _last_cell(cells: list[str], directory: NameSource | None) -> str:
     return " ".join(cells[k:])
 
 
-def _row_number(line: str) -> int | None:
-    m = re.fullmatch(r"(\d{1,3})\.?", line.strip())
-    return int(m.group(1)) if m else None
+def _row_number(line: str) -> tuple[int, ...] | None:
+    """A row's number alone on its line: "3", "3.", or a sub-row's "1.2" under row "1."."""
+    m = re.fullmatch(r"(\d{1,3}(?:\.\d{1,3})*)\.?", line.strip())
+    return tuple(int(part) for part in m.group(1).split(".")) if m else None
 
 
 _GROUP_ROW = re.compile(r"([IVXLC]+)\.?")
@@ -243,21 +244,32 @@ _GROUP_TITLE_LINES = 3
 
 
 def _group_start(lines: Sequence[str], k: int) -> tuple[str, int] | None:
-    """A group of rows opening at line ``k``: its number in a cell of its own ("II"), its
-    title, then its first row ("1"); (the group's number, the first row's line) or None."""
-    if not (m := _GROUP_ROW.fullmatch(lines[k].strip())):
+    """A group of rows opening at line ``k``: its number in a cell of its own ("II") and its
+    title, or both on one line ("II. Tăng cường ..."), then its first row ("1"); (the
+    group's number, the first row's line) or None."""
+    line = lines[k].strip()
+    if m := _GROUP_ROW.fullmatch(line):
+        after = k + 2  # the title's own line first
+    elif m := _GROUP_WITH_TITLE.match(line):
+        after = k + 1
+    else:
         return None
-    first = next((j for j in range(k + 1, min(len(lines), k + 2 + _GROUP_TITLE_LINES)) if (_row_opening(lines[j]) or (0,))[0] == 1), None)
-    return (m.group(1), first) if first is not None and first > k + 1 else None
+    first = next((j for j in range(after, min(len(lines), after + _GROUP_TITLE_LINES))
+                  if (row := _row_opening(lines[j])) is not None and row[0] == (1,)), None)
+    return (m.group(1), first) if first is not None else None
+
+
+_GROUP_WITH_TITLE = re.compile(r"([IVXLC]+)\.\s+\S")
 
 
 def _flat_rows(lines: Sequence[str], start: int) -> tuple[list[tuple[str, list[str]]], int]:
     """Rows from ``start`` (a row's number, or a group's) on, each opened by the next number
     in sequence (or the one after: a row whose number the page lost is read with the row
-    before), alone on its line or before its first cell's first line ("10.  Xây dựng ...");
-    a line that heads a group of rows ("V. Đa dạng hoá ...") is no row's cell. Rows
-    numbered anew under each group ("I" / its title / "1", "2", "II" / ... / "1") are labelled
-    with it: "II.1". Also the index of the line after the last row."""
+    before), alone on its line or before its first cell's first line ("10.  Xây dựng ..."),
+    or by a sub-row's ("1." / its title / "1.1", "1.2", "2." / ... / "2.1"); a line that heads
+    a group of rows ("V. Đa dạng hoá ...") is no row's cell. Rows numbered anew under each
+    group ("I" / its title / "1", "2", "II" / ... / "1") are labelled with it: "II.1". Also
+    the index of the line after the last row."""
     rows: list[tuple[str, list[str]]] = []
     group, k = None, start
     if opened := _group_start(lines, k):
@@ -272,7 +284,8 @@ def _flat_rows(lines: Sequence[str], start: int) -> tuple[list[tuple[str, list[s
                 cells.append(lines[k])
             k += 1
         if cells:
-            rows.append((f"{group}.{number}" if group else str(number), cells))
+            label = ".".join(map(str, number))
+            rows.append((f"{group}.{label}" if group else label, cells))
         if k < len(lines) and (opened := _group_start(lines, k)):
             group, k = opened
         row = _row_opening(lines[k]) if k < len(lines) else None
@@ -282,19 +295,30 @@ def _flat_rows(lines: Sequence[str], start: int) -> tuple[list[tuple[str, list[s
 _NUMBER_AND_CELL = re.compile(rf"(\d{{1,3}})\.\s+([{CAPITALS}].*)")
 
 
-def _row_opening(line: str) -> tuple[int, str | None] | None:
-    """The number of the row a line opens, alone ("10.") or before the first line of the
-    row's first cell ("10.  Xây dựng Luật ..."), and that line; None when it opens none."""
+def _row_opening(line: str) -> tuple[tuple[int, ...], str | None] | None:
+    """The number of the row a line opens, alone ("10.", "1.2") or before the first line of
+    the row's first cell ("10.  Xây dựng Luật ..."), and that line; None when it opens none."""
     if (number := _row_number(line)) is not None:
         return number, None
     m = _NUMBER_AND_CELL.fullmatch(line.strip())
-    return (int(m.group(1)), m.group(2).strip()) if m else None
+    return ((int(m.group(1)),), m.group(2).strip()) if m else None
 
 
-def _next_row(line: str, number: int) -> bool:
-    """Whether ``line`` opens the row after row ``number`` (or the one after that)."""
+def _next_row(line: str, number: tuple[int, ...]) -> bool:
+    """Whether ``line`` opens the row after row ``number``: the next at its level or the one
+    after that ("3" after "1", a lost number), the first under it ("1.1" after "1."), or
+    the next at a level above ("2." or "2.1" after "1.7")."""
     row = _row_opening(line)
-    return row is not None and row[0] in (number + 1, number + 2)
+    if row is None:
+        return False
+    new = row[0]
+    if new == (*number, 1):
+        return True
+    return any(
+        len(new) > level and new[:level] == number[:level] and new[level] in (number[level] + 1, number[level] + 2)
+        and all(part == 1 for part in new[level + 1 :])
+        for level in range(len(number))
+    )
 
 
 def _cells(line: str) -> list[str]:

@@ -2005,3 +2005,115 @@ def test_polite_requests_and_regional_branches(national):
         ("3", "Thuế cơ sở 3 tỉnh Hà Tĩnh", "assigned"), ("3", "UBND các xã", "cooperate"),
         ("4", "Ngân hàng Nhà nước chi nhánh khu vực 9", "assigned"),
     }
+
+
+_GAZETTE_GROUPS = f"""CHÍNH PHỦ
+Số: 100/NQ-CP
+Hà Nội, ngày 06 tháng 4 năm 2026
+NGHỊ QUYẾT
+Ban hành Chương trình hành động về công tác phi chính phủ nước ngoài
+CHÍNH PHỦ
+QUYẾT NGHỊ:
+Điều 1. Ban hành kèm theo Nghị quyết này Chương trình hành động.
+Điều 2. Các Bộ trưởng chịu trách nhiệm thi hành Nghị quyết này./.
+TM. CHÍNH PHỦ
+THỦ TƯỚNG
+Phạm Minh Chính
+
+PHỤ LỤC
+DANH MỤC CÁC NHIỆM VỤ
+{_TABLE_HEADER}I. Tăng cường sự lãnh đạo của Đảng trong công tác phi chính phủ nước
+ngoài trong tình hình mới
+1. Tổ chức tuyên truyền, phổ biến, quán triệt thường xuyên nội dung Chỉ thị
+số 49-CT/TW.
+Bộ Ngoại giao
+Bộ Công an
+Hội nghị, tập huấn
+Thường xuyên
+2. Rà soát, hoàn thiện quy chế quản lý hoạt động của các tổ chức phi chính phủ
+nước ngoài tại Việt Nam.
+Bộ Nội vụ
+Bộ Tư pháp
+Quy chế
+Năm 2026
+II. Hoàn thiện thể chế về công tác phi chính phủ nước ngoài
+1. Xây dựng Nghị định về quản lý hoạt động của các tổ chức phi chính phủ nước
+ngoài tại Việt Nam.
+Bộ Ngoại giao
+Thanh tra Chính phủ
+Nghị định
+Năm 2027
+2.
+Nâng cao hiệu quả công tác vận động viện trợ phi chính phủ nước ngoài cho
+các chương trình phát triển.
+Bộ Tài chính
+Bộ Ngoại giao
+Các chương trình
+Thường xuyên
+"""
+
+_SUB_ROWS = f"""THỦ TƯỚNG CHÍNH PHỦ
+Số: 982/QĐ-TTg
+Hà Nội, ngày 04 tháng 6 năm 2026
+QUYẾT ĐỊNH
+Phê duyệt Đề án hỗ trợ doanh nghiệp công nghệ số vươn ra toàn cầu
+THỦ TƯỚNG CHÍNH PHỦ
+QUYẾT ĐỊNH:
+Điều 1. Phê duyệt Đề án kèm theo Quyết định này.
+Điều 2. Các Bộ trưởng chịu trách nhiệm thi hành Quyết định này./.
+KT. THỦ TƯỚNG
+PHÓ THỦ TƯỚNG
+Nguyễn Chí Dũng
+
+PHỤ LỤC
+DANH MỤC CÁC NHIỆM VỤ TRỌNG TÂM CỦA ĐỀ ÁN
+{_TABLE_HEADER}1.
+Rà soát, hoàn thiện thể chế
+1.1
+Nghiên cứu, rà soát, sửa đổi các quy định, thủ tục hành chính liên quan đến hoạt động đầu tư ra
+nước ngoài của doanh nghiệp công nghệ số.
+Bộ Tài chính
+Bộ Khoa học và
+Công nghệ
+Cơ chế, chính sách
+Quý IV/2026
+1.2
+Nghiên cứu, xây dựng cơ chế tài chính, tín dụng khuyến khích doanh nghiệp công nghệ số vươn ra toàn
+cầu.
+Bộ Tài chính
+Ngân hàng Nhà nước
+Cơ chế, chính sách
+Quý IV/2026
+2. Thúc đẩy hình thành doanh nghiệp công nghệ số chủ lực, dẫn dắt doanh nghiệp nhỏ và vừa vươn ra toàn cầu
+2.1
+Lựa chọn doanh nghiệp công nghệ số chủ lực của Việt Nam để dẫn dắt hệ sinh thái
+doanh nghiệp.
+Bộ Khoa học và
+Công nghệ
+Bộ Công Thương
+Danh sách doanh nghiệp
+Năm 2027
+"""
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (_GAZETTE_GROUPS, {
+        ("I.1", "Bộ Ngoại giao", "lead"), ("I.1", "Bộ Công an", "cooperate"),
+        ("I.2", "Bộ Nội vụ", "lead"), ("I.2", "Bộ Tư pháp", "cooperate"),
+        ("II.1", "Bộ Ngoại giao", "lead"), ("II.1", "Thanh tra Chính phủ", "cooperate"),
+        ("II.2", "Bộ Tài chính", "lead"), ("II.2", "Bộ Ngoại giao", "cooperate"),
+    }),
+    (_SUB_ROWS, {
+        ("1.1", "Bộ Tài chính", "lead"), ("1.1", "Bộ Khoa học và Công nghệ", "cooperate"),
+        ("1.2", "Bộ Tài chính", "lead"), ("1.2", "Ngân hàng Nhà nước", "cooperate"),
+        ("2.1", "Bộ Khoa học và Công nghệ", "lead"), ("2.1", "Bộ Công Thương", "cooperate"),
+    }),
+])
+def test_gazette_tables_in_groups_and_sub_rows(national, text, expected):
+    # GIVEN appendix tables printed one cell per line: rows numbered anew under groups whose
+    # number and title share a line ("II. Hoàn thiện thể chế ..."), and rows numbered under
+    # their group's row ("1." / its title / "1.1", "1.2", "2. ..." / "2.1")
+    d = parse_directive(text, national)
+    # THEN each row's lead and partner are read, in its group's numbering
+    assert {(a.section, a.unit_text, a.role) for a in d.assignments if not (a.section or "").startswith("Điều")} \
+        == expected
