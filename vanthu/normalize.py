@@ -156,14 +156,15 @@ ESIGN_LABEL = re.compile(r"^(ky boi|thoi gian ky|ngay ky|nguoi ky|co quan|to chu
 # A table's group of rows: its number in a cell of its own ("I", "2."), or a heading line
 # across the table's width ("V. Đa dạng hoá nguồn lực ..."), which is still the table.
 GROUP_NUMBER = re.compile(r"(?:[IVXLC]+|\d{1,2})\.?")
-GROUP_HEADING = re.compile(r"[IVXLC]+\.\s+\S")
+GROUP_HEADING = re.compile(rf"[IVXLC]+(?:\.\s+\S|\s+[{CAPITALS}])")
 # What starts a list item, a table row or a numbered part: "-", "+", "|", "a)", "1.", a
-# sub-row's "5.1" alone on its line (a decimal is written with a comma) or "1/" (not a
+# sub-row's "5.1" alone on its line (a decimal is written with a comma), a table row's bare
+# number ("6") or its group's numeral before the title ("IV Huy động ...") or "1/" (not a
 # year ending a wrapped sentence: "... trong năm" / "2025."; OCR: "1,",
 # or "-5," with a speck of the scan before it), "II.", "Điều 2". Not "Điều 1 chịu ..." or
 # "Điều 22 Luật ...": a sentence that cites an article ("các thành viên quy định tại" / "Điều 1
 # chịu trách nhiệm").
-_LIST_MARK = re.compile(r"^(?:[-+–•|]|[a-zđ]\)|\d{1,2}(?:\.\d{1,2})+$|[-–—.,'‘’\"*•]{0,2}\d{1,3}(?:\.\d+)*[.),;/]|[IVXLC]+\.|Điều\s+\d+[.:]?(?!\s+(?:Luật|Bộ luật|Nghị định|Nghị quyết|Thông tư|Quyết định|Pháp lệnh)(?![\w]))(?!\s+[a-zđàáảãạăâèéẻẽẹêìíỉĩịòóỏõọôơùúủũụưỳýỷỹỵắằẳẵặấầẩẫậếềểễệốồổỗộớờởỡợứừửữự]))(?:\s|$)")
+_LIST_MARK = re.compile(rf"^(?:\d{{1,3}}$|[IVXLC]+(?=\s+[{CAPITALS}]))|" r"^(?:[-+–•|]|[a-zđ]\)|\d{1,2}(?:\.\d{1,2})+$|[-–—.,'‘’\"*•]{0,2}\d{1,3}(?:\.\d+)*[.),;/]|[IVXLC]+\.|Điều\s+\d+[.:]?(?!\s+(?:Luật|Bộ luật|Nghị định|Nghị quyết|Thông tư|Quyết định|Pháp lệnh)(?![\w]))(?!\s+[a-zđàáảãạăâèéẻẽẹêìíỉĩịòóỏõọôơùúủũụưỳýỷỹỵắằẳẵặấầẩẫậếềểễệốồổỗộớờởỡợứừửữự]))(?:\s|$)")
 _BULLET = re.compile(r"^[-+–•]\s")
 # A list item's mark alone on its line ("1.", "1.1.", "IV.", "a)", "-"; an article's "Điều" over
 # "11. Tên ..."), the page having moved its text to the next line.

@@ -259,7 +259,7 @@ def _group_start(lines: Sequence[str], k: int) -> tuple[str, int] | None:
     return (m.group(1), first) if first is not None else None
 
 
-_GROUP_WITH_TITLE = re.compile(r"([IVXLC]+)\.\s+\S")
+_GROUP_WITH_TITLE = re.compile(rf"([IVXLC]+)(?:\.\s*|\s+)(?=[{CAPITALS}])")
 
 
 def _flat_rows(lines: Sequence[str], start: int) -> tuple[list[tuple[str, list[str]]], int]:

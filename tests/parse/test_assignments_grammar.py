@@ -2049,7 +2049,16 @@ các chương trình phát triển.
 Bộ Tài chính
 Bộ Ngoại giao
 Các chương trình
-Thường xuyên
+Năm 2026 và các năm
+tiếp theo
+III Mở rộng hợp tác quốc tế về công tác phi chính phủ nước ngoài
+1
+Mở rộng quan hệ hợp tác với các tổ chức phi chính phủ nước ngoài
+có uy tín.
+Bộ Ngoại giao
+Bộ Công an
+Báo cáo
+Hằng năm
 """
 
 _SUB_ROWS = f"""THỦ TƯỚNG CHÍNH PHỦ
@@ -2102,6 +2111,7 @@ Năm 2027
         ("I.2", "Bộ Nội vụ", "lead"), ("I.2", "Bộ Tư pháp", "cooperate"),
         ("II.1", "Bộ Ngoại giao", "lead"), ("II.1", "Thanh tra Chính phủ", "cooperate"),
         ("II.2", "Bộ Tài chính", "lead"), ("II.2", "Bộ Ngoại giao", "cooperate"),
+        ("III.1", "Bộ Ngoại giao", "lead"), ("III.1", "Bộ Công an", "cooperate"),
     }),
     (_SUB_ROWS, {
         ("1.1", "Bộ Tài chính", "lead"), ("1.1", "Bộ Khoa học và Công nghệ", "cooperate"),
@@ -2111,7 +2121,8 @@ Năm 2027
 ])
 def test_gazette_tables_in_groups_and_sub_rows(national, text, expected):
     # GIVEN appendix tables printed one cell per line: rows numbered anew under groups whose
-    # number and title share a line ("II. Hoàn thiện thể chế ..."), and rows numbered under
+    # number and title share a line ("II. Hoàn thiện thể chế ...", "III Mở rộng ..." with no
+    # dot, after a time cell that ends in "tiếp theo"), and rows numbered under
     # their group's row ("1." / its title / "1.1", "1.2", "2. ..." / "2.1")
     d = parse_directive(text, national)
     # THEN each row's lead and partner are read, in its group's numbering
