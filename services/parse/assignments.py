@@ -625,10 +625,14 @@ def _paragraph_groups(ctx: _Context, paragraphs: list[str], inherited: list[Part
                     current = Group(_from_heading(inherited), [clause], anchor=clause)
                     groups.append(current)
             if current is not None and not current.task_text and sentence[-1].rstrip().endswith((".", "!", "?", "…")):
-                # Units in a finished sentence with no predicate ("Tham dự có đại diện ...; lãnh
-                # đạo các Tập đoàn: A, B."): a listing, not someone's task.
-                groups.remove(current)
-                current = None
+                if any(p.role == "cooperate" for p in current.parties) and current.anchor:
+                    # "X chủ động phối hợp chặt chẽ với Y.": working with Y is the task
+                    current.task = [current.anchor]
+                else:
+                    # Units in a finished sentence with no predicate ("Tham dự có đại diện ...;
+                    # lãnh đạo các Tập đoàn: A, B."): a listing, not someone's task.
+                    groups.remove(current)
+                    current = None
         _share_final_deadline(groups[first:], paragraph, ctx.year)
     return groups
 

@@ -2128,3 +2128,18 @@ def test_gazette_tables_in_groups_and_sub_rows(national, text, expected):
     # THEN each row's lead and partner are read, in its group's numbering
     assert {(a.section, a.unit_text, a.role) for a in d.assignments if not (a.section or "").startswith("Điều")} \
         == expected
+
+
+def test_a_clause_whose_task_is_to_cooperate(national):
+    # GIVEN a Chỉ thị's clauses whose whole task is to work with others
+    text = (
+        "THỦ TƯỚNG CHÍNH PHỦ\nSố: 12/CT-TTg\nHà Nội, ngày 02 tháng 3 năm 2025\nCHỈ THỊ\nVề tăng cường quản lý biên giới\n"
+        "1. Các Bộ: Công an, Quốc phòng chủ động phối hợp chặt chẽ với các địa phương.\n"
+        "2. Bộ Ngoại giao theo chức năng, nhiệm vụ được giao phối hợp với Bộ Công an.\n"
+        "KT. THỦ TƯỚNG\nPHÓ THỦ TƯỚNG\nTrần Hồng Hà\n"
+    )
+    # THEN they are tasks: each subject assigned, each partner cooperating
+    assert _triples(parse_directive(text, national)) == {
+        ("1", "Các Bộ: Công an, Quốc phòng", "assigned"), ("1", "các địa phương", "cooperate"),
+        ("2", "Bộ Ngoại giao", "assigned"), ("2", "Bộ Công an", "cooperate"),
+    }
