@@ -201,8 +201,8 @@ def _strip_marks(line: str) -> str:
 def _continues(prev: str, line: str) -> bool:
     """A line broken inside a sentence: the next part starts in lower case. Not after an
     upper-case line: that is a title ("KẾ HOẠCH") over its lower-case trích yếu."""
-    if not prev or prev.isupper() or _LIST_MARK.match(line):
-        return False
+    if not prev or prev.isupper() and not _ABBREVIATION.fullmatch(prev) or _LIST_MARK.match(line):
+        return False  # ("UBND" alone, a cell's first line, goes on: "UBND" / "các tỉnh, thành phố")
     opened = line.lstrip("(“\"‘'")  # "(xem ...", "“bảo đảm ...": the words inside go on
     return bool(opened) and opened[0].islower()
 

@@ -2059,6 +2059,14 @@ Bộ Ngoại giao
 Bộ Công an
 Báo cáo
 Hằng năm
+2
+Kiện toàn bộ phận phụ trách công tác phi chính phủ nước ngoài của các
+địa phương.
+UBND
+các tỉnh, thành phố
+Bộ Nội vụ
+Văn bản kiện toàn
+Năm 2026
 """
 
 _SUB_ROWS = f"""THỦ TƯỚNG CHÍNH PHỦ
@@ -2112,6 +2120,7 @@ Năm 2027
         ("II.1", "Bộ Ngoại giao", "lead"), ("II.1", "Thanh tra Chính phủ", "cooperate"),
         ("II.2", "Bộ Tài chính", "lead"), ("II.2", "Bộ Ngoại giao", "cooperate"),
         ("III.1", "Bộ Ngoại giao", "lead"), ("III.1", "Bộ Công an", "cooperate"),
+        ("III.2", "UBND các tỉnh, thành phố", "lead"), ("III.2", "Bộ Nội vụ", "cooperate"),
     }),
     (_SUB_ROWS, {
         ("1.1", "Bộ Tài chính", "lead"), ("1.1", "Bộ Khoa học và Công nghệ", "cooperate"),
@@ -2122,7 +2131,8 @@ Năm 2027
 def test_gazette_tables_in_groups_and_sub_rows(national, text, expected):
     # GIVEN appendix tables printed one cell per line: rows numbered anew under groups whose
     # number and title share a line ("II. Hoàn thiện thể chế ...", "III Mở rộng ..." with no
-    # dot, after a time cell that ends in "tiếp theo"), and rows numbered under
+    # dot, after a time cell that ends in "tiếp theo"; a lead cell "UBND" / "các tỉnh, thành
+    # phố"), and rows numbered under
     # their group's row ("1." / its title / "1.1", "1.2", "2. ..." / "2.1")
     d = parse_directive(text, national)
     # THEN each row's lead and partner are read, in its group's numbering
