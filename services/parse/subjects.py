@@ -330,16 +330,17 @@ _LEVEL_OVER_NAMES = re.compile(
 
 
 def _shared_level_head(names: list[UnitName], clause: str) -> list[UnitName]:
-    """"Ủy ban nhân dân thành phố Hà Nội, thành phố Hồ Chí Minh và tỉnh Quảng Ninh": the
-    kind of body before the first administrative unit is shared by the bare units after it
-    (one name, a member for each: "Ủy ban nhân dân tỉnh Quảng Ninh"), as the convention
-    for a shared head has it. A unit written with a capital ("Tỉnh Quảng Ninh") or with a
-    kind of its own ("Sở Y tế tỉnh Quảng Ninh") is no such member."""
+    """Names that share their head, as the convention for a shared head has it: one name,
+    a member for each. "Ủy ban nhân dân thành phố Hà Nội, thành phố Hồ Chí Minh và tỉnh
+    Quảng Ninh": the kind of body before the first administrative unit is shared by the
+    bare units after it ("Ủy ban nhân dân tỉnh Quảng Ninh"); a unit written with a capital
+    ("Tỉnh Quảng Ninh") or with a kind of its own ("Sở Y tế tỉnh Quảng Ninh") is no such
+    member. "(Ủy ban nhân dân) các tỉnh Nghệ An, Quảng Ngãi và Cao Bằng": the kind and the
+    level over each place ("Ủy ban nhân dân tỉnh Cao Bằng", "tỉnh Cao Bằng")."""
     out: list[UnitName] = []
     k = 0
     while k < len(names):
         if listed := _LEVEL_OVER_NAMES.fullmatch(names[k].text.strip()):
-            # "(UBND) các tỉnh Nghệ An, Quảng Ngãi và Cao Bằng": the kind and level over each name
             kind, level = listed.group(1) or "", lower_form(listed.group(2))
             places = re.split(r"\s*,\s*|\s+và\s+", listed.group(3))
             out.append(replace(names[k], members=tuple(f"{kind}{level} {place}" for place in places)))
