@@ -250,9 +250,46 @@ class _Reader:
             if (trigger := roles.TRIGGER.match(low, pos)) and (addressees := self.units(clause, trigger.end())):
                 # "Để thống nhất ..., BHXH Việt Nam chuyển ... đề nghị BHXH các tỉnh ...": who asks, then whom
                 return self._predicate(clause, low, addressees, "trigger")
-            if pos < len(clause) and starts_with_verb(clause[pos:]):
-                return self._predicate(clause, low, units)
-            return None
+            if pos < len(clause) and starts_with_verb(clause[pos:]) and (found := self._predicate(clause, low, units)):
+                return found
+            break
+        return self._run_on_subject(clause, low)
+
+    def _run_on_subject(self, clause: str, low: str) -> _Clause | None:
+        """The subject of a main clause that a copy ran into its condition with no comma and
+        no "thì" ("Đối với hàng ... để xuất khẩu Chi cục Hải quan nơi lưu giữ hàng hóa hướng
+        dẫn ...", "... theo quy định tại Điều 52 Thông tư 38/2015/TT-BTC Chi cục Hải quan
+        ... hướng dẫn ..."): a capitalised name mid-clause opens a sentence when its verb
+        follows it with nothing between, and the words before it neither take it as their
+        object (a preposition, a verb: "của", "kiến nghị") nor hold its first words ("Tổng
+        cục Hải quan", "Đảng ủy Bộ Y tế", "cơ quan BHXH")."""
+        if not _CONDITION.match(low):
+            return None  # a basis or a purpose ("Căn cứ ...", "Để ...") leads into no run-on sentence
+        for m in _RUN_ON.finditer(clause):
+            if ":" in clause[: m.start()]:
+                break  # "Đối với ...: Kinh phí ...": what follows a colon is the lead-in's own content
+            printed = list(re.finditer(r"\S+", clause[: m.start()]))
+            if len(printed) < _CONDITION_WORDS or not (
+                printed[-1].group()[:1].islower() or printed[-1].group().endswith(")") or any(c.isdigit() for c in printed[-1].group())
+            ):
+                continue
+            last = [w.group().lower() for w in printed[-2:]]
+            if last[-1] in _TAKES_A_NAME or any(
+                starts_with_verb(" ".join(last[-n:])) or roles.TRIGGER.fullmatch(" ".join(last[-n:]) + " ") for n in (1, 2)
+            ):
+                continue
+            if any(
+                (held := self.units(clause, w.start())) and held.names[0].start == w.start() and held.names[0].end > m.end()
+                for w in printed[-_NAME_WORDS_BEFORE:]
+            ):
+                continue  # the capital goes on a name begun before it
+            units = self.units(clause, m.end())
+            if units is None or units.names[0].start != m.end():
+                continue
+            if any(office_free(n.text) != n.text or lower_form(n.text) in _LEVEL_WORDS for n in units.names):
+                continue  # a body opens a run-on sentence: not an office ("Số lượng Phó Chủ tịch ..."), not a bare level
+            if not clause[units.names[-1].end : units.end].strip() and starts_with_verb(clause[units.end :].lstrip()):
+                return self._predicate(clause, low, units)  # its verb follows it, no comma between
         return None
 
     def _ends_in_unit(self, clause: str, pos: int) -> bool:
@@ -284,7 +321,7 @@ class _Reader:
             return None  # a report, a shortcoming, what they receive, may do or answer for, or a condition ("đơn vị nào ... thì ...")
         if ":" in clause[units.end : pos] and pos < len(clause) and not starts_with_verb(clause[pos:]):
             return None  # "lãnh đạo các Tập đoàn: Điện lực Việt Nam, ...": a listing, not "X: task"
-        if roles.TO_KNOW.match(low, pos):
+        if roles.TO_KNOW.match(low, pos) or roles.ANNOUNCES.match(low, pos):
             return None  # the closing formula: "thông báo để X biết, thực hiện"
         if roles.SPEAKS.match(low, pos):
             return None  # who speaks: "Phó Thủ tướng ... kết luận như sau:"
@@ -366,6 +403,19 @@ _SUBJECT_OPENS = re.compile(rf"\s*(?:[{CAPITALS}]|(?:các|những|mỗi|từng)\
 # A quantifier's list goes on in lower case: "các Bộ, cơ quan", "các sở, ngành, địa phương".
 _QUANTIFIED_TAIL = re.compile(r"(?<![\w])(?:các|những)\s+\S+(?:\s+\S+)?$", re.IGNORECASE)
 _KIND_GOES_ON = re.compile(r"\s*(?:cơ quan|đơn vị|ngành|địa phương|tổ chức)(?![\w])")
+# A capitalised word after a word: a name, or a sentence the copy ran on.
+_RUN_ON = re.compile(rf"(?<=[\w)])\s+(?=[{CAPITALS}])")
+_NAME_WORDS_BEFORE = 4  # words before a capital where a name holding it may begin
+_CONDITION = re.compile(r"(?:(?:trong\s+)?trường hợp|đối với|sau khi|khi|nếu)(?![\w])")
+_LEVEL_WORDS = {"tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường"}
+_CONDITION_WORDS = 4  # a condition is a few words long at least: "Trường hợp Sở Y tế đề nghị ..." is one's subject
+# Words a name follows as their object or complement: no sentence opens after them ("nghị":
+# "kiến nghị Thủ tướng Chính phủ điều chỉnh", whom one asks; "nghe": whose report is heard;
+# "chí": "đồng chí Giám đốc Sở Y tế", a person's title).
+_TAKES_A_NAME = {
+    "của", "với", "cho", "tại", "đến", "từ", "và", "hoặc", "thuộc", "về", "theo", "bởi", "do", "là", "giữa",
+    "qua", "ở", "trong", "trên", "các", "những", "mỗi", "từng", "cùng", "khi", "nếu", "hợp", "để", "nhằm", "nghị", "nghe", "chí", "ông", "bà", "sang", "cấp",
+}
 
 
 def _skip(text: str, pos: int) -> int:
@@ -739,6 +789,8 @@ def _without_bases(opening: list[str]) -> list[str]:
         rest: list[str] = []
         for sentence in _BASIS_END.split(paragraph):
             in_basis = in_basis or roles.BASIS.match(fold(sentence)) is not None
+            if in_basis and (main := _main_clause(sentence)) is not None:
+                sentence, in_basis = main, False
             if not in_basis:
                 rest.append(sentence)
             elif sentence.rstrip().endswith((";", ".", ":")):
@@ -746,6 +798,22 @@ def _without_bases(opening: list[str]) -> list[str]:
         if rest:
             kept.append(" ".join(rest))
     return kept
+
+
+def _main_clause(basis: str) -> str | None:
+    """What a cited proposal leads into in its own sentence: "Xét đề nghị của Ủy ban nhân
+    dân tỉnh ... tại văn bản số ..., Phó Thủ tướng Vũ Văn Ninh giao các Bộ ... xem xét ..."
+    -> "Phó Thủ tướng ... giao ...": a speaker's short name after a comma, then a trigger."""
+    low = lower_form(basis)
+    for m in roles.TRIGGER.finditer(low):
+        comma = basis.rfind(",", 0, m.start())
+        speaker = basis[comma + 1 : m.start()].strip()
+        if comma != -1 and speaker[:1].isupper() and len(speaker.split()) <= _SPEAKER_WORDS:
+            return basis[comma + 1 :].strip()
+    return None
+
+
+_SPEAKER_WORDS = 8  # "Phó Thủ tướng Vũ Văn Ninh", "Chủ tịch Ủy ban nhân dân tỉnh"
 
 
 # A sentence's end inside a paragraph: a stop after a word in lower case or a number

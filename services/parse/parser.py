@@ -26,7 +26,7 @@ from services.parse.amendments import without_amended_text
 from services.parse.assignments import Resolver, extract_assignments
 from services.parse.closing import attached_document, closing_start, parse_distribution, parse_signer
 from services.parse.dates import make_date, parse_numeric_date, parse_worded_date
-from services.parse.header import Header, display_case, opens_body_name, parse_header, split_issuer
+from services.parse.header import Header, display_case, is_upper, opens_body_name, parse_header, split_issuer
 from services.parse.header_evidence import header_evidence
 from services.parse.jurisdiction import Jurisdiction, jurisdiction_of
 from vanthu.normalize import clean_document, fold
@@ -167,6 +167,10 @@ def parse_text(text: str, directory: UnitDirectory | None = None, *, signed: Seq
         d.inferred["issuer"] = (f"the header prints \"{d.issuer}\" with no province; the province was taken from "
                                 f"the place line (\"{d.place}, ngày ...\")")
         d.issuer = placed
+    elif d.parent_issuer is None and (enacting := _enacting_issuer(d.issuer, lines[header.start : tail_at])):
+        d.inferred["issuer"] = (f"the header prints \"{d.issuer}\" with no place; the enacting authority's line "
+                                f"over \"Căn cứ\" names it")
+        d.issuer = enacting
     # The body's speaker ("Chủ tịch UBND tỉnh yêu cầu ...") keeps the issuer's own acts out of
     # the assignments; it is the document's issuer only on a page with a directive's form (a
     # header field, a signature or a distribution): a citizen's letter or a news clipping
@@ -249,6 +253,22 @@ def _placed_issuer(issuer: str | None, place: str | None, directory: UnitDirecto
     return f"{issuer} {level} {place}"
 
 
+def _enacting_issuer(issuer: str | None, lines: list[str]) -> str | None:
+    """"Ủy ban nhân dân" whose place the copy lost from the header, named whole by the
+    enacting authority's line over the first "Căn cứ" of ``lines`` ("ỦY BAN NHÂN DÂN QUẬN
+    9", "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN X") -> "Ủy ban nhân dân quận 9"; None when there is
+    no such line or it names no more of the issuer."""
+    if not issuer or not _BARE_LEVEL.fullmatch(fold(issuer)):
+        return None
+    basis = next((k for k, line in enumerate(lines) if _BASIS.match(fold(line))), None)
+    if not basis or not is_upper(lines[basis - 1]):
+        return None
+    words, size = lines[basis - 1].strip(" |*").split(), len(issuer.split())
+    at = next((k for k in range(len(words) - size) if fold(" ".join(words[k : k + size])) == fold(issuer)), None)
+    return display_case(" ".join(words[at:])) if at is not None else None
+
+
+_BASIS = re.compile(r"\W*can cu\b")
 _PROVINCIAL_COMMITTEE = re.compile(r"uy ban nhan dan (?:tinh|thanh pho)(?![\w])")
 
 

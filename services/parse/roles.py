@@ -84,6 +84,9 @@ BASIS = re.compile(r"(?:can cu|theo de nghi|xet de nghi|theo y kien|xet to trinh
 # What the issuer does by issuing the document itself.
 OWN_ACT = re.compile(r"(?:xin\s+)?(?:thông báo|ban hành|công bố|quyết định|kết luận|trân trọng)(?![\w])")
 TO_KNOW = re.compile(r"biết(?![\w])")
+# The closing formula whoever says it is the issuer, named or not in the header: "Văn phòng
+# UBND tỉnh thông báo để Sở ..., các cơ quan liên quan thực hiện./.".
+ANNOUNCES = re.compile(r"(?:xin\s+)?(?:trân trọng\s+)?thông báo\s+để(?![\w])")
 # Whose conclusions a notice announces: "Thủ tướng Chính phủ ... có ý kiến chỉ đạo như sau:".
 SPEAKS = re.compile(r"(?:có ý kiến\s+)?(?:chỉ đạo|kết luận|ý kiến)(?:\s+\S+){0,3}?\s+(?:như sau|sau đây)\s*:?")
 # Who attended a meeting, an account in a notice's opening: "Tại điểm cầu Trụ sở Chính phủ có

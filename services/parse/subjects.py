@@ -476,10 +476,11 @@ _KINDS = [*_SOFT_HEADS, *_COMMITTEES, "cơ quan", "đơn vị", "tổ chức", "
 # huyện ủy"; not an office: "các Bộ trưởng").
 _QUANTIFIED_KIND = re.compile(rf"(?:^|(?<=\s)){_QUANTIFIER}(?:{_alternation(_KINDS)})(?![\w])(?!\s+trưởng)")
 # A bare kind of body in a catch-all ("ban", "ngành", "địa phương", "đoàn thể", "doanh nghiệp",
-# "thị ủy"), with a level ("đoàn thể cấp tỉnh").
+# "thị ủy"), with a level ("đoàn thể cấp tỉnh", "doanh nghiệp thuộc thành phố").
 _KIND_PIECE = re.compile(
     rf"(?:{_alternation(_KINDS)}|cơ quan ngang bộ|cơ quan thuộc chính phủ)"
     r"(?:\s+(?:tỉnh|thành phố|trung ương|cơ sở|trực thuộc|có liên quan|liên quan|các cấp"
+    r"|(?:trực\s+)?thuộc (?:tỉnh|thành phố|huyện|quận|xã|phường)"
     r"|cấp (?:tỉnh|thành phố|huyện|xã|trung ương)"
     r"|trên địa bàn(?:\s+(?:tỉnh|thành phố|huyện|xã|phường))?))?"
 )
@@ -689,7 +690,9 @@ def _grammar_cut(name: UnitName, blank: str, directory: NameSource | None) -> Un
     A long run of other lower-case syllables ("Bộ Tài chính đưa nội dung thực thi ...") is
     the predicate: the name ends before the run, or after its first syllable when that
     follows a capitalised word (the compound "Tài chính"). Names the directory knows are
-    never cut. Words in parentheses (``blank``: the clause with them blanked) do not count."""
+    never cut, nor a body named by where it acts ("Chi cục Hải quan nơi lưu giữ hàng hóa
+    tạm nhập"): its relative clause runs to the verb. Words in parentheses (``blank``: the
+    clause with them blanked) do not count."""
     if directory is not None and directory.match(office_free(name.text)) is not None:
         return None
     printed = blank[name.start : name.end]
@@ -708,6 +711,8 @@ def _grammar_cut(name: UnitName, blank: str, directory: NameSource | None) -> Un
         low = lower_form(word).rstrip(",;")
         if capital[k]:
             seen_capital, run = True, 0
+        elif seen_capital and low == "nơi":
+            return None  # "Chi cục Hải quan nơi lưu giữ hàng hóa tạm nhập": named by what it does, to the verb
         elif low in ("và", "cùng") or word.endswith((",", ";")):
             run = 0  # a new name of the list begins
         elif seen_capital and low not in _NAME_WORDS:

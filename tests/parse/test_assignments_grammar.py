@@ -2153,3 +2153,69 @@ def test_a_clause_whose_task_is_to_cooperate(national):
         ("1", "Các Bộ: Công an, Quốc phòng", "assigned"), ("1", "các địa phương", "cooperate"),
         ("2", "Bộ Ngoại giao", "assigned"), ("2", "Bộ Công an", "cooperate"),
     }
+
+
+def test_a_body_named_by_where_it_acts_and_a_sentence_run_into_its_condition(national):
+    # GIVEN a customs letter as a crawler copied it: bodies named by what they do ("Chi cục
+    # Hải quan nơi lưu giữ hàng hóa tạm nhập"), and conditions run into their main clause
+    # with no comma ("... để xuất khẩu Chi cục Hải quan ... hướng dẫn ...")
+    text = (
+        "TỔNG CỤC HẢI QUAN\nSố: 778/TCHQ-GSQL\nHà Nội, ngày 13 tháng 02 năm 2017\n"
+        "Kính gửi: Cục Hải quan các tỉnh, thành phố.\n"
+        "1. Sau khi tờ khai tạm nhập đủ điều kiện qua khu vực giám sát, Chi cục Hải quan nơi lưu giữ\n"
+        "hàng hóa tạm nhập hướng dẫn người khai hải quan xuất trình danh sách container.\n"
+        "2. Đối với hàng nhập khẩu đã thông quan nhưng doanh nghiệp bán cho doanh nghiệp khác ngay tại\n"
+        "cảng để xuất khẩu Chi cục Hải quan nơi quản lý cảng hướng dẫn doanh nghiệp cảng thực hiện.\n"
+        "3. Trường hợp người khai đề nghị hủy tờ khai theo quy định tại Điều 52 Thông tư 38/2015/TT-BTC\n"
+        "Chi cục Hải quan cửa khẩu xuất hướng dẫn người khai hải quan thực hiện việc hủy tờ khai.\n"
+        # Capitals that go on a name, or follow a word that takes them as its object, open no sentence
+        "4. Sau khi nghe Đảng ủy Bộ Y tế báo cáo tình hình thực hiện nhiệm vụ năm 2016 của ngành.\n"
+        "5. Trường hợp cần thiết kiến nghị Thủ tướng Chính phủ điều chỉnh danh mục hàng hóa.\n"
+        "6. Thực hiện theo hướng dẫn tại công văn 6376/TCHQ-GSQL của Tổng cục Hải quan và hướng dẫn công\n"
+        "chức hải quan giám sát thực hiện.\n"
+        "KT. TỔNG CỤC TRƯỞNG\nPHÓ TỔNG CỤC TRƯỞNG\nVũ Ngọc Anh\n"
+    )
+    # THEN each body is tasked whole, where it is; no other name is
+    assert {t for t in _triples(parse_directive(text, national)) if t[0]} == {
+        ("1", "Chi cục Hải quan nơi lưu giữ hàng hóa tạm nhập", "assigned"),
+        ("2", "Chi cục Hải quan nơi quản lý cảng", "assigned"),
+        ("3", "Chi cục Hải quan cửa khẩu xuất", "assigned"),
+    }
+
+
+def test_a_cited_proposal_leading_into_the_task_and_the_closing_formula_of_a_headerless_letter(national):
+    # GIVEN a VPCP letter whose one paragraph opens with the proposals it answers, and a
+    # provincial office's letter that lost its header, closing with its formula
+    vpcp = (
+        "VĂN PHÒNG CHÍNH PHỦ\nSố: 3753/VPCP-KTTH\nV/v xử lý đề nghị xin hỗ trợ vốn\nHà Nội, ngày 26 tháng 05 năm 2014\n"
+        "Kính gửi: Các Bộ: Kế hoạch và Đầu tư, Tài chính.\n"
+        "Xét đề nghị của Ủy ban nhân dân tỉnh Quảng Ngãi tại văn bản số 49/TTr-UBND ngày 12 tháng 5 năm\n"
+        "2014 về việc hỗ trợ vốn, Phó Thủ tướng Vũ Văn Ninh giao các Bộ: Kế hoạch và Đầu tư, Tài chính\n"
+        "xem xét xử lý theo thẩm quyền, trả lời địa phương biết.\n"
+        "Văn phòng Chính phủ xin thông báo để các cơ quan biết, thực hiện./.\n"
+        "KT. BỘ TRƯỞNG, CHỦ NHIỆM\nPHÓ CHỦ NHIỆM\nNguyễn Văn Tùng\n"
+    )
+    assert _triples(parse_directive(vpcp, national)) == {(None, "các Bộ: Kế hoạch và Đầu tư, Tài chính", "assigned")}
+    office = (
+        "Ý kiến của Chủ tịch UBND tỉnh về việc xử lý kiến nghị của công dân\n\n"
+        "Giao Sở Tài nguyên và Môi trường chủ trì, phối hợp với Sở Nông nghiệp và Phát triển\n"
+        "nông thôn kiểm tra, giải quyết kiến nghị của công dân theo quy định.\n\n"
+        "Văn phòng UBND tỉnh thông báo để Sở Tài nguyên và Môi trường, các cơ quan liên quan thực hiện./.\n"
+    )
+    # THEN the ministries are tasked; the office saying the formula is not, issuer or not
+    assert {(u, r) for _, u, r in _triples(parse_directive(office, national))} == {
+        ("Sở Tài nguyên và Môi trường", "lead"), ("Sở Nông nghiệp và Phát triển nông thôn", "cooperate"),
+    }
+
+
+def test_a_quantified_list_of_kinds_under_an_office_is_one_addressee(directory):
+    # GIVEN "Giám đốc các cơ quan, đơn vị và doanh nghiệp thuộc thành phố" among a decision's addressees
+    d = _parse(
+        "Điều 2. Thủ trưởng các sở - ngành, Giám đốc các cơ quan, đơn vị và doanh nghiệp thuộc\n"
+        "thành phố căn cứ chức năng, nhiệm vụ được giao xây dựng kế hoạch cụ thể.\n",
+        directory,
+    )
+    # THEN it is one addressee, not its last kind on its own
+    assert {u for _, u, _ in _triples(d)} == {
+        "Thủ trưởng các sở - ngành", "Giám đốc các cơ quan, đơn vị và doanh nghiệp thuộc thành phố",
+    }

@@ -389,6 +389,24 @@ def test_a_peoples_committee_printed_without_its_province_is_placed_by_the_place
     assert ("issuer" in d.inferred) == (issuer != "Ủy ban nhân dân")
 
 
+@pytest.mark.parametrize(("authority", "issuer"), [
+    ("ỦY BAN NHÂN DÂN QUẬN 9", "Ủy ban nhân dân quận 9"),
+    ("CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN ĐÔNG ANH", "Ủy ban nhân dân huyện Đông Anh"),
+    ("BỘ TRƯỞNG BỘ TÀI CHÍNH", "Ủy ban nhân dân"),  # names no more of the issuer: left as printed
+])
+def test_a_peoples_committee_printed_without_its_place_is_named_by_its_enacting_line(national, authority, issuer):
+    # GIVEN a copy whose header lost the line under "ỦY BAN NHÂN DÂN", its place line a
+    # district's, and the decision's enacting authority over "Căn cứ" naming it whole
+    text = ("ỦY BAN NHÂN DÂN |\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\nSố: 01/2011/QĐ-UBND |\n"
+            "Quận 9, ngày 04 tháng 01 năm 2011 |\nQUYẾT ĐỊNH\nBAN HÀNH QUY CHẾ LÀM VIỆC\n"
+            f"{authority}\nCăn cứ Luật Tổ chức chính quyền địa phương;\nQUYẾT ĐỊNH:\n"
+            "Điều 1. Ban hành kèm theo Quyết định này Quy chế làm việc.\n")
+    d = parse_text(text, national).directive
+    # THEN the issuer is the committee that line names, and the reader is told where it came from
+    assert d.issuer == issuer
+    assert ("issuer" in d.inferred) == (issuer != "Ủy ban nhân dân")
+
+
 def test_a_code_of_law_is_typed_and_dated_by_its_adoption_clause(national):
     # GIVEN a code as the Official Gazette prints it: no date line under the motto, its
     # number field "Bộ luật số:", and its adoption clause closing its last article
