@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
+from vanthu.markup import page_text
 from vanthu.reflow import CAPITALS as CAPITALS  # the parse stage's patterns take it from here
 from vanthu.reflow import reflow
 
@@ -495,7 +496,8 @@ def _heads_group(lines: list[str], k: int) -> bool:
 def clean_document(text: str) -> list[str]:
     """Raw extracted text -> logical lines (non-empty, stripped, NFC).
 
-    A document flattened to one line is first broken at its form's anchors
+    A web page's HTML source is first read as the page's text (:mod:`vanthu.markup`). A
+    document flattened to one line is first broken at its form's anchors
     (:func:`vanthu.reflow.reflow`).
     Removes markdown marks (a Markdown table's rows become their cells' lines, column
     by column, as do the form's two columns printed side by side), a web page's banner
@@ -507,7 +509,7 @@ def clean_document(text: str) -> list[str]:
     guesses); and within a block of lines, a line the page width broke mid-sentence
     continues too, whatever its first letter ("... của đồng chí Tổng / Bí thư ...").
     """
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", page_text(text))
     if "[" in text:
         text = _SITE_NOTE.sub("", text)
     text = reflow(text.translate(_INVISIBLE) if _ANY_INVISIBLE.search(text) else text)

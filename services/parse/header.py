@@ -49,7 +49,10 @@ _SLOGAN = re.compile(r"doc\s+lap\s*[-–]?\s*tu\s+do\s*[-–]?\s*hanh\s+phuc")
 # "Số:" anywhere, or "Số" opening a line before the digits or before OCR debris where the
 # colon was ("Sô⁄1† /CT-UBND"); the number may be on the next line. Or nothing at all
 # before a blank number's symbol alone on its line ("/BCA-C04": "Số:" lost under the pen).
-_NUMBER_KEY = re.compile(r"(?m)(?:(?<![\w/])so\s*:|^so(?=[ \t]+[\d/]|[^\w\s])|^(?=/[ \t]*[a-z]{1,8}(?:-[a-z0-9&]+)*[ \t]*$))\s*")
+# "S: 709/VPCP-KTTH": a copy that lost the "ố" glyph, a figure straight after.
+_NUMBER_KEY = re.compile(
+    r"(?m)(?:(?<![\w/])so\s*:|^so(?=[ \t]+[\d/]|[^\w\s])|^s[ \t]*:(?=[ \t]*\d)|^(?=/[ \t]*[a-z]{1,8}(?:-[a-z0-9&]+)*[ \t]*$))\s*"
+)
 # A sequence the OCR could not read (handwritten in the blank: "Số: đi /CT-UBND", "Số: 5# /KH-BCA",
 # a stroke read as a slash "Số: /Ø£ /TTr-CAT"): the typed symbol after it still names the document.
 _UNREAD_SEQ = re.compile(r"/?[^\s/]{1,4}(?:[ \t]+[^\s/]{1,3})?[ \t]*(?=/[ \t]*[A-ZĐ])")
@@ -480,14 +483,14 @@ def display_case(name: str) -> str:
     place word (the place's proper name; "xã hội" is society, no commune). Known
     abbreviations stay upper case.
     """
-    words = name.split()
+    words = _CITY_ABBREVIATION.sub("THÀNH PHỐ ", name).split()  # "TP.HỒ CHÍ MINH": the city spelled out
     folded = [fold(w) for w in words]
     lowered = [unicodedata.normalize("NFC", w.lower()) for w in words]
     ministry_like = bool(folded) and folded[0] in ("so", "bo")  # "Sở Giáo dục và Đào tạo"
     out: list[str] = []
     proper = False
     for idx, word in enumerate(words):
-        if folded[idx] in _KEEP_UPPER:
+        if folded[idx] in _KEEP_UPPER or not re.search(r"[aeiouy]", folded[idx]):  # an acronym: "HCM"
             out.append(word)
             continue
         nxt = folded[idx + 1] if idx + 1 < len(words) else ""
@@ -516,6 +519,7 @@ _NATIONAL_NAMES = {
 }
 _NATIONAL_NAMES_BOTH = {("viet", "nam")}
 _KEEP_UPPER = {"ubnd", "hdnd", "mttq", "bcd", "bch", "btv", "dbqh", "tw", "bcsd"}
+_CITY_ABBREVIATION = re.compile(r"(?<![\w.])TP(?:\.\s*|\s+)(?=\w)", re.IGNORECASE)
 _HEAD_BEFORE_NAME = {"so", "bo", "ban", "cuc", "hoi", "vien", "dai", "bao"}
 # Lower case with diacritics: folded, "trận" (Mặt trận) would be "trấn" (thị trấn).
 _PLACE_WORDS = {"tỉnh", "huyện", "quận", "xã", "phường", "phố", "trấn", "thành", "thị"}

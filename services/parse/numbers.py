@@ -33,7 +33,8 @@ _COMMON_TYPES = {
 _SYSTEM_TYPES = {"state": {"TT": "Thông tư"}, "party": {"TT": "Thông tri"}}
 
 DOC_TYPE_NAMES = sorted(
-    {*_COMMON_TYPES.values(), "Thông tư", "Thông tri", "Văn bản", "Luật", "Bộ luật", "Pháp lệnh", "Quy định"},
+    {*_COMMON_TYPES.values(), "Thông tư", "Thông tri", "Văn bản", "Luật", "Bộ luật", "Pháp lệnh", "Quy định",
+     "Thư ngỏ"},  # an open letter: a committee's appeal, titled but never numbered by a code
     key=len,
     reverse=True,
 )
@@ -43,7 +44,7 @@ _TYPE_BY_SQUEEZED = {key.replace(" ", ""): name for key, name in _TYPE_BY_FOLDED
 
 # A number as printed: optional sequence, optional year, then a symbol of upper-case codes.
 # Spaces around the separators are OCR noise ("215 - CV/TU").
-# Symbols use Vietnamese capitals too ("445-KL/TƯ") and an en dash is a hyphen ("GDĐT –KT").
+# Symbols use Vietnamese capitals too ("445-KL/TƯ", read as the Tỉnh ủy code TU below) and an en dash is a hyphen ("GDĐT –KT").
 NUMBER_PATTERN = (
     r"(?<![\w/.])(\d{1,6}(?:\.\d{1,3})?)?(?:\s*/\s*(\d{4}))?\s*([/-])\s*"
     r"((?:[A-ZĐƯƠÂĂÊÔ][A-Za-zĐđƯƠÂĂÊÔươâăêô0-9&.]*)(?:\s*[-–/]\s*[A-ZĐƯƠÂĂÊÔ0-9][A-Za-zĐđƯƠÂĂÊÔươâăêô0-9&.]*)*)"
@@ -77,6 +78,9 @@ def _from_match(m: re.Match[str]) -> ParsedNumber | None:
         return None  # "COVID-19" or a lone "/TB" are no numbers
     # Party numbers join sequence and type with "-", state numbers with "/".
     system: System | None = "party" if sep == "-" and "/" in symbol else "state" if sep == "/" else None
+    if system == "party":
+        # A Tỉnh ủy's code is "TU"; a font or OCR that gives every U its horn prints "TƯ", no code of the Party's.
+        symbol = re.sub(r"(?<=/)TƯ(?=$|[-/])", "TU", symbol)
     number = (seq or "") + (f"/{year}" if year else "") + sep + symbol
     end = m.end() - (len(m.group(4)) - len(m.group(4).rstrip(".")))
     # A resolution of a numbered series ("66.17/2026/NQ-CP") is ordered by its series' number.

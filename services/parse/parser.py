@@ -72,7 +72,10 @@ _ISSUER_VERB = re.compile(
 _REPORTED = re.compile(r"\s(?:đã|cũng|vừa)$")
 _PAST_INSIDE = re.compile(r"\s(?:da|dang)\s")  # on the folded name
 # A speaker's name opens with a body's head noun or a head's title ("Chủ tịch UBND tỉnh").
-_HEAD_TITLE = re.compile(r"^(?:pho )?(?:chu tich|giam doc|bo truong|thu tuong|cuc truong|truong ban|chanh van phong)\b")
+_HEAD_TITLE = re.compile(
+    r"^(?:pho )?(?:chu tich|giam doc|bo truong|thu tuong|cuc truong|tong cuc truong|truong ban|chanh van phong"
+    r"|chanh an|vien truong|thong doc|tong kiem toan|chu nhiem)\b"
+)
 _SPEAKER_WORDS = (2, 30)
 _OF = re.compile(r"\bcủa\s+(.+?)(?:\s+(?:tại|về|trong)\s|$)", re.IGNORECASE)
 _PARTY_MARK = re.compile(r"\b(?:uy|dang)\b")

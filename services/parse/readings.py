@@ -3,11 +3,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from vanthu.events import Role
 
 from services.parse.subjects import UnitName
+
+
+# A task that says no more than that duties follow: "có trách nhiệm.", "chịu trách nhiệm:".
+_DUTIES_ONLY = re.compile(r"(?:có|chịu)\s+(?:trách nhiệm|nhiệm vụ)(?:\s+(?:thực hiện\s+)?(?:các\s+)?(?:nội dung|nhiệm vụ)\s+sau)?\s*[.:]?")
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,7 @@ class Group:
 
     @property
     def opens_list(self) -> bool:
-        """A heading whose task is given by the items below it."""
+        """A heading whose task is given by the items below it: it ends in a colon, or its
+        task is only to have duties ("Sở X có trách nhiệm." over its "-" items)."""
         text = " ".join(self.task).strip()
-        return not text or text.endswith(":")
+        return not text or text.endswith(":") or _DUTIES_ONLY.fullmatch(text.lower()) is not None

@@ -24,8 +24,9 @@ from services.parse.numbers import DOC_TYPE_NAMES
 _ROMAN = re.compile(r"^(M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3}))\s*[.:]\s+(?=\S)")
 _ARTICLE = re.compile(r"^dieu\s+(\d{1,3})\s*([.:])?\s*")
 _ARABIC = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\s*(?:[.)]\s*|/\s+)(?=\S)(?!\d)")  # "1/ Các Cục Thuế ..." too
-# OCR often reads "5." as "5," or "5;": trusted only for the next number in sequence.
-_ARABIC_OCR = re.compile(rf"^(\d{{1,2}})\s*[,;]\s+(?=[{CAPITALS}])")
+# OCR often reads "5." as "5," or "5;", and older decisions number "2 - Sở ...": trusted only
+# for the next number in sequence.
+_ARABIC_OCR = re.compile(rf"^(\d{{1,2}})\s*(?:[,;]|\s[-–]|-)\s+(?=[{CAPITALS}])")
 # A scan's speck read as punctuation glued to a section number ("-5, Tiêm vắc xin:").
 _OCR_SPECK = re.compile(rf"^[-–—.,'‘’\"*•]{{1,2}}(?=\d{{1,2}}\s*[.,;]\s+[{CAPITALS}])")
 # An act an article number cites: "Điều 22 Luật BHYT", "Điều 6 Nghị định số ...".
@@ -76,7 +77,7 @@ class Body:
 def _marker(line: str, next_number: int) -> tuple[str, str, int, str] | None:
     """(kind, label, level, text after the marker) for a marked line.
 
-    ``next_number`` is the top-level number that would follow the last one seen."""
+    ``next_number`` is the item number that would follow the last one seen at its level."""
     if m := _ROMAN.match(line):
         if m.group(1):
             return "roman", m.group(1), _LEVEL["roman"], line[m.end() :]
@@ -113,6 +114,7 @@ def _label(node_kind: str, label: str, parent: _Node | None, siblings: list[_Nod
 
 
 _HEADING_CHARS = 120
+_DUTIES_END = re.compile(r"\s(?:co|chiu) trach nhiem\s*\.$")
 
 
 def _heading(text: str, has_items: bool) -> str | None:
@@ -121,7 +123,8 @@ def _heading(text: str, has_items: bool) -> str | None:
     bàn tỉnh" over its "-" items), is the section's heading."""
     text = text.strip()
     no_sentence = not text.endswith((".", ";", "./."))
-    if text.endswith(":") or (no_sentence and (len(text) <= _HEADING_CHARS or has_items)):
+    duties = has_items and _DUTIES_END.search(fold(text)) is not None  # "Sở X có trách nhiệm." over its items
+    if text.endswith(":") or duties or (no_sentence and (len(text) <= _HEADING_CHARS or has_items)):
         return text.rstrip(":").strip() or None
     return None
 
@@ -153,8 +156,11 @@ def split_body(lines: list[str], doc_type: str | None = None) -> Body:
     roots: list[_Node] = []
     stack: list[_Node] = []
     for line in lines:
-        top_numbers = [int(r.label) for r in roots if r.kind == "arabic" and r.label.isdigit()]
-        marked = _marker(line, (top_numbers[-1] + 1) if top_numbers else 1)
+        # The numbers so far at the level a "N." item would take: under the article or part open, or at the top.
+        container = next((n for n in reversed(stack) if n.level < _LEVEL["arabic"]), None)
+        numbered = [int(n.label) for n in (container.children if container else roots)
+                    if n.kind == "arabic" and n.label.isdigit()]
+        marked = _marker(line, (numbered[-1] + 1) if numbered else 1)
         if marked is None:
             # An article owns its paragraphs to the end, even those that speak of the document
             # ("Điều 3. ... chịu trách nhiệm thi hành Quyết định này"): a Quyết định has no

@@ -2219,3 +2219,24 @@ def test_a_quantified_list_of_kinds_under_an_office_is_one_addressee(directory):
     assert {u for _, u, _ in _triples(d)} == {
         "Thủ trưởng các sở - ngành", "Giám đốc các cơ quan, đơn vị và doanh nghiệp thuộc thành phố",
     }
+
+
+def test_items_numbered_with_a_dash_under_a_duty_heading_closed_by_a_stop(directory):
+    # GIVEN an older decision's article: items numbered "1 - ", "2 - ", each a body's
+    # heading "X có trách nhiệm." (a stop for the colon) over its "-" duties
+    d = _parse(
+        "Điều 2. Tổ chức thực hiện\n"
+        "1 - Sở Lao động, Thương binh và Xã hội có trách nhiệm.\n"
+        "- Quản lý chặt chẽ đối tượng bảo trợ xã hội trên địa bàn tỉnh;\n"
+        "- Chủ trì phối hợp với Sở Tài chính hướng dẫn kiểm tra, giám sát cấp huyện.\n"
+        "2 - Sở Tài chính có trách nhiệm:\n"
+        "- Thẩm định dự toán kinh phí bảo đảm xã hội cho cấp huyện.\n",
+        directory,
+    )
+    # THEN each item is a section of the article, its body tasked and leading what it chairs
+    assert _triples(d) == {
+        ("Điều 2.1", "Sở Lao động, Thương binh và Xã hội", "assigned"),
+        ("Điều 2.1", "Sở Lao động, Thương binh và Xã hội", "lead"),
+        ("Điều 2.1", "Sở Tài chính", "cooperate"),
+        ("Điều 2.2", "Sở Tài chính", "assigned"),
+    }

@@ -355,9 +355,9 @@ def test_a_hyphenated_place_and_a_ranked_signer():
     # a city district named by its number
     ("ỦY BAN NHÂN DÂN QUẬN 8", "Số: 27/2006/QĐ-UBND", "Quận 8, ngày 08 tháng 08 năm 2006",
      "27/2006/QĐ-UBND", "Quận 8", (8, 8, 2006)),
-    # a Party symbol spelled with "Ư" ("TƯ" for Trung ương / Tỉnh ủy), "Số" without its colon
+    # a Tỉnh ủy's code printed with a horn ("TƯ": a font's or OCR's U; the code is "TU"), "Số" without its colon
     ("TỈNH ỦY THỪA THIÊN HUẾ", "Số 445-KL/TƯ", "Thừa Thiên Huế, ngày 13 tháng 5 năm 2022",
-     "445-KL/TƯ", "Thừa Thiên Huế", (13, 5, 2022)),
+     "445-KL/TU", "Thừa Thiên Huế", (13, 5, 2022)),
     # an en dash, spaced, between the symbol's codes, and "&" in a code
     ("SỞ GIÁO DỤC VÀ ĐÀO TẠO", "Số: 2865/GDĐT –KT&KĐCL", "Tp. Hồ Chí Minh, ngày 07 tháng 12 năm 2007",
      "2865/GDĐT-KT&KĐCL", None, (7, 12, 2007)),
@@ -405,6 +405,46 @@ def test_a_peoples_committee_printed_without_its_place_is_named_by_its_enacting_
     # THEN the issuer is the committee that line names, and the reader is told where it came from
     assert d.issuer == issuer
     assert ("issuer" in d.inferred) == (issuer != "Ủy ban nhân dân")
+
+
+def test_header_fields_a_site_copy_damaged(national):
+    # GIVEN copies as law sites give them: a lost "ố" glyph before the number ("S: 5819/..."),
+    # a city abbreviated in the issuer ("TP.HỒ CHÍ MINH"), an open letter ("THƯ NGỎ")
+    letter = parse_text(
+        "TỔNG CỤC HẢI QUAN\nCỤC HẢI QUAN\nTHÀNH PHỐ HẢI PHÒNG\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "Độc lập - Tự do - Hạnh phúc\nS: 5819/HQHP-TXNK\nV/v thực hiện công văn số 2687/TCHQ-TXNK\n"
+        "Hải Phòng, ngày 10 tháng 6 năm 2021\nKính gửi: Chi cục Hải quan Hưng Yên.\n", national).directive
+    notice = parse_text(
+        "BẢO HIỂM XÃ HỘI VIỆT NAM\nBẢO HIỂM XÃ HỘI\nTP.HỒ CHÍ MINH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "Độc lập - Tự do - Hạnh phúc\nSố: 2970/TB-BHXH\nTP.Hồ Chí Minh, ngày 23 tháng 6 năm 2023\n"
+        "THÔNG BÁO\nVỀ VIỆC ĐIỀU CHỈNH QUY TRÌNH GIAO NHẬN\n", national).directive
+    appeal = parse_text(
+        "UỶ BAN NHÂN DÂN HUYỆN MAI CHÂU\nMai Châu, ngày 19 tháng 12 năm 2019\nTHƯ NGỎ\n"
+        "Vận động hỗ trợ kinh phí bắn pháo hoa\nỦy ban nhân dân huyện kêu gọi các doanh nghiệp hỗ trợ.\n", national).directive
+    # THEN the number, the issuer spelled out and the type are read
+    assert (letter.number, letter.date) == ("5819/HQHP-TXNK", dt.date(2021, 6, 10))
+    assert (notice.issuer, notice.parent_issuer) == ("Bảo hiểm xã hội Thành phố Hồ Chí Minh", "Bảo hiểm xã hội Việt Nam")
+    assert appeal.doc_type == "Thư ngỏ"
+
+
+def test_a_saved_web_page_and_a_circular_with_no_issuer_line(national):
+    # GIVEN a plan saved as its web page's HTML (its header table in cells), and a circular
+    # whose copy lost the issuer's lines, named by its enacting sentence
+    page = parse_text(
+        '<table class="MsoNormalTable"><tbody><tr><td width="216"><p align="center"><b>ỦY BAN NHÂN DÂN<br />'
+        " THÀNH PHỐ HÀ NỘI</b><br /><b>-------</b></p><p>Số: 242/KH-UBND</p></td><td><p><b>CỘNG HÒA XÃ HỘI "
+        "CHỦ NGHĨA VIỆT NAM<br />Độc lập - Tự do - Hạnh phúc</b></p><p><i>Hà Nội, ngày 13 tháng 12 năm 2017"
+        "</i></p></td></tr></tbody></table><p align='center'><b>KẾ HOẠCH</b></p><p>Thực hiện công tác "
+        "c&#7843;i cách hành chính năm 2018</p>", national).directive
+    circular = parse_text(
+        "Độc lập - Tự do - Hạnh phúc\nSố: 03/2020/TT-TANDTC\nHà Nội, ngày 16 tháng 11 năm 2020\n"
+        "Căn cứ Luật Tổ chức Tòa án nhân dân ngày 24 tháng 11 năm 2014;\n"
+        "Chánh án Tòa án nhân dân tối cao ban hành Thông tư quy định chi tiết về trình tự nhận đơn khởi kiện.\n"
+        "Điều 1. Phạm vi điều chỉnh\n", national).directive
+    # THEN the page reads as its text, and the circular's issuer is the court
+    assert (page.issuer, page.number, page.doc_type, page.date) == (
+        "Ủy ban nhân dân thành phố Hà Nội", "242/KH-UBND", "Kế hoạch", dt.date(2017, 12, 13))
+    assert "Tòa án nhân dân tối cao" in circular.issuer
 
 
 def test_a_code_of_law_is_typed_and_dated_by_its_adoption_clause(national):

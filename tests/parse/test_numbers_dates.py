@@ -89,3 +89,11 @@ def test_a_resolution_of_a_numbered_series():
     parsed = parse_number("Số: 66.17/2026/NQ-CP")
     # THEN the whole number is read, not the part after the series' dot
     assert (parsed.number, parsed.seq, parsed.year, doc_type_for(parsed)) == ("66.17/2026/NQ-CP", 66, 2026, "Nghị quyết")
+
+
+@given(st.integers(1, 99999), CODES)
+def test_a_tinh_uy_code_printed_with_a_horn(seq, code):
+    # GIVEN a Tỉnh ủy's number whose U a font or OCR gave a horn ("445-KL/TƯ")
+    parsed = parse_number(f"Số {seq}-{code}/TƯ")
+    # THEN it is the committee's code "TU", as the Party writes it
+    assert (parsed.number, parsed.system) == (f"{seq}-{code}/TU", "party")
