@@ -174,6 +174,10 @@ class _Reader:
             # The issuer may follow an introductory phrase: "Thực hiện ..., Ban Thường vụ yêu cầu X".
             opened = max(clause.rfind(c, 0, m.start()) for c in ",;:") + 1
             before = clause[opened : m.start()].strip()
+            if opened == 0 and before[:1].isupper() and _CONNECTIVE.fullmatch(lower_form(before)):
+                # "Đồng thời cũng yêu cầu X ...": a sentence going on the speaker's request; within
+                # a task's steps ("...; đồng thời yêu cầu doanh nghiệp ...") its doer asks
+                before = ""
             speaker = self.units(before, 0, whole=True) if before else None
             if (
                 _IN_WRITING.search(low, opened, m.end())
@@ -395,6 +399,11 @@ def _opening_cue(cue: re.Pattern[str], low: str) -> re.Match[str] | None:
 _IN_WRITING = re.compile(r"(?:có|gửi)\s+(?:văn bản|công văn|tờ trình)\s+(?:đề nghị|yêu cầu|kiến nghị)(?![\w])")
 _LEAD_IN_WORDS = 12
 # The main clause after a condition with no comma: "Trường hợp ... thì Ủy ban nhân dân ...".
+# What links a sentence to the one before it, standing before its trigger with no speaker.
+_CONNECTIVE = re.compile(
+    r"(?:(?:đồng thời|ngoài ra|bên cạnh đó|mặt khác|theo đó|qua đó|do đó|vì vậy|vì thế|trước mắt)\s*,?\s*)?"
+    r"(?:cũng\s*)?(?:đồng thời\s*)?"
+)
 _THEN = re.compile(r"(?<=\s)thì\s")
 _LATER_PARTNERS = re.compile(r"(?:,|\s+và)\s+phối hợp(?:\s+chặt chẽ)?\s+(?:với|cùng)\s+")
 _NAME_WORDS = 8  # words: how far back a name ending at a comma may begin

@@ -103,7 +103,7 @@ _VERBS = [
     "tham gia", "đề nghị", "yêu cầu", "có kế hoạch", "có văn bản", "có ý kiến", "có báo cáo",
     "có giải pháp", "có phương án", "trình", "cử", "làm", "nhanh chóng", "thông tin", "liên hệ",
     "cụ thể hóa", "hằng", "định kỳ", "lựa chọn", "rà", "ứng phó", "biết", "để", "nhằm", "niêm yết", "đẩy nhanh", "thừa", "đưa", "phân cấp", "trân trọng", "thiết lập", "gửi", "khi", "nơi có", "trong việc", "xin", "giúp", "trên cơ sở",
-    "quan tâm", "có thể", "tạo điều kiện", "tạo thuận lợi", "tạo mọi điều kiện", "mở rộng", "hoàn thiện", "trong quá trình",
+    "quan tâm", "có thể", "tạo điều kiện", "tạo thuận lợi", "tạo mọi điều kiện", "mở rộng", "hoàn thiện", "hoàn chỉnh", "trong quá trình",
     "trong thời gian", "trong công tác", "trong phạm vi", "giải ngân", "bàn giao", "tuyển sinh", "phát động", "chọn", "kết hợp", "đổi mới", "tiếp thu",
     # "cấp" is a level ("các cấp", "cấp tỉnh") except before what is issued
     "cấp giấy", "cấp phép", "cấp kinh phí", "cấp phát", "cấp đổi", "cấp lại", "cấp bù", "cấp mã", "cấp chứng",

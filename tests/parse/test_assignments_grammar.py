@@ -2240,3 +2240,20 @@ def test_items_numbered_with_a_dash_under_a_duty_heading_closed_by_a_stop(direct
         ("Điều 2.1", "Sở Tài chính", "cooperate"),
         ("Điều 2.2", "Sở Tài chính", "assigned"),
     }
+
+
+def test_a_request_going_on_from_the_sentence_before(directory):
+    # GIVEN a Party letter's sentence that goes on the committee's request ("Đồng thời cũng
+    # yêu cầu ..."), and a task whose own step asks a firm ("...; đồng thời yêu cầu doanh nghiệp ...")
+    d = _parse(
+        "1. Ban Thường vụ Huyện ủy yêu cầu các chi bộ hoàn chỉnh báo cáo. Đồng thời cũng yêu cầu các đồng chí\n"
+        "Ủy viên Ban Chấp hành Đảng bộ huyện quan tâm chỉ đạo thực hiện đảm bảo yêu cầu.\n\n"
+        "2. Chi cục Thuế khu vực thực hiện hủy xác nhận với các tờ khai còn lại; đồng thời yêu cầu doanh nghiệp\n"
+        "thực hiện khai bổ sung.\n",
+        directory,
+    )
+    # THEN the members are asked; whom the tasked unit asks is not tasked
+    assert _triples(d) == {
+        ("1", "các chi bộ", "assigned"), ("1", "các đồng chí Ủy viên Ban Chấp hành Đảng bộ huyện", "assigned"),
+        ("2", "Chi cục Thuế khu vực", "assigned"),
+    }
