@@ -398,12 +398,12 @@ def _opening_cue(cue: re.Pattern[str], low: str) -> re.Match[str] | None:
 # A subject asking in writing: "X có văn bản đề nghị Y ...".
 _IN_WRITING = re.compile(r"(?:có|gửi)\s+(?:văn bản|công văn|tờ trình)\s+(?:đề nghị|yêu cầu|kiến nghị)(?![\w])")
 _LEAD_IN_WORDS = 12
-# The main clause after a condition with no comma: "Trường hợp ... thì Ủy ban nhân dân ...".
 # What links a sentence to the one before it, standing before its trigger with no speaker.
 _CONNECTIVE = re.compile(
     r"(?:(?:đồng thời|ngoài ra|bên cạnh đó|mặt khác|theo đó|qua đó|do đó|vì vậy|vì thế|trước mắt)\s*,?\s*)?"
     r"(?:cũng\s*)?(?:đồng thời\s*)?"
 )
+# The main clause after a condition with no comma: "Trường hợp ... thì Ủy ban nhân dân ...".
 _THEN = re.compile(r"(?<=\s)thì\s")
 _LATER_PARTNERS = re.compile(r"(?:,|\s+và)\s+phối hợp(?:\s+chặt chẽ)?\s+(?:với|cùng)\s+")
 _NAME_WORDS = 8  # words: how far back a name ending at a comma may begin
@@ -817,12 +817,12 @@ def _main_clause(basis: str) -> str | None:
     for m in roles.TRIGGER.finditer(low):
         comma = basis.rfind(",", 0, m.start())
         speaker = basis[comma + 1 : m.start()].strip()
-        if comma != -1 and speaker[:1].isupper() and len(speaker.split()) <= _SPEAKER_WORDS:
+        if comma != -1 and speaker[:1].isupper() and len(speaker.split()) <= _PROPOSAL_SPEAKER_WORDS:
             return basis[comma + 1 :].strip()
     return None
 
 
-_SPEAKER_WORDS = 8  # "Phó Thủ tướng Vũ Văn Ninh", "Chủ tịch Ủy ban nhân dân tỉnh"
+_PROPOSAL_SPEAKER_WORDS = 8  # "Phó Thủ tướng Vũ Văn Ninh", "Chủ tịch Ủy ban nhân dân tỉnh"
 
 
 # A sentence's end inside a paragraph: a stop after a word in lower case or a number

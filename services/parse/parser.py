@@ -22,6 +22,7 @@ from vanthu.directory import CENTRAL, NameSource, UnitDirectory
 from vanthu.events import Directive, PartialDate
 from vanthu.settings import get_settings
 
+from services.parse import roles
 from services.parse.amendments import without_amended_text
 from services.parse.assignments import Resolver, extract_assignments
 from services.parse.closing import attached_document, closing_start, parse_distribution, parse_signer
@@ -258,12 +259,12 @@ def _placed_issuer(issuer: str | None, place: str | None, directory: UnitDirecto
 
 def _enacting_issuer(issuer: str | None, lines: list[str]) -> str | None:
     """"Ủy ban nhân dân" whose place the copy lost from the header, named whole by the
-    enacting authority's line over the first "Căn cứ" of ``lines`` ("ỦY BAN NHÂN DÂN QUẬN
+    enacting authority's line over the first basis of ``lines`` ("ỦY BAN NHÂN DÂN QUẬN
     9", "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN X") -> "Ủy ban nhân dân quận 9"; None when there is
     no such line or it names no more of the issuer."""
     if not issuer or not _BARE_LEVEL.fullmatch(fold(issuer)):
         return None
-    basis = next((k for k, line in enumerate(lines) if _BASIS.match(fold(line))), None)
+    basis = next((k for k, line in enumerate(lines) if roles.BASIS.match(fold(line))), None)
     if not basis or not is_upper(lines[basis - 1]):
         return None
     words, size = lines[basis - 1].strip(" |*").split(), len(issuer.split())
@@ -271,7 +272,6 @@ def _enacting_issuer(issuer: str | None, lines: list[str]) -> str | None:
     return display_case(" ".join(words[at:])) if at is not None else None
 
 
-_BASIS = re.compile(r"\W*can cu\b")
 _PROVINCIAL_COMMITTEE = re.compile(r"uy ban nhan dan (?:tinh|thanh pho)(?![\w])")
 
 
