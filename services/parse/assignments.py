@@ -790,16 +790,20 @@ def _without_bases(opening: list[str]) -> list[str]:
     """The opening without its legal bases and the proposal it cites ("Căn cứ ...", "Theo
     đề nghị của Giám đốc Sở ... tại Tờ trình ..."): they task no one. A basis runs on over
     broken lines until one ends its sentence (";" or ".") or announces what follows ("Xét
-    đề nghị ..., Phó Thủ tướng có ý kiến như sau:"); what follows its end in the same
+    đề nghị ..., Phó Thủ tướng có ý kiến như sau:"), and on over the acts it cites after
+    its first ("...; Luật Tổ chức chính quyền địa phương ..."); what follows its end in the same
     paragraph is kept ("Căn cứ ... từng cá nhân. Cục Thuế đề nghị các Thuế tỉnh ...")."""
     kept: list[str] = []
-    in_basis = False
+    in_basis = after_basis = False  # after_basis: the sentence before was a basis
     for paragraph in opening:
         rest: list[str] = []
         for sentence in _BASIS_END.split(paragraph):
-            in_basis = in_basis or roles.BASIS.match(fold(sentence)) is not None
+            folded = fold(sentence)
+            # A basis may cite acts one after another: "Căn cứ Luật A ...; Luật B ...; Nghị quyết số ..."
+            in_basis = in_basis or roles.BASIS.match(folded) is not None or (after_basis and bool(_CITED_ACT.match(folded)))
             if in_basis and (main := _main_clause(sentence)) is not None:
                 sentence, in_basis = main, False
+            after_basis = in_basis
             if not in_basis:
                 rest.append(sentence)
             elif sentence.rstrip().endswith((";", ".", ":")):
@@ -823,6 +827,11 @@ def _main_clause(basis: str) -> str | None:
 
 
 _PROPOSAL_SPEAKER_WORDS = 8  # "Phó Thủ tướng Vũ Văn Ninh", "Chủ tịch Ủy ban nhân dân tỉnh"
+
+
+_CITED_ACT = re.compile(
+    r"(?:hien phap|bo luat|luat|phap lenh|nghi dinh|nghi quyet|quyet dinh|thong tu|chi thi|ket luan|quy dinh)(?![\w])"
+)
 
 
 # A sentence's end inside a paragraph: a stop after a word in lower case or a number

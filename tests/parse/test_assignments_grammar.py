@@ -2257,3 +2257,21 @@ def test_a_request_going_on_from_the_sentence_before(directory):
         ("1", "các chi bộ", "assigned"), ("1", "các đồng chí Ủy viên Ban Chấp hành Đảng bộ huyện", "assigned"),
         ("2", "Chi cục Thuế khu vực", "assigned"),
     }
+
+
+def test_a_basis_citing_acts_one_after_another_tasks_no_one(national):
+    # GIVEN a decision whose basis cites a second law after a semicolon, the Gazette's lines
+    # broken inside its names, under the enacting authority's line
+    text = (
+        "THỦ TƯỚNG CHÍNH PHỦ\nSố: 982/QĐ-TTg\nHà Nội, ngày 04 tháng 6 năm 2026\nQUYẾT ĐỊNH\n"
+        "Phê duyệt Đề án hỗ trợ doanh nghiệp công nghệ số\nTHỦ TƯỚNG CHÍNH PHỦ\n"
+        "Căn cứ Luật Tổ chức Chính phủ ngày 18 tháng 02 năm 2025; Luật Tổ chức\n"
+        "Chính quyền địa phương ngày 16 tháng 6 năm 2025; Nghị quyết số 11/NQ-CP ngày 14\n"
+        "tháng 01 năm 2026 của Chính phủ về sửa đổi Chương trình hành động;\n"
+        "Theo đề nghị của Bộ trưởng Bộ Khoa học và Công nghệ;\nQUYẾT ĐỊNH:\n"
+        "Điều 1. Phê duyệt Đề án hỗ trợ doanh nghiệp công nghệ số.\n"
+        "Điều 2. Bộ Khoa học và Công nghệ chủ trì tổ chức thực hiện Đề án.\n"
+        "KT. THỦ TƯỚNG\nPHÓ THỦ TƯỚNG\nNguyễn Chí Dũng\n"
+    )
+    # THEN only the article's ministry is tasked, not a name read out of the cited acts
+    assert _triples(parse_directive(text, national)) == {("Điều 2", "Bộ Khoa học và Công nghệ", "lead")}
