@@ -45,6 +45,8 @@ def test_generated_from_the_packages(national):
         ("BỘ XÂY DỰNG", "Vụ Pháp chế", "vn:bo-xay-dung:vu-phap-che"),
         ("THỦ TƯỚNG CHÍNH PHỦ", "Bộ trưởng Bộ Công an", "vn:bo-cong-an"),
         ("THỦ TƯỚNG CHÍNH PHỦ", "Phó Thủ tướng Chính phủ Trần Hồng Hà", "vn:pho-thu-tuong"),
+        ("CHÍNH PHỦ", "VTV", "vn:dai-truyen-hinh-viet-nam"),  # the national broadcasters by their initials
+        ("CHÍNH PHỦ", "TTXVN", "vn:thong-tan-xa-viet-nam"),
     ],
 )
 def test_the_issuer_decides_whose_unit_a_name_is(national, issuer, printed, unit_id):
