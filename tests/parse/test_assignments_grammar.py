@@ -2275,3 +2275,21 @@ def test_a_basis_citing_acts_one_after_another_tasks_no_one(national):
     )
     # THEN only the article's ministry is tasked, not a name read out of the cited acts
     assert _triples(parse_directive(text, national)) == {("Điều 2", "Bộ Khoa học và Công nghệ", "lead")}
+
+
+def test_a_converters_markdown_with_an_html_task_table(national):
+    # GIVEN a scan converted to Markdown whose task table the converter left as HTML
+    text = (
+        "# ỦY BAN NHÂN DÂN TỈNH LAI CHÂU\n\nSố: 1556/KH-UBND\n\nLai Châu, ngày 25 tháng 4 năm 2024\n\n"
+        "# KẾ HOẠCH\n\nThực hiện Chương trình OCOP năm 2024\n\n## III. TỔ CHỨC THỰC HIỆN\n\n"
+        "<table><tr><td>TT</td><td>Nội dung</td><td>Cơ quan chủ trì</td><td>Cơ quan phối hợp</td>"
+        "<td>Thời gian</td></tr><tr><td>1</td><td>Tuyên truyền về Chương trình OCOP</td><td>Sở Nông nghiệp"
+        "<br>và Phát triển nông thôn</td><td>Sở Công Thương</td><td>Năm 2024</td></tr><tr><td>2</td>"
+        "<td>Đánh giá, phân hạng sản phẩm</td><td>Sở Công Thương</td><td>UBND các huyện, thành phố</td>"
+        "<td>Quý III</td></tr></table>\n\nNơi nhận:\n- Lưu: VT.\n\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nTống Thanh Hải\n"
+    )
+    # THEN its rows task their lead and partner cells, as a Markdown table's would
+    assert _triples(parse_directive(text, national)) == {
+        ("III.1", "Sở Nông nghiệp và Phát triển nông thôn", "lead"), ("III.1", "Sở Công Thương", "cooperate"),
+        ("III.2", "Sở Công Thương", "lead"), ("III.2", "UBND các huyện, thành phố", "cooperate"),
+    }
