@@ -386,24 +386,42 @@ _ATTACHED_TITLE = re.compile(
 _ATTACHED_CAPTION = re.compile(r"^[\W_]*(?:ban hanh\s+)?kem theo(?![\w])")
 _APPENDIX_TITLE = re.compile(r"^[\W_]*(?:phu luc|bieu mau|mau so)(?![\w])")
 _CAPTION_SPAN = 5  # lines from the type title to its caption (the title's name may run on)
+# An appendix of tasks set out as the body sets them: "Phụ lục" / "NHIỆM VỤ CỤ THỂ GIAO CÁC BỘ,
+# CƠ QUAN, ĐỊA PHƯƠNG" / "(Kèm theo Nghị quyết số ...)" / "1. Các bộ, ... căn cứ ...:".
+_TASKS_TITLE = re.compile(r"^[\W_]*(?:danh muc |phan cong )?(?:cac )?nhiem vu(?![\w])")
+_PROSE_ITEM = re.compile(r"^\d{1,2}\.\s+\S.{30,}")
 
 
 def attached_document(tail: list[str]) -> tuple[int, int] | None:
     """Where the body of a document issued with this one (a plan "ban hành kèm theo" a
-    Quyết định) runs in ``tail``, the lines from the closing on: ``(start, end)`` from the
-    line after its caption to its first appendix title, or to the end; None when the tail
-    carries none."""
+    Quyết định), or of an appendix of tasks set out in numbered sentences ("NHIỆM VỤ CỤ
+    THỂ GIAO CÁC BỘ ..." kèm theo a resolution; an appendix's task table is left to the
+    appendix's reading), runs in ``tail``, the lines from the closing on: ``(start, end)``
+    from the line after its caption to its next appendix title, or to the end; None when
+    the tail carries none."""
     for i, line in enumerate(tail):
-        if not (_ATTACHED_TITLE.match(fold(line[:40])) and is_upper(line)) or _appendix_title(tail, i - 1):
+        if not is_upper(line):
+            continue
+        tasks = _TASKS_TITLE.match(fold(line[:40])) is not None
+        if not (tasks or _ATTACHED_TITLE.match(fold(line[:40]))) or (_appendix_title(tail, i - 1) and not tasks):
             continue  # "PHỤ LỤC" / "KẾ HOẠCH TRIỂN KHAI ...": the appendix's name, over its table
         for j in range(i + 1, min(i + 1 + _CAPTION_SPAN, len(tail))):
             if _ATTACHED_CAPTION.match(fold(tail[j][:30])):
                 start = j + 1
                 if ")" not in tail[j] and start < len(tail) and tail[start].rstrip(" *_").endswith(")"):
                     start += 1  # a caption broken over two lines
+                if tasks and not _numbered_prose(tail, start):
+                    break  # a task table: the appendix's own reading takes it
                 end = next((k for k in range(start, len(tail)) if _appendix_title(tail, k)), len(tail))
                 return start, end
     return None
+
+
+def _numbered_prose(lines: list[str], start: int) -> bool:
+    """Whether the text from ``start`` opens with a numbered item in sentences ("1. Các bộ,
+    cơ quan, địa phương căn cứ ...:"), not a table's header or its first row's cells."""
+    first = next((line for line in lines[start:] if line.strip(" _-*")), "")
+    return _PROSE_ITEM.match(first) is not None
 
 
 def _appendix_title(lines: list[str], k: int) -> bool:

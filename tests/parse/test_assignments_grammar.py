@@ -2293,3 +2293,25 @@ def test_a_converters_markdown_with_an_html_task_table(national):
         ("III.1", "Sở Nông nghiệp và Phát triển nông thôn", "lead"), ("III.1", "Sở Công Thương", "cooperate"),
         ("III.2", "Sở Công Thương", "lead"), ("III.2", "UBND các huyện, thành phố", "cooperate"),
     }
+
+
+def test_an_appendix_of_tasks_set_out_in_sentences_after_the_signature(national):
+    # GIVEN a Government resolution whose specific tasks are an appendix after its signature,
+    # numbered sentences under "Phụ lục" / "NHIỆM VỤ CỤ THỂ GIAO ..." / "(Kèm theo ...)"
+    text = (
+        "CHÍNH PHỦ\nSố: 122/NQ-CP\nHà Nội, ngày 06 tháng 5 năm 2026\nNGHỊ QUYẾT\n"
+        "Phiên họp Chính phủ thường kỳ tháng 4 năm 2026\nCHÍNH PHỦ\nQUYẾT NGHỊ:\n"
+        "1. Từng bộ, cơ quan, địa phương khẩn trương triển khai những nội dung tại Phụ lục ban hành\n"
+        "kèm theo Nghị quyết này.\n"
+        "TM. CHÍNH PHỦ\nKT. THỦ TƯỚNG\nPHÓ THỦ TƯỚNG\nHồ Đức Phớc\n"
+        "Phụ lục\nNHIỆM VỤ CỤ THỂ GIAO CÁC BỘ, CƠ QUAN, ĐỊA PHƯƠNG\n"
+        "(Kèm theo Nghị quyết số 122/NQ-CP ngày 06 tháng 5 năm 2026 của Chính phủ)\n___________\n"
+        "1. Bộ Tài chính chủ trì, phối hợp với các cơ quan, địa phương:\n"
+        "a) Theo dõi, đôn đốc, tổng hợp báo cáo kế hoạch đầu tư công trung hạn giai đoạn 2026 - 2030.\n"
+        "b) Tăng cường các giải pháp quản lý thuế; phối hợp với Bộ Công an rà soát các quy định.\n"
+        "2. Bộ Công Thương chủ trì, phối hợp với các cơ quan, địa phương:\n"
+        "a) Theo dõi sát diễn biến thị trường xăng dầu, bảo đảm nguồn cung.\n"
+    )
+    found = {t for t in _triples(parse_directive(text, national)) if t[2] != "assigned"}
+    # THEN the appendix's ministries lead its items, in its numbering
+    assert {("1", "Bộ Tài chính", "lead"), ("2", "Bộ Công Thương", "lead"), ("1", "Bộ Công an", "cooperate")} <= found
