@@ -162,11 +162,12 @@ GROUP_HEADING = re.compile(rf"[IVXLC]+(?:\.\s+\S|\s+[{CAPITALS}])")
 # sub-row's "5.1" alone on its line (a decimal is written with a comma), a table row's bare
 # number ("6") or its group's numeral before the title ("IV Huy động ...") or "1/" (not a
 # year ending a wrapped sentence: "... trong năm" / "2025."; OCR: "1,",
-# or "-5," with a speck of the scan before it), "II.", "Điều 2". Not "Điều 1 chịu ..." or
-# "Điều 22 Luật ...": a sentence that cites an article ("các thành viên quy định tại" / "Điều 1
-# chịu trách nhiệm").
-_LIST_MARK = re.compile(rf"^(?:\d{{1,3}}$|[IVXLC]+(?=\s+[{CAPITALS}]))|" r"^(?:[-+–•|]|[a-zđ]\)|\d{1,2}(?:\.\d{1,2})+$|[-–—.,'‘’\"*•]{0,2}\d{1,3}(?:\.\d+)*[.),;/]|[IVXLC]+\.|Điều\s+\d+[.:]?(?!\s+(?:Luật|Bộ luật|Nghị định|Nghị quyết|Thông tư|Quyết định|Pháp lệnh)(?![\w]))(?!\s+[a-zđàáảãạăâèéẻẽẹêìíỉĩịòóỏõọôơùúủũụưỳýỷỹỵắằẳẵặấầẩẫậếềểễệốồổỗộớờởỡợứừửữự]))(?:\s|$)")
+# or "-5," with a speck of the scan before it), "II.", "Điều 2" ("Điều 2. Nghị quyết này ...":
+# a stop after the number makes it an article). Not "Điều 1 chịu ..." or "Điều 22 Luật ...":
+# a sentence that cites an article ("các thành viên quy định tại" / "Điều 1 chịu trách nhiệm").
+_LIST_MARK = re.compile(rf"^(?:\d{{1,3}}$|[IVXLC]+(?=\s+[{CAPITALS}]))|" r"^(?:[-+–•|]|[a-zđ]\)|\d{1,2}(?:\.\d{1,2})+$|[-–—.,'‘’\"*•]{0,2}\d{1,3}(?:\.\d+)*[.),;/]|[IVXLC]+\.|Điều\s+\d+(?:[.:]|(?!\s+(?:Luật|Bộ luật|Nghị định|Nghị quyết|Thông tư|Quyết định|Pháp lệnh)(?![\w]))(?!\s+[a-zđàáảãạăâèéẻẽẹêìíỉĩịòóỏõọôơùúủũụưỳýỷỹỵắằẳẵặấầẩẫậếềểễệốồổỗộớờởỡợứừửữự])))(?:\s|$)")
 _BULLET = re.compile(r"^[-+–•]\s")
+_APPENDIX_LINE = re.compile(r"phu luc(?:\s+(?:[ivxlc]+|\d+))?")
 # A list item's mark alone on its line ("1.", "1.1.", "IV.", "a)", "-"; an article's "Điều" over
 # "11. Tên ..."), the page having moved its text to the next line.
 _MARK_ALONE = re.compile(r"^(?:[-+–•]|Điều|Chương|Mục|Phần|\d{1,2}(?:\.\d{1,2})*\.|[IVXLC]+\.|[a-zđ]\))$")
@@ -222,8 +223,10 @@ def _wrapped(prev_raw: str, line: str, full_width: int, entry: str = "") -> bool
     "tỉnh Điện / Biên"), unless the next line opens a sentence of its own."""
     if _name_hyphen(prev_raw, line, full_width):
         return True
-    if prev_raw[-1] == ":" or prev_raw.isupper() or line.isupper() or _LIST_MARK.match(line):
-        return False
+    if prev_raw[-1] == ":" or prev_raw.isupper() or line.isupper() or _LIST_MARK.match(line) or _APPENDIX_LINE.fullmatch(
+        fold(line).strip(" *_")
+    ):
+        return False  # ... nor an appendix's title alone on its line ("Phụ lục II")
     head = fold(line[:_KEYWORD_SPAN])  # folded once: the checks below read the line's head
     addressed = _ADDRESSEE_LINE.match(fold(entry[:_KEYWORD_SPAN])) is not None
     if addressed and not (prev_raw[-1] == "," or _mid_phrase(prev_raw, line, head)):

@@ -385,6 +385,9 @@ _ATTACHED_TITLE = re.compile(
 )
 _ATTACHED_CAPTION = re.compile(r"^[\W_]*(?:ban hanh\s+)?kem theo(?![\w])")
 _APPENDIX_TITLE = re.compile(r"^[\W_]*(?:phu luc|bieu mau|mau so)(?![\w])")
+_BARE_APPENDIX = re.compile(r"phu luc(?:\s+(?:[ivxlc]+|\d+))?")
+# The caption the page joined to the title's name: "Hành động thực hiện ... (Kèm theo Nghị quyết số ...)".
+_CAPTION_AT_END = re.compile(r"\((?:ban hanh\s+)?kem theo\b[^()]*\)\s*$")
 _CAPTION_SPAN = 5  # lines from the type title to its caption (the title's name may run on)
 # An appendix of tasks set out as the body sets them: "Phụ lục" / "NHIỆM VỤ CỤ THỂ GIAO CÁC BỘ,
 # CƠ QUAN, ĐỊA PHƯƠNG" / "(Kèm theo Nghị quyết số ...)" / "1. Các bộ, ... căn cứ ...:".
@@ -406,7 +409,7 @@ def attached_document(tail: list[str]) -> tuple[int, int] | None:
         if not (tasks or _ATTACHED_TITLE.match(fold(line[:40]))) or (_appendix_title(tail, i - 1) and not tasks):
             continue  # "PHỤ LỤC" / "KẾ HOẠCH TRIỂN KHAI ...": the appendix's name, over its table
         for j in range(i + 1, min(i + 1 + _CAPTION_SPAN, len(tail))):
-            if _ATTACHED_CAPTION.match(fold(tail[j][:30])):
+            if _ATTACHED_CAPTION.match(fold(tail[j][:30])) or _CAPTION_AT_END.search(fold(tail[j])):
                 start = j + 1
                 if ")" not in tail[j] and start < len(tail) and tail[start].rstrip(" *_").endswith(")"):
                     start += 1  # a caption broken over two lines
@@ -425,4 +428,8 @@ def _numbered_prose(lines: list[str], start: int) -> bool:
 
 
 def _appendix_title(lines: list[str], k: int) -> bool:
-    return k >= 0 and _APPENDIX_TITLE.match(fold(lines[k][:20])) is not None and is_upper(lines[k])
+    """Whether line ``k`` titles an appendix: "PHỤ LỤC ..." in capitals, or "Phụ lục II" alone on its line."""
+    if k < 0:
+        return False
+    folded = fold(lines[k]).strip(" *_")
+    return _APPENDIX_TITLE.match(folded[:20]) is not None and (is_upper(lines[k]) or _BARE_APPENDIX.fullmatch(folded) is not None)

@@ -268,8 +268,8 @@ def _flat_rows(lines: Sequence[str], start: int) -> tuple[list[tuple[str, list[s
     before), alone on its line or before its first cell's first line ("10.  Xây dựng ..."),
     or by a sub-row's ("1." / its title / "1.1", "1.2", "2." / ... / "2.1"); a line that heads
     a group of rows ("V. Đa dạng hoá ...") is no row's cell. Rows numbered anew under each
-    group ("I" / its title / "1", "2", "II" / ... / "1") are labelled with it: "II.1". Also
-    the index of the line after the last row."""
+    group ("I" / its title / "1", "2", "II" / ... / "1") are labelled with it: "II.1". The
+    next appendix's title ends the table. Also the index of the line after the last row."""
     rows: list[tuple[str, list[str]]] = []
     group, k = None, start
     if opened := _group_start(lines, k):
@@ -280,18 +280,26 @@ def _flat_rows(lines: Sequence[str], start: int) -> tuple[list[tuple[str, list[s
         cells: list[str] = [first] if first else []
         k += 1
         while k < len(lines) and not _next_row(lines[k], number) and not _group_start(lines, k):
+            if _NEXT_APPENDIX.match(fold(lines[k])):
+                return rows + ([(_row_label(group, number), cells)] if cells else []), k
             if not GROUP_HEADING.match(lines[k]):  # "V. Đa dạng hoá ...": the next rows' group
                 cells.append(lines[k])
             k += 1
         if cells:
-            label = ".".join(map(str, number))
-            rows.append((f"{group}.{label}" if group else label, cells))
+            rows.append((_row_label(group, number), cells))
         if k < len(lines) and (opened := _group_start(lines, k)):
             group, k = opened
         row = _row_opening(lines[k]) if k < len(lines) else None
     return rows, k
 
 
+def _row_label(group: str | None, number: tuple[int, ...]) -> str:
+    label = ".".join(map(str, number))
+    return f"{group}.{label}" if group else label
+
+
+# The next appendix's title ("Phụ lục II", in any case) ends the table: its text is no row's.
+_NEXT_APPENDIX = re.compile(r"^\W*phu luc(?:\s+(?:[ivxlc]+|\d+))?\W*$")
 _NUMBER_AND_CELL = re.compile(rf"(\d{{1,3}})\.\s+([{CAPITALS}].*)")
 
 

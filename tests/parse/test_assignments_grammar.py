@@ -2315,3 +2315,69 @@ def test_an_appendix_of_tasks_set_out_in_sentences_after_the_signature(national)
     found = {t for t in _triples(parse_directive(text, national)) if t[2] != "assigned"}
     # THEN the appendix's ministries lead its items, in its numbering
     assert {("1", "Bộ Tài chính", "lead"), ("2", "Bộ Công Thương", "lead"), ("1", "Bộ Công an", "cooperate")} <= found
+
+
+def test_a_resolution_issuing_a_programme_with_a_task_appendix_as_the_gazette_prints_it(national):
+    # GIVEN a Government resolution as the Gazette's text layer gives it: its articles
+    # ("Điều 2. Nghị quyết này ..."), the programme issued with it under a header of its own
+    # and a caption the page runs into its title's name, then "Phụ lục I" (not in capitals)
+    # over a task table, one cell per line; lines wrap at the page's width
+    long = "Thực hiện nghiêm các nhiệm vụ, giải pháp đã đề ra, bảo đảm đúng tiến độ và chất lượng "
+    text = (
+        "CHÍNH PHỦ\nSố: 105/NQ-CP\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Hà Nội, ngày 08 tháng 4 năm 2026\nNGHỊ QUYẾT\nBan hành Chương trình hành động của Chính phủ\n"
+        "CHÍNH PHỦ\nCăn cứ Luật Tổ chức Chính phủ ngày 18 tháng 02 năm 2025;\nQUYẾT NGHỊ:\n"
+        "Điều 1. Ban hành kèm theo Nghị quyết này Chương trình hành động của Chính phủ thực hiện Kết luận\n"
+        "số 210-KL/TW ngày 12 tháng 11 năm 2025 của Ban Chấp hành Trung ương Đảng khóa XIII về bộ máy.\n"
+        "Điều 2. Nghị quyết này có hiệu lực thi hành kể từ ngày ký ban hành.\n"
+        "Điều 3. Bộ trưởng, Thủ trưởng cơ quan ngang bộ chịu trách nhiệm thi hành Nghị quyết này.\n"
+        "TM. CHÍNH PHỦ\nKT. THỦ TƯỚNG\nPHÓ THỦ TƯỚNG\nPhạm Thị Thanh Trà\n"
+        "CHÍNH PHỦ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nCHƯƠNG TRÌNH\n"
+        "Hành động thực hiện Kết luận số 210-KL/TW ngày 12 tháng 11 năm 2025 của Ban Chấp hành\n"
+        "Trung ương Đảng khóa XIII về tiếp tục xây dựng, hoàn thiện tổ chức bộ máy của hệ thống\n"
+        "(Kèm theo Nghị quyết số 105/NQ-CP ngày 08 tháng 4 năm 2026 của Chính phủ)\n"
+        "I. NHIỆM VỤ, GIẢI PHÁP\n"
+        "1. Các bộ, ngành, địa phương chủ động phối hợp với Bộ Nội vụ tham mưu cấp có thẩm quyền khen\n"
+        f"thưởng những tập thể, cá nhân có thành tích xuất sắc. {long}và hiệu quả của các\n"
+        "nhiệm vụ được giao trong Chương trình hành động này.\n"
+        "Phụ lục I\nNHIỆM VỤ TRIỂN KHAI CHƯƠNG TRÌNH HÀNH ĐỘNG\n"
+        "(Kèm theo Chương trình hành động của Chính phủ tại Nghị quyết số 105/NQ-CP)\n"
+        "TT\nNội dung công việc\nCơ quan chủ trì\nCơ quan phối hợp\nThời gian hoàn thành\n"
+        "1\nSơ kết việc thực hiện sắp xếp đơn vị sự nghiệp công lập\nBộ Nội vụ\nBộ Tài chính\nQuý IV/2026\n"
+    )
+    found = _triples(parse_directive(text, national))
+    # THEN the article, the programme's item and the appendix's row are each read, in their own numbering
+    assert {("Điều 3", "Bộ trưởng, Thủ trưởng cơ quan ngang bộ", "assigned"), ("I.1", "Bộ Nội vụ", "cooperate"),
+            ("1", "Bộ Nội vụ", "lead"), ("1", "Bộ Tài chính", "cooperate")} <= found
+
+
+def test_an_appendix_table_ends_at_the_next_appendixs_title(national):
+    # GIVEN an appendix task table, one cell per line, followed by "Phụ lục II": guidance in
+    # sentences that name kinds of bodies
+    text = (
+        "CHÍNH PHỦ\nSố: 105/NQ-CP\nHà Nội, ngày 08 tháng 4 năm 2026\nNGHỊ QUYẾT\nBan hành Chương trình hành động\n"
+        "Điều 1. Ban hành kèm theo Nghị quyết này Chương trình hành động.\n"
+        "TM. CHÍNH PHỦ\nTHỦ TƯỚNG\nPhạm Minh Chính\n"
+        "PHỤ LỤC I\nNHIỆM VỤ TRIỂN KHAI\nTT\nNội dung công việc\nCơ quan chủ trì\nCơ quan phối hợp\n"
+        "Cấp trình\nSản phẩm\nThời hạn hoàn thành\n"
+        "1\nKiểm tra việc thực hiện quy định của\nĐảng về bố trí số lượng lãnh đạo cấp phó\nCác bộ, cơ\n"
+        "quan ngang\nbộ\nCác bộ,\nngành,\ncơ quan liên\nquan\nCấp có\nthẩm\nquyền\nHoạt động\n"
+        "kiểm tra\nThường xuyên\n"
+        "Phụ lục II\nĐỊNH HƯỚNG SẮP XẾP ĐƠN VỊ SỰ NGHIỆP CÔNG LẬP\n"
+        "2. Về sắp xếp đơn vị sự nghiệp công lập ở địa phương\n"
+        "a) Lĩnh vực giáo dục và đào tạo\n"
+        "- Đối với cơ sở giáo dục nghề nghiệp, trường dạy nghề\n"
+        "Mỗi tỉnh, thành phố có tối đa không quá 03 trường dạy nghề để đào tạo lao động lành nghề phục vụ\n"
+        "phát triển kinh tế - xã hội ở địa phương (không tính các trường tự bảo đảm chi thường xuyên), trong đó:\n"
+        "- Ban Quản lý dự án đầu tư xây dựng thuộc Ủy ban nhân dân cấp xã\n"
+        "Ủy ban nhân dân cấp xã được áp dụng một trong các hình thức quản lý dự án sau: (i) Ban Quản lý dự án\n"
+        "đầu tư xây dựng một dự án, (ii) Chủ đầu tư sử dụng bộ máy chuyên môn trực thuộc, (iii) Tổ chức tư vấn.\n"
+        "Ủy ban nhân dân cấp tỉnh hướng dẫn, chỉ đạo Ủy ban nhân dân cấp xã xác định sự cần thiết thành lập Ban\n"
+        "Quản lý dự án đầu tư xây dựng tại cấp xã, bảo đảm phù hợp với quy mô dự án trên địa bàn.\n"
+        "b) Lĩnh vực y tế\n"
+        "- Ủy ban nhân dân cấp tỉnh kiện toàn, nâng cao năng lực của trung tâm kiểm soát bệnh tật.\n"
+    )
+    # THEN the row's bodies are read, and nothing of the guidance is taken for one of its cells
+    assert {t for t in _triples(parse_directive(text, national)) if not (t[0] or "").startswith("Điều")} == {
+        ("1", "Các bộ, cơ quan ngang bộ", "lead"), ("1", "Các bộ, ngành, cơ quan liên quan", "cooperate"),
+    }

@@ -258,3 +258,21 @@ def test_a_year_ending_a_wrapped_item_is_no_item_number():
     lines = clean_document(text)
     assert lines[1].endswith("người đứng đầu trong năm 2025.") and lines[2] == "4. Văn phòng Bộ"
 
+
+
+def test_an_article_citing_its_own_document_and_an_appendix_title_keep_their_lines():
+    # GIVEN the Gazette's lines, wrapped at the page's width: an article whose text opens
+    # with the type of the document it is in ("Điều 2. Nghị quyết này ..."), and an
+    # appendix's title in ordinary case after a full line
+    full = "báo cáo Chính phủ, Thủ tướng Chính phủ kết quả thực hiện Chương trình hành động này, bảo đảm"
+    lines = clean_document(
+        "Điều 1. Ban hành kèm theo Nghị quyết này Chương trình hành động của Chính phủ thực hiện Kết luận số\n"
+        "210-KL/TW ngày 12 tháng 11 năm 2025 của Ban Chấp hành Trung ương Đảng khóa XIII về bộ máy tinh gọn.\n"
+        "Điều 2. Nghị quyết này có hiệu lực thi hành kể từ ngày ký ban hành.\n"
+        f"2. Bộ Nội vụ theo dõi, đôn đốc và {full}\n"
+        f"đúng tiến độ và {full}\n"
+        "Phụ lục I\nNHIỆM VỤ TRIỂN KHAI CHƯƠNG TRÌNH HÀNH ĐỘNG\n"
+    )
+    # THEN each starts a line of its own
+    assert "Điều 2. Nghị quyết này có hiệu lực thi hành kể từ ngày ký ban hành." in lines
+    assert "Phụ lục I" in lines
