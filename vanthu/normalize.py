@@ -168,6 +168,11 @@ GROUP_HEADING = re.compile(rf"[IVXLC]+(?:\.\s+\S|\s+[{CAPITALS}])")
 _LIST_MARK = re.compile(rf"^(?:\d{{1,3}}$|[IVXLC]+(?=\s+[{CAPITALS}]))|" r"^(?:[-+–•|]|[a-zđ]\)|\d{1,2}(?:\.\d{1,2})+$|[-–—.,'‘’\"*•]{0,2}\d{1,3}(?:\.\d+)*[.),;/]|[IVXLC]+\.|Điều\s+\d+(?:[.:]|(?!\s+(?:Luật|Bộ luật|Nghị định|Nghị quyết|Thông tư|Quyết định|Pháp lệnh)(?![\w]))(?!\s+[a-zđàáảãạăâèéẻẽẹêìíỉĩịòóỏõọôơùúủũụưỳýỷỹỵắằẳẵặấầẩẫậếềểễệốồổỗộớờởỡợứừửữự])))(?:\s|$)")
 _BULLET = re.compile(r"^[-+–•]\s")
 _APPENDIX_LINE = re.compile(r"phu luc(?:\s+(?:[ivxlc]+|\d+))?")
+
+
+def is_appendix_title(line: str) -> bool:
+    """Whether ``line`` is an appendix's title alone, in any case: "Phụ lục", "Phụ lục II", "PHỤ LỤC 2"."""
+    return _APPENDIX_LINE.fullmatch(fold(line).strip(" *_.:")) is not None
 # A list item's mark alone on its line ("1.", "1.1.", "IV.", "a)", "-"; an article's "Điều" over
 # "11. Tên ..."), the page having moved its text to the next line.
 _MARK_ALONE = re.compile(r"^(?:[-+–•]|Điều|Chương|Mục|Phần|\d{1,2}(?:\.\d{1,2})*\.|[IVXLC]+\.|[a-zđ]\))$")
@@ -223,9 +228,7 @@ def _wrapped(prev_raw: str, line: str, full_width: int, entry: str = "") -> bool
     "tỉnh Điện / Biên"), unless the next line opens a sentence of its own."""
     if _name_hyphen(prev_raw, line, full_width):
         return True
-    if prev_raw[-1] == ":" or prev_raw.isupper() or line.isupper() or _LIST_MARK.match(line) or _APPENDIX_LINE.fullmatch(
-        fold(line).strip(" *_")
-    ):
+    if prev_raw[-1] == ":" or prev_raw.isupper() or line.isupper() or _LIST_MARK.match(line) or is_appendix_title(line):
         return False  # ... nor an appendix's title alone on its line ("Phụ lục II")
     head = fold(line[:_KEYWORD_SPAN])  # folded once: the checks below read the line's head
     addressed = _ADDRESSEE_LINE.match(fold(entry[:_KEYWORD_SPAN])) is not None

@@ -16,7 +16,7 @@ from rapidfuzz.distance import Levenshtein
 from vanthu.events import Recipient, Signer
 
 from services.parse.header import is_upper
-from vanthu.normalize import CAPITALS, fold
+from vanthu.normalize import CAPITALS, fold, is_appendix_title
 
 _DISTRIBUTION = re.compile(r"^noi nhan\s*:?\s*")
 # The prefix's dot may touch the body ("KT.BỘ TRƯỞNG"): OCR drops narrow spaces, and may read
@@ -385,7 +385,6 @@ _ATTACHED_TITLE = re.compile(
 )
 _ATTACHED_CAPTION = re.compile(r"^[\W_]*(?:ban hanh\s+)?kem theo(?![\w])")
 _APPENDIX_TITLE = re.compile(r"^[\W_]*(?:phu luc|bieu mau|mau so)(?![\w])")
-_BARE_APPENDIX = re.compile(r"phu luc(?:\s+(?:[ivxlc]+|\d+))?")
 # The caption the page joined to the title's name: "Hành động thực hiện ... (Kèm theo Nghị quyết số ...)".
 _CAPTION_AT_END = re.compile(r"\((?:ban hanh\s+)?kem theo\b[^()]*\)\s*$")
 _CAPTION_SPAN = 5  # lines from the type title to its caption (the title's name may run on)
@@ -432,4 +431,4 @@ def _appendix_title(lines: list[str], k: int) -> bool:
     if k < 0:
         return False
     folded = fold(lines[k]).strip(" *_")
-    return _APPENDIX_TITLE.match(folded[:20]) is not None and (is_upper(lines[k]) or _BARE_APPENDIX.fullmatch(folded) is not None)
+    return _APPENDIX_TITLE.match(folded[:20]) is not None and (is_upper(lines[k]) or is_appendix_title(lines[k]))

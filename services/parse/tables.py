@@ -19,7 +19,7 @@ from typing import Protocol
 
 from vanthu.directory import NameSource
 from vanthu.events import Role, Section
-from vanthu.normalize import CAPITALS, GROUP_HEADING, GROUP_NUMBER, TABLE_NUMBER_HEAD, fold
+from vanthu.normalize import CAPITALS, GROUP_HEADING, GROUP_NUMBER, TABLE_NUMBER_HEAD, fold, is_appendix_title
 
 from services.parse.readings import Group, Party, parties_of
 from services.parse.subjects import UnitList, looks_organisational, lower_form, starts_with_verb
@@ -280,7 +280,7 @@ def _flat_rows(lines: Sequence[str], start: int) -> tuple[list[tuple[str, list[s
         cells: list[str] = [first] if first else []
         k += 1
         while k < len(lines) and not _next_row(lines[k], number) and not _group_start(lines, k):
-            if _NEXT_APPENDIX.match(fold(lines[k])):
+            if is_appendix_title(lines[k]):  # the next appendix: its text is no row's
                 return rows + ([(_row_label(group, number), cells)] if cells else []), k
             if not GROUP_HEADING.match(lines[k]):  # "V. Đa dạng hoá ...": the next rows' group
                 cells.append(lines[k])
@@ -298,8 +298,6 @@ def _row_label(group: str | None, number: tuple[int, ...]) -> str:
     return f"{group}.{label}" if group else label
 
 
-# The next appendix's title ("Phụ lục II", in any case) ends the table: its text is no row's.
-_NEXT_APPENDIX = re.compile(r"^\W*phu luc(?:\s+(?:[ivxlc]+|\d+))?\W*$")
 _NUMBER_AND_CELL = re.compile(rf"(\d{{1,3}})\.\s+([{CAPITALS}].*)")
 
 
