@@ -51,6 +51,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -174,6 +175,15 @@ class Jurisdiction:
     fuzzy: int = 1
     succession: tuple[Succession, ...] = ()
     own: tuple[str, ...] = ()  # the scopes (and unit ids) a mailroom of this jurisdiction serves
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    @cached_property
+    def _hash(self) -> int:
+        # Every directory look-up keys its cache on the jurisdiction; hashing its pydantic
+        # Successions anew each time was a measurable share of a parse.
+        return hash((self.label, self.tiers, self.fuzzy, self.succession, self.own))
 
 
 @dataclass

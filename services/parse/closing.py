@@ -43,6 +43,8 @@ _SIGNED = re.compile(r"\s*[(\[]\s*(?:đã\s+ký|đã\s+kí)\s*[)\]]\s*$", re.IGN
 
 def _signed_name(line: str) -> str | None:
     """The name of a line "<name> (Đã ký)", or None."""
+    if not line.rstrip().endswith((")", "]")):
+        return None  # (what _SIGNED needs, checked before its search over every line)
     name = _SIGNED.sub("", line)
     return name.strip() if name != line and _is_name(name.strip()) else None
 

@@ -111,6 +111,9 @@ _DEADLINE_PERIOD = re.compile(
 )
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def find_deadline(text: str, default_year: int | None) -> Deadline | None:
     """The first deadline phrase in task text.
 
@@ -118,6 +121,8 @@ def find_deadline(text: str, default_year: int | None) -> Deadline | None:
     (year from ``default_year``) give that day; "trong tháng 10/2021" and "trong quý
     IV/2021" give the last day of the period. ``text`` keeps the phrase as printed.
     """
+    if not _DIGIT.search(text):
+        return None  # every deadline phrase has a figure; most task text has none
     m = _DEADLINE_DAY.search(text)
     if m:
         return Deadline(parse_any_date(m.group(0), default_year), m.group(0))
