@@ -87,8 +87,9 @@ TO_KNOW = re.compile(r"biết(?![\w])")
 # The closing formula whoever says it is the issuer, named or not in the header: "Văn phòng
 # UBND tỉnh thông báo để Sở ..., các cơ quan liên quan thực hiện./.".
 ANNOUNCES = re.compile(r"(?:xin\s+)?(?:trân trọng\s+)?thông báo\s+để(?![\w])")
-# Whose conclusions a notice announces: "Thủ tướng Chính phủ ... có ý kiến chỉ đạo như sau:".
-SPEAKS = re.compile(r"(?:có ý kiến\s+)?(?:chỉ đạo|kết luận|ý kiến)(?:\s+\S+){0,3}?\s+(?:như sau|sau đây)\s*:?")
+# Whose conclusions a notice announces: "Thủ tướng Chính phủ ... có ý kiến chỉ đạo như sau:",
+# "UBND tỉnh có ý kiến như sau:".
+SPEAKS = re.compile(r"(?:có\s+)?(?:ý kiến(?:\s+chỉ đạo)?|chỉ đạo|kết luận)(?:\s+\S+){0,3}?\s+(?:như sau|sau đây)\s*:?")
 # Who attended a meeting, an account in a notice's opening: "Tại điểm cầu Trụ sở Chính phủ có
 # ...; lãnh đạo các Bộ: ...", "Tham dự cuộc họp có ...", "với sự tham dự của ...".
 ATTENDANCE = re.compile(

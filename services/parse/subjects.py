@@ -138,6 +138,9 @@ _NAME_BEFORE_VERB = re.compile(
 # Separators between the names of a list; "nhất là" introduces a member worth naming.
 _SEPARATOR = re.compile(r"\s*[,;]\s*(?:nhất là\s+|đặc biệt là\s+|trực tiếp là\s+|trong đó có\s+)?|\s+(?:và|cùng|cùng với|với)\s+(?:cả\s+)?")
 _PARENTHESIS = re.compile(r"\s*\([^()]*\)")
+# A title in quotes after a word: the name of a movement or a programme that is part of a
+# body's name ("Ban Chỉ đạo Phong trào “Toàn dân đoàn kết xây dựng đời sống văn hoá”").
+_QUOTED_TITLE = re.compile(r"(?<=\w )“[^“”]{1,160}”")
 # A bare level or kind of body ("đơn vị", "các cấp", "địa phương liên quan") continues the
 # vague name before it: "thủ trưởng các cơ quan, đơn vị, địa phương" is one addressee.
 _BARE = re.compile(
@@ -450,6 +453,8 @@ def _catch_all_goes_on(previous: str, piece: str, directory: NameSource | None) 
         return True
     if _PARTY_COMMITTEE.fullmatch(low) and _PARTY_COMMITTEE_END.search(lower_form(previous)):
         return True  # "các văn phòng tỉnh ủy, thành ủy": one office of each committee
+    if _MINISTRY_PEER.fullmatch(low) and _MINISTRY_END.search(lower_form(previous)):
+        return True  # "Văn phòng Bộ, cơ quan ngang Bộ": the office of each
 
     if not piece[:1].islower() or _QUANTIFIED_KIND.search(lower_form(previous)) is None:
         return False
@@ -463,6 +468,9 @@ _SOFT_WORD = re.compile(rf"(?:{_alternation(_SOFT_HEADS)})")
 # A Party committee named by its level alone, and a name ending in one.
 _PARTY_COMMITTEE = re.compile(r"(?:tỉnh|thành|huyện|thị|quận|đảng) ủy(?:\s+trực thuộc(?:\s+trung ương)?)?")
 _PARTY_COMMITTEE_END = re.compile(r"(?:tỉnh|thành|huyện|thị|quận|đảng) ủy$")
+# The bodies ranked with a ministry, after a name ending in "Bộ" (ministry as a level).
+_MINISTRY_PEER = re.compile(r"cơ quan (?:ngang bộ|(?:trực )?thuộc chính phủ)")
+_MINISTRY_END = re.compile(r"(?<![\w])(?:ngang )?bộ$|chính phủ$")
 # Party committees by level and Party bodies: "Ban Thường vụ các huyện ủy, thành ủy, thị ủy",
 # "các chi bộ, đảng bộ cơ sở" are one addressee each.
 _COMMITTEES = [
@@ -516,9 +524,9 @@ def read_units(clause: str, start: int, directory: NameSource | None, *, whole: 
     """
     while start < len(clause) and clause[start] in " ,:":
         start += 1
-    # Parentheses hold short names ("(Ban chỉ đạo)"), remarks or roles ("(chủ trì)"), never
-    # the predicate: blank them, keep offsets.
-    blank = _PARENTHESIS.sub(lambda m: " " * len(m.group(0)), clause)
+    # Parentheses hold short names ("(Ban chỉ đạo)"), remarks or roles ("(chủ trì)"), and
+    # quotes a title; neither holds the predicate: blank them, keep offsets.
+    blank = _QUOTED_TITLE.sub(_one_word, _PARENTHESIS.sub(_blanked, clause))
     end = predicate_start(blank, start)
     if whole or end is None:
         end = len(clause)
@@ -538,6 +546,15 @@ def read_units(clause: str, start: int, directory: NameSource | None, *, whole: 
         undelimited = names[-1]
         names[-1], end = cut, cut.end
     return UnitList([_tidy(n, clause) for n in names], end, undelimited)
+
+
+def _blanked(m: re.Match[str]) -> str:
+    return " " * len(m.group(0))
+
+
+def _one_word(m: re.Match[str]) -> str:
+    """A quoted title as one word of the name around it: no separator, no verb inside."""
+    return "“" + "_" * (len(m.group(0)) - 2) + "”"
 
 
 def _tidy(name: UnitName, clause: str) -> UnitName:

@@ -2381,3 +2381,44 @@ def test_an_appendix_table_ends_at_the_next_appendixs_title(national):
     assert {t for t in _triples(parse_directive(text, national)) if not (t[0] or "").startswith("Điều")} == {
         ("1", "Các bộ, cơ quan ngang bộ", "lead"), ("1", "Các bộ, ngành, cơ quan liên quan", "cooperate"),
     }
+
+
+def test_the_offices_of_ministries_and_their_peers_are_one_addressee(national):
+    # GIVEN a central decision tasking "the office of each ministry and ministry-level agency"
+    text = (
+        "VĂN PHÒNG CHÍNH PHỦ\nSố: 74/QĐ-VPCP\nHà Nội, ngày 20 tháng 12 năm 2010\nQUYẾT ĐỊNH\n"
+        "Ban hành Quy chế mẫu\nĐiều 1. Ban hành kèm theo Quyết định này Quy chế mẫu.\n"
+        "Điều 2. Văn phòng Bộ, cơ quan ngang Bộ, cơ quan thuộc Chính phủ xây dựng, trình lãnh đạo ban hành Quy chế.\n"
+        "BỘ TRƯỞNG, CHỦ NHIỆM\nNguyễn Văn An\n"
+    )
+    # THEN the shared head "Văn phòng" is not lost from the peers: one addressee
+    assert _triples(parse_directive(text, national)) == {
+        ("Điều 2", "Văn phòng Bộ, cơ quan ngang Bộ, cơ quan thuộc Chính phủ", "assigned")
+    }
+
+
+def test_a_quoted_title_inside_a_bodys_name_is_part_of_the_name(directory):
+    # GIVEN a cooperating body named after a movement whose quoted title holds a verb
+    d = _parse(
+        "1. Sở Văn hóa chủ trì, phối hợp với Văn phòng Ban Chỉ đạo Phong trào “Toàn dân đoàn kết xây dựng đời sống"
+        " văn hoá”, Sở Y tế tổ chức liên hoan văn nghệ.\n",
+        directory,
+    )
+    # THEN the quote does not end the list: the name keeps its title and the next body is read
+    assert _triples(d) == {
+        ("1", "Sở Văn hóa", "lead"),
+        ("1", "Văn phòng Ban Chỉ đạo Phong trào “Toàn dân đoàn kết xây dựng đời sống văn hoá”", "cooperate"),
+        ("1", "Sở Y tế", "cooperate"),
+    }
+
+
+def test_who_gives_its_opinion_as_follows_is_not_tasked(national):
+    # GIVEN a portal's copy of a provincial letter that lost its header: the speaker's formula
+    text = (
+        "UBND tỉnh có ý kiến như sau:\nGiao Sở Tài nguyên và Môi trường chủ trì, phối hợp các đơn vị liên quan"
+        " nghiên cứu, đề xuất UBND tỉnh xem xét; hoàn thành trước ngày 10/12/2023./.\n"
+    )
+    # THEN only the department is tasked, not the province speaking
+    assert {(u, r) for _, u, r in _triples(parse_directive(text, national))} == {
+        ("Sở Tài nguyên và Môi trường", "lead"), ("các đơn vị liên quan", "cooperate"),
+    }
