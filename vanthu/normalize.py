@@ -195,12 +195,17 @@ _SIGNED_NAME = re.compile(r"\(\s*da\s+k[yi]\s*\)$")
 # A rule printed under a header cell, left at its line's end ("ỦY BAN NHÂN DÂN TỈNH TÂY NINH -------").
 _TRAILING_RULE = re.compile(r"(?<=\S)\s+[-_=–]{3,}\s*$")
 # A character one of the patterns _strip_marks applies needs.
-_MARK_CHARS = re.compile(r"[\\*_#<&|]|[-=–]{3}")
+_MARK_CHARS = re.compile(r"[\\*_#<&|•]|[-=–]{3}")
+# A web page's list bullet before a heading in capitals ("• TÒA ÁN NHÂN DÂN TỐI CAO"): the
+# site's layout, not an item of the document's.
+_WEB_BULLET = re.compile(r"^\s*•\s+")
 
 
 def _strip_marks(line: str) -> str:
     if not _MARK_CHARS.search(line):
         return line.strip()  # most lines carry no markup at all
+    if line.isupper() and (bullet := _WEB_BULLET.match(line)):
+        line = line[bullet.end() :]
     line = _TRAILING_RULE.sub("", _MD_ESCAPE.sub(r"\1", line))
     line = _MD_BULLET.sub("- ", _HEADING_HASHES.sub("", _HTML_SPACE.sub(" ", line)), count=1)
     if "|" in line and not line.lstrip().startswith("|"):

@@ -126,6 +126,20 @@ def _marked_as_spoken(word: str) -> bool:
     return tones <= 1
 
 
+def _name_in_capitals(line: str) -> str | None:
+    """A personal name printed in capitals ("NÔNG ĐỨC MẠNH" -> "Nông Đức Mạnh"): two to
+    five syllables opening with a common family name; None otherwise (a title, a body)."""
+    words = [w.capitalize() for w in line.split()]
+    if not _NAME_WORDS[0] <= len(words) <= _NAME_WORDS[1] or not all(w.isalpha() for w in words):
+        return None
+    # Spelt as the family name is, tones and all: "CHỦ TỊCH" is no "Chu".
+    return " ".join(words) if words[0] in _FAMILY_NAMES.values() and _syllables(words) else None
+
+
+# A title in ordinary case over the name ("Chủ tịch", "Thủ tướng", "Phó Chủ tịch").
+_TITLE_CASE = re.compile(rf"^(?:phó\s+)?(?:{'|'.join(('chủ tịch', 'thủ tướng', 'bộ trưởng', 'giám đốc', 'tổng giám đốc', 'viện trưởng', 'chánh án', 'cục trưởng', 'tổng cục trưởng', 'trưởng ban', 'bí thư', 'chủ nhiệm', 'thống đốc'))})\s*$", re.IGNORECASE)
+
+
 def _name_at(lines: list[str], i: int) -> str | None:
     """The personal name starting at line ``i``, joined when the block broke it over lines."""
     words: list[str] = []
@@ -280,6 +294,8 @@ def closing_start(lines: list[str], start: int) -> int:
             return i
         if _signed_name(lines[i]):
             return i  # a copy that prints only the signer's name and "(Đã ký)", its appendices after it
+        if _SIGNED.fullmatch(lines[i]) and (begin := _around_mark(lines, i)) is not None:
+            return begin
         if not (len(lines[i].split()) <= _TITLE_WORDS and is_upper(lines[i])):
             continue
         if len(lines) - i - 1 < _SIGNATURE_SPAN and any(_is_name(line) for line in lines[i + 1 :]):
@@ -287,6 +303,18 @@ def closing_start(lines: list[str], start: int) -> int:
         if i and lines[i - 1].rstrip().endswith("/.") and any(_is_name(line) for line in lines[i + 1 : i + 4]):
             return i
     return len(lines)
+
+
+def _around_mark(lines: list[str], i: int) -> int | None:
+    """Where a block with "(Đã ký)" on a line of its own begins: at the name above the mark
+    ("Võ Văn Kiệt" / "(Đã ký)"), or at the title above the mark when the name follows it
+    ("Thủ tướng" / "(Đã ký)" / "Phan Văn Khải"); None when neither is there."""
+    if i and _is_name(lines[i - 1]):
+        return i - 1
+    if i + 1 < len(lines) and _is_name(lines[i + 1]):
+        short = i and len(lines[i - 1].split()) <= _TITLE_WORDS and not lines[i - 1].rstrip().endswith((".", ";", ":"))
+        return i - 1 if short else i
+    return None
 
 
 def _is_name(line: str) -> bool:
@@ -363,6 +391,11 @@ def parse_signer(tail: list[str]) -> Signer:
                 signer.name = name
                 break
             continue
+        under_title = 0 <= title_at == k - 1 or k > 0 and _TITLE_CASE.match(rest[k - 1])
+        if is_upper(line) and under_title and (name := _name_in_capitals(line)):
+            signer.name = name  # an older block's name in capitals: "Chủ tịch" / "NÔNG ĐỨC MẠNH"
+            signer.title = signer.title or rest[k - 1].strip()
+            break
         if title_at == k - 1 and is_upper(line) and not any(_syllables([w]) for w in line.split()):
             continue  # a seal's or signature's debris read in capitals under the title ("HC NN")
         if (signer.title is None or title_at == k - 1) and is_upper(line):

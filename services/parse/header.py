@@ -291,6 +291,13 @@ def _numbered_district(words: list[re.Match[str]], k: int) -> bool:
     return word.isdigit() and len(word) <= 2 and k > 0 and words[k - 1].group().lower() in ("quận", "phường")
 
 
+def _lower_cased_place(words: list[str]) -> bool:
+    """Whether ``words``, all that precedes a date on its line, are a place name whose
+    first syllable alone is capitalised ("Hà nội")."""
+    return (2 <= len(words) <= 3 and _place_token(words[0], lower_ok=False)
+            and all(w.isalpha() and w.islower() for w in words[1:]))
+
+
 def _place_before(region: _Region, pos: int) -> tuple[int, str | None]:
     """(offset, place) of the place name printed just before ``pos`` ("Hà Nội, " / "Hà\\nNội, ")."""
     begin = _after_fields(region, pos)
@@ -302,6 +309,8 @@ def _place_before(region: _Region, pos: int) -> tuple[int, str | None]:
         k -= 1
     while k < len(words) and words[k].group() in ("-", "–"):
         k += 1  # a place opens with a name, not a dash
+    if k == len(words) and _lower_cased_place([w.group() for w in words]):
+        k = 0  # "Hà nội, ngày ...": a place typed with its later syllables in lower case
     if k == len(words):
         return pos, None
     at, place = begin + words[k].start(), [w.group() for w in words[k:]]
@@ -438,8 +447,12 @@ def _classify(h: Header, line: str, f: str, previous: str, issuer_open: bool) ->
     if not titled_yet and _is_title(line):
         h.doc_type = canonical_doc_type(line.rstrip(" :"))
         return "title"
-    # Some bodies print the type and its summary on one line ("GIẤY PHÉP SỬ DỤNG ...").
-    if not titled_yet and not issuer_open and is_upper(line) and (titled := leading_doc_type(line)):
+    # Some bodies print the type and its summary on one line ("GIẤY PHÉP SỬ DỤNG ..."); a
+    # title of the years before Decree 110/2004 opens the page with its issuer and number
+    # ("NGHỊ QUYẾT SỐ 214 NQ/UBTVQH9 NGÀY 26-8-1994", "QUYẾT ĐỊNH CỦA THỦ TƯỚNG ..."), not
+    # a page's heading over a header table that has a "Số:" of its own.
+    titled = leading_doc_type(line) if not titled_yet and is_upper(line) else None
+    if titled and (not issuer_open or h.number is None and _OLD_STYLE_REST.match(fold(titled[1]))):
         coded = doc_type_for(h.number) if h.number and h.number.type_code else None
         if coded and coded != titled[0]:
             # A copy that lost the title line: its summary opens with a verb that names a type
@@ -465,6 +478,9 @@ def _classify(h: Header, line: str, f: str, previous: str, issuer_open: bool) ->
         h.issuer_lines.append(line)
         return "issuer"
     return None
+
+
+_OLD_STYLE_REST = re.compile(r"cua(?![\w])|so\s*:?\s*\d")
 
 
 def _trich_yeu(line: str, folded: str) -> bool:

@@ -97,9 +97,22 @@ def parse_number(text: str) -> ParsedNumber | None:
 
 
 def number_at(text: str, pos: int) -> ParsedNumber | None:
-    """The document number starting exactly at ``pos``, if any."""
-    m = _NUMBER.match(text, pos)
-    return _from_match(m) if m else None
+    """The document number starting exactly at ``pos``, if any: also, after a "Số", a
+    number of the years before Decree 110/2004 whose type code runs on from the sequence
+    ("214 NQ/UBTVQH9", "255TCT/QĐ/KH")."""
+    if m := _NUMBER.match(text, pos):
+        return _from_match(m)
+    if m := _OLD_NUMBER.match(text, pos):
+        symbol = m.group(2).rstrip(".")
+        return ParsedNumber(m.group(1) + symbol, int(m.group(1)), None, symbol, "state", m.start(2) + len(symbol))
+    return None
+
+
+# Sequence, then a code and at least one "/CODE" ("214 NQ/UBTVQH9"): with no separator after
+# the sequence, the "/" inside the symbol is what makes it a number.
+_OLD_NUMBER = re.compile(
+    r"(\d{1,6})\s?([A-ZĐ][A-Za-zĐđ0-9&.]*(?:\s*[-/]\s*[A-ZĐ][A-Za-zĐđ0-9&.]*)*/[A-ZĐ][A-Za-zĐđ0-9&.]*)(?![\w/])"
+)
 
 
 # Codes written with a lower-case letter, as a title in capitals prints them ("CT-TTG").

@@ -26,7 +26,7 @@ from services.parse import roles
 from services.parse.amendments import without_amended_text
 from services.parse.assignments import Resolver, extract_assignments
 from services.parse.closing import attached_document, closing_start, parse_distribution, parse_signer
-from services.parse.dates import make_date, parse_numeric_date, parse_worded_date
+from services.parse.dates import dates_in_figures, make_date, parse_numeric_date, parse_worded_date, worded_dates
 from services.parse.header import Header, display_case, is_upper, opens_body_name, parse_header, split_issuer
 from services.parse.header_evidence import header_evidence
 from services.parse.jurisdiction import Jurisdiction, jurisdiction_of
@@ -239,12 +239,16 @@ def parse_text(text: str, directory: UnitDirectory | None = None, *, signed: Seq
 _BARE_LEVEL = re.compile(r"(?:uy ban nhan dan|hoi dong nhan dan)")
 
 
+_CITY_WORD = re.compile(r"^(?:tp\s*\.|thành phố)\s*", re.IGNORECASE)
+
+
 def _placed_issuer(issuer: str | None, place: str | None, directory: UnitDirectory) -> str | None:
     """"Ủy ban nhân dân" with the place line "Sơn La, ngày ..." -> "Ủy ban nhân dân tỉnh Sơn
     La", when the place is a province or centrally-run city the directory knows (then or
     now: "Bắc Giang" keeps its name); None otherwise (a district's or commune's place)."""
     if not issuer or not place or not _BARE_LEVEL.fullmatch(fold(issuer)):
         return None
+    place = _CITY_WORD.sub("", place)  # "Tp. Hồ Chí Minh": the level is added below
     found = directory.match(f"Ủy ban nhân dân tỉnh {place}", CENTRAL)
     named = fold(found.unit.name) if found is not None else ""
     if not _PROVINCIAL_COMMITTEE.match(named):
@@ -412,11 +416,19 @@ _TITLE_NUMBER = re.compile(r"\b(?:SỐ|Số|số)\s*:?\s*(?=\d)")
 
 
 def _titled_number(header: Header) -> ParsedNumber | None:
-    """The number a title carries; the title then keeps what precedes it (its issuer)."""
+    """The number a title carries; the title then keeps what precedes it (its issuer). A
+    date right after the number ("SỐ 15-LĐ/TT NGÀY 10 THÁNG 8 NĂM 1961") is the header's
+    when it has no place-date line."""
     title = header.title or ""
     for m in _TITLE_NUMBER.finditer(title):
         if (parsed := number_at(title, m.end())) and parsed.seq is not None:
-            header.title = title[: m.start()].rstrip() or None
+            after = title[parsed.end :]
+            dated = [(e, date) for b, e, date in (*worded_dates(after), *dates_in_figures(after)) if not after[:b].strip(" ,")]
+            if header.date is None and dated:
+                header.date = dated[0][1]
+            # "NGHỊ QUYẾT SỐ 214 ... NGÀY 26-8-1994 CỦA ỦY BAN ...": with nothing before the
+            # number, the title goes on after it and its date.
+            header.title = title[: m.start()].rstrip() or after[dated[0][0] if dated else 0 :].strip(" ,") or None
             return in_own_case(parsed)
     return None
 
@@ -505,8 +517,22 @@ def _infer_issuer(
     if quoted and quoted.issuer:
         return speaker if speaker and fold(speaker).startswith(fold(quoted.issuer)) else quoted.issuer
     if header.title and (m := _OF.search(header.title)):
-        return display_case(office_free(m.group(1))) if m.group(1).isupper() else office_free(m.group(1))
+        named = _known_prefix(m.group(1), directory) or office_free(m.group(1))
+        return display_case(named) if named.isupper() else named
     return speaker
+
+
+def _known_prefix(text: str, directory: UnitDirectory) -> str | None:
+    """The longest opening words of ``text`` the directory knows as one body ("ỦY BAN
+    THƯỜNG VỤ QUỐC HỘI" of "... QUY ĐỊNH SỐ PHÓ CHỦ TỊCH ..."), or None."""
+    words = text.split()
+    for n in range(min(len(words), _ISSUER_WORDS), 1, -1):
+        if directory.match(candidate := " ".join(words[:n])) is not None:
+            return candidate
+    return None
+
+
+_ISSUER_WORDS = 12
 
 
 def _speaker(paragraph: str) -> str | None:

@@ -592,3 +592,62 @@ def test_a_headerless_letter_numbering_its_first_paragraph_names_its_speaker_and
 def test_an_issuer_in_capitals_is_spelt_as_its_name_is(printed, spelt):
     # GIVEN a header's issuer in capitals WHEN spelt for the clerk THEN as the body writes its name
     assert display_case(printed) == spelt
+
+
+def test_a_title_of_the_years_before_decree_110_names_number_date_and_issuer():
+    # GIVEN a 1994 resolution: no header table, the title carries number, date and issuer,
+    # the number's code runs on from its sequence, the name is printed in capitals
+    text = (
+        "NGHỊ QUYẾT SỐ 214 NQ/UBTVQH9 NGÀY 26-8-1994\n"
+        "CỦA ỦY BAN THƯỜNG VỤ QUỐC HỘI QUY ĐỊNH SỐ PHÓ CHỦ TỊCH HỘI ĐỒNG NHÂN DÂN\n"
+        "ỦY BAN THƯỜNG VỤ QUỐC HỘI\n"
+        "Căn cứ vào Điều 91 của Hiến pháp năm 1992;\nQUYẾT NGHỊ:\n"
+        "Hội đồng nhân dân tỉnh bầu một Phó Chủ tịch Hội đồng nhân dân.\n"
+        "TM. ỦY BAN THƯỜNG VỤ QUỐC HỘI\nChủ tịch\nNÔNG ĐỨC MẠNH\nLưu tại Trung tâm Lưu trữ quốc gia III\n"
+    )
+    d = parse_text(text).directive
+    # THEN a clerk sees the fields as the title gives them
+    assert (d.number, d.doc_type, d.date) == ("214NQ/UBTVQH9", "Nghị quyết", dt.date(1994, 8, 26))
+    assert d.issuer is not None and d.issuer.casefold() == "ủy ban thường vụ quốc hội"
+    assert d.signer.name == "Nông Đức Mạnh"
+
+
+@pytest.mark.parametrize(
+    "closing",
+    ["\n\nThủ tướng\n\n(Đã ký)\n\nPhan Văn Khải\n", "\n\nPhan Văn Khải\n\n(Đã ký)\n\nThông báo cho tôi khi văn bản này hết hiệu lực\n"],
+)
+def test_a_copys_signature_marked_da_ky_on_a_line_of_its_own(closing):
+    # GIVEN a law site's copy of an old decision: no "Nơi nhận", "(Đã ký)" alone on its line
+    text = (
+        "THỦ TƯỚNG CHÍNH PHỦ\nSố: 876/TTg\nHà Nội, ngày 15 tháng 11 năm 1997\nQUYẾT ĐỊNH\n"
+        "Về việc mở rộng thí điểm\nĐiều 1. Cho phép mở rộng diện thí điểm.\n"
+        "Điều 2. Ủy ban nhân dân Thành phố Hồ Chí Minh chịu trách nhiệm thi hành Quyết định này.\n" + closing
+    )
+    # THEN the signer is found, above or below the mark
+    assert parse_text(text).directive.signer.name == "Phan Văn Khải"
+
+
+def test_a_place_typed_in_lower_case_still_dates_the_document():
+    text = "VIỆN KIỂM SÁT NHÂN DÂN TỐI CAO\nSố: 46 /VKSTC\n    Hà nội, ngày 11 tháng  11  năm 1995\nQUYẾT ĐỊNH\nBan hành Quy chế\n"
+    assert parse_text(text).directive.date == dt.date(1995, 11, 11)
+
+
+def test_a_bare_committee_dated_in_a_city_spelt_tp_is_that_citys():
+    text = (
+        "ỦY BAN NHÂN DÂN | CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n"
+        "Số: 01/CT-UB | Tp. Hồ Chí Minh, ngày 14 tháng 01 năm 1982 |\nCHỈ THỊ\nVỀ VIỆC GIẢI QUYẾT TRẬT TỰ XÃ HỘI\n"
+    )
+    assert fold_case(parse_text(text).directive.issuer) == "ủy ban nhân dân thành phố hồ chí minh"
+
+
+def test_a_sites_list_bullet_before_the_issuer_is_no_item():
+    text = (
+        "• Thuộc tính văn bản\n  • TÒA ÁN NHÂN DÂN TỐI CAO\n    -------\n    Số: 36/TANDTC-KHTC\n"
+        "    V/v: Hướng dẫn quản lý ngân sách\n    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n    Độc lập - Tự do - Hạnh phúc\n"
+        "    Hà Nội, ngày 24 tháng 2 năm 2020\n"
+    )
+    assert fold_case(parse_text(text).directive.issuer) == "tòa án nhân dân tối cao"
+
+
+def fold_case(text: str | None) -> str | None:
+    return text.casefold() if text else None
