@@ -108,12 +108,13 @@ def appendix_groups(reader: UnitReader, lines: Sequence[str]) -> list[tuple[Grou
         if (header := _flat_header(lines, i)) is None:
             i += 1
             continue
-        headers, end = header
+        printed, end = header
+        headers = _header_cells(printed)
         roles = _column_roles(headers)
         if not roles:
             i += 1
             continue
-        lines = [*lines[:end], *_without_headers(lines[end:], headers)]
+        lines = [*lines[:end], *_without_headers(lines[end:], printed)]
         rows, i = _flat_rows(lines, end)
         for number, cells in rows:
             for point, row in _sub_rows(cells):
@@ -140,6 +141,33 @@ def _flat_header(lines: Sequence[str], i: int) -> tuple[list[str], int] | None:
     # A group's number in a cell of its own ("I") and its title open the body before row 1.
     end = next((k for k in range(i + 1, end) if _group_start(lines, k)), end)
     return [*cells, *(line for line in lines[i + 1 : end] if not GROUP_HEADING.match(line))], end
+
+
+def _header_cells(printed: list[str]) -> list[str]:
+    """Header cells from the lines a flattened header broke them into: a line goes on
+    when the next opens in lower case, completes a column's words ("CƠ QUAN CHỦ" / "TRÌ,
+    THEO DÕI", "THỜI HẠN" / "HOÀN THÀNH"), or is a period ("MỤC TIÊU" / "2026 - 2030"), and
+    a head noun alone ("CƠ QUAN" / "PHỐI HỢP") goes on with its role."""
+    cells: list[str] = []
+    for line in printed:
+        if cells and _header_goes_on(fold(cells[-1]), fold(line), line):
+            cells[-1] = f"{cells[-1]} {line}"
+        else:
+            cells.append(line)
+    return cells
+
+
+def _header_goes_on(cell: str, line: str, printed: str) -> bool:
+    joined = f"{cell} {line}"
+    completes = any(w in joined and w not in cell and w not in line for words in _COLUMNS.values() for w in words)
+    return (printed[:1].islower() or completes or cell in _BARE_HEADS and line.startswith(_ROLE_WORDS)
+            or _PERIOD.fullmatch(line) is not None or line in _COMPLEMENTS)
+
+
+_BARE_HEADS = {"co quan", "don vi", "co quan, don vi", "co quan/don vi"}
+_ROLE_WORDS = ("chu tri", "phoi hop", "thuc hien", "phu trach")
+_COMPLEMENTS = {"hoan thanh", "thuc hien", "trinh", "theo doi"}
+_PERIOD = re.compile(r"(?:giai doan\s*)?\d{4}(?:\s*[-–]\s*\d{4})?")
 
 
 def _without_headers(lines: Sequence[str], headers: list[str]) -> list[str]:

@@ -2422,3 +2422,22 @@ def test_who_gives_its_opinion_as_follows_is_not_tasked(national):
     assert {(u, r) for _, u, r in _triples(parse_directive(text, national))} == {
         ("Sở Tài nguyên và Môi trường", "lead"), ("các đơn vị liên quan", "cooperate"),
     }
+
+
+def test_an_appendix_tables_header_cells_broken_over_lines_still_name_their_columns(national):
+    # GIVEN an indicator table whose header cells the page broke: "CƠ QUAN CHỦ" / "TRÌ, THEO
+    # DÕI", "CƠ QUAN" / "PHỐI HỢP", "MỤC TIÊU" / "2026 - 2030"
+    text = (
+        "CHÍNH PHỦ\nSố: 19/NQ-CP\nHà Nội, ngày 16 tháng 4 năm 2026\nNGHỊ QUYẾT\nBan hành Chương trình hành động\n"
+        "Điều 1. Ban hành kèm theo Nghị quyết này Chương trình hành động.\n"
+        "TM. CHÍNH PHỦ\nTHỦ TƯỚNG\nPhạm Minh Chính\n"
+        "Phụ lục I\nCÁC CHỈ TIÊU KINH TẾ - XÃ HỘI CHỦ YẾU\n(Kèm theo Nghị quyết số 19/NQ-CP)\n"
+        "TT\nCHỈ TIÊU\nMỤC TIÊU\n2026 - 2030\nCƠ QUAN CHỦ\nTRÌ, THEO DÕI\nCƠ QUAN\nPHỐI HỢP\n"
+        "1\nTỷ lệ đô thị hóa (%)\n≥ 50\nBộ Xây dựng\nCác địa phương\n"
+        "2\nTỷ lệ lao động qua đào tạo (%)\n≥ 35\nBộ Giáo dục và Đào tạo\nBộ Nội vụ\n"
+    )
+    # THEN each row's body in the first unit column leads, the other cooperates
+    assert {(u, r) for s, u, r in _triples(parse_directive(text, national)) if not (s or "").startswith("Điều")} == {
+        ("Bộ Xây dựng", "lead"), ("Các địa phương", "cooperate"),
+        ("Bộ Giáo dục và Đào tạo", "lead"), ("Bộ Nội vụ", "cooperate"),
+    }
