@@ -216,10 +216,19 @@ def _name_in(line: Line, seal: Callable[[Word], bool] | None = None, *, whole: b
     is no syllable ("Xếuyên Thanh Binl": a family name garbled). With ``whole`` (read where
     marks were taken out), only a name :func:`_whole` says kept its letters."""
     words = _rejoined(line.words)
+    cut: set[int] = set()  # (whole) the words that end in a mark: a letter may have gone with a ring
     if whole:
         words = [w.model_copy(update={"text": _T_STEM.sub("T", w.text)}) if _stem_of_t(w.text) else w for w in words]
+        words, cut = _unmarked(words)
     printed = [w for w in words if seal is None or not seal(w)]
     tail = list(itertools.takewhile(lambda w: looks_like_name_word(w.text), reversed(printed)))[::-1]
+    if tail and id(tail[0]) in cut:
+        # "Nguyệ«": the ring took the last letter; "Phan.": a whole family name once cut may be a "Phạm".
+        if family_spelled(tail[0].text) or not (restored := family_misread(tail[0].text, cut=True)):
+            return None
+        tail[0] = tail[0].model_copy(update={"text": restored})
+    elif whole and tail and (spelled := family_name(tail[0].text)) and fold(spelled) == fold(tail[0].text):
+        tail[0] = tail[0].model_copy(update={"text": spelled})  # "Ñguyễn": a sign the ring left inside
     specks = printed[:len(printed) - len(tail)]
     if not looks_like_name(" ".join(w.text for w in tail)) or any(
         sum(c.isalpha() for c in w.text) > _SPECK for w in specks
@@ -258,6 +267,28 @@ def _whole(words: list[str]) -> bool:
     first, *rest = words
     exact = family_name(first) == tone_normalize(first)
     return bool(exact or family_misread(first)) and all(well_formed(w) for w in rest)
+
+
+def _unmarked(words: list[Word]) -> tuple[list[Word], set[int]]:
+    """``words`` read where marks were taken out, as letters only, and the ids of those that
+    ended in a sign: what is left of a letter a ring ran through ("Nguyệ«"); a sign inside a
+    word is a speck the ring left ("Ñ§guyễn"), a word of signs only a speck of its own. A
+    middle name the cut left in lower case ("Mạnh thị Tuyết Mai") gets its capital back."""
+    out, cut = [], set()
+    for w in words:
+        letters = "".join(c for c in w.text if c.isalpha())
+        if not letters:
+            continue
+        if out and fold(letters) in _MIDDLE_NAMES:
+            letters = letters.capitalize()
+        word = w.model_copy(update={"text": letters}) if letters != w.text else w
+        if not w.text[-1].isalpha():
+            cut.add(id(word))
+        out.append(word)
+    return out, cut
+
+
+_MIDDLE_NAMES = {"thi", "van"}  # "Thị", "Văn": the commonest middle names
 
 
 def _rejoined(words: list[Word]) -> list[Word]:

@@ -168,15 +168,16 @@ def _family(word: str) -> str | None:
     return family_name(word) or family_misread(word)
 
 
-def family_misread(word: str) -> str | None:
+def family_misread(word: str, *, cut: bool = False) -> str | None:
     """The family name a long first word is, read with one letter too many, too few or
     wrong ("Nguyễyn" -> "Nguyễn"), when it is no family name itself and exactly one is
     that close; a short word ("Lò", "Hà") is too close to too many to tell, unless its
-    wrong letter is the foreign "ø" for an "o" ("Caø" -> "Cao")."""
+    wrong letter is the foreign "ø" for an "o" ("Caø" -> "Cao"). A word ``cut`` short (a
+    mark took its last letter: "Nguyệ") may be a well-formed syllable and still be read."""
     folded = fold(word)
     if folded != _folded(word):
         return family_name(word)
-    if folded in _FAMILY_NAMES or len(folded) < _LONG_FAMILY or _WELL_FORMED.fullmatch(folded):
+    if folded in _FAMILY_NAMES or len(folded) < _LONG_FAMILY or not cut and _WELL_FORMED.fullmatch(folded):
         return None  # a well-formed syllable may be a family name of its own ("Khương", not "Khổng")
     found = {name for key, name in _FAMILY_NAMES.items() if len(key) >= _LONG_FAMILY - 1
              and Levenshtein.distance(key, folded, score_cutoff=1) <= 1}

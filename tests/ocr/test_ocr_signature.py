@@ -349,6 +349,10 @@ def test_a_red_name_stamp_that_cannot_be_read_gives_no_wrong_name():
     ("... Nguyễn Văn Khởi", "Nguyễn Văn Khởi"),  # a stroke's dots before the name are no word of it
     ("Nguyễn ?an Bình", None),  # no "h" after the stem: which letter it was cannot be told
     ("Nguyễn Xhị Hoa", None),  # an "X" is no stem left of a "T"
+    ("Nguyệ« Quỳnh Thiện", "Nguyễn Quỳnh Thiện"),  # the ring took the last letter: one family name is that close
+    ("Phan. Mạnh Cường", None),  # a whole family name the ring cut may be a "Phạm": no evidence
+    ("'Ñ§guyễn Thị Bích Ngọc", "Nguyễn Thị Bích Ngọc"),  # specks the ring left inside the word
+    ("Mạnh thị Tuyết Mai", "Mạnh Thị Tuyết Mai"),  # the middle name's capital lost its top
 ])
 def test_a_name_read_where_the_seal_s_rings_were_taken_out_is_mended_only_where_a_stem_is_left(read, name):
     # GIVEN the strip's reading once a black-and-white seal's rings were taken out of it
