@@ -190,8 +190,12 @@ class _Reader:
                 return self._predicate(clause, low, own)
             if (before and not speaker) or (guides and not (speaker and all(self.is_issuer(n.text) for n in speaker.names))):
                 continue
-            if (words := low[: m.start()].split()) and roles.PAST.fullmatch(words[-1]):
-                continue  # "Thủ tướng Chính phủ đã giao “X ...”": an earlier document's task, reported
+            if (words := low[: m.start()].split()) and roles.PAST.fullmatch(words[-1]) or any(
+                roles.PAST.fullmatch(w) for w in lower_form(before).split()
+            ):
+                # "Thủ tướng Chính phủ đã giao “X ...”", "Bộ ... đã có Công văn số 2501/... đề
+                # nghị X ...": an earlier document's task, reported
+                continue
             if not before and m.start() and (
                 (starts_with_verb(clause) and not roles.INTRO.match(low)) or _asked_by_doer(clause, m.start())
             ):
@@ -315,6 +319,10 @@ class _Reader:
 
     def _predicate(self, clause: str, low: str, units: UnitList, rule: str = "subject") -> _Clause | None:
         pos = _skip(clause, units.end)
+        if roles.NEGATED.match(low, pos) and (urged := roles.URGED.search(low, pos)):
+            # "Các Bộ, ... đến nay chưa có báo cáo ..., khẩn trương gửi báo cáo ...": those
+            # the relative clause picks out are urged to act
+            pos = urged.start(1)
         since = roles.SINCE.match(low, pos)  # "X trong thời gian ngắn đã tích cực vào cuộc": a report
         if (
             roles.PAST.match(low, since.end() if since else pos) or roles.DATED.match(low, pos) or roles.NEGATED.match(low, pos)
@@ -634,7 +642,11 @@ def _paragraph_groups(ctx: _Context, paragraphs: list[str], inherited: list[Part
     groups: list[Group] = []
     current: Group | None = None
     attending = False  # an attendance list broken at its colon goes on in the next paragraph
+    address = False  # the paragraph is the address the one before announced ("... theo địa chỉ:")
     for paragraph in map(_answer, _joined(paragraphs)):
+        address, announced = roles.ADDRESS_FOLLOWS.search(lower_form(paragraph).rstrip()) is not None, address
+        if announced:
+            continue  # "Cục Văn hóa cơ sở - số 51, Ngô Quyền, ... Fax: ...": where to send, not who acts
         first = len(groups)
         for sentence in _sentences(paragraph):
             opened = len(groups)  # the groups from here on were opened by this sentence's clauses
@@ -819,6 +831,8 @@ def _main_clause(basis: str) -> str | None:
     -> "Phó Thủ tướng ... giao ...": a speaker's short name after a comma, then a trigger."""
     low = lower_form(basis)
     for m in roles.TRIGGER.finditer(low):
+        if not basis[m.start()].islower():
+            continue  # a name's word: "Bộ Giao thông vận tải", "Bộ Ngoại giao"
         comma = basis.rfind(",", 0, m.start())
         speaker = basis[comma + 1 : m.start()].strip()
         if comma != -1 and speaker[:1].isupper() and len(speaker.split()) <= _PROPOSAL_SPEAKER_WORDS:

@@ -76,6 +76,8 @@ PASSIVE = re.compile(r"được(?!\s+(?:giao|phân công|yêu cầu|đề nghị
 # "không làm việc", "thực hiện không đầy đủ", "chưa có văn bản": a shortcoming; "không để",
 # "không được" forbid.
 NEGATED = re.compile(r"(?:\S+\s+){0,2}(?:không(?!\s+(?:để|được|cho phép|tổ chức|chủ quan))|chưa)(?![\w])")
+# The urging after a relative clause of what a unit has not done: ", khẩn trương gửi ...".
+URGED = re.compile(r",\s*((?:khẩn trương|nhanh chóng|sớm|kịp thời)(?![\w]))")
 WHICHEVER = re.compile(r"\snào$|\snào\s")
 # Introductory phrases a clause's subject may follow after a comma.
 INTRO = re.compile(r"(?:đối với|trên cơ sở|với (?:vai trò|tư cách)|căn cứ|sau khi|trong thời gian|(?:trong\s+)?trường hợp|nếu|khi|để|nhằm|thực hiện|định kỳ|(?:hằng|hàng) (?:năm|quý|tháng|tuần))(?![\w])")
@@ -87,6 +89,8 @@ TO_KNOW = re.compile(r"biết(?![\w])")
 # The closing formula whoever says it is the issuer, named or not in the header: "Văn phòng
 # UBND tỉnh thông báo để Sở ..., các cơ quan liên quan thực hiện./.".
 ANNOUNCES = re.compile(r"(?:xin\s+)?(?:trân trọng\s+)?thông báo\s+để(?![\w])")
+# Where a report goes: "gửi báo cáo về Bộ theo địa chỉ:" over the address's line.
+ADDRESS_FOLLOWS = re.compile(r"địa chỉ\s*:$")
 # Whose conclusions a notice announces: "Thủ tướng Chính phủ ... có ý kiến chỉ đạo như sau:",
 # "UBND tỉnh có ý kiến như sau:".
 SPEAKS = re.compile(r"(?:có\s+)?(?:ý kiến(?:\s+chỉ đạo)?|chỉ đạo|kết luận)(?:\s+\S+){0,3}?\s+(?:như sau|sau đây)\s*:?")

@@ -558,14 +558,16 @@ def _one_word(m: re.Match[str]) -> str:
 
 
 def _tidy(name: UnitName, clause: str) -> UnitName:
-    """``name`` without the spaces around it and a separator a cut left at its end ("các
-    Sở, ban ngành," before a party that is no body: "chủ đầu tư kinh doanh hạ tầng")."""
+    """``name`` without the spaces around it, a separator a cut left at its end ("các
+    Sở, ban ngành," before a party that is no body: "chủ đầu tư kinh doanh hạ tầng") and a
+    time adverb the predicate opens with ("Tổng công ty nhà nước đến nay chưa có ...")."""
     text = name.text.strip()
-    kept = text.rstrip(" ,;")
+    kept = _TIME_ADVERB.sub("", text.rstrip(" ,;")).rstrip(" ,;")
     end = name.end - (len(text) - len(kept))
     return UnitName(kept, name.start, end, name.members, _role_cue(clause, end))
 
 
+_TIME_ADVERB = re.compile(r"\s+(?:(?:cho\s+)?đến nay|hiện nay|vẫn)$", re.IGNORECASE)
 _ROLE_IN_PARENTHESIS = re.compile(r"\s*\(([^()]*)\)")
 
 
@@ -690,6 +692,7 @@ def _longest_run(
 _NAME_WORDS = {
     "tỉnh", "thành", "phố", "huyện", "xã", "phường", "quận", "thị", "trấn", "đặc", "khu", "cấp", "các", "và",
     "trực", "thuộc", "trung", "ương", "nhân", "dân", "liên", "quan", "ngang", "bộ", "cơ", "đơn", "vị",
+    "công", "ty", "nhà", "nước",  # "Tổng công ty nhà nước", "doanh nghiệp nhà nước"
 }
 _HEAD_WORDS = {h.split()[0] for h in _FIRM_HEADS + _SOFT_HEADS}
 # A run of this many lower-case syllables, none of them such words, is a predicate.

@@ -2441,3 +2441,51 @@ def test_an_appendix_tables_header_cells_broken_over_lines_still_name_their_colu
         ("Bộ Xây dựng", "lead"), ("Các địa phương", "cooperate"),
         ("Bộ Giáo dục và Đào tạo", "lead"), ("Bộ Nội vụ", "cooperate"),
     }
+
+
+VPCP_LETTER = (
+    "VĂN PHÒNG CHÍNH PHỦ\nSố: 1676/VPCP-KTTH\nHà Nội, ngày 02 tháng 11 năm 2017\n"
+    "V/v đề án nâng cao hiệu quả đầu tư\nKính gửi: Các Bộ, cơ quan ngang Bộ\n"
+)
+
+
+def test_a_cited_proposal_naming_the_transport_ministry_is_still_a_basis(national):
+    # GIVEN a letter whose opening cites the ministries' letters; one is "Bộ Giao thông vận
+    # tải", whose name holds "giao" (to assign)
+    text = VPCP_LETTER + (
+        "Xét đề nghị của Bộ Kế hoạch và Đầu tư (Công văn số 7454/BKHĐT-PTDN), ý kiến của Bộ Tài chính"
+        " (Công văn số 13436/BTC-TCDN), Bộ Giao thông vận tải"
+        " (Công văn số 11291/BGTVT-QLDN), Bộ Xây dựng (Công văn số 2461/BXD-KHTC) về Đề án nghiên cứu nâng cao"
+        " hiệu quả đầu tư, Phó Thủ tướng Vương Đình Huệ có ý kiến như sau:\n"
+        "1. Bộ Kế hoạch và Đầu tư hoàn thiện Đề án, trình Thủ tướng Chính phủ.\n"
+    )
+    # THEN only the task after the speaker is read
+    assert _triples(parse_directive(text, national)) == {("1", "Bộ Kế hoạch và Đầu tư", "assigned")}
+
+
+def test_units_picked_out_by_what_they_have_not_done_are_urged_to_do_it(national):
+    # GIVEN units named with a relative clause of what they failed to do, then the urging
+    text = VPCP_LETTER + (
+        "1. Các Bộ, cơ quan ngang Bộ, các Tập đoàn kinh tế, Tổng công ty nhà nước đến nay chưa có báo cáo theo"
+        " văn bản số 4917/BKHĐT-PTDN, khẩn trương gửi báo cáo về Bộ Kế hoạch và Đầu tư trước ngày 30 tháng 11"
+        " năm 2017.\n"
+    )
+    # THEN each is tasked, its name whole (no "đến nay"), with the deadline
+    d = parse_directive(text, national)
+    assert {a.unit_text for a in d.assignments} == {"Các Bộ, cơ quan ngang Bộ", "các Tập đoàn kinh tế", "Tổng công ty nhà nước"}
+    assert {a.deadline for a in d.assignments} == {dt.date(2017, 11, 30)}
+
+
+def test_an_earlier_letters_request_retold_tasks_no_one_and_the_address_is_no_unit(national):
+    # GIVEN a ministry's reminder: the earlier letter's request retold, the new request, and
+    # the address the reports go to on a line of its own
+    text = (
+        "BỘ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 978/BGDĐT-CSVC\nHà Nội, ngày 01 tháng 6 năm 2010\nV/v báo cáo số liệu\n"
+        "Kính gửi: Sở Giáo dục và Đào tạo các tỉnh, thành phố trực thuộc Trung ương.\n"
+        "Để chuẩn bị triển khai Đề án, Bộ Giáo dục và Đào tạo đã có Công văn số 2501/BGDĐT-CSVC ngày 10/05/2010"
+        " đề nghị Sở Giáo dục và Đào tạo các tỉnh, thành phố trực thuộc Trung ương báo cáo số liệu.\n"
+        "Bộ Giáo dục và Đào tạo đề nghị các Sở Giáo dục và Đào tạo khẩn trương gửi báo cáo về Bộ theo địa chỉ:\n"
+        "Cục Cơ sở vật chất - số 35, Đại Cồ Việt, Hà Nội. Fax: (04) 3869.4085\n"
+    )
+    # THEN the departments are tasked once, by the new request
+    assert {(u, r) for _, u, r in _triples(parse_directive(text, national))} == {("các Sở Giáo dục và Đào tạo", "assigned")}
