@@ -63,6 +63,10 @@ _NEWS_LEAD = re.compile(
 # A headerless letter's appendix names it: "(Kèm theo Công văn số 174/CV-BCĐ ngày 02 tháng 12 năm 2025 của Ban Chỉ đạo)".
 # Its own line or parenthesis: a sentence's "theo mẫu ban hành kèm theo Thông tư số ..." cites another.
 _CAPTION = re.compile(rf"(?:^|\()\s*(?:ban hành\s+)?kèm theo\s+({_TYPES})\s+(?:số\s*:?\s*)?", re.IGNORECASE)
+# A portal's note of where its quoted text comes from, the page's last lines: "(Theo Công văn
+# số 6012/UBND-KT, ngày 14/11/2023)"; a sentence "Theo Công văn số ..., Sở ..." cites another.
+_SOURCE_NOTE = re.compile(rf"^\(\s*theo\s+({_TYPES})\s+(?:số\s*:?\s*)?(?=[^()]*\)\s*$)", re.IGNORECASE)
+_SOURCE_LINES = 3
 _CAPTION_OF = re.compile(r"^[^()]*?\bcủa\s+([^()]+?)\s*\)?\s*$")
 _NEWS_SUBJECT = re.compile(r"\s+(về\s+[^.]+)")
 # What the issuer says in its own opening sentence: "Ban Thường vụ Tỉnh ủy yêu cầu ...",
@@ -137,6 +141,8 @@ def parse_text(text: str, directory: UnitDirectory | None = None, *, signed: Seq
         d.warnings.append("document identified from a news page's lead paragraph")
     elif number is None and (quoted := _caption(lines[tail_at:])):
         d.warnings.append("document identified from its appendix caption")
+    elif number is None and (quoted := _caption(lines[-_SOURCE_LINES:], _SOURCE_NOTE)):
+        d.warnings.append("document identified from the page's source note")
     elif number is None and (titled := _titled_number(header)):
         number = titled
     if quoted:
@@ -450,10 +456,11 @@ def _news_lead(opening: list[str]) -> _Quoted | None:
     return None
 
 
-def _caption(tail: list[str]) -> _Quoted | None:
-    """The document as the first appendix caption names it (no subject)."""
+def _caption(tail: list[str], pattern: re.Pattern[str] = _CAPTION) -> _Quoted | None:
+    """The document as the first appendix caption names it (no subject), or what else
+    ``pattern`` finds that names it the same way (a portal's source note)."""
     for line in tail:
-        if (m := _CAPTION.search(line)) and (number := number_at(line, m.end())):
+        if (m := pattern.search(line)) and (number := number_at(line, m.end())):
             after = line[number.end :]
             worded = parse_worded_date(after[:40])
             date = make_date(worded.year, worded.month, worded.day) if worded else parse_numeric_date(after[:20])

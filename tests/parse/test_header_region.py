@@ -651,3 +651,19 @@ def test_a_sites_list_bullet_before_the_issuer_is_no_item():
 
 def fold_case(text: str | None) -> str | None:
     return text.casefold() if text else None
+
+
+def test_a_portal_quote_is_named_by_its_source_note():
+    # GIVEN a provincial portal's quote of a letter: no header, its source in a closing note
+    text = (
+        "UBND tỉnh có ý kiến như sau:\n\nGiao Sở Nông nghiệp và Phát triển nông thôn chủ trì, phối hợp với Sở Tài"
+        " nguyên và Môi trường nghiên cứu, tham mưu UBND tỉnh giải quyết; hoàn thành trước ngày 21/11/2023.\n\n"
+        "(Theo Công văn số 6012/UBND-KT, ngày 14/11/2023)\n"
+    )
+    d = parse_text(text).directive
+    assert (d.number, d.doc_type, d.date) == ("6012/UBND-KT", "Công văn", dt.date(2023, 11, 14))
+
+
+def test_a_sentence_citing_a_letter_names_no_document():
+    text = "Theo Công văn số 6012/UBND-KT ngày 14/11/2023 của UBND tỉnh, Sở Tài chính báo cáo kết quả.\n"
+    assert parse_text(text).directive.number is None
