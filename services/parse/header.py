@@ -49,9 +49,10 @@ _SLOGAN = re.compile(r"doc\s+lap\s*[-–]?\s*tu\s+do\s*[-–]?\s*hanh\s+phuc")
 # "Số:" anywhere, or "Số" opening a line before the digits or before OCR debris where the
 # colon was ("Sô⁄1† /CT-UBND"); the number may be on the next line. Or nothing at all
 # before a blank number's symbol alone on its line ("/BCA-C04": "Số:" lost under the pen).
-# "S: 709/VPCP-KTTH": a copy that lost the "ố" glyph, a figure straight after.
+# "S: 709/VPCP-KTTH": a copy that lost the "ố" glyph, a figure straight after. "Số" ending
+# its line with the number on the next ("Số" / "-BC/TU": a column gap broke them).
 _NUMBER_KEY = re.compile(
-    r"(?m)(?:(?<![\w/])so\s*:|^so(?=[ \t]+[\d/]|[^\w\s])|^s[ \t]*:(?=[ \t]*\d)|^(?=/[ \t]*[a-z]{1,8}(?:-[a-z0-9&]+)*[ \t]*$))\s*"
+    r"(?m)(?:(?<![\w/])so\s*:|^so(?=[ \t]+(?:[\d/]|-[ \t]*[a-z])|[^\w\s])|(?<![\w/])so(?=[ \t]*\n[ \t]*(?:\d|/|-[ \t]*[a-z]))|^s[ \t]*:(?=[ \t]*\d)|^(?=/[ \t]*[a-z]{1,8}(?:-[a-z0-9&]+)*[ \t]*$))\s*"
 )
 # A sequence the OCR could not read (handwritten in the blank: "Số: đi /CT-UBND", "Số: 5# /KH-BCA",
 # a stroke read as a slash "Số: /Ø£ /TTr-CAT"): the typed symbol after it still names the document.

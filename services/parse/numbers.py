@@ -71,11 +71,11 @@ class ParsedNumber:
         return first if is_type_code(first) else None
 
 
-def _from_match(m: re.Match[str]) -> ParsedNumber | None:
+def _from_match(m: re.Match[str], *, anchored: bool = False) -> ParsedNumber | None:
     seq, year, sep, symbol = m.groups()
     symbol = _GLUED.sub(r"\1-\2", re.sub(r"\s+", "", symbol).rstrip(".").replace("–", "-"))
-    if seq is None and (sep == "-" or not re.search(r"[-/]", symbol)):
-        return None  # "COVID-19" or a lone "/TB" are no numbers
+    if seq is None and (sep == "-" and not (anchored and "/" in symbol) or not re.search(r"[-/]", symbol)):
+        return None  # "COVID-19" or a lone "/TB" are no numbers; after "Số", "-BC/TU" is a Party number left blank
     # Party numbers join sequence and type with "-", state numbers with "/".
     system: System | None = "party" if sep == "-" and "/" in symbol else "state" if sep == "/" else None
     if system == "party":
@@ -101,7 +101,7 @@ def number_at(text: str, pos: int) -> ParsedNumber | None:
     number of the years before Decree 110/2004 whose type code runs on from the sequence
     ("214 NQ/UBTVQH9", "255TCT/QĐ/KH")."""
     if m := _NUMBER.match(text, pos):
-        return _from_match(m)
+        return _from_match(m, anchored=True)
     if m := _OLD_NUMBER.match(text, pos):
         symbol = m.group(2).rstrip(".")
         return ParsedNumber(m.group(1) + symbol, int(m.group(1)), None, symbol, "state", m.start(2) + len(symbol))

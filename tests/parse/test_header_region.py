@@ -667,3 +667,15 @@ def test_a_portal_quote_is_named_by_its_source_note():
 def test_a_sentence_citing_a_letter_names_no_document():
     text = "Theo Công văn số 6012/UBND-KT ngày 14/11/2023 của UBND tỉnh, Sở Tài chính báo cáo kết quả.\n"
     assert parse_text(text).directive.number is None
+
+
+def test_a_party_draft_with_its_number_left_blank_is_typed_by_its_code():
+    # GIVEN a Party committee's draft: "Số" alone on its line, the sequence left blank before "-BC/TU"
+    text = (
+        "TỈNH UỶ PHÚ THỌ\n              *\n    ĐẢNG CỘNG SẢN VIỆT NAM\nPhú Thọ, ngày 15 tháng 6 năm 2020\n"
+        "Số       -BC/TU\n(Dự thảo lần 5)\n\nTĂNG CƯỜNG XÂY DỰNG, CHỈNH ĐỐN ĐẢNG\n"
+    )
+    d = parse_text(text).directive
+    # THEN the clerk sees a report with no number yet, and is told so
+    assert (d.doc_type, d.number_seq, d.symbol) == ("Báo cáo", None, "BC/TU")
+    assert "number left blank" in d.warnings
