@@ -242,7 +242,9 @@ def parse_text(text: str, directory: UnitDirectory | None = None, *, signed: Seq
 
 # A people's council or committee named without its place (a copy lost the header's
 # second line, "TỈNH SƠN LA"): the place line names the province it serves.
-_BARE_LEVEL = re.compile(r"(?:uy ban nhan dan|hoi dong nhan dan)")
+# A council or committee named by its level alone; since 2025 its chairman issues decisions
+# in his own name ("CHỦ TỊCH ỦY BAN NHÂN DÂN" over "44/2025/QĐ-CTUBND").
+_BARE_LEVEL = re.compile(r"(?:chu tich )?(?:uy ban nhan dan|hoi dong nhan dan)")
 
 
 _CITY_WORD = re.compile(r"^(?:tp\s*\.|thành phố)\s*", re.IGNORECASE)

@@ -545,7 +545,10 @@ def read_units(clause: str, start: int, directory: NameSource | None, *, whole: 
     if not whole and (cut := _grammar_cut(names[-1], blank, directory)) is not None:
         undelimited = names[-1]
         names[-1], end = cut, cut.end
-    return UnitList([_tidy(n, clause) for n in names], end, undelimited)
+    tidied = [_tidy(n, clause) for n in names]
+    if _TIME_ADVERB.search(names[-1].text.strip().rstrip(" ,;")):
+        end = tidied[-1].end  # "UBND tỉnh vừa ban hành": the predicate opens with "vừa"
+    return UnitList(tidied, end, undelimited)
 
 
 def _blanked(m: re.Match[str]) -> str:
@@ -560,14 +563,15 @@ def _one_word(m: re.Match[str]) -> str:
 def _tidy(name: UnitName, clause: str) -> UnitName:
     """``name`` without the spaces around it, a separator a cut left at its end ("các
     Sở, ban ngành," before a party that is no body: "chủ đầu tư kinh doanh hạ tầng") and a
-    time adverb the predicate opens with ("Tổng công ty nhà nước đến nay chưa có ...")."""
+    time or aspect word the predicate opens with ("Tổng công ty nhà nước đến nay chưa có
+    ...", "UBND tỉnh vừa ban hành ...")."""
     text = name.text.strip()
     kept = _TIME_ADVERB.sub("", text.rstrip(" ,;")).rstrip(" ,;")
     end = name.end - (len(text) - len(kept))
     return UnitName(kept, name.start, end, name.members, _role_cue(clause, end))
 
 
-_TIME_ADVERB = re.compile(r"\s+(?:(?:cho\s+)?đến nay|hiện nay|vẫn)$", re.IGNORECASE)
+_TIME_ADVERB = re.compile(r"\s+(?:(?:cho\s+)?đến nay|hiện nay|vẫn|đã|đang|vừa|sẽ)$", re.IGNORECASE)
 _ROLE_IN_PARENTHESIS = re.compile(r"\s*\(([^()]*)\)")
 
 

@@ -2489,3 +2489,8 @@ def test_an_earlier_letters_request_retold_tasks_no_one_and_the_address_is_no_un
     )
     # THEN the departments are tasked once, by the new request
     assert {(u, r) for _, u, r in _triples(parse_directive(text, national))} == {("các Sở Giáo dục và Đào tạo", "assigned")}
+
+
+def test_news_of_what_the_province_has_just_issued_tasks_it_with_nothing(national):
+    text = "UBND tỉnh vừa ban hành Kế hoạch số 15/KH-UBND về phát triển du lịch.\n"
+    assert not parse_directive(text, national).assignments

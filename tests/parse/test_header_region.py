@@ -679,3 +679,12 @@ def test_a_party_draft_with_its_number_left_blank_is_typed_by_its_code():
     # THEN the clerk sees a report with no number yet, and is told so
     assert (d.doc_type, d.number_seq, d.symbol) == ("Báo cáo", None, "BC/TU")
     assert "number left blank" in d.warnings
+
+
+def test_a_chairmans_decision_is_placed_by_its_place_line():
+    # GIVEN a 2025 decision the chairman issues in his own name: "CHỦ TỊCH ỦY BAN NHÂN DÂN", no province
+    text = (
+        "CHỦ TỊCH ỦY BAN\nNHÂN DÂN |\nCỘNG HÒA XÃ HỘI\nCHỦ NGHĨA VIỆT NAM |\n|\nSố: 44/2025/QĐ-CTUBND |\n"
+        "Gia Lai, ngày 20 tháng 11 năm 2025 |\nCăn cứ Luật Tổ chức chính quyền địa phương số 72/2025/QH15;\n"
+    )
+    assert fold_case(parse_text(text).directive.issuer) == "chủ tịch ủy ban nhân dân tỉnh gia lai"
