@@ -20,56 +20,12 @@ import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
+from vanthu.letters import fold as fold  # the parse stage folds with it from here
+from vanthu.letters import tone_normalize as tone_normalize
 from vanthu.markup import page_text
 from vanthu.reflow import CAPITALS as CAPITALS  # the parse stage's patterns take it from here
 from vanthu.reflow import reflow
-
-_TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
-
-
-def _toned(base: str) -> dict[str, tuple[str, str]]:
-    """Precomposed vowel with a tone -> (base vowel, combining tone)."""
-    return {unicodedata.normalize("NFC", b + t): (b, t) for b in base for t in _TONES}
-
-
-_SECOND_VOWEL = _toned("aeyAEY")
-# Old style ("hoà", "uỷ") puts the tone on the second vowel of an open "oa", "oe", "uy"
-# syllable; new style ("hòa", "ủy") on the first. After "q" the "u" is a consonant
-# ("quý"), so both styles agree and nothing moves.
-_OLD_TONE = re.compile(
-    "(?<![qQ])(?:([oO])([" + "".join(c for c, (b, _) in _SECOND_VOWEL.items() if b in "aeAE") + "])"
-    "|([uU])([" + "".join(c for c, (b, _) in _SECOND_VOWEL.items() if b in "yY") + "]))(?!\\w)"
-)
-
-
-def _move_tone(m: re.Match[str]) -> str:
-    first = m.group(1) or m.group(3)
-    second = m.group(2) or m.group(4)
-    base, tone = _SECOND_VOWEL[second]
-    return unicodedata.normalize("NFC", first + tone) + base
-
-
-def tone_normalize(text: str) -> str:
-    """NFC text with old-style tone placement rewritten to the new style ("uỷ" -> "ủy")."""
-    return _OLD_TONE.sub(_move_tone, text)
-
-
-def _fold_char(ch: str) -> str:
-    if ch in "đĐ":
-        return "d"
-    low = ch.lower()
-    return unicodedata.normalize("NFD", low[0] if len(low) > 1 else low)[0]
-
-
-# Latin, Latin Extended and the Vietnamese block cover every letter of the script.
-_FOLD_TABLE = {cp: _fold_char(chr(cp)) for cp in [*range(0x41, 0x250), *range(0x1E00, 0x1F00)]}
-
-
-@lru_cache(maxsize=16384)  # the parser folds the same lines and names many times
-def fold(text: str) -> str:
-    """Lowercase without diacritics ("Nơi nhận" -> "noi nhan"); same length as the input."""
-    return text.translate(_FOLD_TABLE)
-
+from vanthu.syllables import split_glued
 
 # Abbreviations of Vietnamese administration, on folded text. Longer forms first so that
 # "ld-tb&xh" is not read as "ld" + something.
@@ -513,7 +469,8 @@ def clean_document(text: str) -> list[str]:
 
     A web page's HTML source is first read as the page's text (:mod:`vanthu.markup`). A
     document flattened to one line is first broken at its form's anchors
-    (:func:`vanthu.reflow.reflow`).
+    (:func:`vanthu.reflow.reflow`); words a copy glued together are split
+    (:mod:`vanthu.syllables`: "chủtrì" -> "chủ trì").
     Removes markdown marks (a Markdown table's rows become their cells' lines, column
     by column, as do the form's two columns printed side by side), a web page's banner
     line and everything from its
@@ -528,7 +485,7 @@ def clean_document(text: str) -> list[str]:
     if "[" in text:
         text = _SITE_NOTE.sub("", text)
     text = reflow(text.translate(_INVISIBLE) if _ANY_INVISIBLE.search(text) else text)
-    text = _GLUED_LEVEL.sub(r"\1\n", text)
+    text = split_glued(_GLUED_LEVEL.sub(r"\1\n", text))
     marked = [_strip_marks(part) for raw in _columns_in_order(text.split("\n")) for part in _table_cells(raw)]
     raw_lines = [" ".join(line.split()) for line in marked]
     furniture = _page_furniture(raw_lines)
