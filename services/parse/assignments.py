@@ -188,7 +188,10 @@ class _Reader:
                 # "BHXH các tỉnh có văn bản đề nghị các cơ sở KCB ...": the subject's task is to
                 # ask; whom it asks, the document does not task
                 return self._predicate(clause, low, own)
-            if (before and not speaker) or (guides and not (speaker and all(self.is_issuer(n.text) for n in speaker.names))):
+            itself = bool(before) and roles.THE_DOCUMENT.fullmatch(lower_form(before)) is not None
+            if (before and not speaker and not itself) or (
+                guides and not (speaker and all(self.is_issuer(n.text) for n in speaker.names))
+            ):
                 continue
             if (words := low[: m.start()].split()) and roles.PAST.fullmatch(words[-1]) or any(
                 roles.PAST.fullmatch(w) for w in lower_form(before).split()

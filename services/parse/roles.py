@@ -88,7 +88,12 @@ OWN_ACT = re.compile(r"(?:xin\s+)?(?:thông báo|ban hành|công bố|quyết đ
 TO_KNOW = re.compile(r"biết(?![\w])")
 # The closing formula whoever says it is the issuer, named or not in the header: "Văn phòng
 # UBND tỉnh thông báo để Sở ..., các cơ quan liên quan thực hiện./.".
-ANNOUNCES = re.compile(r"(?:xin\s+)?(?:trân trọng\s+)?thông báo\s+để(?![\w])")
+# A paper's note that it prints the text ("Báo Hà Giang trân trọng đăng toàn văn Công điện") too.
+ANNOUNCES = re.compile(r"(?:xin\s+)?(?:trân trọng\s+)?thông báo\s+để(?![\w])|(?:xin\s+)?trân trọng\s+(?:đăng|giới thiệu)(?![\w])")
+# The document speaking of itself in a retelling: "Công điện yêu cầu ...", "Quyết định nêu rõ ...".
+THE_DOCUMENT = re.compile(
+    r"(?:công điện|công văn|quyết định|chỉ thị|kế hoạch|thông báo|nghị quyết|văn bản|kết luận)(?:\s+(?:này|nêu rõ|cũng))?"
+)
 # Where a report goes: "gửi báo cáo về Bộ theo địa chỉ:" over the address's line.
 ADDRESS_FOLLOWS = re.compile(r"địa chỉ\s*:$")
 # Whose conclusions a notice announces: "Thủ tướng Chính phủ ... có ý kiến chỉ đạo như sau:",

@@ -2494,3 +2494,14 @@ def test_an_earlier_letters_request_retold_tasks_no_one_and_the_address_is_no_un
 def test_news_of_what_the_province_has_just_issued_tasks_it_with_nothing(national):
     text = "UBND tỉnh vừa ban hành Kế hoạch số 15/KH-UBND về phát triển du lịch.\n"
     assert not parse_directive(text, national).assignments
+
+
+def test_a_news_retelling_where_the_document_speaks_tasks_whom_it_asks(national):
+    # GIVEN a provincial paper's retelling: "Công điện yêu cầu X ...", and its note that it prints the text
+    text = (
+        "BHG - Ngày 23.5, Chủ tịch UBND tỉnh đã có Công điện số 1543/CĐ-CTUBND về việc chống bệnh dịch tả lợn"
+        " châu Phi. Công điện yêu cầu UBND huyện Quang Bình, Bắc Quang triển khai thực hiện chỉ đạo “chống dịch"
+        " như chống giặc”. Báo Hà Giang trân trọng đăng toàn văn Công điện.\n"
+    )
+    # THEN the districts are tasked, the paper is not
+    assert {u for _, u, _ in _triples(parse_directive(text, national))} == {"UBND huyện Quang Bình, Bắc Quang"}
