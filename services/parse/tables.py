@@ -85,12 +85,18 @@ _CELL_SENTENCE = re.compile(rf"(?<=[a-zà-ỹđ)])\.\s+(?=[{CAPITALS}])")
 
 
 def _column_roles(headers: list[str]) -> dict[int, Role]:
-    """Header cells -> the role of each column that names units (none for a catalogue)."""
+    """Header cells -> the role of each column that names units (none for a catalogue). A
+    column of tasks names none, even "Nhiệm vụ chủ trì" (the tasks each body leads): the
+    bare "Đơn vị" beside it is who leads them."""
     folded = [fold(h) for h in headers]
     if any(_CATALOGUE.search(h) for h in folded):
         return {}
-    return {i: role for role in _ROLES for i, h in enumerate(folded)
-            if any(h == w or h.startswith(w + " ") or f" {w}" in h for w in _COLUMNS[role])}
+    tasks = {i for i, h in enumerate(folded) if h.startswith(_COLUMNS["task"])}
+    roles = {i: role for role in _ROLES for i, h in enumerate(folded) if i not in tasks
+             and any(h == w or h.startswith(w + " ") or f" {w}" in h for w in _COLUMNS[role])}
+    if any("chu tri" in folded[i] for i in tasks):
+        roles.update({i: "lead" for i, h in enumerate(folded) if h in _BARE_HEADS})
+    return roles
 
 
 def appendix_groups(reader: UnitReader, lines: Sequence[str]) -> list[tuple[Group, str]]:

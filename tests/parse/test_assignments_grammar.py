@@ -2505,3 +2505,20 @@ def test_a_news_retelling_where_the_document_speaks_tasks_whom_it_asks(national)
     )
     # THEN the districts are tasked, the paper is not
     assert {u for _, u, _ in _triples(parse_directive(text, national))} == {"UBND huyện Quang Bình, Bắc Quang"}
+
+
+def test_a_column_of_the_tasks_each_body_leads_names_no_body(national):
+    # GIVEN an appendix table whose task column is headed "Nhiệm vụ chủ trì", its bodies under a bare "Đơn vị"
+    text = (
+        "CHÍNH PHỦ\nSố: 75/NQ-CP\nHà Nội, ngày 30 tháng 10 năm 2023\nNGHỊ QUYẾT\nPhê duyệt Đề án\n"
+        "Điều 1. Phê duyệt Đề án Trung tâm dữ liệu quốc gia với các nội dung chủ yếu sau đây, kèm theo các"
+        " phụ lục về nhiệm vụ của các bộ, ngành.\nTM. CHÍNH PHỦ\nKT. THỦ TƯỚNG\nPHÓ THỦ TƯỚNG\nTrần Lưu Quang\n"
+        "Phụ lục I\nNHIỆM VỤ CỦA CÁC BỘ, NGÀNH\n(Kèm theo Nghị quyết số 75/NQ-CP)\n"
+        "STT\nĐơn vị\nNhiệm vụ chủ trì\nĐơn vị phối hợp\nThời gian\nhoàn thành\n"
+        "1\nBộ Tư pháp\nRà soát các luật về dữ liệu\nBộ Công an\nQuý IV/2024\n"
+        "2\nBộ Nội vụ\nXây dựng quy định về chế độ đặc thù\nBộ Tài chính\nQuý II/2024\n"
+    )
+    # THEN each row's body leads, its partner cooperates
+    assert {(u, r) for s, u, r in _triples(parse_directive(text, national)) if not (s or "").startswith("Điều")} == {
+        ("Bộ Tư pháp", "lead"), ("Bộ Công an", "cooperate"), ("Bộ Nội vụ", "lead"), ("Bộ Tài chính", "cooperate"),
+    }
