@@ -32,7 +32,7 @@ _CONSONANTS = "bcdđghklmnpqrstvx"
 _V = _VOWELS + _VOWELS.upper()
 _C = _CONSONANTS + _CONSONANTS.upper()
 # A word with a consonant between two vowels: the only words that may be glued syllables.
-_CANDIDATE = re.compile(rf"(?<![^\W\d_])[{_C}]*[{_V}]+[{_C}]+[{_V}][^\W\d_]*")
+_CANDIDATE = re.compile(rf"\b[{_C}]*+[{_V}]++[{_C}]++[{_V}][^\W\d_]*")
 _MOST_RUNS = 4  # syllables a glued word may hold
 
 

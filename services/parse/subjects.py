@@ -526,7 +526,9 @@ def read_units(clause: str, start: int, directory: NameSource | None, *, whole: 
         start += 1
     # Parentheses hold short names ("(Ban chỉ đạo)"), remarks or roles ("(chủ trì)"), and
     # quotes a title; neither holds the predicate: blank them, keep offsets.
-    blank = _QUOTED_TITLE.sub(_one_word, _PARENTHESIS.sub(_blanked, clause))
+    blank = _PARENTHESIS.sub(_blanked, clause) if "(" in clause else clause
+    if "“" in blank:
+        blank = _QUOTED_TITLE.sub(_one_word, blank)
     end = predicate_start(blank, start)
     if whole or end is None:
         end = len(clause)
