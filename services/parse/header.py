@@ -207,6 +207,8 @@ def _anchored_fields(h: Header, region: _Region) -> None:
     if m := _SLOGAN.search(region.folded):
         region.take(h, "slogan", m.start(), m.end())
     for m in _NUMBER_KEY.finditer(region.folded):
+        if CAPTION_BEFORE.search(region.folded, max(0, m.start() - 60), m.start()):
+            continue  # "(Ban hành kèm theo Quyết định số: 59/QĐ-UBND ...)": the enacting act's number
         chunk, origin = _unbroken(region.text[m.end() : m.end() + 80])
         first = chunk.split("\n", 1)[0]
         unread = _UNREAD_SEQ.match(first)
@@ -217,6 +219,10 @@ def _anchored_fields(h: Header, region: _Region) -> None:
             region.take(h, "number", m.start(), m.end() + origin[at + number.end])
             break
     _place_and_date(h, region)
+
+
+# What names the act a regulation or plan is issued with, before its "số" (folded text).
+CAPTION_BEFORE = re.compile(r"kem\s+theo\s+(?:[a-z]+\s+){1,4}$")
 
 
 def _type_code_repairs(text: str) -> list[tuple[int, int]]:
@@ -258,11 +264,20 @@ def _place_and_date(h: Header, region: _Region) -> None:
     worded = [(begin, end, date, True) for begin, end, date in worded_dates(region.text)]
     figures = [(begin, end, date, False) for begin, end, date in dates_in_figures(region.text)]
     for begin, end, date, in_words in sorted(worded + figures, key=lambda found: found[0]):
+        if _in_caption(region.folded, begin):
+            continue  # "(Ban hành kèm theo Quyết định số 59/QĐ-UBND / Ngày 22 tháng 7 ...)": the act's date
         place_at, place = _place_before(region, begin)
         if place is not None or (in_words and _opens_line(region, begin)):
             h.place, h.date = place, date
             region.take(h, "date", place_at, end)
             return
+
+
+def _in_caption(folded: str, pos: int) -> bool:
+    """Whether ``pos`` lies inside an open parenthesis that names an enacting act ("(Ban
+    hành kèm theo Quyết định số ...")."""
+    opened = folded.rfind("(", 0, pos)
+    return opened > folded.rfind(")", 0, pos) and "kem theo" in folded[opened:pos]
 
 
 def _after_fields(region: _Region, pos: int) -> int:

@@ -27,7 +27,15 @@ from services.parse.amendments import without_amended_text
 from services.parse.assignments import Resolver, extract_assignments
 from services.parse.closing import attached_document, closing_start, parse_distribution, parse_signer
 from services.parse.dates import dates_in_figures, make_date, parse_numeric_date, parse_worded_date, worded_dates
-from services.parse.header import Header, display_case, is_upper, opens_body_name, parse_header, split_issuer
+from services.parse.header import (
+    CAPTION_BEFORE,
+    Header,
+    display_case,
+    is_upper,
+    opens_body_name,
+    parse_header,
+    split_issuer,
+)
 from services.parse.header_evidence import header_evidence
 from services.parse.jurisdiction import Jurisdiction, jurisdiction_of
 from vanthu.normalize import clean_document, fold
@@ -429,6 +437,8 @@ def _titled_number(header: Header) -> ParsedNumber | None:
     when it has no place-date line."""
     title = header.title or ""
     for m in _TITLE_NUMBER.finditer(title):
+        if CAPTION_BEFORE.search(fold(title), max(0, m.start() - 60), m.start()):
+            continue  # a regulation's "(Ban hành kèm theo Quyết định số ...)": its enacting act
         if (parsed := number_at(title, m.end())) and parsed.seq is not None:
             after = title[parsed.end :]
             dated = [(e, date) for b, e, date in (*worded_dates(after), *dates_in_figures(after)) if not after[:b].strip(" ,")]

@@ -688,3 +688,16 @@ def test_a_chairmans_decision_is_placed_by_its_place_line():
         "Gia Lai, ngày 20 tháng 11 năm 2025 |\nCăn cứ Luật Tổ chức chính quyền địa phương số 72/2025/QH15;\n"
     )
     assert fold_case(parse_text(text).directive.issuer) == "chủ tịch ủy ban nhân dân tỉnh gia lai"
+
+
+def test_a_regulation_printed_alone_is_not_the_decision_it_was_issued_with():
+    # GIVEN a site's copy of a commune's Quy chế: its caption names the decision that issued it
+    text = (
+        "ỦY BAN NHÂN DÂN\nXÃ XUÂN PHÚ\n|\n|\nCỘNG HOÀ XÃ HỘI\nCHỦ NGHĨA VIỆT NAM\nĐộc lập -\nTự do - Hạnh phúc\n|\n"
+        "QUY CHẾ LÀM\nVIỆC\nCỦA ỦY\nBAN NHÂN DÂN XÃ XUÂN PHÚ NHIỆM KỲ 2021 -2026\n(Ban hành\n"
+        "kèm theo Quyết định số: 59/QĐ-UBND\nNgày 22 tháng\n7 năm 2021 của Ủy ban nhân dân xã Xuân\nPhú)\n"
+        "Chương I\nNHỮNG QUY ĐỊNH CHUNG\nĐiều 1. Phạm vi, đối tượng điều chỉnh\n"
+    )
+    d = parse_text(text).directive
+    # THEN it is a Quy chế with no number or date of its own, not decision 59/QĐ-UBND
+    assert (d.doc_type, d.number, d.date) == ("Quy chế", None, None)
