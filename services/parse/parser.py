@@ -186,8 +186,8 @@ def parse_text(text: str, directory: UnitDirectory | None = None, *, signed: Seq
                                 f"the place line (\"{d.place}, ngày ...\")")
         d.issuer = placed
     elif d.parent_issuer is None and (enacting := _enacting_issuer(d.issuer, lines[header.start : tail_at])):
-        d.inferred["issuer"] = (f"the header prints \"{d.issuer}\" with no place; the enacting authority's line "
-                                f"over \"Căn cứ\" names it")
+        d.inferred["issuer"] = (f"the header prints \"{d.issuer}\" only; the enacting authority's line "
+                                f"over \"Căn cứ\" names it whole")
         d.issuer = enacting
     # The body's speaker ("Chủ tịch UBND tỉnh yêu cầu ...") keeps the issuer's own acts out of
     # the assignments; it is the document's issuer only on a page with a directive's form (a
@@ -278,11 +278,12 @@ def _placed_issuer(issuer: str | None, place: str | None, directory: UnitDirecto
 
 
 def _enacting_issuer(issuer: str | None, lines: list[str]) -> str | None:
-    """"Ủy ban nhân dân" whose place the copy lost from the header, named whole by the
+    """"Ủy ban nhân dân" whose place the copy lost from the header (or a name its cell cut
+    after "và": "BỘ NÔNG NGHIỆP VÀ"), named whole by the
     enacting authority's line over the first basis of ``lines`` ("ỦY BAN NHÂN DÂN QUẬN
     9", "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN X") -> "Ủy ban nhân dân quận 9"; None when there is
     no such line or it names no more of the issuer."""
-    if not issuer or not _BARE_LEVEL.fullmatch(fold(issuer)):
+    if not issuer or not (_BARE_LEVEL.fullmatch(fold(issuer)) or _DANGLING.search(fold(issuer))):
         return None
     basis = next((k for k, line in enumerate(lines) if roles.BASIS.match(fold(line))), None)
     if not basis or not is_upper(lines[basis - 1]):
@@ -292,6 +293,8 @@ def _enacting_issuer(issuer: str | None, lines: list[str]) -> str | None:
     return display_case(" ".join(words[at:])) if at is not None else None
 
 
+# A name the site's cell cut after a conjunction ("BỘ NÔNG NGHIỆP VÀ"): the enacting line has it whole.
+_DANGLING = re.compile(r"(?:\s(?:va|cua)|[,-])$")
 _PROVINCIAL_COMMITTEE = re.compile(r"uy ban nhan dan (?:tinh|thanh pho)(?![\w])")
 
 

@@ -701,3 +701,12 @@ def test_a_regulation_printed_alone_is_not_the_decision_it_was_issued_with():
     d = parse_text(text).directive
     # THEN it is a Quy chế with no number or date of its own, not decision 59/QĐ-UBND
     assert (d.doc_type, d.number, d.date) == ("Quy chế", None, None)
+
+
+def test_an_issuer_a_sites_cell_cut_after_va_is_named_whole_by_its_enacting_line():
+    text = (
+        "BỘ NÔNG NGHIỆP VÀ | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\nSố: 106/QĐ-BNNMT | Hà Nội, ngày 13 tháng 01 năm 2026 |\n"
+        "QUYẾT ĐỊNH\nVề việc công bố thủ tục hành chính\nBỘ TRƯỞNG BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG\n"
+        "Căn cứ Nghị định số 35/2025/NĐ-CP;\nQUYẾT ĐỊNH:\nĐiều 1. Công bố kèm theo Quyết định này thủ tục hành chính.\n"
+    )
+    assert fold_case(parse_text(text).directive.issuer) == "bộ nông nghiệp và môi trường"
