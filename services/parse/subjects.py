@@ -76,7 +76,8 @@ def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-_FIRM = re.compile(rf"(?:{_QUANTIFIER})?(?:{_alternation(_FIRM_HEADS)})(?![\w])")
+# A deputy holds the office too: "Phó Chủ tịch UBND tỉnh", "Phó Bí thư Tỉnh ủy".
+_FIRM = re.compile(rf"(?:{_QUANTIFIER})?(?:phó\s+)?(?:{_alternation(_FIRM_HEADS)})(?![\w])")
 _SOFT_AFTER_QUANTIFIER = re.compile(rf"{_QUANTIFIER}(?:{_alternation(_SOFT_HEADS)})(?![\w])")
 _SOFT = re.compile(rf"(?:{_alternation(_SOFT_HEADS)})\s+(?=\S)")
 # Office holders: the unit they head is what the directory knows.

@@ -2522,3 +2522,15 @@ def test_a_column_of_the_tasks_each_body_leads_names_no_body(national):
     assert {(u, r) for s, u, r in _triples(parse_directive(text, national)) if not (s or "").startswith("Điều")} == {
         ("Bộ Tư pháp", "lead"), ("Bộ Công an", "cooperate"), ("Bộ Nội vụ", "lead"), ("Bộ Tài chính", "cooperate"),
     }
+
+
+def test_a_deputy_who_assigns_is_the_speaker_not_the_task(national):
+    # GIVEN a portal's retelling: "Phó Chủ tịch UBND tỉnh giao X, Y ..."
+    text = (
+        "Tại Công văn số 7130/UBND-TH ngày 21/7/2025, Phó Chủ tịch UBND tỉnh giao Sở Tư pháp, UBND các phường, xã"
+        " nghiên cứu, triển khai thực hiện các nội dung theo hướng dẫn của Bộ Tư pháp.\n"
+    )
+    # THEN those the deputy chairman assigns are tasked
+    assert {(u, r) for _, u, r in _triples(parse_directive(text, national))} == {
+        ("Sở Tư pháp", "assigned"), ("UBND các phường, xã", "assigned"),
+    }
