@@ -98,7 +98,11 @@ THE_DOCUMENT = re.compile(
 ADDRESS_FOLLOWS = re.compile(r"địa chỉ\s*:$")
 # Whose conclusions a notice announces: "Thủ tướng Chính phủ ... có ý kiến chỉ đạo như sau:",
 # "UBND tỉnh có ý kiến như sau:".
-SPEAKS = re.compile(r"(?:có\s+)?(?:ý kiến(?:\s+chỉ đạo)?|chỉ đạo|kết luận)(?:\s+\S+){0,3}?\s+(?:như sau|sau đây)\s*:?")
+SPEAKS = re.compile(
+    r"(?:có\s+)?(?:ý kiến(?:\s+chỉ đạo)?|chỉ đạo|kết luận)(?:\s+\S+){0,3}?\s+(?:như sau|sau đây)\s*:?"
+    # an office conveying its head's opinion: "Văn phòng UBND tỉnh có văn bản truyền đạt ý kiến của ..."
+    r"|(?:có\s+(?:văn bản|công văn)\s+)?truyền đạt\s+(?:ý kiến|kết luận)"
+)
 # Who attended a meeting, an account in a notice's opening: "Tại điểm cầu Trụ sở Chính phủ có
 # ...; lãnh đạo các Bộ: ...", "Tham dự cuộc họp có ...", "với sự tham dự của ...".
 ATTENDANCE = re.compile(

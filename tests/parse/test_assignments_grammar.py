@@ -2534,3 +2534,14 @@ def test_a_deputy_who_assigns_is_the_speaker_not_the_task(national):
     assert {(u, r) for _, u, r in _triples(parse_directive(text, national))} == {
         ("Sở Tư pháp", "assigned"), ("UBND các phường, xã", "assigned"),
     }
+
+
+def test_an_office_conveying_its_heads_opinion_is_not_tasked(national):
+    text = (
+        "Văn phòng UBND tỉnh có văn bản truyền đạt ý kiến của đồng chí Dương Xuân Huyên, Phó Chủ tịch UBND tỉnh"
+        " về việc tăng cường thanh tra an toàn thực phẩm (Công văn số 3729/VP-KGVX, ngày 11/9/2019).\n\n"
+        "Sở Y tế chủ trì, phối hợp với các cơ quan liên quan tăng cường công tác thanh tra, kiểm tra.\n"
+    )
+    assert {(u, r) for _, u, r in _triples(parse_directive(text, national))} == {
+        ("Sở Y tế", "lead"), ("các cơ quan liên quan", "cooperate"),
+    }
