@@ -136,8 +136,14 @@ def _name_in_capitals(line: str) -> str | None:
     return " ".join(words) if words[0] in _FAMILY_NAMES.values() and _syllables(words) else None
 
 
-# A title in ordinary case over the name ("Chủ tịch", "Thủ tướng", "Phó Chủ tịch").
-_TITLE_CASE = re.compile(rf"^(?:phó\s+)?(?:{'|'.join(('chủ tịch', 'thủ tướng', 'bộ trưởng', 'giám đốc', 'tổng giám đốc', 'viện trưởng', 'chánh án', 'cục trưởng', 'tổng cục trưởng', 'trưởng ban', 'bí thư', 'chủ nhiệm', 'thống đốc'))})\s*$", re.IGNORECASE)
+# The titles of heads who sign and speak for their body (folded): over a name in the
+# signature block ("Chủ tịch" / "NÔNG ĐỨC MẠNH"), opening a speaker's sentence in the body.
+HEAD_TITLES = (
+    "chu tich", "giam doc", "tong giam doc", "bo truong", "thu tuong", "cuc truong", "tong cuc truong",
+    "truong ban", "chanh van phong", "chanh an", "vien truong", "thong doc", "tong kiem toan", "chu nhiem",
+    "bi thu",
+)
+_TITLE_CASE = re.compile(rf"(?:pho\s+)?(?:{'|'.join(HEAD_TITLES)})")
 
 
 def _name_at(lines: list[str], i: int) -> str | None:
@@ -392,7 +398,7 @@ def parse_signer(tail: list[str]) -> Signer:
                 signer.name = name
                 break
             continue
-        under_title = 0 <= title_at == k - 1 or k > 0 and _TITLE_CASE.match(rest[k - 1])
+        under_title = 0 <= title_at == k - 1 or k > 0 and _TITLE_CASE.fullmatch(fold(rest[k - 1]).strip())
         if is_upper(line) and under_title and (name := _name_in_capitals(line)):
             signer.name = name  # an older block's name in capitals: "Chủ tịch" / "NÔNG ĐỨC MẠNH"
             signer.title = signer.title or rest[k - 1].strip()

@@ -25,7 +25,7 @@ from vanthu.settings import get_settings
 from services.parse import roles
 from services.parse.amendments import without_amended_text
 from services.parse.assignments import Resolver, extract_assignments
-from services.parse.closing import attached_document, closing_start, parse_distribution, parse_signer
+from services.parse.closing import HEAD_TITLES, attached_document, closing_start, parse_distribution, parse_signer
 from services.parse.dates import dates_in_figures, make_date, parse_numeric_date, parse_worded_date, worded_dates
 from services.parse.header import (
     CAPTION_BEFORE,
@@ -85,10 +85,7 @@ _ISSUER_VERB = re.compile(
 _REPORTED = re.compile(r"\s(?:đã|cũng|vừa)$")
 _PAST_INSIDE = re.compile(r"\s(?:da|dang)\s")  # on the folded name
 # A speaker's name opens with a body's head noun or a head's title ("Chủ tịch UBND tỉnh").
-_HEAD_TITLE = re.compile(
-    r"^(?:pho )?(?:chu tich|giam doc|bo truong|thu tuong|cuc truong|tong cuc truong|truong ban|chanh van phong"
-    r"|chanh an|vien truong|thong doc|tong kiem toan|chu nhiem)\b"
-)
+_HEAD_TITLE = re.compile(rf"^(?:pho )?(?:{'|'.join(HEAD_TITLES)})\b")
 _SPEAKER_WORDS = (2, 30)
 _OF = re.compile(r"\bcủa\s+(.+?)(?:\s+(?:tại|về|trong)\s|$)", re.IGNORECASE)
 _PARTY_MARK = re.compile(r"\b(?:uy|dang)\b")
